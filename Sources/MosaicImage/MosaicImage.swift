@@ -1,0 +1,1 @@
+// MosaicImage module.
