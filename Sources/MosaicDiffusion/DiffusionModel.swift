@@ -1,0 +1,52 @@
+import MosaicTensor
+
+/// The noise level of one denoising step, in the parameterisations models use.
+public struct NoiseLevel: Sendable, Equatable {
+    /// The timestep passed to a UNet (as the sampler's `timesteps` give it).
+    public let timestep: Double
+    /// The k-diffusion noise level `sqrt((1 - alphaCumprod) / alphaCumprod)`.
+    public let sigma: Double
+
+    /// Creates a noise level.
+    public init(timestep: Double, sigma: Double) {
+        self.timestep = timestep
+        self.sigma = sigma
+    }
+
+    /// `alphaCumprod = 1 / (1 + sigma^2)`: the model input is `sqrt(a) x0 + sqrt(1 - a) eps`.
+    public var alphaCumprod: Double { 1 / (1 + sigma * sigma) }
+}
+
+/// A text-to-image latent diffusion model that predicts noise (epsilon) for one tile at a time.
+public protocol DiffusionModel: Sendable {
+    /// The name jobs use to select the model.
+    var name: String { get }
+    /// The number of latent channels.
+    var latentChannels: Int { get }
+    /// Image pixels per latent pixel along each axis.
+    var latentScale: Int { get }
+    /// The classifier-free guidance scale to use when a job names none.
+    var defaultGuidanceScale: Float { get }
+    /// Prepares the prompt conditioning of one render.
+    func makeDenoiser(prompt: String, negativePrompt: String, guidanceScale: Float) throws -> any TileDenoiser
+    /// The decoder from latents to 8-bit RGB.
+    func makeDecoder() -> any LatentDecoder
+}
+
+/// Predicts the noise in one tile of the canvas, conditioned on one render's prompts.
+public protocol TileDenoiser: Sendable {
+    /// Writes the predicted noise for `modelInput` (`channels x tile.height x tile.width`) to `output`.
+    ///
+    /// The result may depend only on the inputs, never on the calling thread or on other tiles.
+    func predictNoise(
+        modelInput: UnsafeBufferPointer<Float>, tile: TileRect, level: NoiseLevel,
+        output: UnsafeMutableBufferPointer<Float>) throws
+}
+
+/// Turns a latent canvas into interleaved 8-bit RGB pixels.
+public protocol LatentDecoder: Sendable {
+    /// Decodes the `channels x height x width` latent into `rgb` (`3 x scale^2` bytes per latent pixel).
+    func decode(
+        latent: UnsafeBufferPointer<Float>, width: Int, height: Int,
+        into rgb: UnsafeMutableBufferPointer<UInt8>, pool: WorkerPool) throws
+}

@@ -1,0 +1,29 @@
+/// `mosaic-field`, the built-in model: a real diffusion model that needs no weights.
+///
+/// Its data distribution is the Gaussian random field of `FieldPrior` (chosen by the prompt),
+/// its denoiser is the exact posterior mean for that prior on each tile (`FieldDenoiser`), and
+/// its decoder turns latents into full-resolution RGB with fine detail (`FieldDecoder`). It is
+/// not a picture of anything: it has no notion of objects, only of colour, contrast, scale,
+/// smoothness and direction. Because a tile's posterior sees only its own window, tiles denoised
+/// independently disagree at their edges, which is what the sync must (and does) remove.
+public struct MosaicField: DiffusionModel {
+    /// The name jobs use for the built-in model.
+    public static let modelName = "mosaic-field"
+
+    /// Creates the model.
+    public init() {}
+
+    public var name: String { Self.modelName }
+    public var latentChannels: Int { FieldPrior.channels }
+    public var latentScale: Int { FieldDecoder.scale }
+    /// An exact prior needs little extrapolation; larger scales exaggerate the prompt's palette.
+    public var defaultGuidanceScale: Float { 2 }
+
+    public func makeDenoiser(prompt: String, negativePrompt: String, guidanceScale: Float) throws -> any TileDenoiser {
+        FieldDenoiser(
+            conditional: FieldPrior(prompt: prompt), unconditional: FieldPrior(prompt: negativePrompt),
+            guidanceScale: guidanceScale)
+    }
+
+    public func makeDecoder() -> any LatentDecoder { FieldDecoder() }
+}
