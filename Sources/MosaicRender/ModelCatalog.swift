@@ -1,0 +1,22 @@
+import MosaicDiffusion
+
+/// Resolves model names to models.
+public struct ModelCatalog: Sendable {
+    /// The models by name.
+    public let models: [String: any DiffusionModel]
+
+    /// The catalogue of models that need no files: the built-in `mosaic-field`.
+    public static let builtIn = ModelCatalog(models: [MosaicField.modelName: MosaicField()])
+
+    /// Creates a catalogue.
+    public init(models: [String: any DiffusionModel]) { self.models = models }
+
+    /// The sorted model names.
+    public var names: [String] { models.keys.sorted() }
+
+    /// The model called `name`, or an error that lists the known ones.
+    public func model(named name: String) throws(RenderError) -> any DiffusionModel {
+        guard let model = models[name] else { throw .unknownModel(name, known: names) }
+        return model
+    }
+}

@@ -1,0 +1,94 @@
+import MosaicDiffusion
+
+/// Everything that determines a render's pixels: the same parameters give the same bytes.
+public struct RenderParameters: Sendable, Codable, Equatable {
+    /// What to render.
+    public var prompt: String
+    /// What to steer away from (the unconditional branch of guidance).
+    public var negativePrompt: String
+    /// The model's name (`mosaic-field` is built in).
+    public var model: String
+    /// The image width in pixels (a multiple of 8).
+    public var width: Int
+    /// The image height in pixels (a multiple of 8).
+    public var height: Int
+    /// The number of denoising steps.
+    public var steps: Int
+    /// The sampler.
+    public var sampler: SamplerKind
+    /// The classifier-free guidance scale; nil uses the model's default.
+    public var guidanceScale: Float?
+    /// The seed of the noise generator (torch-compatible).
+    public var seed: UInt64
+    /// How the canvas is tiled and the tiles synchronised.
+    public var tiling: TilingMethod
+    /// The tile side in latent pixels.
+    public var tileSize: Int
+    /// The overlap between tiles in latent pixels (`overlap` tiling).
+    public var tileOverlap: Int
+    /// How overlapping tiles are weighted.
+    public var tileWeighting: TileWeighting
+
+    /// The smallest and largest supported image side in pixels.
+    public static let sideRange = 64...16376
+    /// The supported number of steps.
+    public static let stepRange = 1...1000
+
+    /// Creates parameters; the defaults suit the built-in model.
+    public init(
+        prompt: String, negativePrompt: String = "", model: String = MosaicField.modelName,
+        width: Int = 1024, height: Int = 1024, steps: Int = 30, sampler: SamplerKind = .dpmpp2m,
+        guidanceScale: Float? = nil, seed: UInt64 = 0, tiling: TilingMethod = .overlap,
+        tileSize: Int = 64, tileOverlap: Int = 16, tileWeighting: TileWeighting = .gaussian
+    ) {
+        self.prompt = prompt; self.negativePrompt = negativePrompt; self.model = model
+        self.width = width; self.height = height; self.steps = steps; self.sampler = sampler
+        self.guidanceScale = guidanceScale; self.seed = seed; self.tiling = tiling
+        self.tileSize = tileSize; self.tileOverlap = tileOverlap; self.tileWeighting = tileWeighting
+    }
+
+    /// Checks every field, naming the first one that is out of range.
+    public func validate() throws(RenderParameterError) {
+        for (name, side) in [("width", width), ("height", height)] {
+            guard side % 8 == 0 else { throw .invalid(field: name, reason: "\(side) is not a multiple of 8") }
+            guard Self.sideRange.contains(side) else {
+                throw .invalid(field: name, reason: "\(side) px is outside \(Self.sideRange.lowerBound)...\(Self.sideRange.upperBound)")
+            }
+        }
+        guard Self.stepRange.contains(steps) else {
+            throw .invalid(field: "steps", reason: "\(steps) is outside \(Self.stepRange.lowerBound)...\(Self.stepRange.upperBound)")
+        }
+        if let g = guidanceScale, !(g.isFinite && (0...50).contains(g)) {
+            throw .invalid(field: "guidance", reason: "\(g) is outside 0...50")
+        }
+        guard (8...512).contains(tileSize) else {
+            throw .invalid(field: "tile-size", reason: "\(tileSize) latent px is outside 8...512")
+        }
+        if tiling == .overlap {
+            guard tileOverlap >= 0, tileOverlap <= tileSize / 2 else {
+                throw .invalid(field: "tile-overlap", reason: "\(tileOverlap) latent px is outside 0...\(tileSize / 2) (half the tile)")
+            }
+        }
+        guard prompt.utf8.count <= 4096 else { throw .invalid(field: "prompt", reason: "longer than 4096 bytes") }
+        guard negativePrompt.utf8.count <= 4096 else {
+            throw .invalid(field: "negative-prompt", reason: "longer than 4096 bytes")
+        }
+    }
+
+    /// The latent canvas width (image width / 8).
+    public var latentWidth: Int { width / 8 }
+    /// The latent canvas height (image height / 8).
+    public var latentHeight: Int { height / 8 }
+}
+
+/// A render parameter that is out of range.
+public enum RenderParameterError: Error, Equatable, CustomStringConvertible {
+    /// `field` is invalid for `reason`.
+    case invalid(field: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let field, let reason): return "invalid \(field): \(reason)"
+        }
+    }
+}

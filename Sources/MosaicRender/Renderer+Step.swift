@@ -1,0 +1,98 @@
+import Foundation
+import MosaicDiffusion
+import MosaicTensor
+import Synchronization
+
+extension Renderer {
+    /// Takes the next denoising step: every tile's model output, the sync, one sampler step.
+    ///
+    /// `onTile` is called (from worker threads, one call at a time) after each tile evaluation.
+    public func step(onTile: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws(RenderError) {
+        let index = state.step
+        guard index < parameters.steps else { return }
+        let tiles = plan.tiles(step: index)
+        let channels = model.latentChannels
+        var offsets = [Int](), total = 0
+        for tile in tiles { offsets.append(total); total += channels * tile.area }
+        let level = NoiseLevel(timestep: sampler.timesteps[index], sigma: sampler.sigmas[index])
+        let inputScale = sampler.modelInputScale(step: index)
+        let width = parameters.latentWidth, height = parameters.latentHeight, plane = width * height
+
+        var outputs = [Float](repeating: 0, count: total)
+        let failure = Mutex<RenderError?>(nil)
+        let counter = Mutex(0)
+        let denoiser = self.denoiser, cancellation = self.cancellation
+        state.latent.withUnsafeBufferPointer { latentBuffer in
+            outputs.withUnsafeMutableBufferPointer { outputBuffer in
+                guard let latent = latentBuffer.baseAddress, let out = outputBuffer.baseAddress else { return }
+                pool.run(count: tiles.count) { item, _ in
+                    if cancellation.isCanceled || failure.withLock({ $0 != nil }) { return }
+                    let tile = tiles[item], size = channels * tile.area
+                    let input = UnsafeMutableBufferPointer<Float>.allocate(capacity: size)
+                    defer { input.deallocate() }
+                    guard let inputBase = input.baseAddress else { return }
+                    for c in 0..<channels {
+                        for row in 0..<tile.height {
+                            let source = latent + c * plane + (tile.y + row) * width + tile.x
+                            (inputBase + (c * tile.height + row) * tile.width).update(from: source, count: tile.width)
+                        }
+                    }
+                    VectorKernels.scale(input, by: inputScale)
+                    do {
+                        try denoiser.predictNoise(
+                            modelInput: UnsafeBufferPointer(input), tile: tile, level: level,
+                            output: UnsafeMutableBufferPointer(start: out + offsets[item], count: size))
+                    } catch {
+                        failure.withLock { $0 = $0 ?? .model(tile: tile, step: index, message: "\(error)") }
+                        return
+                    }
+                    let done = counter.withLock { count -> Int in count += 1; return count }
+                    onTile(done, tiles.count)
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        if cancellation.isCanceled { throw .canceled(step: index) }
+
+        var fused = [Float](repeating: 0, count: channels * plane)
+        outputs.withUnsafeBufferPointer { outputBuffer in
+            fused.withUnsafeMutableBufferPointer { canvas in
+                fusion.fuse(method: plan.method, tiles: tiles, outputs: outputBuffer, offsets: offsets,
+                            canvas: canvas, channels: channels, width: width, height: height, pool: pool)
+            }
+        }
+        do {
+            try fused.withUnsafeBufferPointer { modelOutput in
+                try state.latent.withUnsafeMutableBufferPointer { sample in
+                    try sampler.step(modelOutput: modelOutput, sample: sample, step: index, noise: &state.generator)
+                }
+            }
+        } catch { throw .sampler(String(describing: error)) }
+        state.samplerHistory = sampler.history
+        state.step = index + 1
+    }
+
+    /// Runs the remaining steps, reporting progress after every tile and every step.
+    public func run(progress: @escaping @Sendable (RenderProgress) -> Void = { _ in }) throws(RenderError) {
+        let started = Date()
+        var durations = [Double]()
+        while !isFinished {
+            let stepStarted = Date()
+            let snapshot = RenderProgress(
+                stepsDone: state.step, stepsTotal: parameters.steps, tilesDone: 0,
+                tilesTotal: plan.tiles(step: state.step).count, elapsed: Date().timeIntervalSince(started),
+                stepDurations: durations)
+            try step { done, total in
+                var report = snapshot
+                report.tilesDone = done
+                report.tilesTotal = total
+                report.elapsed = Date().timeIntervalSince(started)
+                progress(report)
+            }
+            durations.append(Date().timeIntervalSince(stepStarted))
+            progress(RenderProgress(
+                stepsDone: state.step, stepsTotal: parameters.steps, tilesDone: 0, tilesTotal: 0,
+                elapsed: Date().timeIntervalSince(started), stepDurations: durations))
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import MosaicDiffusion
+import MosaicTensor
+import Synchronization
+
+/// Runs one render: whole-canvas noise, then per step tiles -> model -> sync -> one sampler step.
+///
+/// The loop mirrors diffusers' `StableDiffusionPipeline` except that the model sees tiles: the
+/// initial noise is drawn for the whole canvas from the torch-compatible generator, every tile's
+/// noise prediction is computed independently (in parallel), the sync fuses them into one
+/// canvas-sized prediction, and the sampler steps the whole canvas once. Tile outputs depend only
+/// on their inputs and the fusion sums in plan order, so the result is the same for any number
+/// of threads.
+public final class Renderer {
+    /// The render's parameters.
+    public let parameters: RenderParameters
+    /// The model.
+    public let model: any DiffusionModel
+    /// The tile plan.
+    public let plan: TilePlan
+    /// The state after the last completed step.
+    public private(set) var state: RenderState
+    /// Set it to stop the render before its next tile evaluation.
+    public let cancellation = CancellationFlag()
+
+    private var sampler: any Sampler
+    private let denoiser: any TileDenoiser
+    private let fusion: TileFusion
+    private let pool: WorkerPool
+
+    /// Prepares a render from step 0, drawing the initial noise.
+    public convenience init(parameters: RenderParameters, catalog: ModelCatalog = .builtIn, pool: WorkerPool) throws(RenderError) {
+        try self.init(parameters: parameters, catalog: catalog, pool: pool, state: nil)
+    }
+
+    /// Prepares a render, continuing from `state` when given (a checkpoint), else from step 0.
+    public init(parameters: RenderParameters, catalog: ModelCatalog, pool: WorkerPool, state: RenderState?) throws(RenderError) {
+        do { try parameters.validate() } catch { throw .invalidParameters(error) }
+        let model = try catalog.model(named: parameters.model)
+        self.parameters = parameters
+        self.model = model
+        self.pool = pool
+        do {
+            plan = try TilePlan(
+                method: parameters.tiling, canvasWidth: parameters.latentWidth, canvasHeight: parameters.latentHeight,
+                tileSize: parameters.tileSize, overlap: parameters.tileOverlap, seed: parameters.seed)
+        } catch { throw .tilePlan(error) }
+        do {
+            sampler = try parameters.sampler.makeSampler(steps: parameters.steps, config: NoiseScheduleConfig())
+        } catch { throw .sampler(String(describing: error)) }
+        do {
+            denoiser = try model.makeDenoiser(
+                prompt: parameters.prompt, negativePrompt: parameters.negativePrompt,
+                guidanceScale: parameters.guidanceScale ?? model.defaultGuidanceScale)
+        } catch { throw .model(tile: TileRect(x: 0, y: 0, width: 0, height: 0), step: 0, message: "\(error)") }
+        fusion = TileFusion(weighting: parameters.tileWeighting)
+        if let state {
+            self.state = state
+            sampler.history = state.samplerHistory
+        } else {
+            var generator = TorchGenerator(seed: parameters.seed)
+            var latent = generator.normal(count: model.latentChannels * parameters.latentWidth * parameters.latentHeight)
+            let sigma = Float(sampler.initNoiseSigma)
+            latent.withUnsafeMutableBufferPointer { VectorKernels.scale($0, by: sigma) }
+            self.state = RenderState(step: 0, latent: latent, samplerHistory: sampler.history, generator: generator)
+        }
+    }
+
+    /// Whether every step has been taken.
+    public var isFinished: Bool { state.step >= parameters.steps }
+
+    /// The tiles evaluated per step, on average over the render (for cost reports).
+    public func tileEvaluations(step: Int) -> Int { plan.tiles(step: step).count }
+}

@@ -1,0 +1,168 @@
+import ArgumentParser
+import Foundation
+import MosaicDiffusion
+import MosaicRender
+import MosaicTensor
+
+extension SamplerKind: @retroactive ExpressibleByArgument {}
+extension TilingMethod: @retroactive ExpressibleByArgument {}
+extension TileWeighting: @retroactive ExpressibleByArgument {}
+
+/// `mosaicd render`: a one-shot foreground render, no queue, no socket.
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render one image in the foreground and write it as WebP.",
+        discussion: """
+            The latent canvas (width/8 x height/8) is covered with tiles; every step, each tile's \
+            noise prediction is computed in parallel, the predictions are fused into one canvas \
+            (the sync), and the sampler takes one step on the whole canvas. The same parameters give \
+            byte-identical output for any --threads.
+
+            The render's parameters are embedded in the WebP file's XMP metadata \
+            (see: webpmux -get xmp FILE.webp).
+
+            EXAMPLES
+              mosaicd render --prompt "vast misty ocean at dusk" --width 8192 --height 8192 \\
+                  --seed 7 --output ocean.webp
+              mosaicd render --prompt "rocky desert" --tiling none --lossless --output desert.webp
+            """)
+
+    @Option(help: "What to render. The built-in model maps keywords (palette, texture, scale, direction) to its prior.")
+    var prompt: String
+
+    @Option(help: "What to steer away from (the unconditional branch of guidance).")
+    var negativePrompt: String = ""
+
+    @Option(help: "The model name (built in: mosaic-field).")
+    var model: String = MosaicField.modelName
+
+    @Option(help: "Image width in px: a multiple of 8 in 64...16376.")
+    var width: Int = 1024
+
+    @Option(help: "Image height in px: a multiple of 8 in 64...16376.")
+    var height: Int = 1024
+
+    @Option(help: "Denoising steps, 1...1000.")
+    var steps: Int = 30
+
+    @Option(help: "The sampler: \(SamplerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var sampler: SamplerKind = .dpmpp2m
+
+    @Option(help: "Classifier-free guidance scale, 0...50 (default: the model's, 2 for mosaic-field).")
+    var guidance: Float?
+
+    @Option(help: "Seed of the torch-compatible noise generator, 0...2^64-1 (default: random, printed).")
+    var seed: UInt64?
+
+    @Option(help: "Tiling: overlap (averaged, seamless), shifted (moving grid), none (pasted, for comparison).")
+    var tiling: TilingMethod = .overlap
+
+    @Option(help: "Tile side in latent px (1 latent px = 8 image px), 8...512.")
+    var tileSize: Int = 64
+
+    @Option(help: "Overlap between tiles in latent px (overlap tiling), 0...tile-size/2.")
+    var tileOverlap: Int = 16
+
+    @Option(help: "Weights of overlapping tiles: gaussian or uniform.")
+    var tileWeighting: TileWeighting = .gaussian
+
+    @Option(help: "Worker threads (default: all cores). The output does not depend on it.")
+    var threads: Int?
+
+    @Flag(help: "Write lossless WebP (larger; pixels exactly as rendered).")
+    var lossless = false
+
+    @Option(help: "Lossy WebP quality, 0...100.")
+    var quality: Float?
+
+    @Option(name: [.short, .long], help: "Where to write the WebP file.")
+    var output: String
+
+    @Flag(help: "Print a JSON summary on stdout instead of a sentence.")
+    var json = false
+
+    func run() throws {
+        let parameters = try makeParameters()
+        let encoding = try makeEncoding()
+        let outputURL = try checkedOutputURL()
+        let threadCount = try checkedThreads()
+        BLAS.useSingleThread()
+        let pool = WorkerPool(threadCount: threadCount)
+        defer { pool.shutdown() }
+
+        let renderer: Renderer
+        do {
+            renderer = try Renderer(parameters: parameters, pool: pool)
+        } catch {
+            switch error {
+            case .invalidParameters, .unknownModel, .tilePlan: throw UsageError(message: error.description)
+            default: throw error
+            }
+        }
+        let reporter = ProgressReporter(label: "render")
+        let started = Date()
+        try renderer.run { reporter.report($0) }
+        let denoised = Date()
+        let image = try renderer.decodeImage(pool: pool)
+        try renderer.write(image, to: outputURL, encoding: encoding)
+        let finished = Date()
+        reporter.finish(String(format: "render: done in %.1f s (denoise %.1f s, decode+encode %.1f s)",
+                               finished.timeIntervalSince(started), denoised.timeIntervalSince(started),
+                               finished.timeIntervalSince(denoised)))
+        if json {
+            let summary: [String: Any] = [
+                "output": outputURL.path, "seed": parameters.seed, "width": parameters.width,
+                "height": parameters.height, "seconds": finished.timeIntervalSince(started),
+            ]
+            let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(outputURL.path)
+        }
+    }
+
+    func makeParameters() throws -> RenderParameters {
+        let parameters = RenderParameters(
+            prompt: prompt, negativePrompt: negativePrompt, model: model, width: width, height: height,
+            steps: steps, sampler: sampler, guidanceScale: guidance,
+            seed: seed ?? UInt64.random(in: 0...UInt64.max), tiling: tiling, tileSize: tileSize,
+            tileOverlap: tileOverlap, tileWeighting: tileWeighting)
+        do { try parameters.validate() } catch { throw UsageError(message: error.description) }
+        do { _ = try ModelCatalog.builtIn.model(named: model) } catch { throw UsageError(message: error.description) }
+        return parameters
+    }
+
+    func makeEncoding() throws -> OutputEncoding {
+        if lossless {
+            guard quality == nil else { throw UsageError(message: "--lossless and --quality exclude each other") }
+            return .lossless
+        }
+        let q = quality ?? 90
+        guard q.isFinite, (0...100).contains(q) else { throw UsageError(message: "invalid quality: \(q) is outside 0...100") }
+        return .lossy(quality: q)
+    }
+
+    func checkedThreads() throws -> Int {
+        let count = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        guard (1...1024).contains(count) else { throw UsageError(message: "invalid threads: \(count) is outside 1...1024") }
+        return count
+    }
+
+    /// The output must be a file in an existing, writable directory; nothing is written yet.
+    func checkedOutputURL() throws -> URL {
+        let url = URL(fileURLWithPath: output).standardizedFileURL
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw UsageError(message: "output \(url.path) is a directory")
+        }
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw UsageError(message: "output directory \(directory) does not exist")
+        }
+        guard access(directory, W_OK) == 0 else {
+            throw UsageError(message: "output directory \(directory) is not writable")
+        }
+        return url
+    }
+}
