@@ -69,10 +69,14 @@ public struct TilePlan: Sendable, Equatable, Codable {
     }
 
     /// The interior tile boundaries of `step` in latent pixels: where seams could appear.
+    ///
+    /// For `none`, where a later tile overwrites its neighbour, only the boundaries that stay
+    /// visible after pasting (the tiles' starts) count.
     public func edges(step: Int) -> (vertical: [Int], horizontal: [Int]) {
         func boundaries(_ segments: [Segment], length: Int) -> [Int] {
-            Set(segments.flatMap { [$0.start, $0.start + $0.length] })
-                .filter { $0 > 0 && $0 < length }.sorted()
+            let positions = method == .none
+                ? segments.map(\.start) : segments.flatMap { [$0.start, $0.start + $0.length] }
+            return Set(positions).filter { $0 > 0 && $0 < length }.sorted()
         }
         return (boundaries(segments(length: canvasWidth, step: step, axis: 0), length: canvasWidth),
                 boundaries(segments(length: canvasHeight, step: step, axis: 1), length: canvasHeight))

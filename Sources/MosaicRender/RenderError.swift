@@ -14,6 +14,8 @@ public enum RenderError: Error, CustomStringConvertible {
     case model(tile: TileRect, step: Int, message: String)
     /// The decoder failed.
     case decode(String)
+    /// The output file could not be encoded or written.
+    case output(path: String, message: String)
     /// The render was cancelled between tile evaluations.
     case canceled(step: Int)
 
@@ -26,6 +28,7 @@ public enum RenderError: Error, CustomStringConvertible {
         case .sampler(let message): return "sampler: \(message)"
         case .model(let tile, let step, let message): return "model failed on tile \(tile) at step \(step): \(message)"
         case .decode(let message): return "decode: \(message)"
+        case .output(let path, let message): return "cannot write \(path): \(message)"
         case .canceled(let step): return "canceled at step \(step)"
         }
     }
