@@ -246,10 +246,21 @@ def spacing_record(kind, spacing, steps):
     return rec
 
 
+def json_safe_config(config):
+    """The scheduler config without private keys; non-finite floats (lambda_min_clipped = -inf)
+    become strings, since JSON has no infinity."""
+    out = {}
+    for k, v in dict(config).items():
+        if k.startswith("_"):
+            continue
+        out[k] = repr(v) if isinstance(v, float) and not math.isfinite(v) else v
+    return out
+
+
 def write(name, obj, indent=1):
     path = os.path.join(OUT_DIR, name)
     with open(path, "w") as f:
-        json.dump(obj, f, indent=indent, sort_keys=True)
+        json.dump(obj, f, indent=indent, sort_keys=True, allow_nan=False)
         f.write("\n")
     print(f"wrote {os.path.relpath(path)} ({os.path.getsize(path)} bytes)")
 
@@ -282,7 +293,7 @@ def main():
                 "generator": generator_info(),
                 "kind": kind,
                 "diffusers_class": type(sched).__name__,
-                "scheduler_config": {k: v for k, v in dict(sched.config).items() if not k.startswith("_")},
+                "scheduler_config": json_safe_config(sched.config),
                 "runs": runs,
             },
         )
@@ -296,7 +307,7 @@ def main():
     path = os.path.join(OUT_DIR, "spacing.json")
     with open(path, "w") as f:
         f.write('{"generator": ' + json.dumps(generator_info(), sort_keys=True) + ',\n "records": [\n')
-        f.write(",\n".join(json.dumps(r, sort_keys=True) for r in records))
+        f.write(",\n".join(json.dumps(r, sort_keys=True, allow_nan=False) for r in records))
         f.write("\n]}\n")
     print(f"wrote {os.path.relpath(path)} ({os.path.getsize(path)} bytes)")
 
