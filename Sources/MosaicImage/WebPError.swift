@@ -1,0 +1,47 @@
+// Typed failures of the WebP codec and its file output. Each case carries enough context
+// (sizes, library status codes, paths) for a log line to be actionable on its own.
+
+/// Why encoding, muxing, decoding or writing a WebP image failed.
+public enum WebPError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// WebP's largest side is 16383 px (`WEBP_MAX_DIMENSION`).
+    public static let maxDimension = 16383
+
+    /// A side of the image is larger than WebP allows; `side` is "width" or "height".
+    case dimensionTooLarge(side: String, pixels: Int, limit: Int)
+    /// Lossy quality outside `0...100` (or not a number).
+    case invalidQuality(Float)
+    /// libwebp rejected the encoder configuration (`WebPValidateConfig` failed).
+    case invalidConfiguration
+    /// `WebPPictureImportRGB` failed, which in practice means it could not allocate.
+    case importFailed(width: Int, height: Int)
+    /// `WebPEncode` failed; `code` is the `WebPEncodingError` value.
+    case encodingFailed(code: Int, reason: String)
+    /// A libwebpmux call failed; `code` is the `WebPMuxError` value.
+    case muxFailed(operation: String, code: Int)
+    /// The bytes are not a decodable WebP image.
+    case invalidBitstream(reason: String)
+    /// Reading or writing the file failed.
+    case file(FileError)
+
+    /// A one-line explanation suitable for logs and CLI output.
+    public var description: String {
+        switch self {
+        case let .dimensionTooLarge(side, pixels, limit):
+            return "image \(side) \(pixels) px exceeds WebP's limit of \(limit) px per side"
+        case let .invalidQuality(quality):
+            return "WebP lossy quality \(quality) is outside 0...100"
+        case .invalidConfiguration:
+            return "libwebp rejected the encoder configuration"
+        case let .importFailed(width, height):
+            return "WebPPictureImportRGB failed for a \(width)x\(height) px image (out of memory?)"
+        case let .encodingFailed(code, reason):
+            return "WebPEncode failed: \(reason) (WebPEncodingError \(code))"
+        case let .muxFailed(operation, code):
+            return "\(operation) failed (WebPMuxError \(code))"
+        case let .invalidBitstream(reason):
+            return "not a decodable WebP image: \(reason)"
+        case let .file(error):
+            return error.description
+        }
+    }
+}
