@@ -49,7 +49,7 @@ let package = Package(
             path: "Benchmarks/MosaicBench"),
 
         .testTarget(name: "MosaicTensorTests", dependencies: ["MosaicTensor"]),
-        .testTarget(name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion"]),
+        .testTarget(name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion"], exclude: ["Fixtures"]),
         .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage"]),
         .testTarget(name: "MosaicRenderTests", dependencies: ["MosaicRender", "MosaicImage"]),
         .testTarget(name: "MosaicdTests", dependencies: ["MosaicImage"]),

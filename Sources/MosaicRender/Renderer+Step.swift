@@ -61,13 +61,17 @@ extension Renderer {
                             canvas: canvas, channels: channels, width: width, height: height, pool: pool)
             }
         }
+        var generator = state.generator
+        var latent = state.latent
         do {
             try fused.withUnsafeBufferPointer { modelOutput in
-                try state.latent.withUnsafeMutableBufferPointer { sample in
-                    try sampler.step(modelOutput: modelOutput, sample: sample, step: index, noise: &state.generator)
+                try latent.withUnsafeMutableBufferPointer { sample in
+                    try sampler.step(modelOutput: modelOutput, sample: sample, step: index, noise: &generator)
                 }
             }
         } catch { throw .sampler(String(describing: error)) }
+        state.latent = latent
+        state.generator = generator
         state.samplerHistory = sampler.history
         state.step = index + 1
     }

@@ -19,14 +19,14 @@ public final class Renderer {
     /// The tile plan.
     public let plan: TilePlan
     /// The state after the last completed step.
-    public private(set) var state: RenderState
+    public internal(set) var state: RenderState
     /// Set it to stop the render before its next tile evaluation.
     public let cancellation = CancellationFlag()
 
-    private var sampler: any Sampler
-    private let denoiser: any TileDenoiser
-    private let fusion: TileFusion
-    private let pool: WorkerPool
+    var sampler: any Sampler
+    let denoiser: any TileDenoiser
+    let fusion: TileFusion
+    let pool: WorkerPool
 
     /// Prepares a render from step 0, drawing the initial noise.
     public convenience init(parameters: RenderParameters, catalog: ModelCatalog = .builtIn, pool: WorkerPool) throws(RenderError) {

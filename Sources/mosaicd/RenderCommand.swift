@@ -4,9 +4,9 @@ import MosaicDiffusion
 import MosaicRender
 import MosaicTensor
 
-extension SamplerKind: @retroactive ExpressibleByArgument {}
-extension TilingMethod: @retroactive ExpressibleByArgument {}
-extension TileWeighting: @retroactive ExpressibleByArgument {}
+extension SamplerKind: ExpressibleByArgument {}
+extension TilingMethod: ExpressibleByArgument {}
+extension TileWeighting: ExpressibleByArgument {}
 
 /// `mosaicd render`: a one-shot foreground render, no queue, no socket.
 struct RenderCommand: ParsableCommand {

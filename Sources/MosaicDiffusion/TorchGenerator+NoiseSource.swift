@@ -1,0 +1,2 @@
+/// Ancestral samplers draw their step noise from the render's torch-compatible generator.
+extension TorchGenerator: NoiseSource {}
