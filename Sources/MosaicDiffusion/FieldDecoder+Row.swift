@@ -30,13 +30,14 @@ extension FieldDecoder {
     /// Decodes image row `py` into `out` (3 bytes per pixel).
     func decodeRow(
         _ py: Int, z: UnsafePointer<Float>, weights: UnsafePointer<Float>, columns: ColumnTaps,
-        rows: ColumnTaps, width: Int, plane: Int, out: UnsafeMutablePointer<UInt8>
+        rows: ColumnTaps, width: Int, plane: Int, kernelPointers: [UnsafePointer<Float>],
+        out: UnsafeMutablePointer<UInt8>
     ) {
         let n = Self.kernelSize
         let y0 = Int(rows.left[py]), y1 = Int(rows.right[py]), fy = rows.fraction[py]
         let qy = (Int(rows.kernelLatent.first[py]), Int(rows.kernelLatent.second[py]))
         let dy = (Int(rows.kernelOffset.first[py]), Int(rows.kernelOffset.second[py]))
-        let k = kernels
+        let kernelRows = kernelPointers
         for px in 0..<columns.left.count {
             let x0 = Int(columns.left[px]), x1 = Int(columns.right[px]), fx = columns.fraction[px]
             var value = SIMD4<Float>()
@@ -46,15 +47,15 @@ extension FieldDecoder {
                 let bottom = p[y1 * width + x0] + fx * (p[y1 * width + x1] - p[y1 * width + x0])
                 value[c] = top + fy * (bottom - top)
             }
-            // Detail: the four stamps that reach this pixel.
-            let qx = (Int(columns.kernelLatent.first[px]), Int(columns.kernelLatent.second[px]))
-            let dx = (Int(columns.kernelOffset.first[px]), Int(columns.kernelOffset.second[px]))
+            // Detail: the four stamps that reach this pixel (2 latent rows x 2 latent columns).
+            let qx0 = Int(columns.kernelLatent.first[px]), qx1 = Int(columns.kernelLatent.second[px])
+            let dx0 = Int(columns.kernelOffset.first[px]), dx1 = Int(columns.kernelOffset.second[px])
             var detail: Float = 0
-            for (latentY, offsetY) in [(qy.0, dy.0), (qy.1, dy.1)] {
-                for (latentX, offsetX) in [(qx.0, dx.0), (qx.1, dx.1)] {
-                    let tap = offsetY * n + offsetX, site = latentY * width + latentX
-                    for i in 0..<4 { detail += weights[i * plane + site] * k[i][tap] }
-                }
+            for i in 0..<4 {
+                let wp = weights + i * plane
+                let kp = kernelRows[i]
+                detail += wp[qy.0 * width + qx0] * kp[dy.0 * n + dx0] + wp[qy.0 * width + qx1] * kp[dy.0 * n + dx1]
+                    + wp[qy.1 * width + qx0] * kp[dy.1 * n + dx0] + wp[qy.1 * width + qx1] * kp[dy.1 * n + dx1]
             }
             let lightness = 0.6 + 0.13 * value[0] + Self.detailGain * detail
             let c1 = 0.055 * value[1], c2 = 0.055 * value[2], twist = 0.5 * value[3]

@@ -71,10 +71,17 @@ public struct FieldDecoder: LatentDecoder {
         }
         let columns = ColumnTaps(imageLength: imageWidth, latentLength: width, scale: s)
         let rows = ColumnTaps(imageLength: imageHeight, latentLength: height, scale: s)
+        // The kernels, flattened into one buffer that outlives the parallel loop.
+        let kernelStorage = UnsafeMutablePointer<Float>.allocate(capacity: 4 * Self.kernelSize * Self.kernelSize)
+        defer { kernelStorage.deallocate() }
+        for (i, kernel) in kernels.enumerated() {
+            (kernelStorage + i * kernel.count).update(from: kernel, count: kernel.count)
+        }
+        let kernelPointers = (0..<4).map { UnsafePointer(kernelStorage + $0 * Self.kernelSize * Self.kernelSize) }
         pool.run(count: (imageHeight + rowsPerBand - 1) / rowsPerBand) { band, _ in
             let first = band * rowsPerBand, last = min(first + rowsPerBand, imageHeight)
             for py in first..<last {
-                decodeRow(py, z: z, weights: weights, columns: columns, rows: rows, width: width, plane: plane,
+                decodeRow(py, z: z, weights: weights, columns: columns, rows: rows, width: width, plane: plane, kernelPointers: kernelPointers,
                           out: out + py * imageWidth * 3)
             }
         }

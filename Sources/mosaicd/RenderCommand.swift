@@ -105,11 +105,13 @@ struct RenderCommand: ParsableCommand {
         try renderer.run { reporter.report($0) }
         let denoised = Date()
         let image = try renderer.decodeImage(pool: pool)
+        let decoded = Date()
         try renderer.write(image, to: outputURL, encoding: encoding)
         let finished = Date()
-        reporter.finish(String(format: "render: done in %.1f s (denoise %.1f s, decode+encode %.1f s)",
-                               finished.timeIntervalSince(started), denoised.timeIntervalSince(started),
-                               finished.timeIntervalSince(denoised)))
+        reporter.finish(String(
+            format: "render: seed %llu, done in %.1f s (denoise %.1f s, decode %.1f s, encode+write %.1f s)",
+            parameters.seed, finished.timeIntervalSince(started), denoised.timeIntervalSince(started),
+            decoded.timeIntervalSince(denoised), finished.timeIntervalSince(decoded)))
         if json {
             let summary: [String: Any] = [
                 "output": outputURL.path, "seed": parameters.seed, "width": parameters.width,
