@@ -52,6 +52,6 @@ let package = Package(
         .testTarget(name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion"], exclude: ["Fixtures"]),
         .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage"]),
         .testTarget(name: "MosaicRenderTests", dependencies: ["MosaicRender", "MosaicImage"]),
-        .testTarget(name: "MosaicdTests", dependencies: ["MosaicImage"]),
+        .testTarget(name: "MosaicdTests", dependencies: ["mosaicd", "MosaicImage", "MosaicRender"]),
     ]
 )

@@ -1,0 +1,118 @@
+import Foundation
+import MosaicDiffusion
+import MosaicImage
+import MosaicTensor
+import Synchronization
+import Testing
+@testable import MosaicRender
+
+/// Renders `parameters` to the end on `threads` threads and returns the final state.
+func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState, RGBImage) {
+    let pool = WorkerPool(threadCount: threads)
+    defer { pool.shutdown() }
+    let renderer = try Renderer(parameters: parameters, pool: pool)
+    try renderer.run()
+    return (renderer.state, try renderer.decodeImage(pool: pool))
+}
+
+@Suite struct RendererTests {
+    @Test(arguments: SamplerKind.allCases)
+    func outputIsBitIdenticalForAnyThreadCount(sampler: SamplerKind) throws {
+        BLAS.useSingleThread()
+        for tiling in TilingMethod.allCases {
+            let parameters = RenderParameters(
+                prompt: "rocky coast at sunset", width: 640, height: 384, steps: 6, sampler: sampler,
+                seed: 1234, tiling: tiling, tileSize: 32, tileOverlap: 8)
+            let (one, imageOne) = try render(parameters, threads: 1)
+            let (two, imageTwo) = try render(parameters, threads: 2)
+            let (three, _) = try render(parameters, threads: 3)
+            #expect(one.latent == two.latent && two.latent == three.latent, "\(sampler) \(tiling)")
+            #expect(one.generator == two.generator)
+            #expect(imageOne == imageTwo)
+            #expect(one.step == 6)
+        }
+    }
+
+    @Test func initialLatentIsTheWholeCanvasTorchNoiseScaledByInitSigma() throws {
+        let parameters = RenderParameters(prompt: "x", width: 256, height: 192, steps: 10, sampler: .euler, seed: 42)
+        let pool = WorkerPool(threadCount: 1)
+        defer { pool.shutdown() }
+        let renderer = try Renderer(parameters: parameters, pool: pool)
+        var generator = TorchGenerator(seed: 42)
+        let noise = generator.normal(count: 4 * 32 * 24)
+        let sigma = Float(try SamplerKind.euler.makeSampler(steps: 10).initNoiseSigma)
+        #expect(renderer.state.latent == noise.map { $0 * sigma })
+        #expect(renderer.state.step == 0)
+    }
+
+    @Test func cancellationStopsWithinOneTileEvaluationPerThread() throws {
+        let parameters = RenderParameters(prompt: "x", width: 1024, height: 1024, steps: 5, seed: 1, tileSize: 16, tileOverlap: 4)
+        let pool = WorkerPool(threadCount: 2)
+        defer { pool.shutdown() }
+        let renderer = try Renderer(parameters: parameters, pool: pool)
+        let evaluated = Mutex(0)
+        let flag = renderer.cancellation
+        #expect(throws: RenderError.self) {
+            try renderer.step { done, _ in
+                evaluated.withLock { $0 = done }
+                if done == 10 { flag.cancel() }
+            }
+        }
+        // Tiles already running when the flag was set may finish: at most one per other thread.
+        #expect(evaluated.withLock { $0 } <= 10 + 1)
+        #expect(renderer.state.step == 0)
+    }
+
+    @Test func invalidParametersAreRefusedWithTheFieldNamed() {
+        let pool = WorkerPool(threadCount: 1)
+        defer { pool.shutdown() }
+        let cases: [(RenderParameters, String)] = [
+            (RenderParameters(prompt: "x", width: 100), "width"),
+            (RenderParameters(prompt: "x", height: 16384), "height"),
+            (RenderParameters(prompt: "x", width: 56), "width"),
+            (RenderParameters(prompt: "x", steps: 0), "steps"),
+            (RenderParameters(prompt: "x", steps: 1001), "steps"),
+            (RenderParameters(prompt: "x", guidanceScale: .nan), "guidance"),
+            (RenderParameters(prompt: "x", tileSize: 4), "tile-size"),
+            (RenderParameters(prompt: "x", tileSize: 64, tileOverlap: 40), "tile-overlap"),
+            (RenderParameters(prompt: String(repeating: "a", count: 4097)), "prompt"),
+        ]
+        for (parameters, field) in cases {
+            do {
+                _ = try Renderer(parameters: parameters, pool: pool)
+                Issue.record("accepted invalid \(field)")
+            } catch {
+                guard case .invalidParameters(.invalid(let named, _)) = error else {
+                    Issue.record("wrong error \(error)"); continue
+                }
+                #expect(named == field)
+            }
+        }
+        #expect(throws: RenderError.self) {
+            try Renderer(parameters: RenderParameters(prompt: "x", model: "sd-nonexistent"), pool: pool)
+        }
+    }
+
+    @Test func outputCarriesTheParametersInItsXMP() throws {
+        let parameters = RenderParameters(prompt: "desert \"dunes\" <at> noon & more", negativePrompt: "fog",
+                                          width: 256, height: 128, steps: 3, seed: UInt64.max, tiling: .shifted)
+        let pool = WorkerPool(threadCount: 2)
+        defer { pool.shutdown() }
+        let renderer = try Renderer(parameters: parameters, pool: pool)
+        try renderer.run()
+        let image = try renderer.decodeImage(pool: pool)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-render-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("out.webp")
+        try renderer.write(image, to: url, encoding: .lossless)
+        let bytes = try [UInt8](Data(contentsOf: url))
+        #expect(try WebPDecoder.decode(bytes) == image)
+        let xmp = try #require(try WebPDecoder.xmp(in: bytes))
+        let metadata = try RenderMetadata.parse(try #require(XMPPacket.json(from: xmp)))
+        #expect(metadata == renderer.metadata)
+        #expect(metadata.prompt == parameters.prompt && metadata.seed == UInt64.max)
+        #expect(metadata.tiling == "shifted" && metadata.tileSize == 64 && metadata.mosaicVersion == MosaicVersion.current)
+        #expect(metadata.guidance == MosaicField().defaultGuidanceScale)
+    }
+}
