@@ -66,6 +66,7 @@ struct MersenneTwister: Sendable, Equatable {
     mutating func fillUniform(_ output: UnsafeMutablePointer<Float>, count: Int) {
         var position = index
         words.withUnsafeMutableBufferPointer { state in
+            guard let base = state.baseAddress else { return }
             var written = 0
             while written < count {
                 if position == Self.stateSize {
@@ -73,10 +74,12 @@ struct MersenneTwister: Sendable, Equatable {
                     position = 0
                 }
                 let run = min(Self.stateSize - position, count - written)
-                // A flat loop over one run of words: it vectorises, the per-call path does not.
+                // A flat loop over pointers (no checked index arithmetic): it vectorises.
+                let source = base + position
+                let destination = output + written
                 for k in 0..<run {
-                    let bits = Self.temper(state[position + k]) & 0x00FF_FFFF
-                    output[written + k] = Float(bits) * 0x1p-24
+                    let bits = Self.temper(source[k]) & 0x00FF_FFFF
+                    destination[k] = Float(Int32(bitPattern: bits)) * 0x1p-24
                 }
                 position += run
                 written += run

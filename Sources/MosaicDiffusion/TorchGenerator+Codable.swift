@@ -28,7 +28,8 @@ extension TorchGenerator {
         guard version == Self.encodingVersion else {
             throw DecodingError.dataCorruptedError(
                 forKey: .version, in: container,
-                debugDescription: "TorchGenerator state version \(version) is not supported (expected \(Self.encodingVersion))")
+                debugDescription: "TorchGenerator state version \(version) is not supported "
+                    + "(expected \(Self.encodingVersion))")
         }
         let seed = try container.decode(UInt64.self, forKey: .initialSeed)
         let words = try container.decode([UInt32].self, forKey: .words)
