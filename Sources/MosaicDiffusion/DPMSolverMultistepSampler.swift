@@ -10,9 +10,11 @@ import Foundation
 // -inf). The first step and the last step are first order (the last because the final sigma is
 // zero); the others are second order.
 //
-// Precision: scalars and per-element arithmetic are float32 in diffusers' order. torch
-// evaluates the scalar log/exp with SLEEF (<= 1 ulp) where this uses the C library, so a step
-// coefficient can differ in its last bit; trajectories agree with torch to about 1e-7 relative.
+// Precision: scalars and per-element arithmetic are float32 in diffusers' order. torch on x86
+// CPU takes float32 sqrt from MKL and log/exp from SLEEF, which are not always correctly
+// rounded, where this uses IEEE sqrt and the C library; so sigmas and step coefficients can
+// differ in their last bit and trajectories agree with torch to about 1e-6 relative (see
+// SamplerTests for the measured error).
 //
 // Limitations: solver_order 1/3, "heun", "dpmsolver"/SDE variants, v/sample/flow prediction,
 // thresholding, exponential/beta/lu/flow sigmas and custom timesteps are not implemented.
@@ -32,7 +34,7 @@ public struct DPMSolverMultistepSampler: Sampler {
     /// The integer timesteps the model is evaluated at.
     public let timesteps: [Double]
     /// diffusers' `sigmas` (float32 values), `stepCount + 1` of them, the last 0.
-    public var sigmas: [Double] { sigmas32.map(Double.init) }
+    public let sigmas: [Double]
     /// 1, as diffusers.
     public var initNoiseSigma: Double { 1 }
     /// The previous data prediction and diffusers' `lower_order_nums`.
@@ -74,6 +76,7 @@ public struct DPMSolverMultistepSampler: Sampler {
         self.config = schedule.config
         timesteps = ts
         sigmas32 = sig + [0]  // final_sigmas_type "zero"
+        sigmas = sigmas32.map(Double.init)
         history = SamplerHistory(kind: kind, stepCount: steps, config: config)
     }
 

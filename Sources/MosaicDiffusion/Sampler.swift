@@ -36,14 +36,15 @@ public protocol Sampler: Sendable {
 
     /// The factor diffusers' `scale_model_input` applies to the sample before the model sees
     /// it at `step` (`0..<stepCount`): `1 / sqrt(sigma² + 1)` for the Euler samplers, 1 for
-    /// DDIM and DPM-Solver++.
+    /// DDIM and DPM-Solver++. Like an array subscript, it traps for a `step` outside the
+    /// schedule.
     func modelInputScale(step: Int) -> Float
 
     /// The "DDPM form" of the noise level at `step`: ᾱ = `1 / (1 + sigmas[step]²)`, so that the
     /// model input at `step` is distributed like `sqrt(ᾱ) x0 + sqrt(1 - ᾱ) ε` after
     /// ``modelInputScale(step:)`` is applied. `step` may be `0...stepCount`; `stepCount` gives
-    /// the noise level of the final output. For DDIM it is exactly diffusers' `alphas_cumprod`
-    /// entry.
+    /// the noise level of the final output (it traps for other values, like an array
+    /// subscript). For DDIM it is exactly diffusers' `alphas_cumprod` entry.
     func alphaCumprod(step: Int) -> Double
 
     /// Advances `sample` (the whole latent canvas, flat) in place from step `step` to the
