@@ -50,6 +50,9 @@ public struct RenderParameters: Sendable, Codable, Equatable {
     /// Checks every field, naming the first one that is out of range.
     public func validate() throws(RenderParameterError) {
         for (name, side) in [("width", width), ("height", height)] {
+            guard side <= 16383 else {
+                throw .invalid(field: name, reason: "\(side) px exceeds WebP's limit of 16383 px per side (the largest supported side is \(Self.sideRange.upperBound))")
+            }
             guard side % 8 == 0 else { throw .invalid(field: name, reason: "\(side) is not a multiple of 8") }
             guard Self.sideRange.contains(side) else {
                 throw .invalid(field: name, reason: "\(side) px is outside \(Self.sideRange.lowerBound)...\(Self.sideRange.upperBound)")
