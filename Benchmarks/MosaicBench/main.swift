@@ -3,6 +3,7 @@
 let requested = Set(CommandLine.arguments.dropFirst())
 let benchmarks: [(name: String, run: () -> Void)] = [
     ("noise", { NoiseBenchmark.run() }),
+    ("render", { RenderBenchmark.run() }),
 ]
 let unknown = requested.subtracting(benchmarks.map(\.name))
 if !unknown.isEmpty {
