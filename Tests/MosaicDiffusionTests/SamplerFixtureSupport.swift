@@ -58,6 +58,8 @@ enum SamplerFixtures {
         let alpha_prod_t: String?
         let alpha_prod_t_prev: String?
         let step_noise: [String]?
+        let initial_noise_seed: UInt64?
+        let step_noise_seed: UInt64?
     }
 
     struct SpacingFile: Decodable {
