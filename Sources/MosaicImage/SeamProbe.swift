@@ -32,9 +32,11 @@ struct SeamProbe {
             guard boundary - 1 >= first, boundary <= last else { return nil }
             let before = (boundary - 1 - first) * length
             let after = (boundary - first) * length
-            return scratch.withUnsafeMutableBufferPointer { distances in
-                for t in 0..<length { distances[t] = OKLab.distance(lab[before + t], lab[after + t]) }
-                return Median.of(distances)
+            return lab.withUnsafeBufferPointer { lab in
+                scratch.withUnsafeMutableBufferPointer { distances in
+                    for t in 0..<length { distances[t] = OKLab.distance(lab[before + t], lab[after + t]) }
+                    return Median.of(distances)
+                }
             }
         }
         guard let center = profile(position) else { return nil }
@@ -49,7 +51,8 @@ struct SeamProbe {
         let rightBand = position..<min(last + 1, position + Self.bandWidth)
         let left = meanColour(lab, lines: leftBand, first: first, length: length)
         let right = meanColour(lab, lines: rightBand, first: first, length: length)
-        let difference = ((left - right) * (left - right)).sum().squareRoot()
+        let (dl, da, db) = (left.l - right.l, left.a - right.a, left.b - right.b)
+        let difference = (dl * dl + da * da + db * db).squareRoot()
         return SeamPosition(
             position: position,
             boundaryDistance: Double(center),
@@ -60,8 +63,8 @@ struct SeamProbe {
 
     /// OKLab of lines `first ..< first + count`, stored line-major (`[line * length + t]`).
     /// Columns are gathered row by row so the image is read sequentially.
-    private func convertLines(first: Int, count: Int, length: Int) -> [SIMD3<Float>] {
-        var lab = [SIMD3<Float>](repeating: .zero, count: count * length)
+    private func convertLines(first: Int, count: Int, length: Int) -> [OKLab] {
+        var lab = [OKLab](repeating: .zero, count: count * length)
         let stride = image.rowStride
         let axis = self.axis
         image.pixels.withUnsafeBufferPointer { pixels in
@@ -89,15 +92,24 @@ struct SeamProbe {
         return lab
     }
 
-    /// Mean OKLab colour of the given lines (absolute indices), in Double to avoid drift.
-    private func meanColour(_ lab: [SIMD3<Float>], lines: Range<Int>, first: Int, length: Int) -> SIMD3<Double> {
-        var total = SIMD3<Double>.zero
-        for line in lines {
-            var sum = SIMD3<Float>.zero
-            let base = (line - first) * length
-            for t in 0..<length { sum += lab[base + t] }
-            total += SIMD3<Double>(sum)
+    /// Mean OKLab colour of the given lines (absolute indices), summed in Double to avoid drift.
+    private func meanColour(_ lab: [OKLab], lines: Range<Int>, first: Int, length: Int) -> (l: Double, a: Double, b: Double) {
+        var (l, a, b) = (0.0, 0.0, 0.0)
+        lab.withUnsafeBufferPointer { lab in
+            for line in lines {
+                var (sl, sa, sb): (Float, Float, Float) = (0, 0, 0)
+                let base = (line - first) * length
+                for t in 0..<length {
+                    sl += lab[base + t].l
+                    sa += lab[base + t].a
+                    sb += lab[base + t].b
+                }
+                l += Double(sl)
+                a += Double(sa)
+                b += Double(sb)
+            }
         }
-        return total / Double(max(1, lines.count * length))
+        let count = Double(max(1, lines.count * length))
+        return (l / count, a / count, b / count)
     }
 }

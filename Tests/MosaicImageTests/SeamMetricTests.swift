@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MosaicImage
 
@@ -102,13 +103,25 @@ import Testing
         }
     }
 
+    @Test func fastCubeRootMatchesLibm() {
+        var worst: Double = 0
+        var x: Float = 1e-6
+        while x <= 1 {
+            let exact = cbrt(Double(x))
+            worst = max(worst, abs(Double(OKLab.cubeRoot(x)) - exact) / exact)
+            x *= 1.001
+        }
+        #expect(worst < 1e-6, "max relative error \(worst)")
+        #expect(OKLab.cubeRoot(0) == 0 && abs(OKLab.cubeRoot(1) - 1) < 1e-6)
+    }
+
     @Test func oklabOfWhiteAndBlack() {
         let pixels: [UInt8] = [255, 255, 255, 0, 0, 0]
         pixels.withUnsafeBufferPointer { px in
             OKLab.linear.withUnsafeBufferPointer { table in
                 let white = OKLab.convert(px, at: 0, table: table)
                 let black = OKLab.convert(px, at: 3, table: table)
-                #expect(abs(white.x - 1) < 1e-3 && abs(white.y) < 1e-3 && abs(white.z) < 1e-3)
+                #expect(abs(white.l - 1) < 1e-3 && abs(white.a) < 1e-3 && abs(white.b) < 1e-3)
                 #expect(black == .zero)
             }
         }
