@@ -23,9 +23,10 @@ struct RenderCommand: ParsableCommand {
             (see: webpmux -get xmp FILE.webp).
 
             EXAMPLES
-              mosaicd render --prompt "vast misty ocean at dusk" --width 8192 --height 8192 \\
-                  --seed 7 --output ocean.webp
-              mosaicd render --prompt "rocky desert" --tiling none --lossless --output desert.webp
+              mosaicd render --prompt "misty ocean at dusk" \\
+                --width 8192 --height 8192 --seed 7 -o ocean.webp
+              mosaicd render --prompt "rocky desert" --lossless -o desert.webp
+              mosaicd seams ocean.webp
             """)
 
     @Option(help: "What to render. The built-in model maps keywords (palette, texture, scale, direction) to its prior.")
@@ -46,7 +47,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Denoising steps, 1...1000.")
     var steps: Int = 30
 
-    @Option(help: "The sampler: \(SamplerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "The sampler (diffusers' DDIM, Euler, Euler ancestral, DPM++ 2M, DPM++ 2M Karras).")
     var sampler: SamplerKind = .dpmpp2m
 
     @Option(help: "Classifier-free guidance scale, 0...50 (default: the model's, 2 for mosaic-field).")
@@ -73,7 +74,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Write lossless WebP (larger; pixels exactly as rendered).")
     var lossless = false
 
-    @Option(help: "Lossy WebP quality, 0...100.")
+    @Option(help: "Lossy WebP quality, 0...100 (default: 90).")
     var quality: Float?
 
     @Option(name: [.short, .long], help: "Where to write the WebP file.")
