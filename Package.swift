@@ -1,8 +1,11 @@
 // swift-tools-version:6.0
 // Mosaic: very large diffusion renders on ordinary CPUs.
 // Layers (dependencies point downward only):
-//   mosaicd -> MosaicRender -> MosaicDiffusion -> MosaicTensor -> COpenBLAS
-//                          \-> MosaicImage -> CWebP
+//   mosaicctl (ctl/) -> MosaicClient -> MosaicAPI
+//   mosaicd -> MosaicDaemon -> MosaicStore (SQLite) -> MosaicAPI
+//                          \-> MosaicSystemd -> CSystemd
+//                          \-> MosaicRender -> MosaicDiffusion -> MosaicTensor -> COpenBLAS
+//                                          \-> MosaicImage -> CWebP
 import PackageDescription
 
 let package = Package(
@@ -10,10 +13,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mosaicd", targets: ["mosaicd"]),
+        .executable(name: "mosaicctl", targets: ["mosaicctl"]),
         .executable(name: "mosaic-bench", targets: ["MosaicBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -35,13 +42,48 @@ let package = Package(
         .target(name: "MosaicImage", dependencies: ["CWebP"]),
         // A render: parameters -> tiles -> sync -> decode -> WebP.
         .target(name: "MosaicRender", dependencies: ["MosaicDiffusion", "MosaicImage", "MosaicTensor"]),
-        // The daemon executable (`mosaicd render`, later `mosaicd serve`).
+        // Wire types shared by the daemon and its clients (JSON over HTTP/1.1).
+        .target(name: "MosaicAPI"),
+        // The job queue in SQLite (GRDB): schema from migrations/, embedded at build time.
+        .target(
+            name: "MosaicStore",
+            dependencies: ["MosaicAPI", .product(name: "GRDB", package: "GRDB.swift")],
+            plugins: ["EmbedMigrations"]),
+        .executableTarget(name: "MigrationEmbedder", path: "Plugins/MigrationEmbedder"),
+        .plugin(
+            name: "EmbedMigrations", capability: .buildTool(), dependencies: ["MigrationEmbedder"],
+            path: "Plugins/EmbedMigrations"),
+        // systemd glue: sd_notify, watchdog, socket activation, journald log prefixes.
+        .target(
+            name: "MosaicSystemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
+        // The daemon: HTTP API on a Unix socket, render worker, events, metrics.
+        .target(
+            name: "MosaicDaemon",
+            dependencies: [
+                "MosaicAPI", "MosaicStore", "MosaicRender", "MosaicSystemd",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The typed client of the daemon's API, used by mosaicctl and by the tests.
+        .target(name: "MosaicClient", dependencies: ["MosaicAPI"]),
+        // The daemon executable: `mosaicd serve` (default), `mosaicd render`, `mosaicd seams`.
         .executableTarget(
             name: "mosaicd",
             dependencies: [
-                "MosaicRender", "CSystemd",
+                "MosaicRender", "MosaicDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // The command-line client.
+        .executableTarget(
+            name: "mosaicctl",
+            dependencies: [
+                "MosaicClient", "MosaicAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "ctl", exclude: ["README.md"]),
         // Benchmark programs (not timed tests).
         .executableTarget(
             name: "MosaicBench",
@@ -53,5 +95,10 @@ let package = Package(
         .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage"]),
         .testTarget(name: "MosaicRenderTests", dependencies: ["MosaicRender", "MosaicImage"]),
         .testTarget(name: "MosaicdTests", dependencies: ["mosaicd", "MosaicImage", "MosaicRender"]),
+        .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicAPI"]),
+        .testTarget(name: "MosaicSystemdTests", dependencies: ["MosaicSystemd"]),
+        .testTarget(
+            name: "MosaicDaemonTests",
+            dependencies: ["mosaicd", "mosaicctl", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender"]),
     ]
 )

@@ -1,0 +1,1 @@
+// MosaicAPI module.

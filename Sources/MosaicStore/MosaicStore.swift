@@ -1,0 +1,1 @@
+// MosaicStore module.
