@@ -1,0 +1,79 @@
+import Foundation
+
+/// A user, as the daemon saw them through the socket's peer credentials.
+public struct Owner: Codable, Sendable, Equatable, Hashable {
+    /// The numeric user id.
+    public var uid: UInt32
+    /// The user name, or the uid as text when it has none.
+    public var name: String
+
+    /// Creates an owner.
+    public init(uid: UInt32, name: String) { self.uid = uid; self.name = name }
+}
+
+/// A job's progress through its render.
+public struct JobProgress: Codable, Sendable, Equatable {
+    /// Steps completed.
+    public var step: Int
+    /// All steps.
+    public var steps: Int
+    /// Tiles evaluated in the current step.
+    public var tilesDone: Int
+    /// Tiles in the current step.
+    public var tilesTotal: Int
+    /// Seconds spent rendering in this attempt.
+    public var elapsedSeconds: Double
+    /// Seconds left, from measured step times; nil until a step completes.
+    public var etaSeconds: Double?
+
+    /// Creates a progress record.
+    public init(step: Int, steps: Int, tilesDone: Int = 0, tilesTotal: Int = 0, elapsedSeconds: Double = 0,
+                etaSeconds: Double? = nil) {
+        self.step = step; self.steps = steps; self.tilesDone = tilesDone; self.tilesTotal = tilesTotal
+        self.elapsedSeconds = elapsedSeconds; self.etaSeconds = etaSeconds
+    }
+}
+
+/// One job in the queue, as the API shows it.
+public struct Job: Codable, Sendable, Equatable, Identifiable {
+    /// The job id (positive, increasing).
+    public var id: Int64
+    /// The life-cycle state.
+    public var state: JobState
+    /// The render, with defaults filled in and the seed fixed at submission.
+    public var render: RenderSpec
+    /// Higher runs first; equal priorities run oldest first.
+    public var priority: Int
+    /// Who submitted it.
+    public var owner: Owner
+    /// How many times the worker has started it.
+    public var attempts: Int
+    /// When it was submitted.
+    public var createdAt: Date
+    /// When its current attempt started.
+    public var startedAt: Date?
+    /// When it ended.
+    public var finishedAt: Date?
+    /// Progress of the current or last attempt.
+    public var progress: JobProgress?
+    /// The last step whose checkpoint is durable.
+    public var checkpointStep: Int?
+    /// Why it failed.
+    public var error: String?
+    /// Who canceled it.
+    public var canceledBy: Owner?
+    /// The WebP file, once it succeeded.
+    public var outputPath: String?
+
+    /// Creates a job record.
+    public init(
+        id: Int64, state: JobState, render: RenderSpec, priority: Int, owner: Owner, attempts: Int = 0,
+        createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, progress: JobProgress? = nil,
+        checkpointStep: Int? = nil, error: String? = nil, canceledBy: Owner? = nil, outputPath: String? = nil
+    ) {
+        self.id = id; self.state = state; self.render = render; self.priority = priority; self.owner = owner
+        self.attempts = attempts; self.createdAt = createdAt; self.startedAt = startedAt
+        self.finishedAt = finishedAt; self.progress = progress; self.checkpointStep = checkpointStep
+        self.error = error; self.canceledBy = canceledBy; self.outputPath = outputPath
+    }
+}

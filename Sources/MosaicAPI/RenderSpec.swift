@@ -1,0 +1,37 @@
+/// A render as a client asks for it: the wire form of the engine's render parameters.
+///
+/// Enumerations travel as their names (`"dpmpp_2m"`, `"overlap"`) so the API does not depend on
+/// the engine; the daemon validates them. Absent optional fields take the daemon's defaults.
+public struct RenderSpec: Codable, Sendable, Equatable {
+    public var prompt: String
+    public var negativePrompt: String?
+    public var model: String?
+    public var width: Int?
+    public var height: Int?
+    public var steps: Int?
+    public var sampler: String?
+    public var guidance: Float?
+    public var seed: UInt64?
+    public var tiling: String?
+    public var tileSize: Int?
+    public var tileOverlap: Int?
+    public var tileWeighting: String?
+    /// Write lossless WebP.
+    public var lossless: Bool?
+    /// Lossy WebP quality, 0...100.
+    public var quality: Float?
+
+    /// Creates a spec; only the prompt is required.
+    public init(
+        prompt: String, negativePrompt: String? = nil, model: String? = nil, width: Int? = nil, height: Int? = nil,
+        steps: Int? = nil, sampler: String? = nil, guidance: Float? = nil, seed: UInt64? = nil,
+        tiling: String? = nil, tileSize: Int? = nil, tileOverlap: Int? = nil, tileWeighting: String? = nil,
+        lossless: Bool? = nil, quality: Float? = nil
+    ) {
+        self.prompt = prompt; self.negativePrompt = negativePrompt; self.model = model
+        self.width = width; self.height = height; self.steps = steps; self.sampler = sampler
+        self.guidance = guidance; self.seed = seed; self.tiling = tiling; self.tileSize = tileSize
+        self.tileOverlap = tileOverlap; self.tileWeighting = tileWeighting
+        self.lossless = lossless; self.quality = quality
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// `POST /v1/jobs`: a render and its priority.
+public struct SubmitRequest: Codable, Sendable, Equatable {
+    /// What to render.
+    public var render: RenderSpec
+    /// Higher runs first (-100...100, default 0).
+    public var priority: Int?
+
+    /// Creates a submission.
+    public init(render: RenderSpec, priority: Int? = nil) { self.render = render; self.priority = priority }
+}
+
+/// `GET /v1/jobs`: one page of jobs, newest first.
+public struct JobPage: Codable, Sendable, Equatable {
+    /// The jobs on this page.
+    public var jobs: [Job]
+    /// Pass as `before` to get the next page; nil on the last page.
+    public var nextBefore: Int64?
+
+    /// Creates a page.
+    public init(jobs: [Job], nextBefore: Int64?) { self.jobs = jobs; self.nextBefore = nextBefore }
+}
+
+/// `POST /v1/jobs/prune`: remove finished jobs (and their files) in bulk.
+public struct PruneRequest: Codable, Sendable, Equatable {
+    /// Only jobs that finished at least this many seconds ago (default: any age).
+    public var olderThanSeconds: Double?
+    /// Only jobs in these states (default: every finished state).
+    public var states: [JobState]?
+
+    /// Creates a prune request.
+    public init(olderThanSeconds: Double? = nil, states: [JobState]? = nil) {
+        self.olderThanSeconds = olderThanSeconds; self.states = states
+    }
+}
+
+/// The answer to a prune: the ids removed.
+public struct PruneResult: Codable, Sendable, Equatable {
+    /// The removed jobs' ids.
+    public var removed: [Int64]
+
+    /// Creates a result.
+    public init(removed: [Int64]) { self.removed = removed }
+}
+
+/// `GET /v1/status`: the daemon at a glance.
+public struct DaemonStatus: Codable, Sendable, Equatable {
+    /// The daemon's version.
+    public var version: String
+    /// Seconds since the daemon started.
+    public var uptimeSeconds: Double
+    /// Whether the queue is paused (no new jobs start).
+    public var paused: Bool
+    /// Jobs per state (every state present, zero included).
+    public var counts: [String: Int]
+    /// The job being rendered, if any.
+    public var running: Job?
+    /// Worker threads.
+    public var threads: Int
+
+    /// Creates a status.
+    public init(version: String, uptimeSeconds: Double, paused: Bool, counts: [String: Int], running: Job?, threads: Int) {
+        self.version = version; self.uptimeSeconds = uptimeSeconds; self.paused = paused
+        self.counts = counts; self.running = running; self.threads = threads
+    }
+}
+
+/// `GET /v1/models`: one model the daemon can render with.
+public struct ModelInfo: Codable, Sendable, Equatable {
+    /// The name jobs use.
+    public var name: String
+    /// `built-in` or `stable-diffusion`.
+    public var kind: String
+    /// One line about it.
+    public var summary: String
+    /// The guidance scale used when a job names none.
+    public var defaultGuidance: Float
+
+    /// Creates a model description.
+    public init(name: String, kind: String, summary: String, defaultGuidance: Float) {
+        self.name = name; self.kind = kind; self.summary = summary; self.defaultGuidance = defaultGuidance
+    }
+}
+
+/// A line of a job's log.
+public struct LogLine: Codable, Sendable, Equatable {
+    /// When it was written.
+    public var time: Date
+    /// `info`, `warning` or `error`.
+    public var level: String
+    /// What happened.
+    public var message: String
+
+    /// Creates a log line.
+    public init(time: Date, level: String, message: String) { self.time = time; self.level = level; self.message = message }
+}
