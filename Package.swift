@@ -61,7 +61,8 @@ let package = Package(
         .target(
             name: "MosaicDaemon",
             dependencies: [
-                "MosaicAPI", "MosaicStore", "MosaicRender", "MosaicSystemd",
+                "MosaicAPI", "MosaicStore", "MosaicRender", "MosaicSystemd", "MosaicImage", "MosaicDiffusion",
+                "MosaicTensor",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -73,8 +74,9 @@ let package = Package(
         .executableTarget(
             name: "mosaicd",
             dependencies: [
-                "MosaicRender", "MosaicDaemon",
+                "MosaicRender", "MosaicDaemon", "MosaicSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         // The command-line client.
         .executableTarget(

@@ -6,8 +6,9 @@ import Synchronization
 extension Renderer {
     /// Takes the next denoising step: every tile's model output, the sync, one sampler step.
     ///
-    /// `onTile` is called (from worker threads, one call at a time) after each tile evaluation.
-    public func step(onTile: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws(RenderError) {
+    /// `onTile` is called (from worker threads, one call at a time) after each tile evaluation,
+    /// with the tiles done, the tiles of the step, and that evaluation's duration in seconds.
+    public func step(onTile: @Sendable (_ done: Int, _ total: Int, _ seconds: Double) -> Void = { _, _, _ in }) throws(RenderError) {
         let index = state.step
         guard index < parameters.steps else { return }
         let tiles = plan.tiles(step: index)
@@ -38,6 +39,7 @@ extension Renderer {
                         }
                     }
                     VectorKernels.scale(input, by: inputScale)
+                    let started = DispatchTime.now().uptimeNanoseconds
                     do {
                         try denoiser.predictNoise(
                             modelInput: UnsafeBufferPointer(input), tile: tile, level: level,
@@ -46,8 +48,11 @@ extension Renderer {
                         failure.withLock { $0 = $0 ?? .model(tile: tile, step: index, message: "\(error)") }
                         return
                     }
-                    let done = counter.withLock { count -> Int in count += 1; return count }
-                    onTile(done, tiles.count)
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                    counter.withLock { count in
+                        count += 1
+                        onTile(count, tiles.count, seconds)
+                    }
                 }
             }
         }
@@ -61,6 +66,8 @@ extension Renderer {
                             canvas: canvas, channels: channels, width: width, height: height, pool: pool)
             }
         }
+        prediction = Self.predictOriginal(
+            latent: state.latent, noise: fused, inputScale: inputScale, alphaCumprod: level.alphaCumprod)
         var generator = state.generator
         var latent = state.latent
         do {
@@ -76,6 +83,13 @@ extension Renderer {
         state.step = index + 1
     }
 
+    /// The model's prediction of the clean latent: `x0 = (u - sqrt(1 - a) eps) / sqrt(a)` for the
+    /// model input `u = inputScale * latent`, which is `sqrt(a) x0 + sqrt(1 - a) eps` for every sampler.
+    static func predictOriginal(latent: [Float], noise: [Float], inputScale: Float, alphaCumprod: Double) -> [Float] {
+        let a = Float(alphaCumprod.squareRoot()), s = Float((1 - alphaCumprod).squareRoot())
+        return zip(latent, noise).map { (inputScale * $0 - s * $1) / a }
+    }
+
     /// Runs the remaining steps, reporting progress after every tile and every step.
     public func run(progress: @escaping @Sendable (RenderProgress) -> Void = { _ in }) throws(RenderError) {
         let started = Date()
@@ -86,7 +100,7 @@ extension Renderer {
                 stepsDone: state.step, stepsTotal: parameters.steps, tilesDone: 0,
                 tilesTotal: plan.tiles(step: state.step).count, elapsed: Date().timeIntervalSince(started),
                 stepDurations: durations)
-            try step { done, total in
+            try step { done, total, _ in
                 var report = snapshot
                 report.tilesDone = done
                 report.tilesTotal = total

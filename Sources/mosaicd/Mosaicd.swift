@@ -3,7 +3,7 @@ import Foundation
 
 /// The root command: `mosaicd <subcommand>`.
 @main
-struct Mosaicd: ParsableCommand {
+struct Mosaicd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mosaicd",
         abstract: "Render very large images with diffusion models, tile by tile, on ordinary CPUs.",
@@ -12,16 +12,17 @@ struct Mosaicd: ParsableCommand {
             synchronises them after every denoising step, so no seams appear.
 
             EXIT STATUS
-              0  success
-              1  the render failed (model, sampler, decode or write error)
+              0  success (serve: stopped cleanly by SIGTERM or SIGINT)
+              1  the render or the daemon failed (model, sampler, decode, write, database or socket error)
               2  usage error: bad option or value (nothing is written)
               130  interrupted
             """,
         version: "mosaicd 0.1.0",
-        subcommands: [RenderCommand.self, SeamsCommand.self])
+        subcommands: [ServeCommand.self, RenderCommand.self, SeamsCommand.self],
+        defaultSubcommand: ServeCommand.self)
 
     /// Parses and runs, mapping every usage error to exit status 2 with one line on stderr.
-    static func main() {
+    static func main() async {
         let command: ParsableCommand
         do {
             command = try parseAsRoot()
@@ -29,8 +30,12 @@ struct Mosaicd: ParsableCommand {
             exitWithUsageError(error)
         }
         do {
-            var command = command
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var command = command
+                try command.run()
+            }
         } catch let error as UsageError {
             FileHandle.standardError.write(Data("mosaicd: \(error.message)\n".utf8))
             Foundation.exit(2)

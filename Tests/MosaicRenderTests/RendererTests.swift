@@ -53,7 +53,7 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
         let evaluated = Mutex(0)
         let flag = renderer.cancellation
         #expect(throws: RenderError.self) {
-            try renderer.step { done, _ in
+            try renderer.step { done, _, _ in
                 evaluated.withLock { $0 = done }
                 if done == 10 { flag.cancel() }
             }

@@ -1,0 +1,111 @@
+import Dispatch
+import Foundation
+import Logging
+import MosaicAPI
+import MosaicRender
+import MosaicStore
+import MosaicSystemd
+
+/// `mosaicd serve`: the queue, the worker, the API socket and systemd's protocol, together.
+public final class Daemon: Sendable {
+    let configuration: DaemonConfiguration
+    let logger: Logger
+    let notifier = SystemdNotifier()
+
+    /// Creates a daemon.
+    public init(configuration: DaemonConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM or SIGINT, then stops after the tile in progress and returns.
+    public func run() async throws {
+        let state = URL(fileURLWithPath: configuration.stateDirectory)
+        let outputs = state.appendingPathComponent("outputs")
+        do {
+            for directory in [state, outputs, state.appendingPathComponent("checkpoints")] {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            }
+        } catch {
+            throw DaemonError.stateDirectory(path: state.path, reason: error.localizedDescription)
+        }
+        let store = try JobStore(path: state.appendingPathComponent("mosaic.sqlite").path)
+        try recoverInterruptedJobs(store)
+
+        let socket: ListeningSocket
+        if let inherited = try SocketActivation.listeningUnixSocket() {
+            socket = .inherited(inherited)
+            logger.info("serving the socket passed by systemd (fd \(inherited))")
+        } else {
+            socket = try ListeningSocket.bind(path: configuration.socketPath, group: configuration.socketGroup)
+            logger.info("serving \(configuration.socketPath)")
+        }
+        defer { socket.release() }
+
+        let hub = EventHub(), metrics = Metrics()
+        let notifier = self.notifier
+        let worker = RenderWorker(
+            store: store, hub: hub, metrics: metrics, catalog: .builtIn, outputDirectory: outputs,
+            threads: configuration.threads, logger: logger, onStatus: { _ = notifier.status($0) })
+        let core = DaemonCore(
+            store: store, worker: worker, hub: hub, metrics: metrics, catalog: .builtIn,
+            authorization: Authorization(adminGroup: configuration.adminGroup), threads: configuration.threads,
+            logger: logger)
+        let server = HTTPServer(logger: logger)
+        worker.start()
+
+        let signals = Self.terminationSignals()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.serve(descriptor: socket.descriptor) { await core.handle($0) } }
+            group.addTask { await self.watchdog(worker) }
+            _ = notifier.ready()
+            _ = notifier.status("ready; \(try store.counts()[.queued] ?? 0) jobs queued")
+            logger.info("mosaicd \(DaemonCore.version) ready with \(configuration.threads) threads, state in \(state.path)")
+            for await signal in signals {
+                logger.info("received signal \(signal); stopping after the tile in progress")
+                break
+            }
+            _ = notifier.stopping()
+            await worker.stop()
+            group.cancelAll()
+        }
+        await server.shutdown()
+        logger.info("stopped")
+    }
+
+    /// Jobs left `running` by a previous process go back to the queue.
+    func recoverInterruptedJobs(_ store: JobStore) throws {
+        for job in try store.jobs(in: .running) {
+            let step = job.progress?.step ?? 0
+            try store.requeue(id: job.id, reason: "the daemon stopped while this job was at step \(step); it will run again", now: Date())
+            logger.warning("requeued job \(job.id), interrupted at step \(step)")
+        }
+    }
+
+    /// Pings systemd's watchdog while the worker shows signs of life.
+    func watchdog(_ worker: RenderWorker) async {
+        guard let interval = notifier.watchdogInterval else { return }
+        let timeout = Double(interval.components.seconds) * 2
+        while !Task.isCancelled {
+            if worker.secondsSinceHeartbeat < timeout { _ = notifier.watchdog() }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// SIGTERM and SIGINT as an async sequence (the default handlers are replaced).
+    static func terminationSignals() -> AsyncStream<Int32> {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        let queue = DispatchQueue(label: "mosaicd.signals")
+        var sources: [DispatchSourceSignal] = []
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            sources.append(source)
+        }
+        let retained = sources
+        continuation.onTermination = { _ in retained.forEach { $0.cancel() } }
+        return stream
+    }
+}

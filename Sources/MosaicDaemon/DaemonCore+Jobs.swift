@@ -1,0 +1,119 @@
+import Foundation
+import MosaicAPI
+import MosaicStore
+
+extension DaemonCore {
+    /// The priority range a submission may ask for.
+    static let priorityRange = -100...100
+
+    func submit(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+        let submission = try decode(SubmitRequest.self, from: request)
+        let priority = submission.priority ?? 0
+        guard Self.priorityRange.contains(priority) else {
+            throw APIError(.badRequest, "invalid priority: \(priority) is outside \(Self.priorityRange.lowerBound)...\(Self.priorityRange.upperBound)")
+        }
+        let spec = try submission.render.resolved(catalog: catalog) { UInt64.random(in: 0...UInt64.max) }
+        let owner = Owner(uid: request.peer.uid, name: Accounts.userName(of: request.peer.uid))
+        let job = try db { () throws(StoreError) in try store.submit(spec, priority: priority, owner: owner, now: Date()) }
+        try? store.appendLog(id: job.id, level: "info", message: "submitted by \(owner.name)", now: Date())
+        worker.wake()
+        return .json(job, status: .created)
+    }
+
+    func list(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+        var states = Set<JobState>()
+        for value in request.queryValues("state").flatMap({ $0.split(separator: ",").map(String.init) }) {
+            guard let state = JobState(rawValue: value) else {
+                throw APIError(.badRequest, "invalid state: '\(value)' (valid: \(JobState.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            states.insert(state)
+        }
+        let owner = try request.queryValue("owner").map { text throws(APIError) -> UInt32 in
+            guard let uid = UInt32(text) else { throw APIError(.badRequest, "invalid owner: '\(text)' is not a uid") }
+            return uid
+        }
+        let limit = try request.queryValue("limit").map { text throws(APIError) -> Int in
+            guard let n = Int(text), (1...500).contains(n) else { throw APIError(.badRequest, "invalid limit: '\(text)' is outside 1...500") }
+            return n
+        } ?? 50
+        let before = try request.queryValue("before").map { text throws(APIError) -> Int64 in
+            guard let n = Int64(text), n > 0 else { throw APIError(.badRequest, "invalid before: '\(text)' is not a job id") }
+            return n
+        }
+        let page = try db { () throws(StoreError) in
+            try store.list(states: states.isEmpty ? nil : states, ownerUID: owner, limit: limit, before: before)
+        }
+        return .json(page)
+    }
+
+    func log(_ captures: [String: String]) throws(APIError) -> HTTPResponse {
+        let job = try job(captures)
+        return .json(try db { () throws(StoreError) in try store.log(id: job.id) })
+    }
+
+    func cancel(_ request: HTTPRequest, _ captures: [String: String]) async throws(APIError) -> HTTPResponse {
+        let job = try job(captures)
+        try authorization.checkModify(job, by: request.peer, action: "cancel")
+        let owner = Owner(uid: request.peer.uid, name: Accounts.userName(of: request.peer.uid))
+        switch job.state {
+        case .queued:
+            let canceled = try db { () throws(StoreError) in try store.cancelQueued(id: job.id, by: owner, now: Date()) }
+            try? store.appendLog(id: job.id, level: "info", message: "canceled by \(owner.name) while queued", now: Date())
+            hub.publish(JobEvent(type: .end, jobId: job.id, state: canceled.state, job: canceled))
+            return .json(canceled)
+        case .running:
+            if worker.cancel(jobId: job.id, by: owner) {
+                // The render stops before its next tile evaluation; answer once it has.
+                for _ in 0..<6000 {
+                    let current = try self.job(captures)
+                    if current.state != .running { return .json(current) }
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            throw APIError(.conflict, "job \(job.id) did not stop in time; it is still running")
+        default:
+            throw APIError(.conflict, "job \(job.id) already \(job.state.rawValue)")
+        }
+    }
+
+    func retry(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {
+        let job = try job(captures)
+        try authorization.checkModify(job, by: request.peer, action: "retry")
+        guard job.state == .failed || job.state == .canceled else {
+            throw APIError(.conflict, "job \(job.id) is \(job.state.rawValue); only failed or canceled jobs can be retried")
+        }
+        let queued = try db { () throws(StoreError) in try store.retry(id: job.id, now: Date()) }
+        hub.publish(JobEvent(type: .state, jobId: job.id, state: queued.state, job: queued))
+        worker.wake()
+        return .json(queued)
+    }
+
+    func remove(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {
+        let job = try job(captures)
+        try authorization.checkModify(job, by: request.peer, action: "remove")
+        guard job.state.isFinished else {
+            throw APIError(.conflict, "job \(job.id) is \(job.state.rawValue); cancel it before removing it")
+        }
+        let removed = try db { () throws(StoreError) in try store.remove(id: job.id) }
+        deleteFiles(of: removed)
+        return .json(removed)
+    }
+
+    func prune(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+        let body = request.body.isEmpty ? PruneRequest() : try decode(PruneRequest.self, from: request)
+        let states = Set(body.states ?? [.succeeded, .failed, .canceled])
+        guard states.allSatisfy(\.isFinished) else { throw APIError(.badRequest, "invalid states: only finished jobs can be pruned") }
+        if let age = body.olderThanSeconds, !(age.isFinite && age >= 0) {
+            throw APIError(.badRequest, "invalid older_than_seconds: \(age)")
+        }
+        let cutoff = body.olderThanSeconds.map { Date().addingTimeInterval(-$0) }
+        let owner: UInt32? = authorization.isAdmin(request.peer) ? nil : request.peer.uid
+        let removed = try db { () throws(StoreError) in try store.prune(olderThan: cutoff, states: states, ownerUID: owner) }
+        removed.forEach(deleteFiles)
+        return .json(PruneResult(removed: removed.map(\.id)))
+    }
+
+    func deleteFiles(of job: Job) {
+        if let path = job.outputPath { try? FileManager.default.removeItem(atPath: path) }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import MosaicAPI
+import MosaicDiffusion
+import MosaicStore
+
+extension DaemonCore {
+    func status() throws(APIError) -> DaemonStatus {
+        let counts = try db { () throws(StoreError) in try store.counts() }
+        let paused = try db { () throws(StoreError) in try store.isPaused() }
+        var running: Job?
+        if let id = worker.runningJob?.id { running = try db { () throws(StoreError) in try store.job(id: id) } }
+        return DaemonStatus(
+            version: Self.version, uptimeSeconds: Date().timeIntervalSince(startedAt), paused: paused,
+            counts: Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0.rawValue, counts[$0] ?? 0) }),
+            running: running, threads: threads)
+    }
+
+    func models() -> [ModelInfo] {
+        catalog.names.compactMap { name in
+            guard let model = catalog.models[name] else { return nil }
+            let builtIn = model is MosaicField
+            return ModelInfo(
+                name: name, kind: builtIn ? "built-in" : "stable-diffusion",
+                summary: builtIn ? "Gaussian random field prior with an exact denoiser; needs no weights" : "Stable Diffusion checkpoint",
+                defaultGuidance: model.defaultGuidanceScale)
+        }
+    }
+
+    func setPaused(_ paused: Bool, _ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+        try authorization.checkAdmin(request.peer, action: paused ? "pause the queue" : "resume the queue")
+        try db { () throws(StoreError) in try store.setPaused(paused) }
+        logger.info("queue \(paused ? "paused" : "resumed") by \(Accounts.userName(of: request.peer.uid))")
+        if !paused { worker.wake() }
+        return .json(try status())
+    }
+
+    func metricsText() throws(APIError) -> HTTPResponse {
+        let counts = try db { () throws(StoreError) in try store.counts() }
+        let paused = try db { () throws(StoreError) in try store.isPaused() }
+        let text = metrics.render(
+            jobsByState: Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0.rawValue, counts[$0] ?? 0) }),
+            uptime: Date().timeIntervalSince(startedAt), paused: paused)
+        return HTTPResponse(contentType: "text/plain; version=0.0.4", body: .bytes(Array(text.utf8)))
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import MosaicAPI
+import MosaicStore
+
+extension DaemonCore {
+    func events(_ captures: [String: String]) throws(APIError) -> HTTPResponse {
+        // Subscribe before reading the job, so no transition falls between the two.
+        let events = hub.subscribe(jobId: try job(captures).id)
+        let current = try job(captures)
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
+        let encoder = APICoding.encoder()
+        func line(_ event: JobEvent) -> [UInt8] { ((try? encoder.encode(event)).map { [UInt8]($0) } ?? []) + [0x0A] }
+        let task = Task {
+            continuation.yield(line(JobEvent(type: .state, jobId: current.id, state: current.state, job: current)))
+            if current.state.isFinished {
+                continuation.yield(line(JobEvent(type: .end, jobId: current.id, state: current.state, job: current)))
+                continuation.finish()
+                return
+            }
+            for await event in events {
+                continuation.yield(line(event))
+                if event.type == .end { break }
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return HTTPResponse(contentType: "application/x-ndjson", body: .stream(stream))
+    }
+
+    func output(_ captures: [String: String]) throws(APIError) -> HTTPResponse {
+        let job = try job(captures)
+        guard job.state == .succeeded, let path = job.outputPath else {
+            throw APIError(.conflict, "job \(job.id) is \(job.state.rawValue); it has no output")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw APIError(.notFound, "the output of job \(job.id) is missing (\(path))")
+        }
+        return HTTPResponse(contentType: "image/webp", body: .bytes([UInt8](data)))
+    }
+
+    func preview(_ captures: [String: String]) throws(APIError) -> HTTPResponse {
+        let job = try job(captures)
+        guard job.state == .running else {
+            throw APIError(.conflict, "job \(job.id) is \(job.state.rawValue); previews exist only while a job runs")
+        }
+        let bytes: [UInt8]?
+        do { bytes = try worker.preview(jobId: job.id) } catch { throw APIError(.internal, "cannot make the preview: \(error)") }
+        guard let bytes else { throw APIError(.conflict, "job \(job.id) has not completed a step yet") }
+        return HTTPResponse(contentType: "image/webp", body: .bytes(bytes))
+    }
+}

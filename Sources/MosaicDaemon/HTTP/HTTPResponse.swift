@@ -1,0 +1,45 @@
+import Foundation
+import MosaicAPI
+import NIOHTTP1
+
+/// A response: a status, headers and either a whole body or a stream of chunks.
+public struct HTTPResponse: Sendable {
+    /// How the body is delivered.
+    public enum Body: Sendable {
+        /// All at once, with a Content-Length.
+        case bytes([UInt8])
+        /// Chunk by chunk (chunked transfer encoding) until the stream finishes.
+        case stream(AsyncStream<[UInt8]>)
+    }
+
+    /// The status.
+    public var status: HTTPResponseStatus
+    /// Extra headers (Content-Type and Content-Length are set by the server).
+    public var contentType: String
+    /// The body.
+    public var body: Body
+
+    /// Creates a response.
+    public init(status: HTTPResponseStatus = .ok, contentType: String, body: Body) {
+        self.status = status; self.contentType = contentType; self.body = body
+    }
+
+    /// A JSON response with the API's encoding.
+    public static func json<T: Encodable>(_ value: T, status: HTTPResponseStatus = .ok) -> HTTPResponse {
+        do {
+            var data = try APICoding.encoder().encode(value)
+            data.append(0x0A)
+            return HTTPResponse(status: status, contentType: "application/json", body: .bytes([UInt8](data)))
+        } catch {
+            return .error(APIError(.internal, "cannot encode the response: \(error)"))
+        }
+    }
+
+    /// The API's error body with the error's HTTP status.
+    public static func error(_ error: APIError) -> HTTPResponse {
+        let body = (try? APICoding.encoder().encode(ErrorResponse(error))).map { [UInt8]($0) + [0x0A] }
+            ?? Array("{\"error\":{\"code\":\"internal\",\"message\":\"unencodable error\"}}\n".utf8)
+        return HTTPResponse(status: HTTPResponseStatus(statusCode: error.code.httpStatus), contentType: "application/json",
+                            body: .bytes(body))
+    }
+}

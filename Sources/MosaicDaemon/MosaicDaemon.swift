@@ -1,1 +1,0 @@
-// MosaicDaemon module.

@@ -1,0 +1,66 @@
+import MosaicAPI
+import MosaicDiffusion
+import MosaicRender
+
+extension RenderSpec {
+    /// The spec with every default filled in and the seed fixed, as the queue stores it.
+    func resolved(catalog: ModelCatalog, seed newSeed: () -> UInt64) throws(APIError) -> RenderSpec {
+        let defaults = RenderParameters(prompt: prompt)
+        var spec = self
+        spec.negativePrompt = negativePrompt ?? ""
+        spec.model = model ?? defaults.model
+        spec.width = width ?? defaults.width
+        spec.height = height ?? defaults.height
+        spec.steps = steps ?? defaults.steps
+        spec.sampler = sampler ?? defaults.sampler.rawValue
+        spec.seed = seed ?? newSeed()
+        spec.tiling = tiling ?? defaults.tiling.rawValue
+        spec.tileSize = tileSize ?? defaults.tileSize
+        spec.tileOverlap = tileOverlap ?? defaults.tileOverlap
+        spec.tileWeighting = tileWeighting ?? defaults.tileWeighting.rawValue
+        spec.lossless = lossless ?? false
+        if spec.lossless == true {
+            guard quality == nil else { throw APIError(.badRequest, "invalid quality: lossless output has no quality") }
+        } else {
+            spec.quality = quality ?? 90
+        }
+        let parameters = try spec.parameters()
+        if spec.guidance == nil, let model = catalog.models[parameters.model] {
+            spec.guidance = model.defaultGuidanceScale
+        }
+        do {
+            _ = try catalog.model(named: parameters.model)
+        } catch {
+            throw APIError(.badRequest, "invalid model: \(error)")
+        }
+        return spec
+    }
+
+    /// The engine's parameters; every field checked, the first bad one named.
+    func parameters() throws(APIError) -> RenderParameters {
+        func choice<T: RawRepresentable & CaseIterable>(_ value: String?, _ field: String, default fallback: T) throws(APIError) -> T
+        where T.RawValue == String {
+            guard let value else { return fallback }
+            guard let parsed = T(rawValue: value) else {
+                throw APIError(.badRequest, "invalid \(field): '\(value)' (valid: \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return parsed
+        }
+        let defaults = RenderParameters(prompt: prompt)
+        let parameters = RenderParameters(
+            prompt: prompt, negativePrompt: negativePrompt ?? "", model: model ?? defaults.model,
+            width: width ?? defaults.width, height: height ?? defaults.height, steps: steps ?? defaults.steps,
+            sampler: try choice(sampler, "sampler", default: defaults.sampler), guidanceScale: guidance,
+            seed: seed ?? 0, tiling: try choice(tiling, "tiling", default: defaults.tiling),
+            tileSize: tileSize ?? defaults.tileSize, tileOverlap: tileOverlap ?? defaults.tileOverlap,
+            tileWeighting: try choice(tileWeighting, "tile_weighting", default: defaults.tileWeighting))
+        do { try parameters.validate() } catch { throw APIError(.badRequest, error.description) }
+        if let quality, !(quality.isFinite && (0...100).contains(quality)) {
+            throw APIError(.badRequest, "invalid quality: \(quality) is outside 0...100")
+        }
+        return parameters
+    }
+
+    /// How the output is encoded.
+    var encoding: OutputEncoding { lossless == true ? .lossless : .lossy(quality: quality ?? 90) }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import MosaicAPI
+import MosaicRender
+import MosaicStore
+import MosaicTensor
+import Synchronization
+
+extension RenderWorker {
+    /// Renders one claimed job to its end (success, failure, cancel) or until the daemon stops.
+    func render(_ job: Job, pool: WorkerPool) {
+        publishState(job)
+        log(job.id, "info", "started attempt \(job.attempts) on \(threads) threads")
+        let renderer: Renderer
+        do {
+            renderer = try Renderer(parameters: try job.render.parameters(), catalog: catalog, pool: pool)
+        } catch {
+            finish(job, .failed, error: "cannot start the render: \(error)")
+            return
+        }
+        running.withLock { $0 = Running(job: job, cancellation: renderer.cancellation) }
+        defer { running.withLock { $0 = nil } }
+        let started = Date()
+        var durations: [Double] = []
+        let lastEvent = Mutex(0.0)
+        let steps = renderer.parameters.steps
+        do {
+            while !renderer.isFinished {
+                let stepStarted = Date(), step = renderer.state.step
+                let history = durations
+                try renderer.step { [self] done, total, seconds in
+                    metrics.tileEvaluated(seconds: seconds)
+                    let now = Date()
+                    heartbeat.withLock { $0 = now }
+                    let due = lastEvent.withLock { last -> Bool in
+                        guard done == total || now.timeIntervalSince1970 - last >= 0.1 else { return false }
+                        last = now.timeIntervalSince1970
+                        return true
+                    }
+                    if due {
+                        let progress = Self.progress(step: step, steps: steps, done: done, total: total,
+                                                     elapsed: now.timeIntervalSince(started), durations: history)
+                        hub.publish(JobEvent(type: .progress, jobId: job.id, progress: progress))
+                    }
+                }
+                let seconds = Date().timeIntervalSince(stepStarted)
+                durations.append(seconds)
+                metrics.stepCompleted(seconds: seconds)
+                let tiles = renderer.plan.tiles(step: step).count
+                let progress = Self.progress(step: step + 1, steps: steps, done: tiles, total: tiles,
+                                             elapsed: Date().timeIntervalSince(started), durations: durations)
+                try? store.updateProgress(id: job.id, progress: progress)
+                hub.publish(JobEvent(type: .progress, jobId: job.id, progress: progress))
+                if let prediction = renderer.prediction {
+                    let preview = PreviewSource(prediction: prediction, latentWidth: renderer.parameters.latentWidth,
+                                                latentHeight: renderer.parameters.latentHeight, model: renderer.model)
+                    running.withLock { $0?.preview = preview }
+                }
+                onStatus("job \(job.id): step \(step + 1)/\(steps)"
+                         + (progress.etaSeconds.map { String(format: ", ETA %.0f s", $0) } ?? ""))
+            }
+            let image = try renderer.decodeImage(pool: pool)
+            let url = outputDirectory.appendingPathComponent("\(job.id).webp")
+            try renderer.write(image, to: url, encoding: job.render.encoding)
+            log(job.id, "info", String(format: "rendered in %.1f s to %@", Date().timeIntervalSince(started), url.path))
+            finish(job, .succeeded, outputPath: url.path)
+        } catch {
+            if case .canceled(let step) = error {
+                if let owner = running.withLock({ $0?.canceledBy }) {
+                    log(job.id, "info", "canceled by \(owner.name) at step \(step)")
+                    finish(job, .canceled, canceledBy: owner)
+                } else {
+                    requeue(job, reason: "the daemon stopped at step \(step); the job will run again")
+                }
+            } else {
+                finish(job, .failed, error: error.description)
+            }
+        }
+    }
+
+    static func progress(step: Int, steps: Int, done: Int, total: Int, elapsed: Double, durations: [Double]) -> JobProgress {
+        var eta: Double?
+        if !durations.isEmpty {
+            let recent = durations.suffix(5)
+            let perStep = recent.reduce(0, +) / Double(recent.count)
+            let current = total > 0 && done < total ? Double(done) / Double(total) : 0
+            eta = max(0, perStep * (Double(steps - step) - current))
+        }
+        return JobProgress(step: step, steps: steps, tilesDone: done, tilesTotal: total, elapsedSeconds: elapsed, etaSeconds: eta)
+    }
+
+    func finish(_ job: Job, _ state: JobState, error: String? = nil, outputPath: String? = nil, canceledBy: Owner? = nil) {
+        if let error { log(job.id, "error", error) }
+        do {
+            let finished = try store.finish(id: job.id, state: state, error: error, outputPath: outputPath,
+                                            canceledBy: canceledBy, now: Date())
+            hub.publish(JobEvent(type: .state, jobId: job.id, state: finished.state, job: finished))
+            hub.publish(JobEvent(type: .end, jobId: job.id, state: finished.state, job: finished))
+        } catch {
+            logger.error("cannot record job \(job.id) as \(state.rawValue): \(error)")
+        }
+    }
+
+    func requeue(_ job: Job, reason: String) {
+        do {
+            try store.requeue(id: job.id, reason: reason, now: Date())
+            if let queued = try store.job(id: job.id) { publishState(queued) }
+        } catch {
+            logger.error("cannot requeue job \(job.id): \(error)")
+        }
+    }
+
+    func publishState(_ job: Job) {
+        hub.publish(JobEvent(type: .state, jobId: job.id, state: job.state, job: job))
+    }
+
+    func log(_ id: Int64, _ level: String, _ message: String) {
+        logger.log(level: level == "error" ? .error : .info, "\(message)", metadata: ["job": "\(id)"])
+        try? store.appendLog(id: id, level: level, message: message, now: Date())
+        hub.publish(JobEvent(type: .log, jobId: id, message: message))
+    }
+
+    /// The running job's preview as WebP, if it has completed a step.
+    public func preview(jobId: Int64) throws -> [UInt8]? {
+        guard let source = running.withLock({ $0?.job.id == jobId ? $0?.preview : nil }) else { return nil }
+        return try source.webp()
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import MosaicAPI
+import MosaicRender
+import MosaicStore
+import MosaicTensor
+import Synchronization
+
+/// Runs queued jobs one at a time on a thread of its own.
+///
+/// The worker claims the next job (one write transaction), renders it step by step on its tile
+/// pool, reports progress to the store and the event hub, and writes the output. A user's
+/// cancel or the daemon's shutdown stops the render before its next tile evaluation.
+public final class RenderWorker: Sendable {
+    struct Running: Sendable {
+        let job: Job
+        let cancellation: CancellationFlag
+        var canceledBy: Owner?
+        var preview: PreviewSource?
+    }
+
+    let store: JobStore
+    let hub: EventHub
+    let metrics: Metrics
+    let catalog: ModelCatalog
+    let outputDirectory: URL
+    let threads: Int
+    let logger: Logger
+    let running = Mutex<Running?>(nil)
+    private let signal = NSCondition()
+    private let flags = Mutex((stopping: false, woken: false, finished: false))
+    /// When the worker last showed signs of life (for the watchdog).
+    let heartbeat = Mutex(Date())
+    /// Called with a status line for systemd after every step.
+    let onStatus: @Sendable (String) -> Void
+
+    /// Creates a worker; call `start()` to run it.
+    public init(store: JobStore, hub: EventHub, metrics: Metrics, catalog: ModelCatalog, outputDirectory: URL,
+                threads: Int, logger: Logger, onStatus: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.store = store; self.hub = hub; self.metrics = metrics; self.catalog = catalog
+        self.outputDirectory = outputDirectory; self.threads = threads; self.logger = logger; self.onStatus = onStatus
+    }
+
+    /// Starts the worker thread.
+    public func start() {
+        let thread = Thread { [self] in loop() }
+        thread.name = "mosaic-render"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Wakes the worker to look for a job now (after a submit, retry or resume).
+    public func wake() {
+        signal.lock()
+        flags.withLock { $0.woken = true }
+        signal.broadcast()
+        signal.unlock()
+    }
+
+    /// Stops after the tile in progress; the running job goes back to the queue. Returns when the
+    /// worker thread has ended.
+    public func stop() async {
+        requestStop()
+        while !flags.withLock({ $0.finished }) { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    private func requestStop() {
+        signal.lock()
+        flags.withLock { $0.stopping = true }
+        signal.broadcast()
+        signal.unlock()
+        running.withLock { $0?.cancellation.cancel() }
+    }
+
+    /// The running job, if any.
+    public var runningJob: Job? { running.withLock { $0?.job } }
+
+    /// Asks the running job `id` to stop before its next tile; false if it is not running.
+    public func cancel(jobId: Int64, by owner: Owner) -> Bool {
+        running.withLock { state in
+            guard state?.job.id == jobId else { return false }
+            state?.canceledBy = owner
+            state?.cancellation.cancel()
+            return true
+        }
+    }
+
+    /// Seconds since the worker last made progress or looked for work.
+    public var secondsSinceHeartbeat: Double { Date().timeIntervalSince(heartbeat.withLock { $0 }) }
+
+    private func loop() {
+        defer { flags.withLock { $0.finished = true } }
+        BLAS.useSingleThread()
+        let pool = WorkerPool(threadCount: threads)
+        defer { pool.shutdown() }
+        while !flags.withLock({ $0.stopping }) {
+            heartbeat.withLock { $0 = Date() }
+            let job: Job?
+            do { job = try store.claimNext(now: Date()) } catch {
+                logger.error("cannot claim the next job: \(error)")
+                job = nil
+            }
+            guard let job else {
+                signal.lock()
+                if !flags.withLock({ $0.woken || $0.stopping }) { _ = signal.wait(until: Date().addingTimeInterval(1)) }
+                flags.withLock { $0.woken = false }
+                signal.unlock()
+                continue
+            }
+            render(job, pool: pool)
+        }
+    }
+}

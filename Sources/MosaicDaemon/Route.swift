@@ -1,0 +1,54 @@
+import MosaicAPI
+import NIOHTTP1
+
+/// One entry of the declarative route table: a method, a path pattern and its handler.
+struct Route: Sendable {
+    typealias Handler = @Sendable (DaemonCore, HTTPRequest, [String: String]) async throws(APIError) -> HTTPResponse
+
+    let method: HTTPMethod
+    /// Path components; `:name` captures one component.
+    let pattern: [String]
+    let handler: Handler
+
+    init(_ method: HTTPMethod, _ path: String, _ handler: @escaping Handler) {
+        self.method = method
+        pattern = path.split(separator: "/").map(String.init)
+        self.handler = handler
+    }
+
+    /// The captures if `components` matches the pattern.
+    func match(_ components: [String]) -> [String: String]? {
+        guard components.count == pattern.count else { return nil }
+        var captures: [String: String] = [:]
+        for (part, expected) in zip(components, pattern) {
+            if expected.hasPrefix(":") {
+                captures[String(expected.dropFirst())] = part
+            } else if part != expected {
+                return nil
+            }
+        }
+        return captures
+    }
+}
+
+extension DaemonCore {
+    /// The API, as documented in docs/api.md.
+    static let routes: [Route] = [
+        Route(.GET, "/v1/status") { core, _, _ in .json(try core.status()) },
+        Route(.GET, "/v1/models") { core, _, _ in .json(core.models()) },
+        Route(.POST, "/v1/jobs") { core, request, _ in try core.submit(request) },
+        Route(.GET, "/v1/jobs") { core, request, _ in try core.list(request) },
+        Route(.POST, "/v1/jobs/prune") { core, request, _ in try core.prune(request) },
+        Route(.GET, "/v1/jobs/:id") { core, _, captures in .json(try core.job(captures)) },
+        Route(.DELETE, "/v1/jobs/:id") { core, request, captures in try core.remove(request, captures) },
+        Route(.GET, "/v1/jobs/:id/events") { core, _, captures in try core.events(captures) },
+        Route(.GET, "/v1/jobs/:id/log") { core, _, captures in try core.log(captures) },
+        Route(.POST, "/v1/jobs/:id/cancel") { core, request, captures in try await core.cancel(request, captures) },
+        Route(.POST, "/v1/jobs/:id/retry") { core, request, captures in try core.retry(request, captures) },
+        Route(.GET, "/v1/jobs/:id/output") { core, _, captures in try core.output(captures) },
+        Route(.GET, "/v1/jobs/:id/preview") { core, _, captures in try core.preview(captures) },
+        Route(.POST, "/v1/queue/pause") { core, request, _ in try core.setPaused(true, request) },
+        Route(.POST, "/v1/queue/resume") { core, request, _ in try core.setPaused(false, request) },
+        Route(.GET, "/metrics") { core, _, _ in try core.metricsText() },
+    ]
+}
