@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import MosaicAPI
+
+extension JobStore {
+    /// One page of jobs, newest first, optionally only in `states` and of one owner.
+    ///
+    /// Keyset pagination: pass the page's `nextBefore` as `before` for the next page (jobs with
+    /// a smaller id); it is nil on the last page. Pages stay correct while jobs come and go.
+    public func list(
+        states: Set<JobState>? = nil, ownerUID: UInt32? = nil, limit: Int = 50, before: Int64? = nil
+    ) throws(StoreError) -> JobPage {
+        guard limit > 0 else { throw .invalidArgument("page size must be positive, not \(limit)") }
+        if let states, states.isEmpty { return JobPage(jobs: [], nextBefore: nil) }
+        let (sql, arguments) = Self.listQuery(states: states, ownerUID: ownerUID, limit: limit, before: before)
+        let jobs = try read("list") { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Job.init(row:))
+        }
+        // One row more than the page tells whether another page follows.
+        guard jobs.count > limit else { return JobPage(jobs: jobs, nextBefore: nil) }
+        let page = Array(jobs.prefix(limit))
+        return JobPage(jobs: page, nextBefore: page.last?.id)
+    }
+
+    /// How many jobs are in each state; every state is present, zeros included.
+    public func counts() throws(StoreError) -> [JobState: Int] {
+        let rows = try read("counts") { db in
+            try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS count FROM jobs GROUP BY state")
+                .map { row in (try row.decode(String.self, forColumn: "state"), try row.decode(Int.self, forColumn: "count")) }
+        }
+        var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
+        for (text, count) in rows {
+            guard let state = JobState(rawValue: text) else {
+                throw .corruptRow(id: nil, column: "state", value: text)
+            }
+            counts[state] = count
+        }
+        return counts
+    }
+
+    /// The SQL of a page of `limit + 1` rows.
+    ///
+    /// With a filter, each state is its own range of `jobs_owner_state_id` or `jobs_state_id`
+    /// read newest first, and the ranges are merged: one `state IN (...)` would make SQLite
+    /// sort every matching row (100,000 queued jobs) to return fifty.
+    static func listQuery(
+        states: Set<JobState>?, ownerUID: UInt32?, limit: Int, before: Int64?
+    ) -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var common: StatementArguments = []
+        if let ownerUID { conditions.append("owner_uid = ?"); common += [ownerUID] }
+        if let before { conditions.append("id < ?"); common += [before] }
+        if states == nil && ownerUID == nil {
+            let filter = conditions.isEmpty ? "" : "WHERE \(conditions.joined(separator: " AND "))"
+            return ("SELECT * FROM jobs \(filter) ORDER BY id DESC LIMIT ?", common + [limit + 1])
+        }
+        var branches: [String] = []
+        var arguments: StatementArguments = []
+        for state in (states ?? Set(JobState.allCases)).sorted() {
+            let filter = (["state = ?"] + conditions).joined(separator: " AND ")
+            branches.append("SELECT * FROM (SELECT * FROM jobs WHERE \(filter) ORDER BY id DESC LIMIT ?)")
+            arguments += [state.rawValue]
+            arguments += common
+            arguments += [limit + 1]
+        }
+        let sql = branches.joined(separator: " UNION ALL ") + " ORDER BY id DESC LIMIT ?"
+        return (sql, arguments + [limit + 1])
+    }
+}

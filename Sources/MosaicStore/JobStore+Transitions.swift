@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+import MosaicAPI
+
+extension JobStore {
+    /// Starts the next job: unless the queue is paused, the queued job with the highest
+    /// priority, then the lowest id, becomes running with `startedAt = now`, one more attempt
+    /// and no progress. Nil when the queue is paused or empty.
+    ///
+    /// One IMMEDIATE transaction, so two workers (stores, processes) never claim the same job.
+    public func claimNext(now: Date) throws(StoreError) -> Job? {
+        try write("claimNext") { db in
+            guard try !Self.isPaused(db) else { return nil }
+            guard let id = try Int64.fetchOne(db, sql: """
+                SELECT id FROM jobs WHERE state = 'queued' ORDER BY priority DESC, id LIMIT 1
+                """)
+            else { return nil }
+            // resume_count counts the attempts that will start from a durable checkpoint.
+            return try Self.fetchJob(db, sql: """
+                UPDATE jobs SET state = 'running', started_at_ms = ?, attempts = attempts + 1,
+                    resume_count = resume_count + (checkpoint_step IS NOT NULL), \(Self.clearProgress)
+                WHERE id = ? RETURNING *
+                """, arguments: [now.millisecondsSince1970, id], operation: "claimNext")
+        }
+    }
+
+    /// Records a running job's progress (after every tile and step).
+    public func updateProgress(id: Int64, progress: JobProgress) throws(StoreError) {
+        try write("updateProgress(id: \(id))") { db in
+            try db.execute(sql: """
+                UPDATE jobs SET progress_step = ?, progress_steps = ?, tiles_done = ?, tiles_total = ?,
+                    elapsed_seconds = ?, eta_seconds = ?
+                WHERE id = ? AND state = 'running'
+                """, arguments: [progress.step, progress.steps, progress.tilesDone, progress.tilesTotal,
+                                 progress.elapsedSeconds, progress.etaSeconds, id])
+            try Self.requireRunning(db, id: id)
+        }
+    }
+
+    /// Records that the checkpoint of `step` is durable, so a restart resumes from it.
+    public func recordCheckpoint(id: Int64, step: Int) throws(StoreError) {
+        try write("recordCheckpoint(id: \(id))") { db in
+            try db.execute(
+                sql: "UPDATE jobs SET checkpoint_step = ? WHERE id = ? AND state = 'running'", arguments: [step, id])
+            try Self.requireRunning(db, id: id)
+        }
+    }
+
+    /// Ends a running job as succeeded, failed or canceled, keeping its last progress.
+    public func finish(
+        id: Int64, state: JobState, error: String? = nil, outputPath: String? = nil, canceledBy: Owner? = nil,
+        now: Date
+    ) throws(StoreError) -> Job {
+        try write("finish(id: \(id))") { db in
+            guard state.isFinished else {
+                throw StoreError.invalidTransition(id: id, from: try Self.state(db, id: id), to: state)
+            }
+            return try Self.transition(db, id: id, from: [.running], to: state, set: """
+                finished_at_ms = ?, error = ?, output_path = ?, canceled_by_uid = ?, canceled_by_name = ?
+                """, arguments: [now.millisecondsSince1970, error, outputPath, canceledBy?.uid, canceledBy?.name])
+        }
+    }
+
+    /// Cancels a queued job at once. A running job is canceled by its worker, which then calls
+    /// `finish`; for it this throws `invalidTransition(from: .running, ...)`.
+    public func cancelQueued(id: Int64, by owner: Owner, now: Date) throws(StoreError) -> Job {
+        try write("cancelQueued(id: \(id))") { db in
+            try Self.transition(db, id: id, from: [.queued], to: .canceled, set: """
+                finished_at_ms = ?, canceled_by_uid = ?, canceled_by_name = ?
+                """, arguments: [now.millisecondsSince1970, owner.uid, owner.name])
+        }
+    }
+
+    /// Queues a failed or canceled job again: same id and render, attempts kept; its error,
+    /// output, progress, checkpoint, times and canceler cleared. Logged.
+    public func retry(id: Int64, now: Date) throws(StoreError) -> Job {
+        try write("retry(id: \(id))") { db in
+            let previous = try Self.state(db, id: id)
+            // The old attempt's checkpoint files are gone once a job finishes, so the retry
+            // must start from noise.
+            let job = try Self.transition(db, id: id, from: [.failed, .canceled], to: .queued, set: """
+                started_at_ms = NULL, finished_at_ms = NULL, error = NULL, output_path = NULL,
+                canceled_by_uid = NULL, canceled_by_name = NULL, checkpoint_step = NULL, \(Self.clearProgress)
+                """)
+            try Self.insertLog(db, id: id, level: "info", message: "retried after it \(previous.rawValue)", now: now)
+            return job
+        }
+    }
+
+    /// Puts a running job back in the queue (the daemon stopped mid-render); its checkpoint is
+    /// kept so the next attempt resumes. Logged as a warning with `reason`.
+    public func requeue(id: Int64, reason: String, now: Date) throws(StoreError) -> Job {
+        try write("requeue(id: \(id))") { db in
+            let job = try Self.transition(db, id: id, from: [.running], to: .queued, set: "started_at_ms = NULL")
+            try Self.insertLog(db, id: id, level: "warning", message: "requeued: \(reason)", now: now)
+            return job
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// The assignments that empty a job's progress.
+    static let clearProgress = """
+        progress_step = NULL, progress_steps = NULL, tiles_done = NULL, tiles_total = NULL,
+        elapsed_seconds = NULL, eta_seconds = NULL
+        """
+
+    /// Moves job `id` from one of `from` to `to`, applying `assignments`; throws `notFound` or
+    /// `invalidTransition` when the job is missing or in another state.
+    static func transition(
+        _ db: Database, id: Int64, from: Set<JobState>, to: JobState, set assignments: String,
+        arguments: StatementArguments = []
+    ) throws -> Job {
+        let allowed = from.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+        let sql = "UPDATE jobs SET state = ?, \(assignments) WHERE id = ? AND state IN (\(allowed)) RETURNING *"
+        guard let row = try Row.fetchOne(db, sql: sql, arguments: [to.rawValue] + arguments + [id]) else {
+            throw StoreError.invalidTransition(id: id, from: try state(db, id: id), to: to)
+        }
+        return try Job(row: row)
+    }
+
+    /// The job's state; `notFound` when there is no such job.
+    static func state(_ db: Database, id: Int64) throws -> JobState {
+        guard let text = try String.fetchOne(db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [id]) else {
+            throw StoreError.notFound(id)
+        }
+        guard let state = JobState(rawValue: text) else {
+            throw StoreError.corruptRow(id: id, column: "state", value: text)
+        }
+        return state
+    }
+
+    /// Throws unless the last UPDATE (filtered on `state = 'running'`) changed the job.
+    static func requireRunning(_ db: Database, id: Int64) throws {
+        guard db.changesCount == 0 else { return }
+        throw StoreError.notRunning(id: id, state: try state(db, id: id))
+    }
+}

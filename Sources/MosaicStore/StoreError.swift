@@ -1,0 +1,43 @@
+import MosaicAPI
+
+/// Why a `JobStore` operation failed, with the job and states involved.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No job has this id.
+    case notFound(Int64)
+    /// The job is not in a state from which the requested transition is allowed.
+    case invalidTransition(id: Int64, from: JobState, to: JobState)
+    /// Progress and checkpoints are recorded only while the job runs.
+    case notRunning(id: Int64, state: JobState)
+    /// Only finished jobs (succeeded, failed, canceled) may be removed.
+    case notFinished(id: Int64, state: JobState)
+    /// An argument is out of range (a non-positive page size, an unknown log level, ...).
+    case invalidArgument(String)
+    /// A stored value cannot be read back as its type; the row was written by something else.
+    case corruptRow(id: Int64?, column: String, value: String)
+    /// The database file was migrated by a newer version of the store than this one.
+    case schemaTooNew(path: String, unknownMigrations: [String])
+    /// SQLite or GRDB failed (I/O, busy past the timeout, a constraint); `operation` names the call.
+    case database(operation: String, message: String)
+
+    /// One sentence for logs and API error bodies.
+    public var description: String {
+        switch self {
+        case .notFound(let id):
+            "job \(id) does not exist"
+        case .invalidTransition(let id, let from, let to):
+            "job \(id) is \(from.rawValue) and cannot become \(to.rawValue)"
+        case .notRunning(let id, let state):
+            "job \(id) is \(state.rawValue), not running"
+        case .notFinished(let id, let state):
+            "job \(id) is \(state.rawValue); only finished jobs can be removed"
+        case .invalidArgument(let message):
+            message
+        case .corruptRow(let id, let column, let value):
+            "job \(id.map(String.init) ?? "?") has an unreadable \(column): \(value)"
+        case .schemaTooNew(let path, let unknown):
+            "\(path) was migrated by a newer mosaicd (\(unknown.joined(separator: ", ")))"
+        case .database(let operation, let message):
+            "\(operation): \(message)"
+        }
+    }
+}
