@@ -29,8 +29,9 @@ public final class Daemon: Sendable {
         } catch {
             throw DaemonError.stateDirectory(path: state.path, reason: error.localizedDescription)
         }
-        let store = try JobStore(path: state.appendingPathComponent("mosaic.sqlite").path)
-        try recoverInterruptedJobs(store)
+        // One daemon per state directory: a second one must not touch the first one's jobs.
+        let stateLock = try Self.lock(state.appendingPathComponent("mosaicd.lock").path)
+        defer { close(stateLock) }
 
         let socket: ListeningSocket
         if let inherited = try SocketActivation.listeningUnixSocket() {
@@ -41,6 +42,8 @@ public final class Daemon: Sendable {
             logger.info("serving \(configuration.socketPath)")
         }
         defer { socket.release() }
+        let store = try JobStore(path: state.appendingPathComponent("mosaic.sqlite").path)
+        try recoverInterruptedJobs(store)
 
         let hub = EventHub(), metrics = Metrics()
         let notifier = self.notifier
@@ -71,6 +74,17 @@ public final class Daemon: Sendable {
         }
         await server.shutdown()
         logger.info("stopped")
+    }
+
+    /// Takes an exclusive lock on `path` for the life of the process, or says who holds it.
+    static func lock(_ path: String) throws(DaemonError) -> Int32 {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .stateDirectory(path: path, reason: String(cString: strerror(errno))) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw .stateDirectory(path: path, reason: "another mosaicd is using this state directory (the lock is held)")
+        }
+        return fd
     }
 
     /// Jobs left `running` by a previous process go back to the queue.
@@ -104,8 +118,13 @@ public final class Daemon: Sendable {
             source.resume()
             sources.append(source)
         }
-        let retained = sources
-        continuation.onTermination = { _ in retained.forEach { $0.cancel() } }
+        let retained = SignalSources(sources: sources)
+        continuation.onTermination = { _ in retained.sources.forEach { $0.cancel() } }
         return stream
     }
+}
+
+/// Keeps the signal sources alive as long as the stream; they are only cancelled, once.
+private struct SignalSources: @unchecked Sendable {
+    let sources: [DispatchSourceSignal]
 }

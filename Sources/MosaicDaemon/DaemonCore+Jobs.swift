@@ -107,10 +107,28 @@ extension DaemonCore {
             throw APIError(.badRequest, "invalid older_than_seconds: \(age)")
         }
         let cutoff = body.olderThanSeconds.map { Date().addingTimeInterval(-$0) }
-        let owner: UInt32? = authorization.isAdmin(request.peer) ? nil : request.peer.uid
-        let removed = try db { () throws(StoreError) in try store.prune(olderThan: cutoff, states: states, ownerUID: owner) }
+        let removed: [Job]
+        if authorization.isAdmin(request.peer) {
+            removed = try db { () throws(StoreError) in try store.prune(olderThan: cutoff, states: states) }
+        } else {
+            removed = try pruneOwned(by: request.peer.uid, olderThan: cutoff, states: states)
+        }
         removed.forEach(deleteFiles)
         return .json(PruneResult(removed: removed.map(\.id)))
+    }
+
+    /// Prunes only `uid`'s jobs: others' are not theirs to remove.
+    func pruneOwned(by uid: UInt32, olderThan cutoff: Date?, states: Set<JobState>) throws(APIError) -> [Job] {
+        var removed: [Job] = [], before: Int64?
+        repeat {
+            let page = try db { () throws(StoreError) in try store.list(states: states, ownerUID: uid, limit: 500, before: before) }
+            for job in page.jobs {
+                if let cutoff, (job.finishedAt ?? .distantFuture) > cutoff { continue }
+                removed.append(try db { () throws(StoreError) in try store.remove(id: job.id) })
+            }
+            before = page.nextBefore
+        } while before != nil
+        return removed
     }
 
     func deleteFiles(of job: Job) {

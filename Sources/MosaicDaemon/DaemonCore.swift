@@ -51,6 +51,8 @@ public final class DaemonCore: Sendable {
         case .notFound(let id): APIError(.notFound, "no job \(id)")
         case .invalidTransition(let id, let from, let to):
             APIError(.conflict, "job \(id) is \(from.rawValue) and cannot become \(to.rawValue)")
+        case .notRunning, .notFinished: APIError(.conflict, error.description)
+        case .invalidArgument(let message): APIError(.badRequest, message)
         default: APIError(.internal, "database: \(error)")
         }
     }
