@@ -1,0 +1,90 @@
+/// The status line and headers of a response.
+struct HTTPResponseHead {
+    /// How the body that follows is delimited.
+    enum Framing: Equatable {
+        case empty
+        case contentLength(Int)
+        case chunked
+        /// HTTP/1.0 style: the body is everything until the daemon closes the connection.
+        case untilClose
+    }
+
+    /// The status code, 100...599.
+    var status: Int
+    /// Header values by lowercased name; repeated headers are joined with ", " (RFC 9110 5.3).
+    var headers: [String: String]
+
+    private static let lineLimit = 16_384
+    private static let headerLimit = 100
+
+    /// Reads the head, skipping interim 1xx answers.
+    static func read(from stream: ByteStream) throws(ClientError) -> HTTPResponseHead {
+        while true {
+            guard let line = try stream.readLine(limit: lineLimit) else {
+                throw .connectionLost(socket: stream.path, reason: "the daemon closed the connection without answering")
+            }
+            let status = try parseStatusLine(line)
+            var headers: [String: String] = [:]
+            var count = 0
+            while let line = try stream.readLine(limit: lineLimit), !line.isEmpty {
+                count += 1
+                guard count <= headerLimit else { throw .protocolViolation("more than \(headerLimit) header lines") }
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
+                    throw .protocolViolation("malformed header line \(quoted(line))")
+                }
+                let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+                let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()
+                headers[name] = headers[name].map { "\($0), \(value)" } ?? value
+            }
+            if (100..<200).contains(status), status != 101 { continue }
+            return HTTPResponseHead(status: status, headers: headers)
+        }
+    }
+
+    /// `HTTP/1.1 200 OK` -> 200; anything else is not an HTTP answer.
+    private static func parseStatusLine(_ line: [UInt8]) throws(ClientError) -> Int {
+        let text = String(decoding: line, as: UTF8.self)
+        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3,
+              let status = Int(parts[1]), (100...599).contains(status) else {
+            throw .protocolViolation("not an HTTP/1.x status line: \(quoted(line))")
+        }
+        return status
+    }
+
+    /// How the body is delimited, for a response to `method`.
+    func framing(method: String) throws(ClientError) -> Framing {
+        if method == "HEAD" || status == 204 || status == 304 { return .empty }
+        if let coding = headers["transfer-encoding"] {
+            // Chunked must be the final coding; any other would need decoding we do not do.
+            guard coding.lowercased().split(separator: ",").last?.trimmingSpaces() == "chunked" else {
+                throw .protocolViolation("unsupported Transfer-Encoding \"\(coding)\"")
+            }
+            return .chunked
+        }
+        if let length = headers["content-length"] {
+            guard let count = Int(length), count >= 0 else {
+                throw .protocolViolation("invalid Content-Length \"\(length)\"")
+            }
+            return .contentLength(count)
+        }
+        return .untilClose
+    }
+}
+
+/// The first bytes of a line, quoted, for error messages about garbage.
+func quoted(_ line: [UInt8]) -> String {
+    let text = String(decoding: line.prefix(60), as: UTF8.self)
+    return "\"\(text)\(line.count > 60 ? "..." : "")\""
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
+    func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}
