@@ -82,7 +82,8 @@ public final class HTTPServer: Sendable {
                             : await handler(HTTPRequest(method: h.method, uri: h.uri, body: body, peer: connection.peer))
                         let keepAlive = h.isKeepAlive && !tooLarge
                         try await write(response, version: h.version, keepAlive: keepAlive, to: outbound)
-                        if !keepAlive { return }
+                        // Without keep-alive, NIO's pipeline handler closes the connection once
+                        // the response is flushed; returning here would close it too early.
                         head = nil
                     }
                 }
