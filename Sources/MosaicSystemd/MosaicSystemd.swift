@@ -1,1 +1,0 @@
-// MosaicSystemd module.
