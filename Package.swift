@@ -89,7 +89,10 @@ let package = Package(
         // Benchmark programs (not timed tests).
         .executableTarget(
             name: "MosaicBench",
-            dependencies: ["MosaicRender", "MosaicImage", "MosaicDiffusion", "MosaicTensor", "COpenBLAS"],
+            dependencies: [
+                "MosaicRender", "MosaicImage", "MosaicDiffusion", "MosaicTensor", "COpenBLAS",
+                "MosaicClient", "MosaicStore", "MosaicAPI",
+            ],
             path: "Benchmarks/MosaicBench"),
 
         .testTarget(name: "MosaicTensorTests", dependencies: ["MosaicTensor"]),

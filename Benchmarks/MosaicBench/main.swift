@@ -4,6 +4,7 @@ let requested = Set(CommandLine.arguments.dropFirst())
 let benchmarks: [(name: String, run: () -> Void)] = [
     ("noise", { NoiseBenchmark.run() }),
     ("render", { RenderBenchmark.run() }),
+    ("queue", { QueueBenchmark.run() }),
 ]
 let unknown = requested.subtracting(benchmarks.map(\.name))
 if !unknown.isEmpty {
