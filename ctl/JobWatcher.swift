@@ -19,11 +19,13 @@ struct JobWatcher {
         let display = json ? nil : ProgressDisplay(jobID: id)
         defer { display?.finish() }
         var lostSince: Date?
+        var connected = false  // a daemon that was never reached is an error at once, not a restart
         while true {
             var ended: JobEvent?
             do throws(ClientError) {
                 try client.events(id) { event in
                     lostSince = nil
+                    connected = true
                     if json { try? JSONOutput.print(event) } else { display?.show(event) }
                     if event.type == .end { ended = event; return false }
                     return true
@@ -31,6 +33,7 @@ struct JobWatcher {
             } catch {
                 switch error {
                 case .unreachable, .connectionLost, .timeout:
+                    guard connected else { throw error }
                     let since = lostSince ?? Date()
                     guard Date().timeIntervalSince(since) < reconnectWindow else { throw error }
                     if lostSince == nil { display?.note("lost mosaicd (\(error)); reconnecting") }

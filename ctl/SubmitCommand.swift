@@ -33,7 +33,7 @@ struct SubmitCommand: ParsableCommand {
 
     @OptionGroup(title: "Render options") var render: RenderOptions
 
-    @Option(help: "Higher runs first, -100...100 (default: 0); equal priorities run oldest first.")
+    @Option(help: "Higher runs first, -100...100 (default: 0); equal priorities run oldest first. Write negative values as --priority=-5.")
     var priority: Int?
 
     @Flag(help: "Follow the job to its end, then print the output path.")
