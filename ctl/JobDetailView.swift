@@ -37,6 +37,7 @@ struct JobDetailView {
 
     private func renderFields(_ render: RenderSpec) -> [(String, String)] {
         func text<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "(daemon default)" }
+        func text(_ value: Float?) -> String { value.map { String(format: "%g", $0) } ?? "(daemon default)" }
         var fields: [(String, String)] = [("prompt", render.prompt)]
         if let negative = render.negativePrompt, !negative.isEmpty { fields.append(("negative prompt", negative)) }
         fields += [

@@ -20,6 +20,7 @@ final class ProgressDisplay {
         switch event.type {
         case .state, .end:
             guard let state = event.state ?? event.job?.state else { return }
+            if event.type == .end { finish() }  // the verdict replaces the bar
             note(stateLine(state, job: event.job))
         case .progress:
             guard let progress = event.progress else { return }
@@ -53,7 +54,8 @@ final class ProgressDisplay {
     }
 
     private func printStep(_ progress: JobProgress) {
-        guard progress.step != lastPrintedStep else { return }
+        // A line per finished step: tile events and the step-0 start would only add noise to a log.
+        guard progress.step > 0, progress.step != lastPrintedStep else { return }
         lastPrintedStep = progress.step
         let eta = progress.etaSeconds.map { String(format: " eta %.1fs", $0) } ?? ""
         Terminal.writeError("\(label): step \(progress.step)/\(progress.steps) elapsed "
