@@ -41,8 +41,9 @@ import Testing
         let server = try FakeDaemon { _ in .sendAndHold([head + chunk]) }
         let started = Date()
         var count = 0
-        try MosaicClient(socketPath: server.path, timeout: 0.5).events(4) { _ in count += 1; return false }
-        #expect(count == 1 && Date().timeIntervalSince(started) < 2)
+        // Were the client to wait for more, the idle timeout would end the test with an error.
+        try MosaicClient(socketPath: server.path, timeout: 5).events(4, idleTimeout: 3) { _ in count += 1; return false }
+        #expect(count == 1 && Date().timeIntervalSince(started) < 2.5)
         server.stop()
     }
 
@@ -50,15 +51,15 @@ import Testing
         let first = Array(Sample.ndjson(Sample.events(4)).prefix { $0 != UInt8(ascii: "\n") }) + [UInt8(ascii: "\n")]
         let head = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
         let chunk = Array("\(String(first.count, radix: 16))\r\n".utf8) + first + [13, 10]
-        // One event, a pause (300 empty writes, 1 ms apart) longer than the timeouts, then the end.
+        // One event, a pause (800 empty writes, 1 ms apart) longer than the timeouts, then the end.
         let rest = Array("0\r\n\r\n".utf8)
-        let server = try FakeDaemon { _ in .send([head + chunk] + Array(repeating: [], count: 300) + [rest]) }
+        let server = try FakeDaemon { _ in .send([head + chunk] + Array(repeating: [], count: 800) + [rest]) }
         defer { server.stop() }
         var count = 0
-        try MosaicClient(socketPath: server.path, timeout: 0.1).events(4) { _ in count += 1; return true }
+        try MosaicClient(socketPath: server.path, timeout: 0.5).events(4) { _ in count += 1; return true }
         #expect(count == 1)
 
-        let idle = try FakeDaemon { _ in .send([head + chunk] + Array(repeating: [], count: 300) + [rest]) }
+        let idle = try FakeDaemon { _ in .send([head + chunk] + Array(repeating: [], count: 800) + [rest]) }
         defer { idle.stop() }
         #expect(throws: ClientError.self) {
             try MosaicClient(socketPath: idle.path, timeout: 5).events(4, idleTimeout: 0.1) { _ in true }
