@@ -54,6 +54,9 @@ final class UnixSocket {
                 getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
                 guard error == 0 else { throw .unreachable(socket: path, reason: String(cString: strerror(error))) }
                 return connection
+            case EACCES:
+                // The socket is mode 0660, group mosaic: the usual cause, so say it.
+                throw .unreachable(socket: path, reason: "\(errnoText()) (is your user in the socket's group?)")
             default:
                 throw .unreachable(socket: path, reason: errnoText())
             }

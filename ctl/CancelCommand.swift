@@ -1,0 +1,39 @@
+import ArgumentParser
+import MosaicClient
+
+/// `mosaicctl cancel`: stop jobs.
+struct CancelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel",
+        abstract: "Cancel queued or running jobs.",
+        discussion: """
+            A queued job is canceled at once; a running one stops within one tile evaluation and \
+            the command returns once it has stopped. Its checkpoint is kept, so mosaicctl retry \
+            starts it again. You may cancel your own jobs; root and the admin group any job.
+
+            EXIT STATUS
+              0 if every job was canceled; otherwise the status of the first failure \
+            (4 no such job, 5 not yours, 1 already finished).
+
+            EXAMPLES
+              mosaicctl cancel 7
+              mosaicctl cancel 7 8 9
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The job ids.")
+    var ids: [Int64]
+
+    func validate() throws {
+        if ids.isEmpty { throw ValidationError("Missing expected argument '<ids> ...'") }
+    }
+
+    func run() throws {
+        let client = global.client()
+        try JobBatch.run(ids) { id throws(ClientError) in
+            let job = try client.cancel(id)
+            Terminal.print("\(job.id) \(job.state.rawValue)")
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+
+/// `mosaicctl output`: fetch a finished image.
+struct OutputCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "output",
+        abstract: "Save a succeeded job's image (WebP) to a file.",
+        discussion: """
+            The image is the daemon's output file, byte for byte, with the render's parameters \
+            in its XMP metadata (see mosaicd seams, webpmux -get xmp). -o - writes it to stdout.
+
+            EXAMPLES
+              mosaicctl output 7 -o ocean.webp
+              mosaicctl output 7 -o - | cwebp -info -- -
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The job id.")
+    var id: Int64
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the WebP file (- for stdout).", valueName: "file"),
+            completion: .file(extensions: ["webp"]))
+    var output: String
+
+    func run() throws {
+        let download = ImageDownload(path: output)
+        try download.check()
+        try download.write(try global.client().output(id))
+    }
+}
