@@ -7,8 +7,7 @@ extension DaemonCore {
     func status() throws(APIError) -> DaemonStatus {
         let counts = try db { () throws(StoreError) in try store.counts() }
         let paused = try db { () throws(StoreError) in try store.isPaused() }
-        var running: Job?
-        if let id = worker.runningJob?.id { running = try db { () throws(StoreError) in try store.job(id: id) } }
+        let running = try db { () throws(StoreError) in try store.jobs(in: .running).first }
         return DaemonStatus(
             version: Self.version, uptimeSeconds: Date().timeIntervalSince(startedAt), paused: paused,
             counts: Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0.rawValue, counts[$0] ?? 0) }),

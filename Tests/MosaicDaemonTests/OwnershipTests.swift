@@ -1,0 +1,77 @@
+import Foundation
+import MosaicAPI
+import MosaicClient
+import Testing
+
+/// A second, real user account talks to the daemon through `mosaicctl`: it may read others'
+/// jobs but not modify them (403, exit code 5), and owns what it submits. Needs root to create
+/// the account, as CI has.
+@Suite(.serialized, .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/useradd")))
+struct OwnershipTests {
+    static let user = "mosaic-e2e-user"
+    static let group = "mosaic-e2e"
+
+    /// Creates the group and the user (once per machine) and returns the user's uid.
+    static func ensureAccount() throws -> UInt32 {
+        _ = try run("/usr/sbin/groupadd", ["--force", group])
+        if try run("/usr/bin/id", ["-u", user]).status != 0 {
+            let created = try run("/usr/sbin/useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                                                         "--groups", group, user])
+            guard created.status == 0 else { throw DaemonTestError.timeout("useradd failed: \(created.output)") }
+        }
+        _ = try run("/usr/sbin/usermod", ["-aG", group, user])
+        let uid = try run("/usr/bin/id", ["-u", user]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return UInt32(uid) ?? 0
+    }
+
+    static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let error = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output, error)
+    }
+
+    @Test func anotherUserCannotCancelTheFirstUsersJob() throws {
+        let uid = try Self.ensureAccount()
+        let daemon = try DaemonProcess(extraArguments: ["--socket-group", Self.group])
+        defer { daemon.stop() }
+        // The other user runs a copy of mosaicctl that it can reach.
+        let ctl = daemon.directory.appendingPathComponent("mosaicctl").path
+        try FileManager.default.copyItem(atPath: DaemonProcess.binDirectory.appendingPathComponent("mosaicctl").path, toPath: ctl)
+        func asUser(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+            try Self.run("/usr/sbin/runuser", ["-u", Self.user, "--", ctl, "--socket", daemon.socketPath] + arguments,
+                         environment: ["PATH": "/usr/bin:/bin"])
+        }
+        _ = try daemon.client.pause()
+        let mine = try daemon.client.submit(SubmitRequest(render: smallRender()))
+
+        let denied = try asUser(["cancel", "\(mine.id)"])
+        #expect(denied.status == 5, "\(denied)")
+        #expect(denied.error.contains("belongs to root"), "\(denied.error)")
+        #expect(try daemon.client.job(mine.id).state == .queued)
+        #expect(try asUser(["rm", "\(mine.id)"]).status == 5)
+        #expect(try asUser(["pause"]).status == 5)
+
+        let shown = try asUser(["show", "\(mine.id)", "--json"])
+        #expect(shown.status == 0, "reading others' jobs is allowed: \(shown.error)")
+
+        let submitted = try asUser(["submit", "their own", "--width", "128", "--height", "128", "--steps", "2"])
+        #expect(submitted.status == 0, "\(submitted.error)")
+        let theirs = try #require(Int64(submitted.output.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let job = try daemon.client.job(theirs)
+        #expect(job.owner == Owner(uid: uid, name: Self.user))
+        #expect(try asUser(["cancel", "\(theirs)"]).status == 0)
+        #expect(try daemon.client.job(theirs).canceledBy?.uid == uid)
+        // Root may cancel anybody's job.
+        #expect(try daemon.client.cancel(mine.id).state == .canceled)
+    }
+}
