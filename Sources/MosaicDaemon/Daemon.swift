@@ -99,7 +99,11 @@ public final class Daemon: Sendable {
     /// Pings systemd's watchdog while the worker shows signs of life.
     func watchdog(_ worker: RenderWorker) async {
         guard let interval = notifier.watchdogInterval else { return }
-        let timeout = Double(interval.components.seconds) * 2
+        // The worker beats at least once a second while idle and after every tile; a beat older
+        // than the watchdog timeout (twice the ping interval) means it hangs, so pings stop and
+        // systemd restarts the daemon.
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let timeout = max(2 * seconds, 2.5)
         while !Task.isCancelled {
             if worker.secondsSinceHeartbeat < timeout { _ = notifier.watchdog() }
             try? await Task.sleep(for: interval)
