@@ -40,9 +40,10 @@ extension JobStore {
 
     /// The SQL of a page of `limit + 1` rows.
     ///
-    /// With a filter, each state is its own range of `jobs_owner_state_id` or `jobs_state_id`
-    /// read newest first, and the ranges are merged: one `state IN (...)` would make SQLite
-    /// sort every matching row (100,000 queued jobs) to return fifty.
+    /// With a filter, each state is its own range of `jobs_owner_state_id` or `jobs_state_id`,
+    /// read newest first, and the ranges are merged: one `state IN (...)` or an owner alone would
+    /// make SQLite sort every matching row (35,000 queued jobs) to return fifty. The ranges
+    /// yield ids only, straight from the covering index, and only the page's rows are read.
     static func listQuery(
         states: Set<JobState>?, ownerUID: UInt32?, limit: Int, before: Int64?
     ) -> (String, StatementArguments) {
@@ -58,12 +59,12 @@ extension JobStore {
         var arguments: StatementArguments = []
         for state in (states ?? Set(JobState.allCases)).sorted() {
             let filter = (["state = ?"] + conditions).joined(separator: " AND ")
-            branches.append("SELECT * FROM (SELECT * FROM jobs WHERE \(filter) ORDER BY id DESC LIMIT ?)")
+            branches.append("SELECT id FROM (SELECT id FROM jobs WHERE \(filter) ORDER BY id DESC LIMIT ?)")
             arguments += [state.rawValue]
             arguments += common
             arguments += [limit + 1]
         }
-        let sql = branches.joined(separator: " UNION ALL ") + " ORDER BY id DESC LIMIT ?"
-        return (sql, arguments + [limit + 1])
+        let ids = branches.joined(separator: " UNION ALL ") + " ORDER BY id DESC LIMIT ?"
+        return ("SELECT * FROM jobs WHERE id IN (\(ids)) ORDER BY id DESC", arguments + [limit + 1])
     }
 }

@@ -89,6 +89,7 @@ extension JobStore {
 
     /// Puts a running job back in the queue (the daemon stopped mid-render); its checkpoint is
     /// kept so the next attempt resumes. Logged as a warning with `reason`.
+    @discardableResult
     public func requeue(id: Int64, reason: String, now: Date) throws(StoreError) -> Job {
         try write("requeue(id: \(id))") { db in
             let job = try Self.transition(db, id: id, from: [.running], to: .queued, set: "started_at_ms = NULL")

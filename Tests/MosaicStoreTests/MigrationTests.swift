@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import MosaicAPI
+import Testing
+@testable import MosaicStore
+
+/// A row written with each schema version's own SQL, keyed by the last migration applied.
+/// A new migration needs an entry here, so the upgrade test covers it.
+private let seedRows: [String: String] = [
+    "0001_init": """
+        INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
+                          sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step)
+        VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
+                'overlap', 1, 1700000000123, 1700000001000, 12);
+        INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (7, 1700000001000, 'info', 'started');
+        UPDATE settings SET value = '1' WHERE key = 'queue_paused';
+        """,
+]
+
+@Suite struct MigrationTests {
+    @Test func migratesAnEmptyDatabase() throws {
+        let directory = try TemporaryDirectory()
+        let store = try JobStore(path: directory.path("empty.sqlite"))
+        let applied = try store.pool.read { db in try StoreSchema.migrator().appliedMigrations(db) }
+        #expect(applied == StoreSchema.identifiers)
+        #expect(try store.counts() == [.queued: 0, .running: 0, .succeeded: 0, .failed: 0, .canceled: 0])
+        #expect(try store.isPaused() == false)
+    }
+
+    /// Every version from the empty file (0) to the current one: build it by applying only the
+    /// first k migrations, write a row with that version's SQL, then open it with JobStore.
+    @Test(arguments: 0...EmbeddedMigrations.all.count)
+    func upgradesADatabaseFromVersion(_ version: Int) throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("v\(version).sqlite")
+        do {
+            // A plain rollback-journal queue, as an older daemon or the sqlite3 shell leaves it.
+            let queue = try DatabaseQueue(path: path)
+            if version > 0 {
+                let last = StoreSchema.identifiers[version - 1]
+                try StoreSchema.migrator().migrate(queue, upTo: last)
+                let seed = try #require(seedRows[last], "add a seed row for migration \(last)")
+                try queue.write { db in try db.execute(sql: seed) }
+            }
+            try queue.close()
+        }
+        let store = try JobStore(path: path)
+        #expect(try store.pool.read { db in try StoreSchema.migrator().hasCompletedMigrations(db) })
+        if version > 0 {
+            let job = try #require(try store.job(id: 7))
+            #expect(job.state == .running && job.priority == 3 && job.attempts == 1)
+            #expect(job.owner == Owner(uid: 1000, name: "alice"))
+            #expect(job.render.prompt == "an old job" && job.render.seed == UInt64.max)
+            #expect(job.createdAt == Date(timeIntervalSince1970: 1_700_000_000.123))
+            #expect(job.checkpointStep == 12)
+            #expect(try store.log(id: 7).map(\.message) == ["started"])
+            #expect(try store.isPaused())
+            // The upgraded file keeps working: new ids follow the old ones.
+            let next = try store.submit(StoreFixture.spec(), priority: 0, owner: StoreFixture.bob, now: Date())
+            #expect(next.id == 8)
+        } else {
+            #expect(try store.counts().values.allSatisfy { $0 == 0 })
+        }
+    }
+
+    @Test func reopeningKeepsEverything() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("reopen.sqlite")
+        let submitted: Job
+        do {
+            let store = try JobStore(path: path)
+            submitted = try store.submit(StoreFixture.spec(), priority: 2, owner: StoreFixture.alice,
+                                         now: Date(timeIntervalSince1970: 1_750_000_000.5))
+            try store.setPaused(true)
+        }
+        let store = try JobStore(path: path)
+        #expect(try store.job(id: submitted.id) == submitted)
+        #expect(try store.isPaused())
+    }
+
+    @Test func walModeAndForeignKeysAreOn() throws {
+        let fixture = try StoreFixture()
+        let (journal, foreignKeys, synchronous) = try fixture.store.pool.write { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+             try Bool.fetchOne(db, sql: "PRAGMA foreign_keys"),
+             try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(journal == "wal")
+        #expect(foreignKeys == true)
+        #expect(synchronous == 1)  // NORMAL
+        let readerForeignKeys = try fixture.store.pool.read { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") }
+        #expect(readerForeignKeys == true)
+    }
+
+    @Test func refusesADatabaseFromANewerStore() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("newer.sqlite")
+        do {
+            let store = try JobStore(path: path)
+            try store.pool.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('9999_future')")
+            }
+        }
+        #expect(throws: StoreError.schemaTooNew(path: path, unknownMigrations: ["9999_future"])) {
+            try JobStore(path: path)
+        }
+    }
+
+    @Test func schemaRejectsImpossibleRows() throws {
+        let fixture = try StoreFixture()
+        // A running job without a start time, and an unknown state.
+        for sql in [
+            "INSERT INTO jobs (state, owner_uid, owner_name, prompt, created_at_ms) VALUES ('running', 1, 'a', 'p', 0)",
+            "INSERT INTO jobs (state, owner_uid, owner_name, prompt, created_at_ms) VALUES ('paused', 1, 'a', 'p', 0)",
+            "INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (12345, 0, 'info', 'orphan')",
+        ] {
+            #expect(throws: DatabaseError.self) { try fixture.store.pool.write { db in try db.execute(sql: sql) } }
+        }
+    }
+}
