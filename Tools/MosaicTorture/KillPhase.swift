@@ -1,0 +1,41 @@
+/// Where in the daemon's life a SIGKILL is aimed.
+///
+/// A kill at a uniformly random time mostly lands mid-step, because steps take most of the
+/// time; the narrow windows (start-up, the commit and checkpoint write after each step, the
+/// decode and output write after the last one) need kills timed against what the daemon
+/// reports, so each phase says what to wait for before the random delay starts.
+enum KillPhase: String, Codable, CaseIterable, Sendable {
+    /// 0-300 ms after the process was started: opening the store, recovery, binding, claiming.
+    case startup
+    /// 0-300 ms after the socket answers: the claim, the render's set-up, the first tiles.
+    case early
+    /// 0.3-4 s after the socket answers: anywhere inside a step.
+    case midStep = "mid-step"
+    /// 0-150 ms after the running job reports a completed step: the progress commit and the
+    /// checkpoint write (widened by `MOSAIC_FAULTS`).
+    case stepBoundary = "step-boundary"
+    /// 0-2 s after the running job reports its last step: decode, WebP encode, the output
+    /// write and the commit that marks the job succeeded.
+    case finishing
+
+    /// Relative frequency in a plan; the narrow windows get more than their share of time.
+    var weight: Int {
+        switch self {
+        case .startup: 15
+        case .early: 15
+        case .midStep: 30
+        case .stepBoundary: 25
+        case .finishing: 15
+        }
+    }
+
+    /// The range of the random delay, in milliseconds, after the phase's starting event.
+    var delayRange: ClosedRange<Int> {
+        switch self {
+        case .startup, .early: 0...300
+        case .midStep: 300...4000
+        case .stepBoundary: 0...150
+        case .finishing: 0...2000
+        }
+    }
+}
