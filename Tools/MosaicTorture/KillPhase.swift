@@ -9,7 +9,7 @@ enum KillPhase: String, Codable, CaseIterable, Sendable {
     case startup
     /// 0-300 ms after the socket answers: the claim, the render's set-up, the first tiles.
     case early
-    /// 0.3-4 s after the socket answers: anywhere inside a step.
+    /// 0.3-6 s after the socket answers: anywhere inside a step, in any of the first steps.
     case midStep = "mid-step"
     /// 0-150 ms after the running job reports a completed step: the progress commit and the
     /// checkpoint write (widened by `MOSAIC_FAULTS`).
@@ -33,7 +33,7 @@ enum KillPhase: String, Codable, CaseIterable, Sendable {
     var delayRange: ClosedRange<Int> {
         switch self {
         case .startup, .early: 0...300
-        case .midStep: 300...4000
+        case .midStep: 300...6000
         case .stepBoundary: 0...150
         case .finishing: 0...2000
         }

@@ -38,6 +38,11 @@ final class QueueLedger {
         for job in listing where !known.contains(job.id) {
             found.append("job \(job.id) appeared in the queue \(context) but was never submitted")
         }
+        for job in listing where known.contains(job.id) && job.state == .succeeded {
+            // A success is committed only after the output's rename and fsync: the file must be there.
+            if let path = job.outputPath, FileManager.default.fileExists(atPath: path) { continue }
+            found.append("job \(job.id) succeeded but its output \(job.outputPath ?? "(no path)") is missing \(context)")
+        }
         problems += found
         for job in listing where known.contains(job.id) { found += observe(job, context: context) }
         return found

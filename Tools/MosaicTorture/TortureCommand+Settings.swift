@@ -10,10 +10,11 @@ extension TortureCommand {
         }
         let template = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-torture.XXXXXX").path
         var buffer = Array(template.utf8CString)
-        guard mkdtemp(&buffer) != nil else {
+        guard buffer.withUnsafeMutableBufferPointer({ $0.baseAddress.map { mkdtemp($0) != nil } ?? false }) else {
             throw ValidationError("cannot make a temporary directory under \(FileManager.default.temporaryDirectory.path)")
         }
-        let work = URL(fileURLWithPath: String(cString: buffer))
+        let path = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let work = URL(fileURLWithPath: path)
         let state = stateDir ?? work.appendingPathComponent("state").path
         if FileManager.default.fileExists(atPath: (state as NSString).appendingPathComponent("mosaic.sqlite")) {
             throw ValidationError("\(state) already holds a queue; the torture test needs a fresh state directory")

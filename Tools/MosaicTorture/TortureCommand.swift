@@ -20,7 +20,7 @@ struct TortureCommand: ParsableCommand {
 
               startup        0-300 ms after the process starts (store, recovery, claim)
               early          0-300 ms after the socket answers (set-up, first tiles)
-              mid-step       0.3-4 s after the socket answers
+              mid-step       0.3-6 s after the socket answers
               step-boundary  0-150 ms after the running job completes a step (commit, checkpoint)
               finishing      0-2 s after its last step (decode, encode, output write, commit)
 
@@ -76,10 +76,10 @@ struct TortureCommand: ParsableCommand {
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("The renders' base size in px (some jobs use 3/4 of it on one side).", valueName: "px"))
-    var size: Int = 1024
+    var size: Int = 1536
 
     @Option(help: "The renders' base step count (some jobs use 4 more or fewer).")
-    var steps: Int = 24
+    var steps: Int = 32
 
     @Option(help: "Seconds a restarted daemon may take to answer on its socket.")
     var readyTimeout: Double = 60

@@ -12,6 +12,9 @@ extension TortureReport {
             return "\(phase.rawValue) \(kills.count)" + (reached < kills.count ? " (\(reached) on cue)" : "")
         }
         lines.append("kills by phase: " + byPhase.joined(separator: ", "))
+        let busy = kills.filter { $0.jobsUnfinished > 0 }.count
+        lines.append("kills with jobs still unfinished: \(busy) of \(killsDelivered)"
+                     + (busy < killsDelivered ? " (the others hit a daemon with nothing left to do)" : ""))
         let threads = Set(kills.map(\.plan.threadsAfterRestart)).sorted().map(String.init).joined(separator: " and ")
         if !threads.isEmpty { lines.append("restarted with --threads \(threads)") }
         lines.append("")

@@ -9,11 +9,10 @@ extension TortureRun {
     /// is still opening its store, and the confirmation waits for the start after that.
     func killLoop() throws(TortureError) {
         for (index, plan) in plans.enumerated() {
-            let unfinished = ledger.submitted.filter { !(ledger.latest($0.id)?.state.isFinished ?? false) }.count
             let aim = try waitForPhase(plan)
             let record = KillRecord(
                 number: index + 1, plan: plan, millisecondsAfterStart: supervisor.millisecondsSinceStart,
-                runningJob: aim.job, runningStep: aim.step, phaseReached: aim.reached, jobsUnfinished: unfinished)
+                runningJob: aim.job, runningStep: aim.step, phaseReached: aim.reached, jobsUnfinished: unfinishedSeen)
             if let ended = supervisor.kill() {
                 runProblems.append("before kill \(index + 1) the daemon had already \(ended); its log ends:\n"
                                    + supervisor.logTail(lines: 15))
@@ -61,7 +60,9 @@ extension TortureRun {
 
     /// The running job's id and completed steps, nil when none runs or the daemon does not answer.
     func runningProgress() -> (job: Int64, step: Int, steps: Int)? {
-        guard let status = try? supervisor.client.status(), let job = status.running else { return nil }
+        guard let status = try? supervisor.client.status() else { return nil }
+        unfinishedSeen = (status.counts[JobState.queued.rawValue] ?? 0) + (status.counts[JobState.running.rawValue] ?? 0)
+        guard let job = status.running else { return nil }
         if job.state != .running { return nil }
         ledger.observe(job, context: "while running")
         return (job.id, job.progress?.step ?? 0, job.progress?.steps ?? job.render.steps ?? 0)

@@ -19,6 +19,8 @@ final class TortureRun {
     var unconfirmed: [Int] = []
     /// Submitted jobs that did not end succeeded with an output; all of them until the end.
     var lost: Set<Int64> = []
+    /// Unfinished jobs (queued or running) at the last look at the queue.
+    var unfinishedSeen = 0
 
     init(settings: TortureSettings) {
         self.settings = settings
@@ -72,6 +74,7 @@ final class TortureRun {
                 let job = try supervisor.client.submit(SubmitRequest(render: spec))
                 ledger.submitted(job)
                 lost.insert(job.id)
+                unfinishedSeen += 1
             } catch {
                 throw .client(what: "submitting a job", error)
             }
@@ -87,6 +90,7 @@ final class TortureRun {
         let listing: [Job]
         do { listing = try supervisor.client.allJobs() } catch { throw .client(what: "listing the queue \(context)", error) }
         let problems = ledger.checkIntact(listing, context: context)
+        unfinishedSeen = listing.filter { !$0.state.isFinished }.count
         if problems.isEmpty {
             for index in unconfirmed { report.kills[index].survived = true }
         }
