@@ -10,10 +10,14 @@ import Testing
         let plan = KillPlan.schedule(kills: 20, seed: 1, threads: 2, varyThreads: true)
         #expect(plan == KillPlan.schedule(kills: 20, seed: 1, threads: 2, varyThreads: true))
         #expect(plan != KillPlan.schedule(kills: 20, seed: 2, threads: 2, varyThreads: true))
-        // The default run (seed 1, 20 kills) aims at every phase and restarts with both thread counts.
+        // Any run of at least six kills aims at every phase; the default one restarts with both thread counts.
         #expect(Set(plan.map(\.phase)) == Set(KillPhase.allCases))
         #expect(Set(plan.map(\.threadsAfterRestart)) == [1, 2])
         for kill in plan { #expect(kill.phase.delayRange.contains(kill.delayMilliseconds)) }
+        for seed in UInt64(2)...20 {
+            let short = KillPlan.schedule(kills: KillPhase.allCases.count, seed: seed, threads: 1, varyThreads: true)
+            #expect(Set(short.map(\.phase)) == Set(KillPhase.allCases), "seed \(seed)")
+        }
         let fixed = KillPlan.schedule(kills: 50, seed: 3, threads: 2, varyThreads: false)
         #expect(fixed.allSatisfy { $0.threadsAfterRestart == 2 })
     }

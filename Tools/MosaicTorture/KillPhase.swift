@@ -17,22 +17,27 @@ enum KillPhase: String, Codable, CaseIterable, Sendable {
     /// 0-2 s after the running job reports its last step: decode, WebP encode, the output
     /// write and the commit that marks the job succeeded.
     case finishing
+    /// 0-300 ms after a job succeeds: the next claim and the next job's set-up. It also lets a
+    /// job finish, so that later kills reach the later jobs (their samplers) even when every
+    /// interruption starts a job over from step 0.
+    case handover
 
     /// Relative frequency in a plan; the narrow windows get more than their share of time.
     var weight: Int {
         switch self {
         case .startup: 15
-        case .early: 15
+        case .early: 10
         case .midStep: 30
-        case .stepBoundary: 25
+        case .stepBoundary: 20
         case .finishing: 15
+        case .handover: 10
         }
     }
 
     /// The range of the random delay, in milliseconds, after the phase's starting event.
     var delayRange: ClosedRange<Int> {
         switch self {
-        case .startup, .early: 0...300
+        case .startup, .early, .handover: 0...300
         case .midStep: 300...6000
         case .stepBoundary: 0...150
         case .finishing: 0...2000

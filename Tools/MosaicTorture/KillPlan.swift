@@ -18,12 +18,19 @@ struct KillPlan: Codable, Equatable, Sendable {
         let phases = KillPhase.allCases
         let totalWeight = phases.reduce(0) { $0 + $1.weight }
         let alternative = threads == 1 ? 2 : 1
-        return (0..<max(0, kills)).map { _ in
-            var pick = Int.random(in: 0..<totalWeight, using: &generator)
+        // Every phase once, in a seeded order, then phases drawn by weight: a short run still
+        // aims at every window.
+        let opening = phases.shuffled(using: &generator)
+        return (0..<max(0, kills)).map { index in
             var phase = KillPhase.midStep
-            for candidate in phases {
-                if pick < candidate.weight { phase = candidate; break }
-                pick -= candidate.weight
+            if index < opening.count {
+                phase = opening[index]
+            } else {
+                var pick = Int.random(in: 0..<totalWeight, using: &generator)
+                for candidate in phases {
+                    if pick < candidate.weight { phase = candidate; break }
+                    pick -= candidate.weight
+                }
             }
             let delay = Int.random(in: phase.delayRange, using: &generator)
             let restartThreads = varyThreads && Bool.random(using: &generator) ? alternative : threads

@@ -6,7 +6,8 @@ struct KillRecord: Codable, Equatable, Sendable {
     var plan: KillPlan
     /// Milliseconds between the daemon's start and the kill.
     var millisecondsAfterStart: Int
-    /// The job running at the last look before the kill, and the steps it had completed.
+    /// The job running at the last look before the kill, and the steps it had completed (for
+    /// a handover kill: the job that had just succeeded).
     var runningJob: Int64?
     var runningStep: Int?
     /// Whether the phase's starting event happened (false: the delay ran from when waiting for

@@ -23,6 +23,7 @@ struct TortureCommand: ParsableCommand {
               mid-step       0.3-6 s after the socket answers
               step-boundary  0-150 ms after the running job completes a step (commit, checkpoint)
               finishing      0-2 s after its last step (decode, encode, output write, commit)
+              handover       0-300 ms after a job succeeds (the next claim and set-up)
 
             After each kill the daemon is restarted, sometimes with the other of 1 and 2 \
             --threads (the output must not change), and the kill counts as survived once the \

@@ -55,7 +55,31 @@ extension TortureRun {
             let last = waitForProgress(timeout: 180, interval: 0.02) { _, now in now.steps > 0 && now.step >= now.steps }
             sleep(seconds: delay)
             return (last != nil, last?.job, last?.step)
+        case .handover:
+            let succeeded = waitForSuccess(timeout: 300, interval: 0.02)
+            sleep(seconds: delay)
+            return (succeeded != nil, succeeded, nil)
         }
+    }
+
+    /// Polls until one more job has succeeded than at the first look; returns the running job
+    /// seen last before that, nil when nothing was left to run or the time ran out.
+    func waitForSuccess(timeout: Double, interval: Double) -> Int64? {
+        let deadline = Date().addingTimeInterval(timeout)
+        var first: Int?
+        var lastRunning: Int64?
+        while Date() < deadline, supervisor.isRunning {
+            if let status = try? supervisor.client.status() {
+                let succeeded = status.counts[JobState.succeeded.rawValue] ?? 0
+                unfinishedSeen = (status.counts[JobState.queued.rawValue] ?? 0) + (status.counts[JobState.running.rawValue] ?? 0)
+                if let first, succeeded > first { return lastRunning }
+                if first == nil { first = succeeded }
+                if unfinishedSeen == 0 { return nil }
+                if let running = status.running { lastRunning = running.id }
+            }
+            sleep(seconds: interval)
+        }
+        return nil
     }
 
     /// The running job's id and completed steps, nil when none runs or the daemon does not answer.
@@ -95,7 +119,9 @@ extension TortureRun {
     func describe(_ record: KillRecord) -> String {
         var text = "\(record.plan.phase.rawValue) +\(record.plan.delayMilliseconds) ms"
         if !record.phaseReached { text += " (phase not reached)" }
-        if let job = record.runningJob { text += ", job \(job) at step \(record.runningStep ?? 0)" }
+        if let job = record.runningJob {
+            text += record.plan.phase == .handover ? ", after job \(job) succeeded" : ", job \(job) at step \(record.runningStep ?? 0)"
+        }
         return text + String(format: ", %.2f s after start", Double(record.millisecondsAfterStart) / 1000)
     }
 
