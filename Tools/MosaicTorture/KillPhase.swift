@@ -14,7 +14,7 @@ enum KillPhase: String, Codable, CaseIterable, Sendable {
     /// 0-150 ms after the running job reports a completed step: the progress commit and the
     /// checkpoint write (widened by `MOSAIC_FAULTS`).
     case stepBoundary = "step-boundary"
-    /// 0-2 s after the running job reports its last step: decode, WebP encode, the output
+    /// 0-3 s after the running job reports its last step: decode, WebP encode, the output
     /// write and the commit that marks the job succeeded.
     case finishing
     /// 0-300 ms after a job succeeds: the next claim and the next job's set-up. It also lets a
@@ -40,7 +40,7 @@ enum KillPhase: String, Codable, CaseIterable, Sendable {
         case .startup, .early, .handover: 0...300
         case .midStep: 300...6000
         case .stepBoundary: 0...150
-        case .finishing: 0...2000
+        case .finishing: 0...3000
         }
     }
 }

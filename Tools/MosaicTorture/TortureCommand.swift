@@ -18,12 +18,12 @@ struct TortureCommand: ParsableCommand {
             is aimed at a phase and lands after a random delay drawn from --seed (the plan is \
             reproducible; the timing of a busy machine is not):
 
-              startup        0-300 ms after the process starts (store, recovery, claim)
-              early          0-300 ms after the socket answers (set-up, first tiles)
+              startup        0-300 ms after the process starts (store, recovery)
+              early          0-300 ms after the socket answers (claim, first tiles)
               mid-step       0.3-6 s after the socket answers
-              step-boundary  0-150 ms after the running job completes a step (commit, checkpoint)
-              finishing      0-2 s after its last step (decode, encode, output write, commit)
-              handover       0-300 ms after a job succeeds (the next claim and set-up)
+              step-boundary  0-150 ms after a completed step (commit, checkpoint)
+              finishing      0-3 s after the last step (decode, encode, write)
+              handover       0-300 ms after a job succeeds (next claim, set-up)
 
             After each kill the daemon is restarted, sometimes with the other of 1 and 2 \
             --threads (the output must not change), and the kill counts as survived once the \
@@ -34,8 +34,8 @@ struct TortureCommand: ParsableCommand {
             Then the daemon finishes the queue undisturbed and every job must have succeeded, \
             with one success in its log and an output whose pixels equal `mosaicd render \
             --lossless` with the same parameters (rendered afterwards by the same binary); equal \
-            file bytes are reported too. The last line reads:
-              torture: 20 of 20 kills survived, 4 of 4 outputs identical, 0 jobs lost, 0 run twice
+            file bytes are reported too. The last line sums up: kills survived, outputs \
+            identical, jobs lost, jobs run twice. --json prints the whole report as JSON.
 
             EXIT STATUS
               0 when everything holds, 1 when anything does not, 2 on a usage error.
@@ -58,7 +58,7 @@ struct TortureCommand: ParsableCommand {
     @Option(help: "The daemon's --threads at the first start.")
     var threads: Int = 2
 
-    @Flag(inversion: .prefixedNo, help: "Restart with 1 or 2 threads at random (the other one and --threads).")
+    @Flag(inversion: .prefixedNo, help: "At each restart pick --threads or the other of 1 and 2 at random.")
     var varyThreads = true
 
     @Option(help: ArgumentHelp("MOSAIC_FAULTS for the daemon.", valueName: "spec"))
@@ -96,6 +96,23 @@ struct TortureCommand: ParsableCommand {
 
     @Flag(name: .shortAndLong, help: "No progress lines on stderr.")
     var quiet = false
+
+    /// Parses and runs; usage errors exit 2 with one line on stderr (ArgumentParser's own
+    /// status for them is 64), a failed check exits 1.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data(("mosaic-torture: " + message.replacingOccurrences(of: "Error: ", with: "")
+                + "\nRun 'mosaic-torture --help' for usage.\n").utf8))
+            Foundation.exit(2)
+        }
+    }
 
     func validate() throws {
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024") }
