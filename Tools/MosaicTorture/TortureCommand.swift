@@ -134,6 +134,7 @@ struct TortureCommand: ParsableCommand {
 
     func run() throws {
         let settings = try makeSettings()
+        DaemonReaper.install()
         let report = TortureRun(settings: settings).run()
         if json {
             print(report.json())
