@@ -27,7 +27,7 @@ extension RenderWorker {
             while !renderer.isFinished {
                 let stepStarted = Date(), step = renderer.state.step
                 let history = durations
-                try renderer.step { [self] done, total, seconds in
+                try renderer.step(onTile: { [self] done, total, seconds in
                     metrics.tileEvaluated(seconds: seconds)
                     let now = Date()
                     heartbeat.withLock { $0 = now }
@@ -41,7 +41,7 @@ extension RenderWorker {
                                                      elapsed: now.timeIntervalSince(started), durations: history)
                         hub.publish(JobEvent(type: .progress, jobId: job.id, progress: progress))
                     }
-                }
+                })
                 let seconds = Date().timeIntervalSince(stepStarted)
                 durations.append(seconds)
                 metrics.stepCompleted(seconds: seconds)
