@@ -135,5 +135,6 @@ extension DaemonCore {
 
     func deleteFiles(of job: Job) {
         if let path = job.outputPath { try? FileManager.default.removeItem(atPath: path) }
+        try? worker.checkpointStore(for: job.id).removeAll()
     }
 }
