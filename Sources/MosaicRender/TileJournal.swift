@@ -27,8 +27,9 @@ public final class TileJournal: Sendable {
     public let path: String
     /// The step whose tiles it holds.
     public let step: Int
-    /// The descriptor, -1 once closed; the lock also keeps each record's bytes together.
-    private let descriptor: Mutex<Int32>
+    /// The descriptor (-1 once closed) and the file's length; the lock also keeps each record's
+    /// bytes together.
+    private let file: Mutex<(descriptor: Int32, length: Int)>
 
     /// Opens (creating it if needed) the journal of `step` at `path` for appending.
     ///
@@ -40,6 +41,7 @@ public final class TileJournal: Sendable {
         self.step = step
         let header = Self.fileHeader(step: step, parametersHash: parametersHash)
         let fd: Int32
+        var length = 0
         do {
             fd = try POSIXFile.openFile(path, flags: O_RDWR | O_CREAT | O_APPEND)
         } catch { throw .file(error) }
@@ -49,29 +51,42 @@ public final class TileJournal: Sendable {
             if keep < existing.count || existing.isEmpty {
                 guard ftruncate(fd, off_t(keep)) == 0 else { throw FileError(operation: "ftruncate", path: path, code: errno) }
             }
-            if keep == 0 { try POSIXFile.writeAll(fd, header, path: path) }
+            length = keep
+            if keep == 0 {
+                try POSIXFile.writeAll(fd, header, path: path)
+                length = header.count
+            }
         } catch {
             POSIXFile.closeFile(fd)
             throw .file(error)
         }
-        descriptor = Mutex(fd)
+        file = Mutex((fd, length))
     }
 
     deinit {
-        descriptor.withLock { fd in
-            if fd >= 0 { POSIXFile.closeFile(fd) }
+        file.withLock { state in
+            if state.descriptor >= 0 { POSIXFile.closeFile(state.descriptor) }
         }
     }
 
     /// Appends the model output of tile `tile` (its index in the step's plan) as one record.
+    ///
+    /// When the write fails (a full disk), the partial record is cut off again, so that records
+    /// appended after the disk has room again are not hidden behind a torn one.
     public func append(tile: Int, values: [Float]) throws(CheckpointError) {
         guard let index = UInt32(exactly: tile), let count = UInt32(exactly: values.count) else {
             throw .invalidState(reason: "tile \(tile) with \(values.count) values does not fit a journal record")
         }
         let record = Self.record(tile: index, count: count, values: values)
-        let result: FileError? = descriptor.withLock { fd in
-            guard fd >= 0 else { return FileError(operation: "write (journal closed)", path: path, code: EBADF) }
-            do throws(FileError) { try POSIXFile.writeAll(fd, record, path: path) } catch { return error }
+        let result: FileError? = file.withLock { state in
+            guard state.descriptor >= 0 else { return FileError(operation: "write (journal closed)", path: path, code: EBADF) }
+            do throws(FileError) {
+                try POSIXFile.writeAll(state.descriptor, record, path: path)
+            } catch {
+                _ = ftruncate(state.descriptor, off_t(state.length))
+                return error
+            }
+            state.length += record.count
             return nil
         }
         if let result { throw .file(result) }
@@ -79,9 +94,9 @@ public final class TileJournal: Sendable {
 
     /// Closes the file; later appends fail. Records already appended stay readable.
     public func close() {
-        descriptor.withLock { fd in
-            if fd >= 0 { POSIXFile.closeFile(fd) }
-            fd = -1
+        file.withLock { state in
+            if state.descriptor >= 0 { POSIXFile.closeFile(state.descriptor) }
+            state.descriptor = -1
         }
     }
 }

@@ -2,6 +2,10 @@ import Foundation
 import Testing
 @testable import MosaicRender
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite struct TileJournalTests {
     static let hash = CheckpointFixtures.hash
 
@@ -106,5 +110,34 @@ import Testing
         journal.close()
         #expect(TileJournal.read(path: path, step: 3, parametersHash: Self.hash, expectedCounts: [0: 8]).isEmpty)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count == TileJournal.fileHeader(step: 3, parametersHash: Self.hash).count)
+    }
+
+    /// A write that fails halfway (here: the file size limit, standing in for a full disk) is
+    /// cut off again, so a later record is readable. Runs in a forked child: limits are per process.
+    @Test func aFailedAppendLeavesNoTornRecordBehind() throws {
+        let scratch = try CheckpointScratch()
+        let path = "\(scratch.path)/j.tiles"
+        let journal = try TileJournal(path: path, step: 1, parametersHash: Self.hash)
+        try journal.append(tile: 0, values: Self.tileValues(0, count: 100))
+        let limit = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        let pid = fork()
+        if pid == 0 {
+            alarm(20)
+            signal(SIGXFSZ, SIG_IGN)
+            let resource = __rlimit_resource_t(RLIMIT_FSIZE.rawValue)
+            var original = rlimit()
+            getrlimit(resource, &original)
+            var small = rlimit(rlim_cur: rlim_t(limit + 200), rlim_max: original.rlim_max)
+            setrlimit(resource, &small)
+            let failed = (try? journal.append(tile: 1, values: Self.tileValues(1, count: 100))) == nil
+            setrlimit(resource, &original)
+            let appended = (try? journal.append(tile: 2, values: Self.tileValues(2, count: 100))) != nil
+            _exit(failed && appended ? 0 : 1)
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        #expect(status == 0)
+        let read = TileJournal.read(path: path, step: 1, parametersHash: Self.hash, expectedCounts: [0: 100, 1: 100, 2: 100])
+        #expect(read.keys.sorted() == [0, 2])
     }
 }
