@@ -16,6 +16,15 @@ import MosaicImage
 
 /// Writes, prunes and recovers the checkpoints (and tile journals) of one job.
 ///
+/// Naming: `step-000012.safetensors` holds the state with 12 steps done (`RenderState.step ==
+/// 12`, the render resumes at step 12); `step-000012.tiles` journals the tiles of step 12, the
+/// work between checkpoints 12 and 13, and is deleted once checkpoint 13 is durable.
+///
+/// A render worker: ``loadNewestValid(parametersHash:)`` and log its notes (on nil, call
+/// ``removeAll()`` and start from step 0); then for each step `s`, take the finished tiles from
+/// ``readJournal(step:parametersHash:expectedCounts:)``, evaluate the others, appending each to
+/// ``openJournal(step:parametersHash:)``, and after the sampler step ``write(_:parametersHash:plan:)``.
+///
 /// One store (one process) writes a directory at a time; reads may happen at any time, as every
 /// file they can see under a final name is complete.
 public final class CheckpointStore: Sendable {
