@@ -63,4 +63,29 @@ print(json.dumps(out))
         #expect(latent.bits == state.latent.map(\.bitPattern))
         #expect(report.tensors["sampler.previous_denoised"]?.bits == state.samplerHistory.previousDenoised.map(\.bitPattern))
     }
+
+    /// The other direction: Mosaic's reader on a file written by `safetensors.numpy.save_file`.
+    @Test func readsAFileWrittenByPython() throws {
+        let python = try #require(CheckpointPython.interpreter)
+        let scratch = try CheckpointScratch()
+        let path = "\(scratch.path)/py.safetensors"
+        let script = """
+            import sys, numpy as np
+            from safetensors.numpy import save_file
+            save_file({"f": np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 7,
+                       "u": np.array([0, 1, 2**32 - 1], dtype=np.uint32),
+                       "i": np.array([[-2**63], [2**63 - 1]], dtype=np.int64),
+                       "e": np.zeros((0, 3), dtype=np.float32)},
+                      sys.argv[1], metadata={"format": "np", "note": "é"})
+            """
+        let result = try CheckpointPython.run(python, ["-c", script, path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let file = try SafeTensors(parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+        #expect(file.metadata == ["format": "np", "note": "é"])
+        #expect(try file.floats("f") == (0..<24).map { Float($0) / 7 })
+        #expect(file.info("f")?.shape == [2, 3, 4])
+        #expect(try file.uint32s("u") == [0, 1, .max])
+        #expect(try file.int64s("i") == [.min, .max])
+        #expect(try file.floats("e").isEmpty)
+    }
 }
