@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "mosaicd", targets: ["mosaicd"]),
         .executable(name: "mosaicctl", targets: ["mosaicctl"]),
         .executable(name: "mosaic-bench", targets: ["MosaicBench"]),
+        .executable(name: "mosaic-torture", targets: ["MosaicTorture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -94,6 +95,15 @@ let package = Package(
                 "MosaicClient", "MosaicStore", "MosaicAPI",
             ],
             path: "Benchmarks/MosaicBench"),
+        // The crash torture test: SIGKILLs a real mosaicd mid-render, checks every job ends
+        // once and bit-identical to an uninterrupted render.
+        .executableTarget(
+            name: "MosaicTorture",
+            dependencies: [
+                "MosaicClient", "MosaicAPI", "MosaicImage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/MosaicTorture"),
 
         .testTarget(name: "MosaicTensorTests", dependencies: ["MosaicTensor"]),
         .testTarget(name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion"], exclude: ["Fixtures"]),
@@ -104,6 +114,8 @@ let package = Package(
         .testTarget(name: "MosaicSystemdTests", dependencies: ["MosaicSystemd"]),
         .testTarget(
             name: "MosaicDaemonTests",
-            dependencies: ["mosaicd", "mosaicctl", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender"]),
+            dependencies: [
+                "mosaicd", "mosaicctl", "MosaicTorture", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender",
+            ]),
     ]
 )

@@ -1,0 +1,105 @@
+import Foundation
+import MosaicAPI
+import MosaicClient
+
+/// One torture run: start the daemon, submit the jobs, kill and restart it as planned, let it
+/// finish, then check every job against an uninterrupted reference render.
+///
+/// Nothing here throws out of `run()`: a step that cannot go on ends the run with a problem in
+/// the report, so the report always says how far it got.
+final class TortureRun {
+    let settings: TortureSettings
+    let supervisor: DaemonSupervisor
+    let ledger = QueueLedger()
+    let plans: [KillPlan]
+    var report: TortureReport
+    /// Problems of the run itself (the ledger keeps the queue's).
+    var runProblems: [String] = []
+    /// Kills (indices into `report.kills`) whose restart has not been confirmed yet.
+    var unconfirmed: [Int] = []
+    /// Submitted jobs that did not end succeeded with an output; all of them until the end.
+    var lost: Set<Int64> = []
+    /// Unfinished jobs (queued or running) at the last look at the queue.
+    var unfinishedSeen = 0
+
+    init(settings: TortureSettings) {
+        self.settings = settings
+        supervisor = DaemonSupervisor(
+            executable: settings.mosaicd, stateDirectory: settings.stateDirectory, socketPath: settings.socketPath,
+            logPath: settings.workDirectory.appendingPathComponent("mosaicd.log").path, faults: settings.faults)
+        plans = KillPlan.schedule(kills: settings.kills, seed: settings.seed, threads: settings.threads,
+                                  varyThreads: settings.varyThreads)
+        report = TortureReport(seed: settings.seed, killsPlanned: settings.kills,
+                               workDirectory: settings.workDirectory.path, faults: settings.faults)
+    }
+
+    /// Runs everything and returns the report.
+    func run() -> TortureReport {
+        let started = Date()
+        var phaseStarted = started
+        func lap() -> Double {
+            defer { phaseStarted = Date() }
+            return Date().timeIntervalSince(phaseStarted)
+        }
+        do {
+            try supervisor.start(threads: settings.threads)
+            try supervisor.waitUntilReady(timeout: settings.readyTimeout)
+            try submitJobs()
+            _ = lap()
+            try killLoop()
+            report.killSeconds = lap()
+            let finished = try drain()
+            try collect(finished)
+            report.drainSeconds = lap()
+            stopDaemon()
+            try compareWithReferences()
+            report.referenceSeconds = lap()
+        } catch {
+            runProblems.append(error.description)
+            supervisor.kill()
+        }
+        report.daemonStarts = supervisor.starts
+        report.totalSeconds = Date().timeIntervalSince(started)
+        report.problems = ledger.problems + runProblems
+        report.jobsRunTwice = ledger.ranTwice.count
+        report.jobsLost = lost.count
+        return report
+    }
+
+    /// Submits the jobs and remembers them as the daemon answered.
+    func submitJobs() throws(TortureError) {
+        let specs = TortureJobs.specs(count: settings.jobs, seed: settings.seed, size: settings.size, steps: settings.steps)
+        for spec in specs {
+            do {
+                let job = try supervisor.client.submit(SubmitRequest(render: spec))
+                ledger.submitted(job)
+                lost.insert(job.id)
+                unfinishedSeen += 1
+            } catch {
+                throw .client(what: "submitting a job", error)
+            }
+        }
+        note("submitted \(specs.count) jobs: " + ledger.submitted.map { "\($0.id) " + TortureJobs.summary(of: $0.render) }
+            .joined(separator: "; "))
+    }
+
+    /// Restarts are confirmed when the daemon answers and the queue is intact; every kill since
+    /// the last confirmation then counts as survived.
+    func confirmRestart(context: String) throws(TortureError) {
+        try supervisor.waitUntilReady(timeout: settings.readyTimeout)
+        let listing: [Job]
+        do { listing = try supervisor.client.allJobs() } catch { throw .client(what: "listing the queue \(context)", error) }
+        let problems = ledger.checkIntact(listing, context: context)
+        unfinishedSeen = listing.filter { !$0.state.isFinished }.count
+        if problems.isEmpty {
+            for index in unconfirmed { report.kills[index].survived = true }
+        }
+        unconfirmed.removeAll()
+    }
+
+    /// A progress line on stderr.
+    func note(_ line: String) {
+        guard settings.verbose else { return }
+        FileHandle.standardError.write(Data(("mosaic-torture: " + line + "\n").utf8))
+    }
+}
