@@ -36,6 +36,8 @@ extension RenderWorker {
                 if !notes.isEmpty || job.checkpointStep != nil {
                     log(job.id, "warning", "no valid checkpoint; the render starts again from step 0")
                 }
+                // Unusable files (and journals) must not be mistaken for this attempt's later.
+                try? checkpoints.removeAll()
                 let renderer = try Renderer(parameters: parameters, catalog: catalog, pool: pool, state: nil)
                 return RenderStart(renderer: renderer, checkpoints: checkpoints, parametersHash: hash, reuse: [:])
             }
@@ -65,13 +67,18 @@ extension RenderWorker {
         }
     }
 
-    /// Makes the state after the step just taken durable, then records it in the job's row.
-    func checkpoint(_ start: RenderStart, job: Job) throws {
-        let written = try start.checkpoints.write(
-            start.renderer.state, parametersHash: start.parametersHash, plan: start.renderer.plan)
-        metrics.checkpointWritten(seconds: written.seconds)
-        // The window between a durable checkpoint and its database record, widened for tests.
-        try FaultInjection.point("store.before-commit")
-        try store.recordCheckpoint(id: job.id, step: start.renderer.state.step)
+    /// Makes the state after the step just taken durable, then records it in the job's row,
+    /// on the checkpoint writer's thread while the next step computes.
+    func checkpoint(_ start: RenderStart, job: Job, writer: CheckpointWriter) throws {
+        let state = start.renderer.state, plan = start.renderer.plan
+        let checkpoints = start.checkpoints, hash = start.parametersHash
+        let store = self.store, metrics = self.metrics
+        try writer.submit {
+            let written = try checkpoints.write(state, parametersHash: hash, plan: plan)
+            metrics.checkpointWritten(seconds: written.seconds)
+            // The window between a durable checkpoint and its database record, widened for tests.
+            try FaultInjection.point("store.before-commit")
+            try store.recordCheckpoint(id: job.id, step: state.step)
+        }
     }
 }

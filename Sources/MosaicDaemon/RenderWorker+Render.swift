@@ -13,6 +13,9 @@ extension RenderWorker {
         guard let start = start(job, pool: pool) else { return }
         let renderer = start.renderer
         var reuse = start.reuse
+        let writer = CheckpointWriter()
+        // Every path out waits for the checkpoint in flight, so none outlives the job's files.
+        defer { try? writer.drain() }
         running.withLock { $0 = Running(job: job, cancellation: renderer.cancellation) }
         defer { running.withLock { $0 = nil } }
         let started = Date()
@@ -45,7 +48,7 @@ extension RenderWorker {
                         hub.publish(JobEvent(type: .progress, jobId: job.id, progress: progress))
                     }
                 })
-                try checkpoint(start, job: job)
+                try checkpoint(start, job: job, writer: writer)
                 let seconds = Date().timeIntervalSince(stepStarted)
                 durations.append(seconds)
                 metrics.stepCompleted(seconds: seconds)
@@ -62,6 +65,7 @@ extension RenderWorker {
                 onStatus("job \(job.id): step \(step + 1)/\(steps)"
                          + (progress.etaSeconds.map { String(format: ", ETA %.0f s", $0) } ?? ""))
             }
+            try writer.drain()
             let image = try renderer.decodeImage(pool: pool)
             let url = outputDirectory.appendingPathComponent("\(job.id).webp")
             try renderer.write(image, to: url, encoding: job.render.encoding)
@@ -71,19 +75,23 @@ extension RenderWorker {
         } catch let error as RenderError {
             if case .canceled(let step) = error {
                 if let owner = running.withLock({ $0?.canceledBy }) {
+                    try? writer.drain()
                     log(job.id, "info", "canceled by \(owner.name) at step \(step)")
                     finish(job, .canceled, canceledBy: owner)
                     try? start.checkpoints.removeAll()
                 } else {
+                    try? writer.drain()
                     requeue(job, reason: "the daemon stopped during step \(step + 1); the job will resume from its checkpoint")
                 }
             } else {
+                try? writer.drain()
                 finish(job, .failed, error: error.description)
                 try? start.checkpoints.removeAll()
             }
         } catch {
             // Checkpoint, journal or database errors (a full disk): fail with the reason; the
             // previous checkpoints stay valid, so `retry` resumes from them.
+            try? writer.drain()
             finish(job, .failed, error: "\(error)")
         }
     }
