@@ -38,6 +38,12 @@ extension RenderWorker {
                 }
                 // Unusable files (and journals) must not be mistaken for this attempt's later.
                 try? checkpoints.removeAll()
+                // An attempt after a crash with no checkpoint yet is a resume at step 0: a job
+                // that crashes the daemon before its first checkpoint is a crash loop too.
+                if job.attempts > 1, try checkCrashLoop(job, step: 0, reused: 0, lostSteps: job.checkpointStep ?? 0,
+                                                        note: "started again from step 0 (no valid checkpoint)", checkpoints: checkpoints) {
+                    return nil
+                }
                 let renderer = try Renderer(parameters: parameters, catalog: catalog, pool: pool, state: nil)
                 return RenderStart(renderer: renderer, checkpoints: checkpoints, parametersHash: hash, reuse: [:])
             }
@@ -52,12 +58,8 @@ extension RenderWorker {
             let lostSteps = max(0, (job.checkpointStep ?? step) - step)
             let note = "resumed from the checkpoint after step \(step) with \(reuse.count) of \(expected.count) tiles of step \(step + 1) reused"
                 + (lostSteps > 0 ? "; \(lostSteps) completed step\(lostSteps == 1 ? "" : "s") redone (newer checkpoint unusable)" : "")
-            let stalled = try store.recordResume(
-                id: job.id, info: ResumeInfo(fromStep: step, reusedTiles: reuse.count, lostSteps: lostSteps, note: note))
             log(job.id, "info", note)
-            if stalled > maxStalledResumes {
-                finish(job, .failed, error: "crash loop: resumed \(stalled) times at step \(step) without getting further; giving up (limit \(maxStalledResumes))")
-                try? checkpoints.removeAll()
+            if try checkCrashLoop(job, step: step, reused: reuse.count, lostSteps: lostSteps, note: note, checkpoints: checkpoints) {
                 return nil
             }
             return RenderStart(renderer: renderer, checkpoints: checkpoints, parametersHash: hash, reuse: reuse)
@@ -65,6 +67,18 @@ extension RenderWorker {
             finish(job, .failed, error: "cannot start the render: \(error)")
             return nil
         }
+    }
+
+    /// Records the resume; fails the job and returns true when it keeps resuming at one step.
+    func checkCrashLoop(_ job: Job, step: Int, reused: Int, lostSteps: Int, note: String,
+                        checkpoints: CheckpointStore) throws -> Bool {
+        let stalled = try store.recordResume(
+            id: job.id, info: ResumeInfo(fromStep: step, reusedTiles: reused, lostSteps: lostSteps, note: note))
+        guard stalled > maxStalledResumes else { return false }
+        finish(job, .failed, error: "crash loop: resumed \(stalled) times at step \(step) without getting further; "
+               + "giving up (limit \(maxStalledResumes), --max-stalled-resumes)")
+        try? checkpoints.removeAll()
+        return true
     }
 
     /// Makes the state after the step just taken durable, then records it in the job's row,
