@@ -46,7 +46,7 @@ enum CheckpointBenchmark {
                 let journal = try checkpoints.openJournal(step: renderer.state.step, parametersHash: hash)
                 try renderer.step(onTileOutput: { tile, output in
                     let t = DispatchTime.now().uptimeNanoseconds
-                    try? journal.append(tile: tile, values: Array(output))
+                    try? journal.append(tile: tile, values: output)
                     journalTime.add(DispatchTime.now().uptimeNanoseconds - t)
                 })
                 journal.close()
@@ -83,7 +83,7 @@ enum CheckpointBenchmark {
         }
         let journal = try store.openJournal(step: 15, parametersHash: hash)
         let flag = renderer.cancellation
-        _ = try? renderer.step(onTileOutput: { tile, output in try? journal.append(tile: tile, values: Array(output)) },
+        _ = try? renderer.step(onTileOutput: { tile, output in try? journal.append(tile: tile, values: output) },
                                onTile: { done, total, _ in if done == total / 2 { flag.cancel() } })
         journal.close()
 

@@ -32,7 +32,7 @@ extension RenderWorker {
                 reuse = [:]
                 try renderer.step(reuse: saved, onTileOutput: { tile, output in
                     // A failed journal write only costs the tile on a later resume.
-                    try? journal.append(tile: tile, values: Array(output))
+                    try? journal.append(tile: tile, values: output)
                 }, onTile: { [self] done, total, seconds in
                     metrics.tileEvaluated(seconds: seconds)
                     let now = Date()

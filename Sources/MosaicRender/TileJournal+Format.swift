@@ -50,6 +50,11 @@ extension TileJournal {
 
     /// One record: magic, tile, count, CRC-32 of tile + count + payload, payload.
     static func record(tile: UInt32, count: UInt32, values: [Float]) -> [UInt8] {
+        values.withUnsafeBufferPointer { record(tile: tile, count: count, values: $0) }
+    }
+
+    /// The record bytes of `values`, read straight from the caller's buffer (no extra copy).
+    static func record(tile: UInt32, count: UInt32, values: UnsafeBufferPointer<Float>) -> [UInt8] {
         var bytes = [UInt8]()
         bytes.reserveCapacity(recordHeaderSize + values.count * 4)
         append(recordMagic, to: &bytes)
@@ -57,9 +62,11 @@ extension TileJournal {
         append(count, to: &bytes)
         append(UInt32(0), to: &bytes)
         #if _endian(big)
-        let values = values.map { Float(bitPattern: $0.bitPattern.littleEndian) }
+        let swapped = values.map { Float(bitPattern: $0.bitPattern.littleEndian) }
+        swapped.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
+        bytes.append(contentsOf: UnsafeRawBufferPointer(values))
         #endif
-        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
         var crc = CRC32()
         crc.update(bytes[4..<12])
         crc.update(bytes[recordHeaderSize...])

@@ -74,6 +74,11 @@ public final class TileJournal: Sendable {
     /// When the write fails (a full disk), the partial record is cut off again, so that records
     /// appended after the disk has room again are not hidden behind a torn one.
     public func append(tile: Int, values: [Float]) throws(CheckpointError) {
+        try values.withUnsafeBufferPointer { buffer throws(CheckpointError) in try append(tile: tile, values: buffer) }
+    }
+
+    /// Appends tile `tile`'s output straight from the renderer's buffer (see `append(tile:values:)`).
+    public func append(tile: Int, values: UnsafeBufferPointer<Float>) throws(CheckpointError) {
         guard let index = UInt32(exactly: tile), let count = UInt32(exactly: values.count) else {
             throw .invalidState(reason: "tile \(tile) with \(values.count) values does not fit a journal record")
         }
