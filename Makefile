@@ -2,6 +2,7 @@
 #   make demo   install system packages, build, render with the built-in model, print the WebP path
 #   make test   install system packages, build, run the whole test suite, then the torture test
 #   make torture  SIGKILL a real mosaicd 20 times mid-render; every job must end once, bit-identical
+#   make install / make uninstall   PREFIX=/usr/local (default) DESTDIR=/staging (optional)
 SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -11,7 +12,32 @@ CONFIG ?= release
 TORTURE_FLAGS ?=
 APT_PACKAGES := libsqlite3-dev libsystemd-dev libwebp-dev libopenblas-dev pkg-config webp
 
-.PHONY: deps build demo test torture bench clean
+# Where `make install` puts things (scripts/install.sh does the work). systemd searches
+# /usr/lib and /usr/local/lib for units, sysusers.d and tmpfiles.d (`systemd-analyze
+# unit-paths`); for any other prefix (/opt/mosaic) it would not find them, so they go to /etc.
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+ifneq ($(filter /usr /usr/local,$(patsubst %/,%,$(PREFIX))),)
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+else
+UNITDIR ?= /etc/systemd/system
+SYSUSERSDIR ?= /etc/sysusers.d
+TMPFILESDIR ?= /etc/tmpfiles.d
+endif
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+# A scratch path of its own, so the static build does not invalidate .build/release.
+INSTALL_BUILD_FLAGS ?= -c release --static-swift-stdlib --scratch-path .build-install
+INSTALL_ENV = SWIFT="$(SWIFT)" DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" \
+	MANDIR="$(MANDIR)" UNITDIR="$(UNITDIR)" SYSUSERSDIR="$(SYSUSERSDIR)" TMPFILESDIR="$(TMPFILESDIR)" \
+	BASHCOMPDIR="$(BASHCOMPDIR)" ZSHCOMPDIR="$(ZSHCOMPDIR)" FISHCOMPDIR="$(FISHCOMPDIR)" \
+	INSTALL_BUILD_FLAGS="$(INSTALL_BUILD_FLAGS)"
+
+.PHONY: deps build demo test torture bench install uninstall clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -42,5 +68,11 @@ bench: deps
 	$(SWIFT) build -c release --product mosaic-bench
 	./.build/release/mosaic-bench
 
+install: deps
+	$(INSTALL_ENV) ./scripts/install.sh install
+
+uninstall:
+	$(INSTALL_ENV) ./scripts/install.sh uninstall
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-install

@@ -19,10 +19,15 @@ struct JobDetailView {
         ]
         if let started = job.startedAt { fields.append(("started", when(started))) }
         if let finished = job.finishedAt { fields.append(("finished", when(finished))) }
-        let resumes = max(job.attempts - 1, 0)
-        fields.append(("attempts", "\(job.attempts) (resumed \(resumes) time\(resumes == 1 ? "" : "s"))"))
+        let resumes = job.resumeCount ?? 0
+        fields.append(("attempts", "\(job.attempts) (resumed from a checkpoint \(resumes) time\(resumes == 1 ? "" : "s"))"))
         if let progress = job.progress { fields.append(("progress", describe(progress))) }
         fields.append(("checkpoint", job.checkpointStep.map { "after step \($0)" } ?? "none"))
+        if let resume = job.lastResume {
+            let lost = resume.lostSteps == 0 ? "no completed step lost" : "\(resume.lostSteps) completed step\(resume.lostSteps == 1 ? "" : "s") redone"
+            fields.append(("last resume", "from step \(resume.fromStep), \(resume.reusedTiles) finished tile\(resume.reusedTiles == 1 ? "" : "s") reused, \(lost); at most the tiles in flight were lost"))
+            fields.append(("resume note", resume.note))
+        }
         if let error = job.error { fields.append(("error", error)) }
         if let by = job.canceledBy { fields.append(("canceled by", "\(by.name) (uid \(by.uid))")) }
         if let output = job.outputPath { fields.append(("output", output)) }

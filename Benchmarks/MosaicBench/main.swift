@@ -5,6 +5,7 @@ let benchmarks: [(name: String, run: () -> Void)] = [
     ("noise", { NoiseBenchmark.run() }),
     ("render", { RenderBenchmark.run() }),
     ("queue", { QueueBenchmark.run() }),
+    ("checkpoint", { CheckpointBenchmark.run() }),
 ]
 let unknown = requested.subtracting(benchmarks.map(\.name))
 if !unknown.isEmpty {

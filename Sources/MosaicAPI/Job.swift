@@ -34,6 +34,23 @@ public struct JobProgress: Codable, Sendable, Equatable {
     }
 }
 
+/// What the last resume of a job started from, reused and lost.
+public struct ResumeInfo: Codable, Sendable, Equatable {
+    /// The step whose checkpoint the render continued from.
+    public var fromStep: Int
+    /// Finished tile outputs of the interrupted step that were reused.
+    public var reusedTiles: Int
+    /// Completed steps that had to be redone (a newer checkpoint was unusable).
+    public var lostSteps: Int
+    /// What happened, in one line (fall-backs included).
+    public var note: String
+
+    /// Creates a resume record.
+    public init(fromStep: Int, reusedTiles: Int, lostSteps: Int, note: String) {
+        self.fromStep = fromStep; self.reusedTiles = reusedTiles; self.lostSteps = lostSteps; self.note = note
+    }
+}
+
 /// One job in the queue, as the API shows it.
 public struct Job: Codable, Sendable, Equatable, Identifiable {
     /// The job id (positive, increasing).
@@ -64,6 +81,10 @@ public struct Job: Codable, Sendable, Equatable, Identifiable {
     public var canceledBy: Owner?
     /// The WebP file, once it succeeded.
     public var outputPath: String?
+    /// How many attempts continued from a checkpoint.
+    public var resumeCount: Int?
+    /// The last resume, if any.
+    public var lastResume: ResumeInfo?
 
     /// Creates a job record.
     public init(

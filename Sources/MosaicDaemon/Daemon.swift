@@ -49,7 +49,8 @@ public final class Daemon: Sendable {
         let notifier = self.notifier
         let worker = RenderWorker(
             store: store, hub: hub, metrics: metrics, catalog: .builtIn, outputDirectory: outputs,
-            threads: configuration.threads, logger: logger, onStatus: { _ = notifier.status($0) })
+            checkpointDirectory: state.appendingPathComponent("checkpoints"),
+            maxStalledResumes: configuration.maxStalledResumes, threads: configuration.threads, logger: logger, onStatus: { _ = notifier.status($0) })
         let core = DaemonCore(
             store: store, worker: worker, hub: hub, metrics: metrics, catalog: .builtIn,
             authorization: Authorization(adminGroup: configuration.adminGroup), threads: configuration.threads,
@@ -87,11 +88,14 @@ public final class Daemon: Sendable {
         return fd
     }
 
-    /// Jobs left `running` by a previous process go back to the queue.
+    /// Jobs left `running` by a previous process go back to the queue; they resume from their
+    /// newest valid checkpoint when the worker claims them.
     func recoverInterruptedJobs(_ store: JobStore) throws {
         for job in try store.jobs(in: .running) {
             let step = job.progress?.step ?? 0
-            try store.requeue(id: job.id, reason: "the daemon stopped while this job was at step \(step); it will run again", now: Date())
+            try store.requeue(
+                id: job.id, reason: "the daemon stopped while this job was at step \(step); it will resume from its newest checkpoint",
+                now: Date())
             logger.warning("requeued job \(job.id), interrupted at step \(step)")
         }
     }

@@ -17,6 +17,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var adminGroup: String?
     /// The socket's group when the daemon binds it itself.
     public var socketGroup: String?
+    /// A job resumed this many times at one step without getting further is failed.
+    public var maxStalledResumes: Int = 3
 
     /// The default socket path.
     public static let defaultSocketPath = "/run/mosaic/mosaicd.sock"
@@ -30,7 +32,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     }
 
     /// Applies a config file of `key = value` lines (`#` starts a comment). Keys: state_dir,
-    /// socket, threads, models, admin_group, socket_group.
+    /// socket, threads, models, admin_group, socket_group,
+    /// max_stalled_resumes.
     public mutating func apply(configFile path: String) throws(DaemonError) {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw .configuration("cannot read \(path)")
@@ -55,6 +58,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
             case "models": modelsDirectory = value
             case "admin_group": adminGroup = value
             case "socket_group": socketGroup = value
+            case "max_stalled_resumes":
+                guard let n = Int(value), n >= 1 else {
+                    throw .configuration("\(path):\(number + 1): max_stalled_resumes must be at least 1")
+                }
+                maxStalledResumes = n
             default: throw .configuration("\(path):\(number + 1): unknown key '\(parts[0])'")
             }
         }

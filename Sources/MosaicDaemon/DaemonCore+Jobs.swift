@@ -7,6 +7,7 @@ extension DaemonCore {
     static let priorityRange = -100...100
 
     func submit(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+        try StrictFields.check(request.body, allowed: StrictFields.submit, nested: ["render": StrictFields.render])
         let submission = try decode(SubmitRequest.self, from: request)
         let priority = submission.priority ?? 0
         guard Self.priorityRange.contains(priority) else {
@@ -100,6 +101,7 @@ extension DaemonCore {
     }
 
     func prune(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+        if !request.body.isEmpty { try StrictFields.check(request.body, allowed: StrictFields.prune) }
         let body = request.body.isEmpty ? PruneRequest() : try decode(PruneRequest.self, from: request)
         let states = Set(body.states ?? [.succeeded, .failed, .canceled])
         guard states.allSatisfy(\.isFinished) else { throw APIError(.badRequest, "invalid states: only finished jobs can be pruned") }
@@ -133,5 +135,6 @@ extension DaemonCore {
 
     func deleteFiles(of job: Job) {
         if let path = job.outputPath { try? FileManager.default.removeItem(atPath: path) }
+        try? worker.checkpointStore(for: job.id).removeAll()
     }
 }

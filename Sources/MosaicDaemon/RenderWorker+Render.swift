@@ -10,13 +10,12 @@ extension RenderWorker {
     func render(_ job: Job, pool: WorkerPool) {
         publishState(job)
         log(job.id, "info", "started attempt \(job.attempts) on \(threads) threads")
-        let renderer: Renderer
-        do {
-            renderer = try Renderer(parameters: try job.render.parameters(), catalog: catalog, pool: pool)
-        } catch {
-            finish(job, .failed, error: "cannot start the render: \(error)")
-            return
-        }
+        guard let start = start(job, pool: pool) else { return }
+        let renderer = start.renderer
+        var reuse = start.reuse
+        let writer = CheckpointWriter()
+        // Every path out waits for the checkpoint in flight, so none outlives the job's files.
+        defer { try? writer.drain() }
         running.withLock { $0 = Running(job: job, cancellation: renderer.cancellation) }
         defer { running.withLock { $0 = nil } }
         let started = Date()
@@ -27,7 +26,14 @@ extension RenderWorker {
             while !renderer.isFinished {
                 let stepStarted = Date(), step = renderer.state.step
                 let history = durations
-                try renderer.step { [self] done, total, seconds in
+                let journal = try start.checkpoints.openJournal(step: step, parametersHash: start.parametersHash)
+                defer { journal.close() }
+                let saved = reuse
+                reuse = [:]
+                try renderer.step(reuse: saved, onTileOutput: { tile, output in
+                    // A failed journal write only costs the tile on a later resume.
+                    try? journal.append(tile: tile, values: output)
+                }, onTile: { [self] done, total, seconds in
                     metrics.tileEvaluated(seconds: seconds)
                     let now = Date()
                     heartbeat.withLock { $0 = now }
@@ -41,7 +47,8 @@ extension RenderWorker {
                                                      elapsed: now.timeIntervalSince(started), durations: history)
                         hub.publish(JobEvent(type: .progress, jobId: job.id, progress: progress))
                     }
-                }
+                })
+                try checkpoint(start, job: job, writer: writer)
                 let seconds = Date().timeIntervalSince(stepStarted)
                 durations.append(seconds)
                 metrics.stepCompleted(seconds: seconds)
@@ -58,22 +65,34 @@ extension RenderWorker {
                 onStatus("job \(job.id): step \(step + 1)/\(steps)"
                          + (progress.etaSeconds.map { String(format: ", ETA %.0f s", $0) } ?? ""))
             }
+            try writer.drain()
             let image = try renderer.decodeImage(pool: pool)
             let url = outputDirectory.appendingPathComponent("\(job.id).webp")
             try renderer.write(image, to: url, encoding: job.render.encoding)
-            log(job.id, "info", String(format: "rendered in %.1f s to %@", Date().timeIntervalSince(started), url.path))
             finish(job, .succeeded, outputPath: url.path)
-        } catch {
+            log(job.id, "info", String(format: "rendered in %.1f s to %@", Date().timeIntervalSince(started), url.path))
+            try? start.checkpoints.removeAll()
+        } catch let error as RenderError {
             if case .canceled(let step) = error {
                 if let owner = running.withLock({ $0?.canceledBy }) {
+                    try? writer.drain()
                     log(job.id, "info", "canceled by \(owner.name) at step \(step)")
                     finish(job, .canceled, canceledBy: owner)
+                    try? start.checkpoints.removeAll()
                 } else {
-                    requeue(job, reason: "the daemon stopped at step \(step); the job will run again")
+                    try? writer.drain()
+                    requeue(job, reason: "the daemon stopped during step \(step + 1); the job will resume from its checkpoint")
                 }
             } else {
+                try? writer.drain()
                 finish(job, .failed, error: error.description)
+                try? start.checkpoints.removeAll()
             }
+        } catch {
+            // Checkpoint, journal or database errors (a full disk): fail with the reason; the
+            // previous checkpoints stay valid, so `retry` resumes from them.
+            try? writer.drain()
+            finish(job, .failed, error: "\(error)")
         }
     }
 

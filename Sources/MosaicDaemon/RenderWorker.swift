@@ -24,6 +24,9 @@ public final class RenderWorker: Sendable {
     let metrics: Metrics
     let catalog: ModelCatalog
     let outputDirectory: URL
+    let checkpointDirectory: URL
+    /// A job resumed this many times at one step without getting further is failed.
+    let maxStalledResumes: Int
     let threads: Int
     let logger: Logger
     let running = Mutex<Running?>(nil)
@@ -36,9 +39,12 @@ public final class RenderWorker: Sendable {
 
     /// Creates a worker; call `start()` to run it.
     public init(store: JobStore, hub: EventHub, metrics: Metrics, catalog: ModelCatalog, outputDirectory: URL,
-                threads: Int, logger: Logger, onStatus: @escaping @Sendable (String) -> Void = { _ in }) {
+                checkpointDirectory: URL, maxStalledResumes: Int = 3, threads: Int, logger: Logger,
+                onStatus: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store; self.hub = hub; self.metrics = metrics; self.catalog = catalog
-        self.outputDirectory = outputDirectory; self.threads = threads; self.logger = logger; self.onStatus = onStatus
+        self.outputDirectory = outputDirectory; self.checkpointDirectory = checkpointDirectory
+        self.maxStalledResumes = maxStalledResumes
+        self.threads = threads; self.logger = logger; self.onStatus = onStatus
     }
 
     /// Starts the worker thread.

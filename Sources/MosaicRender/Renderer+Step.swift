@@ -6,9 +6,18 @@ import Synchronization
 extension Renderer {
     /// Takes the next denoising step: every tile's model output, the sync, one sampler step.
     ///
-    /// `onTile` is called (from worker threads, one call at a time) after each tile evaluation,
-    /// with the tiles done, the tiles of the step, and that evaluation's duration in seconds.
-    public func step(onTile: @Sendable (_ done: Int, _ total: Int, _ seconds: Double) -> Void = { _, _, _ in }) throws(RenderError) {
+    /// - Parameters:
+    ///   - reuse: model outputs of this step's tiles saved before a crash, by tile index; they
+    ///     are used instead of evaluating those tiles again (they depend only on the state).
+    ///   - onTileOutput: called with each freshly evaluated tile's output (to journal it).
+    ///   - onTile: called after each tile (evaluated or reused) with the tiles done, the tiles of
+    ///     the step, and the evaluation's duration in seconds (0 when reused). Both callbacks run
+    ///     on worker threads; `onTile` one call at a time.
+    public func step(
+        reuse: [Int: [Float]] = [:],
+        onTileOutput: (@Sendable (_ tile: Int, _ output: UnsafeBufferPointer<Float>) -> Void)? = nil,
+        onTile: @Sendable (_ done: Int, _ total: Int, _ seconds: Double) -> Void = { _, _, _ in }
+    ) throws(RenderError) {
         let index = state.step
         guard index < parameters.steps else { return }
         let tiles = plan.tiles(step: index)
@@ -17,49 +26,14 @@ extension Renderer {
         for tile in tiles { offsets.append(total); total += channels * tile.area }
         let level = NoiseLevel(timestep: sampler.timesteps[index], sigma: sampler.sigmas[index])
         let inputScale = sampler.modelInputScale(step: index)
-        let width = parameters.latentWidth, height = parameters.latentHeight, plane = width * height
 
         var outputs = [Float](repeating: 0, count: total)
-        let failure = Mutex<RenderError?>(nil)
-        let counter = Mutex(0)
-        let denoiser = self.denoiser, cancellation = self.cancellation
-        state.latent.withUnsafeBufferPointer { latentBuffer in
-            outputs.withUnsafeMutableBufferPointer { outputBuffer in
-                guard let latent = latentBuffer.baseAddress, let out = outputBuffer.baseAddress else { return }
-                pool.run(count: tiles.count) { item, _ in
-                    if cancellation.isCanceled || failure.withLock({ $0 != nil }) { return }
-                    let tile = tiles[item], size = channels * tile.area
-                    let input = UnsafeMutableBufferPointer<Float>.allocate(capacity: size)
-                    defer { input.deallocate() }
-                    guard let inputBase = input.baseAddress else { return }
-                    for c in 0..<channels {
-                        for row in 0..<tile.height {
-                            let source = latent + c * plane + (tile.y + row) * width + tile.x
-                            (inputBase + (c * tile.height + row) * tile.width).update(from: source, count: tile.width)
-                        }
-                    }
-                    VectorKernels.scale(input, by: inputScale)
-                    let started = DispatchTime.now().uptimeNanoseconds
-                    do {
-                        try denoiser.predictNoise(
-                            modelInput: UnsafeBufferPointer(input), tile: tile, level: level,
-                            output: UnsafeMutableBufferPointer(start: out + offsets[item], count: size))
-                    } catch {
-                        failure.withLock { $0 = $0 ?? .model(tile: tile, step: index, message: "\(error)") }
-                        return
-                    }
-                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                    counter.withLock { count in
-                        count += 1
-                        onTile(count, tiles.count, seconds)
-                    }
-                }
-            }
-        }
-        if let error = failure.withLock({ $0 }) { throw error }
-        if cancellation.isCanceled { throw .canceled(step: index) }
+        try evaluateTiles(
+            tiles, offsets: offsets, level: level, inputScale: inputScale, into: &outputs, reuse: reuse,
+            onTileOutput: onTileOutput, onTile: onTile)
 
-        var fused = [Float](repeating: 0, count: channels * plane)
+        let width = parameters.latentWidth, height = parameters.latentHeight
+        var fused = [Float](repeating: 0, count: channels * width * height)
         outputs.withUnsafeBufferPointer { outputBuffer in
             fused.withUnsafeMutableBufferPointer { canvas in
                 fusion.fuse(method: plan.method, tiles: tiles, outputs: outputBuffer, offsets: offsets,
@@ -83,6 +57,59 @@ extension Renderer {
         state.step = index + 1
     }
 
+    /// Evaluates (or reuses) every tile's model output in parallel into `outputs`.
+    func evaluateTiles(
+        _ tiles: [TileRect], offsets: [Int], level: NoiseLevel, inputScale: Float, into outputs: inout [Float],
+        reuse: [Int: [Float]], onTileOutput: (@Sendable (Int, UnsafeBufferPointer<Float>) -> Void)?,
+        onTile: @Sendable (Int, Int, Double) -> Void
+    ) throws(RenderError) {
+        let index = state.step, channels = model.latentChannels
+        let width = parameters.latentWidth, plane = width * parameters.latentHeight
+        let failure = Mutex<RenderError?>(nil)
+        let counter = Mutex(0)
+        let denoiser = self.denoiser, cancellation = self.cancellation
+        state.latent.withUnsafeBufferPointer { latentBuffer in
+            outputs.withUnsafeMutableBufferPointer { outputBuffer in
+                guard let latent = latentBuffer.baseAddress, let out = outputBuffer.baseAddress else { return }
+                pool.run(count: tiles.count) { item, _ in
+                    if cancellation.isCanceled || failure.withLock({ $0 != nil }) { return }
+                    let tile = tiles[item], size = channels * tile.area
+                    let target = UnsafeMutableBufferPointer(start: out + offsets[item], count: size)
+                    var seconds = 0.0
+                    if let saved = reuse[item], saved.count == size {
+                        _ = target.update(fromContentsOf: saved)
+                    } else {
+                        let input = UnsafeMutableBufferPointer<Float>.allocate(capacity: size)
+                        defer { input.deallocate() }
+                        guard let inputBase = input.baseAddress else { return }
+                        for c in 0..<channels {
+                            for row in 0..<tile.height {
+                                let source = latent + c * plane + (tile.y + row) * width + tile.x
+                                (inputBase + (c * tile.height + row) * tile.width).update(from: source, count: tile.width)
+                            }
+                        }
+                        VectorKernels.scale(input, by: inputScale)
+                        let started = DispatchTime.now().uptimeNanoseconds
+                        do {
+                            try denoiser.predictNoise(modelInput: UnsafeBufferPointer(input), tile: tile, level: level, output: target)
+                        } catch {
+                            failure.withLock { $0 = $0 ?? .model(tile: tile, step: index, message: "\(error)") }
+                            return
+                        }
+                        seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                        onTileOutput?(item, UnsafeBufferPointer(target))
+                    }
+                    counter.withLock { count in
+                        count += 1
+                        onTile(count, tiles.count, seconds)
+                    }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        if cancellation.isCanceled { throw .canceled(step: index) }
+    }
+
     /// The model's prediction of the clean latent: `x0 = (u - sqrt(1 - a) eps) / sqrt(a)` for the
     /// model input `u = inputScale * latent`, which is `sqrt(a) x0 + sqrt(1 - a) eps` for every sampler.
     static func predictOriginal(latent: [Float], noise: [Float], inputScale: Float, alphaCumprod: Double) -> [Float] {
@@ -100,13 +127,13 @@ extension Renderer {
                 stepsDone: state.step, stepsTotal: parameters.steps, tilesDone: 0,
                 tilesTotal: plan.tiles(step: state.step).count, elapsed: Date().timeIntervalSince(started),
                 stepDurations: durations)
-            try step { done, total, _ in
+            try step(onTile: { done, total, _ in
                 var report = snapshot
                 report.tilesDone = done
                 report.tilesTotal = total
                 report.elapsed = Date().timeIntervalSince(started)
                 progress(report)
-            }
+            })
             durations.append(Date().timeIntervalSince(stepStarted))
             progress(RenderProgress(
                 stepsDone: state.step, stepsTotal: parameters.steps, tilesDone: 0, tilesTotal: 0,

@@ -15,10 +15,10 @@ extension JobStore {
                 SELECT id FROM jobs WHERE state = 'queued' ORDER BY priority DESC, id LIMIT 1
                 """)
             else { return nil }
-            // resume_count counts the attempts that will start from a durable checkpoint.
+            // resume_count is counted by recordResume, once the worker has found a usable
+            // checkpoint file (the row may not know of the newest one yet).
             return try Self.fetchJob(db, sql: """
-                UPDATE jobs SET state = 'running', started_at_ms = ?, attempts = attempts + 1,
-                    resume_count = resume_count + (checkpoint_step IS NOT NULL), \(Self.clearProgress)
+                UPDATE jobs SET state = 'running', started_at_ms = ?, attempts = attempts + 1, \(Self.clearProgress)
                 WHERE id = ? RETURNING *
                 """, arguments: [now.millisecondsSince1970, id], operation: "claimNext")
         }
@@ -76,11 +76,12 @@ extension JobStore {
     public func retry(id: Int64, now: Date) throws(StoreError) -> Job {
         try write("retry(id: \(id))") { db in
             let previous = try Self.state(db, id: id)
-            // The old attempt's checkpoint files are gone once a job finishes, so the retry
-            // must start from noise.
+            // A retry starts a fresh series of attempts: the crash-loop count starts over. (Files
+            // of a job that failed on I/O stay, and the worker resumes from them if valid.)
             let job = try Self.transition(db, id: id, from: [.failed, .canceled], to: .queued, set: """
                 started_at_ms = NULL, finished_at_ms = NULL, error = NULL, output_path = NULL,
-                canceled_by_uid = NULL, canceled_by_name = NULL, checkpoint_step = NULL, \(Self.clearProgress)
+                canceled_by_uid = NULL, canceled_by_name = NULL, checkpoint_step = NULL,
+                resume_step = NULL, stalled_resumes = 0, \(Self.clearProgress)
                 """)
             try Self.insertLog(db, id: id, level: "info", message: "retried after it \(previous.rawValue)", now: now)
             return job

@@ -57,6 +57,16 @@ public struct SystemdNotifier: Sendable {
         trySend("WATCHDOG=1")
     }
 
+    /// Sends `EXTEND_TIMEOUT_USEC=`: asks for `duration` more before systemd gives up on the
+    /// current start or stop (a long migration, a tile that outlasts `TimeoutStopSec=`).
+    /// Repeat it before each extension runs out; systemd ignores it outside start and stop.
+    @discardableResult
+    public func extendTimeout(by duration: Duration) -> Bool {
+        let (seconds, attoseconds) = duration.components
+        let usec = max(0, seconds) * 1_000_000 + max(0, attoseconds) / 1_000_000_000_000
+        return trySend("EXTEND_TIMEOUT_USEC=\(usec)")
+    }
+
     /// How often to send ``watchdog()``: half of `WATCHDOG_USEC`, as sd_watchdog_enabled(3)
     /// advises, so one late ping does not get the daemon killed.
     ///

@@ -15,11 +15,16 @@ struct ServeCommand: AsyncParsableCommand {
             STATE-DIR/outputs/. Under systemd it uses the socket passed by mosaicd.socket, reports \
             READY=1, STATUS=, WATCHDOG=1 and STOPPING=1, and logs with journald priority prefixes.
 
-            SIGTERM or SIGINT stops the render after the tile in progress; the job goes back to the \
-            queue and runs again when the daemon restarts.
+            After every denoising step the render state is checkpointed (STATE-DIR/checkpoints/ID/, \
+            safetensors); every finished tile is journaled. SIGTERM or SIGINT stops the render after \
+            the tile in progress; after SIGTERM, SIGKILL or a power loss the job resumes from its newest \
+            valid checkpoint, reusing the journaled tiles, and ends bit-identical to an uninterrupted \
+            render. A job resumed --max-stalled-resumes times at one step without getting further is \
+            failed instead of crashing the daemon again.
 
             CONFIG FILE
-              key = value lines: state_dir, socket, threads, models, admin_group, socket_group.
+              key = value lines: state_dir, socket, threads, models, admin_group, socket_group,
+              max_stalled_resumes.
               Command-line options override it.
 
             QUICK START WITHOUT ROOT
@@ -47,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Group of the socket when mosaicd creates it (mode 0660).")
     var socketGroup: String?
 
+    @Option(help: "Fail a job resumed this many times at one step without getting further (default: 3).")
+    var maxStalledResumes: Int?
+
     func run() async throws {
         var configuration = DaemonConfiguration.defaults()
         do {
@@ -63,6 +71,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let models { configuration.modelsDirectory = models }
         if let adminGroup { configuration.adminGroup = adminGroup }
         if let socketGroup { configuration.socketGroup = socketGroup }
+        if let maxStalledResumes {
+            guard maxStalledResumes >= 1 else { throw UsageError(message: "invalid max-stalled-resumes: must be at least 1") }
+            configuration.maxStalledResumes = maxStalledResumes
+        }
         LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
         let daemon = Daemon(configuration: configuration, logger: Logger(label: "mosaicd"))
         try await daemon.run()

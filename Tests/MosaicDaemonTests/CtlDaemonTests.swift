@@ -86,7 +86,7 @@ import Testing
         defer { server.stop() }
         let result = try CtlRunner.run(["show", "7", "--socket", server.path])
         #expect(result.status == 0, "\(result.stderr)")
-        for needle in ["state:", "running", "alice (uid 1000)", "after step 11", "resumed 0 times", "step 12/30",
+        for needle in ["state:", "running", "alice (uid 1000)", "after step 11", "resumed from a checkpoint 0 times", "step 12/30",
                        "seed:", "resumed after step 11", "dpmpp_2m"] {
             #expect(result.stdout.contains(needle), "\(needle)")
         }

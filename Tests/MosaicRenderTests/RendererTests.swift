@@ -53,10 +53,10 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
         let evaluated = Mutex(0)
         let flag = renderer.cancellation
         #expect(throws: RenderError.self) {
-            try renderer.step { done, _, _ in
+            try renderer.step(onTile: { done, _, _ in
                 evaluated.withLock { $0 = done }
                 if done == 10 { flag.cancel() }
-            }
+            })
         }
         // Tiles already running when the flag was set may finish: at most one per other thread.
         #expect(evaluated.withLock { $0 } <= 10 + 1)

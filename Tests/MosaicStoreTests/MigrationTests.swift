@@ -15,6 +15,15 @@ private let seedRows: [String: String] = [
         INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (7, 1700000001000, 'info', 'started');
         UPDATE settings SET value = '1' WHERE key = 'queue_paused';
         """,
+    "0002_resume_tracking": """
+        INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
+                          sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step,
+                          resume_step, stalled_resumes)
+        VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
+                'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1);
+        INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (7, 1700000001000, 'info', 'started');
+        UPDATE settings SET value = '1' WHERE key = 'queue_paused';
+        """,
 ]
 
 @Suite struct MigrationTests {

@@ -102,7 +102,16 @@ import Testing
         let resumed = try #require(try store.claimNext(now: fixture.tick()))
         #expect(resumed.id == running.id && resumed.attempts == 2 && resumed.checkpointStep == 6)
         #expect(resumed.progress == nil && resumed.startedAt == fixture.now)
-        #expect(try store.resumeCount(id: running.id) == 1)
+        // The worker counts the resume once it has loaded a checkpoint file.
+        #expect(try store.resumeCount(id: running.id) == 0)
+        let info = ResumeInfo(fromStep: 6, reusedTiles: 3, lostSteps: 0, note: "resumed after step 6")
+        #expect(try store.recordResume(id: running.id, info: info) == 1)
+        #expect(try store.recordResume(id: running.id, info: info) == 2, "a second resume at the same step stalls")
+        #expect(try store.resumeCount(id: running.id) == 2)
+        let after = try #require(try store.job(id: running.id))
+        #expect(after.lastResume == info && after.resumeCount == 2)
+        #expect(try store.recordResume(id: running.id, info: ResumeInfo(fromStep: 0, reusedTiles: 0, lostSteps: 6, note: "from noise")) == 1)
+        #expect(try store.resumeCount(id: running.id) == 2, "a restart from noise is not a checkpoint resume")
     }
 
     /// Every operation from every state it is not allowed in, with the typed error it throws.

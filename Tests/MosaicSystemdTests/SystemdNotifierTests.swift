@@ -19,10 +19,13 @@ extension SystemdEnvironmentTests {
             guard notifier.status("rendering job 7\nREADY=1") else { return "status() returned false" }
             guard notifier.watchdog() else { return "watchdog() returned false" }
             guard notifier.stopping() else { return "stopping() returned false" }
+            guard notifier.extendTimeout(by: .milliseconds(90_500)) else { return "extendTimeout returned false" }
             return nil
         }
         #expect(failure == nil)
-        #expect(sockets.datagrams(on: fd) == ["READY=1", "STATUS=rendering job 7 READY=1", "WATCHDOG=1", "STOPPING=1"])
+        #expect(sockets.datagrams(on: fd) == [
+            "READY=1", "STATUS=rendering job 7 READY=1", "WATCHDOG=1", "STOPPING=1", "EXTEND_TIMEOUT_USEC=90500000",
+        ])
     }
 
     @Test func reloadingSendsMonotonicTimestamp() throws {

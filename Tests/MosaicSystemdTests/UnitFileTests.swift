@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Checks the units in systemd/ with the same tool an administrator would use.
-@Suite(.enabled(if: SystemdAnalyze.path != nil, "systemd-analyze is not installed"))
+@Suite(.enabled(if: SystemdTool.path("systemd-analyze") != nil, "systemd-analyze is not installed"))
 struct UnitFileTests {
     /// The repository's systemd/ folder, found from this file's path (Tests/MosaicSystemdTests/).
     static let unitDirectory = URL(fileURLWithPath: #filePath)
@@ -11,7 +11,7 @@ struct UnitFileTests {
 
     @Test func serviceExposureIsAtMostTwo() throws {
         let service = Self.unitDirectory.appendingPathComponent("mosaicd.service").path
-        let result = try SystemdAnalyze.run(["security", "--offline=true", "--no-pager", service])
+        let result = try SystemdTool.run("systemd-analyze", ["security", "--offline=true", "--no-pager", service])
         let exposure = try #require(Self.exposure(in: result.output), "no exposure line in:\n\(result.output)")
         #expect(exposure <= 2.0, "exposure \(exposure):\n\(result.output)")
     }
@@ -32,7 +32,7 @@ struct UnitFileTests {
             to: scratch.appendingPathComponent("mosaicd.socket"))
         let units = ["mosaicd.service", "mosaicd.socket"].map { scratch.appendingPathComponent($0).path }
         // --man=no: the man pages exist only once `make install` has run.
-        let result = try SystemdAnalyze.run(["verify", "--man=no"] + units)
+        let result = try SystemdTool.run("systemd-analyze", ["verify", "--man=no"] + units)
         #expect(result.status == 0 && result.output.isEmpty, "systemd-analyze verify:\n\(result.output)")
     }
 

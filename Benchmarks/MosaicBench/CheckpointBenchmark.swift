@@ -1,0 +1,123 @@
+import Foundation
+import MosaicRender
+import MosaicTensor
+
+/// What crash-proofing costs: the 8192x8192, 30-step built-in render (denoise, decode, encode),
+/// once without checkpoints (the baseline, same run) and once as the daemon does it: every
+/// finished tile appended to the step's journal, a durable checkpoint (fsync, rename, directory
+/// fsync) after every step, written by a `CheckpointWriter` while the next step computes. Also: the time from a cold start to the first tile evaluation of a
+/// resumed render (load the newest checkpoint, read the journal, build the renderer, evaluate).
+enum CheckpointBenchmark {
+    static func run(side: Int = 8192, steps: Int = 30) {
+        BLAS.useSingleThread()
+        let pool = WorkerPool(threadCount: ProcessInfo.processInfo.activeProcessorCount)
+        defer { pool.shutdown() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-ckpt-bench-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let parameters = RenderParameters(prompt: "vast misty ocean at dusk, waves", width: side, height: side,
+                                          steps: steps, seed: 7)
+        do {
+            let plain = try render(parameters, pool: pool, checkpoints: nil)
+            let store = CheckpointStore(directory: directory.appendingPathComponent("job").path)
+            let durable = try render(parameters, pool: pool, checkpoints: store)
+            print(String(format: "checkpoint: %dx%d, %d steps: without checkpoints %.2f s, with %.2f s (%.1f%% more); "
+                         + "checkpoint writes %.2f s in all (%.0f ms each, %.1f MB), journal appends %.2f s",
+                         side, side, steps, plain.total, durable.total, (durable.total / plain.total - 1) * 100,
+                         durable.checkpointSeconds, durable.checkpointSeconds / Double(steps) * 1000,
+                         Double(durable.checkpointBytes) / 1e6, durable.journalSeconds))
+            try resumeLatency(parameters, pool: pool, directory: directory)
+        } catch {
+            print("checkpoint: failed: \(error)")
+        }
+    }
+
+    struct Timing { var total = 0.0, checkpointSeconds = 0.0, journalSeconds = 0.0, checkpointBytes = 0 }
+
+    static func render(_ parameters: RenderParameters, pool: WorkerPool, checkpoints: CheckpointStore?) throws -> Timing {
+        var timing = Timing()
+        let start = Date()
+        let renderer = try Renderer(parameters: parameters, pool: pool)
+        let hash = parameters.checkpointHash
+        let journalTime = JournalClock()
+        let writer = CheckpointWriter()
+        let written = JournalClock()
+        while !renderer.isFinished {
+            if let checkpoints {
+                let journal = try checkpoints.openJournal(step: renderer.state.step, parametersHash: hash)
+                try renderer.step(onTileOutput: { tile, output in
+                    let t = DispatchTime.now().uptimeNanoseconds
+                    try? journal.append(tile: tile, values: output)
+                    journalTime.add(DispatchTime.now().uptimeNanoseconds - t)
+                })
+                journal.close()
+                let state = renderer.state, plan = renderer.plan
+                try writer.submit {
+                    let result = try checkpoints.write(state, parametersHash: hash, plan: plan)
+                    written.add(UInt64(result.seconds * 1e9))
+                }
+                timing.checkpointBytes = 4 * 2 * state.latent.count
+            } else {
+                try renderer.step()
+            }
+        }
+        try writer.drain()
+        timing.checkpointSeconds = written.seconds
+        let image = try renderer.decodeImage(pool: pool)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-ckpt-bench-\(getpid()).webp")
+        try renderer.write(image, to: url, encoding: .lossy(quality: 90))
+        try? FileManager.default.removeItem(at: url)
+        try? checkpoints?.removeAll()
+        timing.total = Date().timeIntervalSince(start)
+        timing.journalSeconds = journalTime.seconds
+        return timing
+    }
+
+    /// Render to the middle of step 16, "crash", then time a resume up to its first new tile.
+    static func resumeLatency(_ parameters: RenderParameters, pool: WorkerPool, directory: URL) throws {
+        let store = CheckpointStore(directory: directory.appendingPathComponent("resume").path)
+        let hash = parameters.checkpointHash
+        let renderer = try Renderer(parameters: parameters, pool: pool)
+        for _ in 0..<15 {
+            try renderer.step()
+            try store.write(renderer.state, parametersHash: hash, plan: renderer.plan)
+        }
+        let journal = try store.openJournal(step: 15, parametersHash: hash)
+        let flag = renderer.cancellation
+        _ = try? renderer.step(onTileOutput: { tile, output in try? journal.append(tile: tile, values: output) },
+                               onTile: { done, total, _ in if done == total / 2 { flag.cancel() } })
+        journal.close()
+
+        let started = DispatchTime.now().uptimeNanoseconds
+        let (checkpoint, _) = store.loadNewestValid(parametersHash: hash)
+        guard let checkpoint else { print("checkpoint: resume found no checkpoint"); return }
+        let resumed = try Renderer(parameters: parameters, catalog: .builtIn, pool: pool, state: checkpoint.state)
+        var expected: [Int: Int] = [:]
+        for (i, tile) in resumed.plan.tiles(step: checkpoint.state.step).enumerated() { expected[i] = 4 * tile.area }
+        let reuse = store.readJournal(step: checkpoint.state.step, parametersHash: hash, expectedCounts: expected)
+        let firstNew = FirstTile()
+        let stop = resumed.cancellation
+        _ = try? resumed.step(reuse: reuse, onTileOutput: { _, _ in firstNew.mark() }, onTile: { _, _, _ in
+            if firstNew.marked { stop.cancel() }
+        })
+        let seconds = Double((firstNew.at ?? DispatchTime.now().uptimeNanoseconds) - started) / 1e9
+        print(String(format: "checkpoint: resume to the first new tile evaluation: %.3f s (%d tiles reused from the journal)",
+                     seconds, reuse.count))
+        try? store.removeAll()
+    }
+}
+
+/// Sums nanoseconds from worker threads.
+final class JournalClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total: UInt64 = 0
+    func add(_ nanoseconds: UInt64) { lock.lock(); total += nanoseconds; lock.unlock() }
+    var seconds: Double { lock.lock(); defer { lock.unlock() }; return Double(total) / 1e9 }
+}
+
+/// Remembers when the first new tile finished.
+final class FirstTile: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var at: UInt64?
+    func mark() { lock.lock(); if at == nil { at = DispatchTime.now().uptimeNanoseconds }; lock.unlock() }
+    var marked: Bool { lock.lock(); defer { lock.unlock() }; return at != nil }
+}

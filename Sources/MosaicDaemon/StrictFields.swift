@@ -1,0 +1,28 @@
+import Foundation
+import MosaicAPI
+
+/// Rejects JSON bodies with fields the API does not know, naming the field: a typo such as
+/// `"step": 50` must not silently render with the default.
+enum StrictFields {
+    /// The fields of `SubmitRequest` and of its `render` object.
+    static let submit: Set<String> = ["render", "priority"]
+    static let render: Set<String> = [
+        "prompt", "negative_prompt", "model", "width", "height", "steps", "sampler", "guidance", "seed",
+        "tiling", "tile_size", "tile_overlap", "tile_weighting", "lossless", "quality",
+    ]
+    static let prune: Set<String> = ["older_than_seconds", "states"]
+
+    /// Throws 400 naming the first unknown field of `body` (and of its nested objects in `nested`).
+    static func check(_ body: [UInt8], allowed: Set<String>, nested: [String: Set<String>] = [:]) throws(APIError) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return }
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            throw APIError(.badRequest, "unknown field '\(key)' (known: \(allowed.sorted().joined(separator: ", ")))")
+        }
+        for (key, fields) in nested {
+            guard let inner = object[key] as? [String: Any] else { continue }
+            for field in inner.keys.sorted() where !fields.contains(field) {
+                throw APIError(.badRequest, "unknown field '\(key).\(field)' (known: \(fields.sorted().joined(separator: ", ")))")
+            }
+        }
+    }
+}

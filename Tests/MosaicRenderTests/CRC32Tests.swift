@@ -1,0 +1,57 @@
+import Testing
+@testable import MosaicRender
+
+@Suite struct CRC32Tests {
+    /// Values from Python's `zlib.crc32`.
+    @Test(arguments: [
+        ("", UInt32(0x0000_0000)), ("a", 0xe8b7_be43), ("abc", 0x3524_41c2), ("123456789", 0xcbf4_3926),
+        ("The quick brown fox jumps over the lazy dog", 0x414f_a339),
+    ])
+    func knownVectors(text: String, expected: UInt32) {
+        #expect(CRC32.checksum(Array(text.utf8)) == expected)
+    }
+
+    @Test func patternAgreesWithZlib() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 * 31 + 7) }
+        #expect(CRC32.checksum(bytes) == 0x8902_161e)
+        #expect(CRC32.hex(0x0000_00ab) == "000000ab")
+        #expect(CRC32.hex(0x8902_161e) == "8902161e")
+    }
+
+    /// The slicing-by-8 kernel against the bit-at-a-time definition, on every length up to 300
+    /// and every start offset modulo 8 (unaligned loads).
+    @Test func slicingBy8MatchesBitwiseReference() {
+        var rng = CheckpointTestRNG(state: 1)
+        let data = rng.bytes(400)
+        for offset in 0..<8 {
+            for length in 0...300 {
+                let slice = data[offset..<(offset + length)]
+                #expect(CRC32.checksum(slice) == Self.reference(slice), "offset \(offset) length \(length)")
+            }
+        }
+    }
+
+    @Test func incrementalUpdatesEqualOneShot() {
+        var rng = CheckpointTestRNG(state: 2)
+        let data = rng.bytes(5000)
+        for _ in 0..<50 {
+            var crc = CRC32()
+            var start = 0
+            while start < data.count {
+                let end = min(data.count, start + Int(rng.next() % 97))
+                crc.update(data[start..<end])
+                start = end
+            }
+            #expect(crc.value == CRC32.checksum(data))
+        }
+    }
+
+    static func reference(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
+    }
+}

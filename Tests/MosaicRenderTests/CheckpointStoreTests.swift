@@ -1,0 +1,145 @@
+import Foundation
+import MosaicDiffusion
+import Testing
+@testable import MosaicRender
+
+@Suite struct CheckpointStoreTests {
+    /// A store in a fresh directory (below the scratch root, so creation is exercised) with
+    /// checkpoints of steps `steps` written in order; returns the states by step.
+    static func populated(
+        _ scratch: CheckpointScratch, steps: [Int], faults: FaultInjection = .none
+    ) throws -> (CheckpointStore, [Int: RenderState], TilePlan) {
+        let store = CheckpointStore(directory: "\(scratch.path)/checkpoints/42", faults: faults)
+        let plan = try CheckpointFixtures.plan(width: 16, height: 12)
+        var rng = CheckpointTestRNG(state: 31)
+        var states: [Int: RenderState] = [:]
+        for step in steps {
+            let state = CheckpointFixtures.state(channels: 4, width: 16, height: 12, step: step, history: step > 0, rng: &rng)
+            let written = try store.write(state, parametersHash: CheckpointFixtures.hash, plan: plan)
+            #expect(written.path == store.path(step: step))
+            #expect(written.bytes == (try FileManager.default.attributesOfItem(atPath: written.path)[.size] as? Int))
+            #expect(written.seconds >= 0)
+            states[step] = state
+        }
+        return (store, states, plan)
+    }
+
+    @Test func writesAtomicallyAndKeepsTheNewestTwo() throws {
+        let scratch = try CheckpointScratch()
+        let (store, states, _) = try Self.populated(scratch, steps: [0, 1, 2, 3])
+        #expect(scratch.files(in: "checkpoints/42") == ["step-000002.safetensors", "step-000003.safetensors"])
+        #expect(store.steps() == [2, 3])
+        let (checkpoint, notes) = store.loadNewestValid(parametersHash: CheckpointFixtures.hash)
+        #expect(notes.isEmpty)
+        #expect(CheckpointFixtures.sameBits(try #require(checkpoint).state, try #require(states[3])))
+    }
+
+    enum Damage: String, CaseIterable { case flipDataByte, truncate, delete, otherParameters, garbage, empty }
+
+    @Test(arguments: Damage.allCases)
+    func damagedNewestFallsBackToThePreviousOne(damage: Damage) throws {
+        let scratch = try CheckpointScratch()
+        let (store, states, plan) = try Self.populated(scratch, steps: [4, 5])
+        let newest = store.path(step: 5)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: newest)))
+        let expectedNote: String?
+        switch damage {
+        case .flipDataByte:
+            bytes[bytes.count - 100] ^= 0x01
+            expectedNote = "step-000005.safetensors: checksum mismatch (truncated or corrupt)"
+        case .truncate:
+            bytes.removeLast(bytes.count / 3)
+            expectedNote = "step-000005.safetensors: truncated"
+        case .delete:
+            try FileManager.default.removeItem(atPath: newest)
+            expectedNote = nil
+        case .otherParameters:
+            var rng = CheckpointTestRNG(state: 99)
+            let state = CheckpointFixtures.state(channels: 4, width: 16, height: 12, step: 5, history: true, rng: &rng)
+            bytes = try CheckpointFile.encode(Checkpoint(state: state, parametersHash: CheckpointFixtures.otherHash, plan: plan))
+            expectedNote = "step-000005.safetensors: written for other render parameters"
+        case .garbage:
+            bytes = Array("not a checkpoint at all".utf8)
+            expectedNote = "step-000005.safetensors: not a valid safetensors file"
+        case .empty:
+            bytes = []
+            expectedNote = "step-000005.safetensors: truncated"
+        }
+        if damage != .delete { try Data(bytes).write(to: URL(fileURLWithPath: newest)) }
+
+        let (checkpoint, notes) = store.loadNewestValid(parametersHash: CheckpointFixtures.hash)
+        #expect(CheckpointFixtures.sameBits(try #require(checkpoint).state, try #require(states[4])))
+        if let expectedNote {
+            #expect(notes.count == 1)
+            #expect(notes.first?.hasPrefix(expectedNote) == true, "\(notes)")
+            #expect(notes.first?.hasSuffix("; falling back to step-000004.safetensors") == true, "\(notes)")
+        } else {
+            #expect(notes.isEmpty)
+        }
+    }
+
+    @Test func bothBadGivesNilAndTwoNotes() throws {
+        let scratch = try CheckpointScratch()
+        let (store, _, _) = try Self.populated(scratch, steps: [1, 2])
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: store.path(step: 2)))
+        try handle.truncate(atOffset: 100)
+        try handle.close()
+        let (checkpoint, notes) = store.loadNewestValid(parametersHash: CheckpointFixtures.otherHash)
+        #expect(checkpoint == nil)
+        #expect(notes.count == 2)
+        #expect(notes[0].hasPrefix("step-000002.safetensors: truncated"), "\(notes)")
+        #expect(notes[0].hasSuffix("falling back to step-000001.safetensors"))
+        #expect(notes[1].hasPrefix("step-000001.safetensors: written for other render parameters"), "\(notes)")
+        #expect(notes[1].hasSuffix("; no older checkpoint"))
+    }
+
+    @Test func aFileWhoseNameAndStepDisagreeIsRejected() throws {
+        let scratch = try CheckpointScratch()
+        let (store, _, _) = try Self.populated(scratch, steps: [1, 2])
+        try FileManager.default.copyItem(atPath: store.path(step: 1), toPath: store.path(step: 9))
+        let (checkpoint, notes) = store.loadNewestValid(parametersHash: CheckpointFixtures.hash)
+        #expect(checkpoint?.state.step == 2)
+        #expect(notes == ["step-000009.safetensors: file name says step 9 but the metadata says step 1; falling back to step-000002.safetensors"])
+    }
+
+    @Test func missingDirectoryMeansNothingToResume() {
+        let store = CheckpointStore(directory: "/nonexistent/mosaic/\(UUID().uuidString)", faults: .none)
+        let (checkpoint, notes) = store.loadNewestValid(parametersHash: "x")
+        #expect(checkpoint == nil && notes.isEmpty)
+        #expect(throws: Never.self) { try store.removeAll() }
+    }
+
+    @Test func leftoverTemporaryFilesAreIgnoredAndCleaned() throws {
+        let scratch = try CheckpointScratch()
+        let (store, _, _) = try Self.populated(scratch, steps: [1])
+        let leftover = "\(store.directory)/.step-000002.safetensors.tmp-123-abc"
+        try Data(repeating: 7, count: 1000).write(to: URL(fileURLWithPath: leftover))
+        let (checkpoint, notes) = store.loadNewestValid(parametersHash: CheckpointFixtures.hash)
+        #expect(checkpoint?.state.step == 1 && notes.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: leftover))
+    }
+
+    @Test func writingALowerStepDropsTheAbandonedHigherOnesAndOldJournals() throws {
+        let scratch = try CheckpointScratch()
+        let (store, states, plan) = try Self.populated(scratch, steps: [7, 8])
+        for step in [6, 7, 8, 9] { _ = try store.openJournal(step: step, parametersHash: CheckpointFixtures.hash) }
+        var state = try #require(states[7])
+        state.step = 3
+        try store.write(state, parametersHash: CheckpointFixtures.hash, plan: plan)
+        #expect(scratch.files(in: "checkpoints/42") == ["step-000003.safetensors"])
+        try store.write(try #require(states[8]), parametersHash: CheckpointFixtures.hash, plan: plan)
+        _ = try store.openJournal(step: 8, parametersHash: CheckpointFixtures.hash)
+        _ = try store.openJournal(step: 2, parametersHash: CheckpointFixtures.hash)
+        try store.write(try #require(states[8]), parametersHash: CheckpointFixtures.hash, plan: plan)
+        #expect(scratch.files(in: "checkpoints/42") == ["step-000003.safetensors", "step-000008.safetensors", "step-000008.tiles"])
+    }
+
+    @Test func removeAllDeletesEverythingOfTheJob() throws {
+        let scratch = try CheckpointScratch()
+        let (store, _, _) = try Self.populated(scratch, steps: [1, 2])
+        _ = try store.openJournal(step: 2, parametersHash: CheckpointFixtures.hash)
+        try store.removeAll()
+        #expect(!FileManager.default.fileExists(atPath: store.directory))
+        try store.removeAll()
+    }
+}
