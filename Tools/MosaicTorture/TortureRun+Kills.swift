@@ -26,7 +26,7 @@ extension TortureRun {
             report.kills.append(record)
             try supervisor.start(threads: plan.threadsAfterRestart)
             let nextIsStartup = index + 1 < plans.count && plans[index + 1].phase == .startup
-            if !nextIsStartup { try confirmRestart(context: "after kill \(index + 1)") }
+            if !nextIsStartup { try confirmRestart(context: "after kill \(index + 1)", refill: index + 1 < plans.count) }
             note("kill \(index + 1)/\(plans.count): \(describe(record)); restarted with --threads \(plan.threadsAfterRestart)"
                  + (nextIsStartup ? "" : ", queue " + (report.kills[index].survived ? "intact" : "NOT intact")))
         }
@@ -76,7 +76,11 @@ extension TortureRun {
             if let status = try? supervisor.client.status() {
                 let succeeded = status.counts[JobState.succeeded.rawValue] ?? 0
                 unfinishedSeen = Self.unfinished(status)
-                if let first, succeeded > first { return lastRunning }
+                if let first, succeeded > first {
+                    // A hand-over needs a next job: with the last one done, the kill would find none.
+                    refillIfIdle()
+                    return lastRunning
+                }
                 if first == nil { first = succeeded }
                 if unfinishedSeen == 0, !refillIfIdle() { return nil }
                 if let running = status.running { lastRunning = running.id }

@@ -101,8 +101,9 @@ final class TortureRun {
     }
 
     /// Restarts are confirmed when the daemon answers and the queue is intact; every kill since
-    /// the last confirmation then counts as survived.
-    func confirmRestart(context: String) throws(TortureError) {
+    /// the last confirmation then counts as survived. With `refill`, an empty queue gets a job
+    /// before the next kill's waiting starts (a start-up kill looks at nothing), so it finds work.
+    func confirmRestart(context: String, refill: Bool) throws(TortureError) {
         try supervisor.waitUntilReady(timeout: settings.readyTimeout)
         let listing: [Job]
         do { listing = try supervisor.client.allJobs() } catch { throw .client(what: "listing the queue \(context)", error) }
@@ -112,6 +113,7 @@ final class TortureRun {
             for index in unconfirmed { report.kills[index].survived = true }
         }
         unconfirmed.removeAll()
+        if refill { refillIfIdle() }
     }
 
     /// A progress line on stderr.
