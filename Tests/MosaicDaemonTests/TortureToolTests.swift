@@ -94,6 +94,8 @@ import Testing
     @Test func optionsAreChecked() throws {
         let defaults = try TortureCommand.parse([])
         #expect(defaults.kills == 20 && defaults.jobs == 4 && defaults.seed == 1 && defaults.varyThreads && !defaults.noFaults)
+        #expect(defaults.refill)
+        #expect(try TortureCommand.parse(["--no-refill"]).refill == false)
         #expect(try TortureCommand.parse(["--no-vary-threads"]).varyThreads == false)
         for bad in [["--size", "1001"], ["--size", "32"], ["--steps", "2"], ["--jobs", "0"], ["--no-faults", "--faults", "x=1ms"],
                     ["--threads", "0"], ["--kills", "-1"]] {

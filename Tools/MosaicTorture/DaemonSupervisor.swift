@@ -68,6 +68,7 @@ final class DaemonSupervisor {
         try? log.close()
         startedAt = Date()
         self.process = process
+        DaemonReaper.pid.store(process.processIdentifier, ordering: .relaxed)
     }
 
     /// Waits until `GET /v1/status` answers, which the daemon serves only after recovery.
@@ -87,7 +88,7 @@ final class DaemonSupervisor {
     @discardableResult
     func kill() -> String? {
         guard let process else { return nil }
-        defer { self.process = nil }
+        defer { self.process = nil; DaemonReaper.pid.store(0, ordering: .relaxed) }
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         let status = process.terminationStatus
@@ -102,7 +103,7 @@ final class DaemonSupervisor {
     /// had to be killed.
     func stop(timeout: Double = 60) -> Int32? {
         guard let process else { return nil }
-        defer { self.process = nil }
+        defer { self.process = nil; DaemonReaper.pid.store(0, ordering: .relaxed) }
         if process.isRunning { process.terminate() }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning, Date() < deadline { usleep(10_000) }

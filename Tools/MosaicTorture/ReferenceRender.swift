@@ -41,7 +41,9 @@ struct ReferenceRender {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch { throw .cannotStart(reason: "mosaicd render: \(error)") }
+        DaemonReaper.pid.store(process.processIdentifier, ordering: .relaxed)
         process.waitUntilExit()
+        DaemonReaper.pid.store(0, ordering: .relaxed)
         try? log?.close()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             let text = FileManager.default.contents(atPath: logPath).map { String(decoding: $0, as: UTF8.self) } ?? ""

@@ -22,8 +22,8 @@ extension TortureCommand {
         return TortureSettings(
             mosaicd: executable, workDirectory: work, stateDirectory: state,
             socketPath: socket ?? work.appendingPathComponent("mosaicd.sock").path, threads: threads,
-            varyThreads: varyThreads, faults: noFaults ? nil : faults, jobs: jobs, kills: kills, seed: seed, size: size,
-            steps: steps, readyTimeout: readyTimeout, drainTimeout: drainTimeout, verbose: !quiet)
+            varyThreads: varyThreads, faults: noFaults ? nil : faults, jobs: jobs, refill: refill, kills: kills,
+            seed: seed, size: size, steps: steps, readyTimeout: readyTimeout, drainTimeout: drainTimeout, verbose: !quiet)
     }
 
     /// `name` in the directory of this executable (`.build/debug/` for a debug build).

@@ -25,6 +25,9 @@ struct TortureCommand: ParsableCommand {
               finishing      0-3 s after the last step (decode, encode, write)
               handover       0-300 ms after a job succeeds (next claim, set-up)
 
+            When the queue runs empty before the last kill, one more job is submitted \
+            (--no-refill to stop that), so that every kill lands on work.
+
             After each kill the daemon is restarted, sometimes with the other of 1 and 2 \
             --threads (the output must not change), and the kill counts as survived once the \
             restarted daemon answers with every job still in the queue, unchanged, and no \
@@ -67,8 +70,11 @@ struct TortureCommand: ParsableCommand {
     @Flag(help: "Pass no MOSAIC_FAULTS.")
     var noFaults = false
 
-    @Option(help: "Jobs to submit.")
+    @Option(help: "Jobs to submit at the start.")
     var jobs: Int = 4
+
+    @Flag(inversion: .prefixedNo, help: "Submit one more job whenever the queue runs empty before the last kill.")
+    var refill = true
 
     @Option(help: "SIGKILLs to deliver.")
     var kills: Int = 20
@@ -128,6 +134,7 @@ struct TortureCommand: ParsableCommand {
 
     func run() throws {
         let settings = try makeSettings()
+        DaemonReaper.install()
         let report = TortureRun(settings: settings).run()
         if json {
             print(report.json())

@@ -4,7 +4,8 @@ extension TortureReport {
     /// The human-readable report; its last line is `summaryLine`.
     func text() -> String {
         var lines: [String] = []
-        lines.append("mosaic-torture: seed \(seed), \(jobs.count) jobs, \(killsDelivered) of \(killsPlanned) kills delivered, "
+        let added = jobsAdded > 0 ? " (\(jobsAdded) added when the queue ran empty)" : ""
+        lines.append("mosaic-torture: seed \(seed), \(jobs.count) jobs\(added), \(killsDelivered) of \(killsPlanned) kills delivered, "
                      + "\(daemonStarts) daemon starts, faults: \(faults ?? "off")")
         let byPhase = KillPhase.allCases.map { phase in
             let kills = self.kills.filter { $0.plan.phase == phase }

@@ -6,6 +6,8 @@ struct TortureReport: Codable, Sendable {
     var killsPlanned: Int
     var kills: [KillRecord] = []
     var jobs: [JobReport] = []
+    /// Jobs submitted during the kills because the queue had run empty (`--refill`).
+    var jobsAdded = 0
     /// Daemon starts, the first one included.
     var daemonStarts = 0
     /// Submitted jobs that did not end succeeded with an output (missing, failed, unfinished).

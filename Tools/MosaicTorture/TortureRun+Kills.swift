@@ -9,6 +9,10 @@ extension TortureRun {
     /// is still opening its store, and the confirmation waits for the start after that.
     func killLoop() throws(TortureError) {
         for (index, plan) in plans.enumerated() {
+            if plan.phase != .startup, let status = try? supervisor.client.status() {
+                unfinishedSeen = Self.unfinished(status)
+                refillIfIdle()
+            }
             let aim = try waitForPhase(plan)
             let record = KillRecord(
                 number: index + 1, plan: plan, millisecondsAfterStart: supervisor.millisecondsSinceStart,
@@ -71,10 +75,10 @@ extension TortureRun {
         while Date() < deadline, supervisor.isRunning {
             if let status = try? supervisor.client.status() {
                 let succeeded = status.counts[JobState.succeeded.rawValue] ?? 0
-                unfinishedSeen = (status.counts[JobState.queued.rawValue] ?? 0) + (status.counts[JobState.running.rawValue] ?? 0)
+                unfinishedSeen = Self.unfinished(status)
                 if let first, succeeded > first { return lastRunning }
                 if first == nil { first = succeeded }
-                if unfinishedSeen == 0 { return nil }
+                if unfinishedSeen == 0, !refillIfIdle() { return nil }
                 if let running = status.running { lastRunning = running.id }
             }
             sleep(seconds: interval)
@@ -85,8 +89,11 @@ extension TortureRun {
     /// The running job's id and completed steps, nil when none runs or the daemon does not answer.
     func runningProgress() -> (job: Int64, step: Int, steps: Int)? {
         guard let status = try? supervisor.client.status() else { return nil }
-        unfinishedSeen = (status.counts[JobState.queued.rawValue] ?? 0) + (status.counts[JobState.running.rawValue] ?? 0)
-        guard let job = status.running else { return nil }
+        unfinishedSeen = Self.unfinished(status)
+        guard let job = status.running else {
+            refillIfIdle()
+            return nil
+        }
         if job.state != .running { return nil }
         ledger.observe(job, context: "while running")
         return (job.id, job.progress?.step ?? 0, job.progress?.steps ?? job.render.steps ?? 0)
@@ -114,6 +121,11 @@ extension TortureRun {
             sleep(seconds: interval)
         }
         return nil
+    }
+
+    /// Jobs queued or running.
+    static func unfinished(_ status: DaemonStatus) -> Int {
+        (status.counts[JobState.queued.rawValue] ?? 0) + (status.counts[JobState.running.rawValue] ?? 0)
     }
 
     func describe(_ record: KillRecord) -> String {

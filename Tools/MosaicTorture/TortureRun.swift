@@ -68,19 +68,36 @@ final class TortureRun {
 
     /// Submits the jobs and remembers them as the daemon answered.
     func submitJobs() throws(TortureError) {
-        let specs = TortureJobs.specs(count: settings.jobs, seed: settings.seed, size: settings.size, steps: settings.steps)
-        for spec in specs {
-            do {
-                let job = try supervisor.client.submit(SubmitRequest(render: spec))
-                ledger.submitted(job)
-                lost.insert(job.id)
-                unfinishedSeen += 1
-            } catch {
-                throw .client(what: "submitting a job", error)
-            }
-        }
-        note("submitted \(specs.count) jobs: " + ledger.submitted.map { "\($0.id) " + TortureJobs.summary(of: $0.render) }
+        for _ in 0..<settings.jobs { try submitNextJob() }
+        note("submitted \(settings.jobs) jobs: " + ledger.submitted.map { "\($0.id) " + TortureJobs.summary(of: $0.render) }
             .joined(separator: "; "))
+    }
+
+    /// Submits the next render of the cycle; returns its id.
+    @discardableResult
+    func submitNextJob() throws(TortureError) -> Int64 {
+        let index = ledger.submitted.count
+        let spec = TortureJobs.specs(count: index + 1, seed: settings.seed, size: settings.size, steps: settings.steps)[index]
+        do {
+            let job = try supervisor.client.submit(SubmitRequest(render: spec))
+            ledger.submitted(job)
+            lost.insert(job.id)
+            unfinishedSeen += 1
+            return job.id
+        } catch {
+            throw .client(what: "submitting a job", error)
+        }
+    }
+
+    /// With `--refill`, submits one more job when the queue has nothing left to run, so that
+    /// the remaining kills land on work rather than on an idle daemon. Returns whether it did.
+    @discardableResult
+    func refillIfIdle() -> Bool {
+        guard settings.refill, unfinishedSeen == 0 else { return false }
+        guard let id = try? submitNextJob() else { return false }
+        report.jobsAdded += 1
+        note("the queue ran empty; submitted job \(id): " + (ledger.submitted.last.map { TortureJobs.summary(of: $0.render) } ?? ""))
+        return true
     }
 
     /// Restarts are confirmed when the daemon answers and the queue is intact; every kill since

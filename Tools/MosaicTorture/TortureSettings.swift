@@ -15,6 +15,8 @@ struct TortureSettings: Sendable {
     /// `MOSAIC_FAULTS` for the daemon; nil for none.
     var faults: String?
     var jobs: Int
+    /// Submit one more job whenever the queue runs empty before the last kill.
+    var refill: Bool
     var kills: Int
     var seed: UInt64
     /// The renders' base size in px and step count.
