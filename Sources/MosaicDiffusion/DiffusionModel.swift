@@ -31,6 +31,13 @@ public protocol DiffusionModel: Sendable {
     func makeDenoiser(prompt: String, negativePrompt: String, guidanceScale: Float) throws -> any TileDenoiser
     /// The decoder from latents to 8-bit RGB.
     func makeDecoder() -> any LatentDecoder
+    /// The noise schedule the model was trained with (its `scheduler/scheduler_config.json`).
+    var scheduleConfig: NoiseScheduleConfig { get }
+}
+
+extension DiffusionModel {
+    /// Stable Diffusion 1.5's schedule, for models that do not say otherwise.
+    public var scheduleConfig: NoiseScheduleConfig { .stableDiffusion15 }
 }
 
 /// Predicts the noise in one tile of the canvas, conditioned on one render's prompts.
