@@ -116,6 +116,7 @@ let package = Package(
             name: "MosaicDaemonTests",
             dependencies: [
                 "mosaicd", "mosaicctl", "MosaicTorture", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender",
+                "MosaicDaemon",
             ]),
     ]
 )

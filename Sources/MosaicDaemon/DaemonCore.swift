@@ -13,6 +13,9 @@ public final class DaemonCore: Sendable {
     let catalog: ModelCatalog
     let authorization: Authorization
     let threads: Int
+    /// Queue and stream limits (`max_queued_jobs`, `max_queued_jobs_per_user`, `max_event_streams`).
+    let configuration: DaemonConfiguration
+    let admission: AdmissionControl
     let startedAt = Date()
     let logger: Logger
 
@@ -21,9 +24,11 @@ public final class DaemonCore: Sendable {
 
     /// Creates the core.
     public init(store: JobStore, worker: RenderWorker, hub: EventHub, metrics: Metrics, catalog: ModelCatalog,
-                authorization: Authorization, threads: Int, logger: Logger) {
+                authorization: Authorization, admission: AdmissionControl, configuration: DaemonConfiguration,
+                logger: Logger) {
         self.store = store; self.worker = worker; self.hub = hub; self.metrics = metrics; self.catalog = catalog
-        self.authorization = authorization; self.threads = threads; self.logger = logger
+        self.authorization = authorization; self.admission = admission; self.configuration = configuration
+        self.threads = configuration.threads; self.logger = logger
     }
 
     /// Answers one request through the route table; every error becomes the API's JSON error.
@@ -53,6 +58,9 @@ public final class DaemonCore: Sendable {
             APIError(.conflict, "job \(id) is \(from.rawValue) and cannot become \(to.rawValue)")
         case .notRunning, .notFinished: APIError(.conflict, error.description)
         case .invalidArgument(let message): APIError(.badRequest, message)
+        case .queueFull(_, _, let owner):
+            APIError(.tooManyRequests, "\(error.description); try again when some have run "
+                     + "(\(owner == nil ? "max_queued_jobs" : "max_queued_jobs_per_user"))")
         default: APIError(.internal, "database: \(error)")
         }
     }
@@ -60,6 +68,14 @@ public final class DaemonCore: Sendable {
     /// Runs a store operation, mapping its errors.
     func db<T>(_ body: () throws(StoreError) -> T) throws(APIError) -> T {
         do { return try body() } catch { throw apiError(error) }
+    }
+
+    /// The job named by the `id` capture if `request`'s peer may read it: 404, or 403 when
+    /// `read_others_jobs` is off and the job is someone else's.
+    func readableJob(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> Job {
+        let job = try job(captures)
+        try authorization.checkRead(job, by: request.peer)
+        return job
     }
 
     /// The job named by the `id` capture, or 404.

@@ -31,6 +31,14 @@ public protocol DiffusionModel: Sendable {
     func makeDenoiser(prompt: String, negativePrompt: String, guidanceScale: Float) throws -> any TileDenoiser
     /// The decoder from latents to 8-bit RGB.
     func makeDecoder() -> any LatentDecoder
+    /// Bytes the model keeps in memory for a render (weights, text embeddings), for admission
+    /// control: a Stable Diffusion model reports its weights here.
+    var residentMemoryBytes: Int { get }
+    /// Scratch bytes one tile evaluation of `width x height` latent px needs on one thread,
+    /// beyond the tile's input and output.
+    func tileScratchBytes(width: Int, height: Int) -> Int
+    /// Scratch bytes decoding a `width x height` latent needs, beyond the latent and the RGB output.
+    func decodeScratchBytes(latentWidth: Int, latentHeight: Int) -> Int
 }
 
 /// Predicts the noise in one tile of the canvas, conditioned on one render's prompts.

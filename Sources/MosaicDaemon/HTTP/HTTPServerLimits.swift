@@ -1,0 +1,18 @@
+/// The HTTP server's timeouts and caps, so that stalled, slow or too many clients cannot hold
+/// its resources.
+public struct HTTPServerLimits: Sendable, Equatable {
+    /// Seconds from a request's first byte to the end of its body; then the connection is closed.
+    public var readTimeout: Double
+    /// Seconds a connection may stay open with no request in progress; then it is closed.
+    public var idleTimeout: Double
+    /// Connections served at once; each one beyond is answered 503 and closed.
+    public var maxConnections: Int
+    /// The largest request body; larger ones are answered 413.
+    public var maxBodyBytes: Int
+
+    /// Creates limits.
+    public init(readTimeout: Double = 30, idleTimeout: Double = 60, maxConnections: Int = 512, maxBodyBytes: Int = 64 * 1024) {
+        self.readTimeout = readTimeout; self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections; self.maxBodyBytes = maxBodyBytes
+    }
+}
