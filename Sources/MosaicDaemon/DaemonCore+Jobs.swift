@@ -9,7 +9,7 @@ extension DaemonCore {
     func submit(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
         try StrictFields.checkUTF8(request.body)
         try StrictFields.check(request.body, allowed: StrictFields.submit, nested: ["render": StrictFields.render])
-        let submission = try decode(SubmitRequest.self, from: request)
+        let submission = try decode(SubmitRequest.self, from: request, numbers: NumericFieldProbe.submit)
         let priority = submission.priority ?? 0
         guard Self.priorityRange.contains(priority) else {
             throw APIError(.badRequest, "invalid priority: \(priority) is outside \(Self.priorityRange.lowerBound)...\(Self.priorityRange.upperBound)")
@@ -115,7 +115,7 @@ extension DaemonCore {
 
     func prune(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
         if !request.body.isEmpty { try StrictFields.check(request.body, allowed: StrictFields.prune) }
-        let body = request.body.isEmpty ? PruneRequest() : try decode(PruneRequest.self, from: request)
+        let body = request.body.isEmpty ? PruneRequest() : try decode(PruneRequest.self, from: request, numbers: NumericFieldProbe.prune)
         let states = Set(body.states ?? [.succeeded, .failed, .canceled])
         guard states.allSatisfy(\.isFinished) else { throw APIError(.badRequest, "invalid states: only finished jobs can be pruned") }
         if let age = body.olderThanSeconds, !(age.isFinite && age >= 0) {

@@ -89,11 +89,17 @@ public final class DaemonCore: Sendable {
         return job
     }
 
-    /// Decodes a JSON request body.
-    func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws(APIError) -> T {
+    /// Decodes a JSON request body; `numbers` are its number fields, to name the one that is out
+    /// of its type's range (JSONDecoder does not say which).
+    func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest,
+                              numbers: [NumericFieldProbe.Field] = []) throws(APIError) -> T {
         do {
             return try APICoding.decoder().decode(T.self, from: Data(request.body))
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               let field = NumericFieldProbe.firstInvalid(in: request.body, fields: numbers) {
+                throw APIError(.badRequest, "invalid JSON body: field '\(field.name)' must be \(field.kind.description)")
+            }
             throw APIError(.badRequest, "invalid JSON body: \(Self.describe(error))")
         } catch {
             throw APIError(.badRequest, "invalid JSON body: \(error)")
