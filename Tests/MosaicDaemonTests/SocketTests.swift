@@ -81,6 +81,8 @@ import Testing
         close(fd)
         #expect(bound == 0)
         let stale = try #require(inode(path))
+        // A second name keeps the stale inode allocated, so a new socket cannot reuse its number.
+        #expect(link(path, path + ".stale") == 0)
         #expect((try? MosaicClient(socketPath: path, timeout: 2).status()) == nil, "nobody answers on the stale socket")
 
         let daemon = try DaemonProcess(directory: directory)
