@@ -109,4 +109,26 @@ import Testing
         }
         #expect(status == 200)
     }
+
+    @Test func connectionCloseIsHonouredAfterTheWholeBody() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        // Larger than a Unix socket's buffer, so bytes are still queued when the answer ends.
+        let job = try daemon.client.submit(SubmitRequest(render: RenderSpec(
+            prompt: "rough gravel, grainy", width: 1024, height: 1024, steps: 2, seed: 3, lossless: true)))
+        _ = try daemon.waitFor(job.id) { $0.state.isFinished }
+        let expected = try daemon.client.output(job.id)
+        #expect(expected.count > 256 << 10, "\(expected.count) bytes")
+        for request in ["GET /v1/jobs/\(job.id)/output HTTP/1.1\r\nHost: mosaicd\r\nConnection: close\r\n\r\n",
+                        "GET /v1/jobs/\(job.id)/output HTTP/1.0\r\n\r\n"] {
+            let connection = try RawConnection(daemon.socketPath)
+            connection.send(request)
+            let started = Date()
+            let answer = connection.readBytes(timeout: 10)
+            #expect(answer.closed, "the connection stayed open after the answer")
+            #expect(Date().timeIntervalSince(started) < 5)
+            #expect(answer.bytes.count >= expected.count && Array(answer.bytes.suffix(expected.count)) == expected,
+                    "\(answer.bytes.count) bytes received")
+        }
+    }
 }

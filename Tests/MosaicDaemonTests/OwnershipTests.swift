@@ -112,8 +112,9 @@ struct OwnershipTests {
         }
         _ = try daemon.client.pause()
         let mine = try daemon.client.submit(SubmitRequest(render: smallRender()))
-        for verb in ["show", "log", "watch", "output", "preview"] {
-            let denied = try asUser([verb, "\(mine.id)"])
+        for arguments in [["show"], ["log"], ["watch"], ["output", "-o", "-"], ["preview", "-o", "-"]] {
+            let verb = arguments[0]
+            let denied = try asUser([verb, "\(mine.id)"] + arguments.dropFirst())
             #expect(denied.status == 5, "\(verb): \(denied)")
             #expect(denied.error.contains("read_others_jobs"), "\(verb): \(denied.error)")
         }

@@ -33,6 +33,21 @@ final class RawConnection {
         send("GET \(path) HTTP/1.1\r\nHost: mosaicd\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n")
     }
 
+    /// Every byte that arrives within `timeout` seconds or until the peer closes.
+    func readBytes(timeout: Double) -> (bytes: [UInt8], closed: Bool) {
+        var received: [UInt8] = []
+        let deadline = Date().addingTimeInterval(timeout)
+        while deadline.timeIntervalSinceNow > 0 {
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000))) > 0 else { continue }
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { return (received, true) }
+            received += buffer[0..<n]
+        }
+        return (received, false)
+    }
+
     /// What arrives within `timeout` seconds, until `until` is found in it or the peer closes.
     /// `closed` tells whether the peer closed (EOF or reset).
     func read(timeout: Double, until marker: String? = nil) -> (text: String, closed: Bool) {

@@ -112,9 +112,10 @@ public final class HTTPServer: Sendable {
                             response = await handler(HTTPRequest(method: h.method, uri: h.uri, body: body, peer: connection.peer))
                         }
                         let keepAlive = h.isKeepAlive && !tooLarge && !connection.refused
-                        try await write(response, version: h.version, keepAlive: keepAlive, to: outbound)
-                        // Without keep-alive, NIO's pipeline handler closes the connection once
-                        // the response is flushed; returning here would close it too early.
+                        try await write(response, version: h.version, keepAlive: keepAlive, to: outbound,
+                                        closed: connection.channel.channel.closeFuture)
+                        // Without keep-alive, RequestEndHandler closes the connection once the
+                        // response is written; returning here would close it too early.
                         head = nil
                     }
                 }
@@ -126,7 +127,7 @@ public final class HTTPServer: Sendable {
 
     private func write(
         _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool,
-        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, closed: EventLoopFuture<Void>
     ) async throws {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)
@@ -141,10 +142,17 @@ public final class HTTPServer: Sendable {
         case .stream(let chunks):
             headers.add(name: "Transfer-Encoding", value: "chunked")
             try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
-            for await chunk in chunks where !chunk.isEmpty {
-                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: chunk))))
+            // A client that hangs up ends the stream at once (and with it the event subscription
+            // behind it), not at the next chunk, which for a queued job may be hours away.
+            let writer = Task {
+                for await chunk in chunks where !chunk.isEmpty {
+                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: chunk))))
+                }
+                try Task.checkCancellation()
+                try await outbound.write(.end(nil))
             }
-            try await outbound.write(.end(nil))
+            closed.whenComplete { _ in writer.cancel() }
+            try await withTaskCancellationHandler { try await writer.value } onCancel: { writer.cancel() }
         }
     }
 }
