@@ -23,28 +23,34 @@ struct ServeCommand: AsyncParsableCommand {
             failed instead of crashing the daemon again.
 
             CONFIG FILE
-              key = value lines: state_dir, socket, threads, models, admin_group, socket_group,
-              max_stalled_resumes, max_job_memory, max_job_disk, max_queued_jobs,
-              max_queued_jobs_per_user, read_timeout, idle_timeout, max_connections,
-              max_event_streams, read_others_jobs. Each option below sets the key of the same
-              name (--private-jobs sets read_others_jobs = false). Command-line options override it.
+              key = value lines: state_dir, socket, threads, models,
+              admin_group, socket_group, max_stalled_resumes, max_job_memory,
+              max_job_disk, max_queued_jobs, max_queued_jobs_per_user,
+              read_timeout, idle_timeout, max_connections, max_event_streams,
+              read_others_jobs. Each option below sets the key of the same
+              name (--private-jobs: read_others_jobs = false); options
+              override the file.
 
-            LIMITS (defaults)
-              max_job_memory = 75%        a job's estimated peak memory, as a size (8G, 512M) or a
-                                          share of the memory available (MemAvailable, else
-                                          sysinfo free memory) at start-up and again at claim
-              max_job_disk = 90%          a job's estimated disk use (two checkpoints, a tile
-                                          journal, the output) against the state dir's free space
-              max_queued_jobs = 10000     queued jobs in all; submissions beyond get 429
-              max_queued_jobs_per_user = 1000
-              read_timeout = 30           seconds from a request's first byte to the end of its body
-              idle_timeout = 60           seconds a connection may wait without a request
-              max_connections = 512       open connections; more are answered 503 and closed
-              max_event_streams = 256     open event streams (watch); more get 429
-              read_others_jobs = true     false: users see only their own jobs (root and the admin
-                                          group see all)
-              A job over a budget is refused with 422 and its estimate; one that no longer fits
-              when its turn comes is failed with the estimate in its error and the queue goes on.
+            LIMITS (key = default)
+              max_job_memory = 75%     a job's estimated peak memory: a size
+                                       (8G, 512M) or a share of available
+                                       memory (MemAvailable, else sysinfo's
+                                       free memory), checked at submission
+                                       and again when the job starts
+              max_job_disk = 90%       a job's estimated disk use (checkpoints,
+                                       tile journal, output) against the
+                                       state directory's free space
+              max_queued_jobs = 10000  queued jobs in all (429 beyond)
+              max_queued_jobs_per_user = 1000   queued jobs of one user (429)
+              read_timeout = 30        seconds from a request's first byte to
+                                       its end, else the connection is closed
+              idle_timeout = 60        seconds without a request, then closed
+              max_connections = 512    open connections (503 and close beyond)
+              max_event_streams = 256  open event streams (429 beyond)
+              read_others_jobs = true  false: users read only their own jobs
+              A job over a budget is refused with 422 and its estimate; one
+              that no longer fits when it would start is failed, naming the
+              budget, and the queue goes on.
 
             QUICK START WITHOUT ROOT
               mosaicd serve --state-dir ~/.local/state/mosaic --socket $XDG_RUNTIME_DIR/mosaicd.sock
