@@ -112,6 +112,8 @@ public final class DaemonCore: Sendable {
         }
         switch error {
         case .keyNotFound(let key, let context): return "missing field '\((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))'"
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty, .valueNotFound(_, let context) where context.codingPath.isEmpty:
+            return "the body must be a JSON object"
         case .typeMismatch(_, let context): return "field '\(path(context))' has the wrong type"
         case .valueNotFound(_, let context): return "field '\(path(context))' is null"
         case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not valid JSON" : "field '\(path(context))' is invalid"

@@ -47,6 +47,10 @@ extension RenderSpec {
             }
             return parsed
         }
+        // SQLite text ends at a NUL: the stored prompt would silently differ from the one asked for.
+        for (field, text) in [("prompt", prompt), ("negative_prompt", negativePrompt ?? "")] where text.utf8.contains(0) {
+            throw APIError(.badRequest, "invalid \(field): contains a NUL character (\\u0000)")
+        }
         let defaults = RenderParameters(prompt: prompt)
         let parameters = RenderParameters(
             prompt: prompt, negativePrompt: negativePrompt ?? "", model: model ?? defaults.model,
