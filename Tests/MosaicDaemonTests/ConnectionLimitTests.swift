@@ -67,6 +67,10 @@ import Testing
         #expect(httpStatus(refused.text) == 503, "\(refused.text)")
         #expect(refused.text.contains("max_connections"), "\(refused.text)")
         #expect(refused.closed, "the refused connection is closed")
+        // One over the cap that sends nothing is not kept for the 30 s idle timeout.
+        let silent = try RawConnection(daemon.socketPath)
+        let silentSeconds = try #require(silent.secondsUntilClosed(timeout: 10), "the refused silent connection stayed open")
+        #expect(silentSeconds < 4, "closed after \(silentSeconds) s")
         // The first two are served as before.
         second.get("/v1/status")
         #expect(httpStatus(second.read(timeout: 5, until: "\"version\"").text) == 200)

@@ -60,8 +60,9 @@ public final class HTTPServer: Sendable {
                 PeerCredentials.read(from: channel).flatMapThrowing { peer in
                     let admitted = connections.tryAcquire()
                     if admitted { channel.closeFuture.whenComplete { _ in connections.release() } }
-                    let deadline = ConnectionDeadline(channel: channel, limits: limits) { phase in
-                        logger.info("closed a connection of pid \(peer.pid) (uid \(peer.uid)): \(phase == .idle ? "idle for \(limits.idleTimeout) s (idle_timeout)" : "its request did not arrive within \(limits.readTimeout) s (read_timeout)")")
+                    let connectionLimits = admitted ? limits : limits.refusing
+                    let deadline = ConnectionDeadline(channel: channel, limits: connectionLimits) { phase in
+                        logger.debug("closed a connection of pid \(peer.pid) (uid \(peer.uid)): \(phase == .idle ? "idle for \(connectionLimits.idleTimeout) s (idle_timeout)" : "its request did not arrive within \(connectionLimits.readTimeout) s (read_timeout)")")
                     }
                     channel.closeFuture.assumeIsolated().whenComplete { _ in deadline.cancel() }
                     let sync = channel.pipeline.syncOperations

@@ -15,4 +15,13 @@ public struct HTTPServerLimits: Sendable, Equatable {
         self.readTimeout = readTimeout; self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections; self.maxBodyBytes = maxBodyBytes
     }
+
+    /// The limits of a connection over the cap: it only waits for its request to answer 503, so
+    /// at most 2 s, however long the usual timeouts, lest a flood of them hold descriptors.
+    var refusing: HTTPServerLimits {
+        var limits = self
+        limits.readTimeout = min(readTimeout, 2)
+        limits.idleTimeout = min(idleTimeout, 2)
+        return limits
+    }
 }
