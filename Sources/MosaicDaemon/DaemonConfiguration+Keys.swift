@@ -76,11 +76,3 @@ extension DaemonConfiguration {
         }
     }
 }
-
-/// A config value out of range, or an unknown key: the reason names the key.
-public struct ConfigurationValueError: Error, CustomStringConvertible {
-    /// What is wrong, naming the key.
-    public let reason: String
-
-    public var description: String { reason }
-}
