@@ -96,7 +96,10 @@ extension DaemonCore {
         guard job.state == .failed || job.state == .canceled else {
             throw APIError(.conflict, "job \(job.id) is \(job.state.rawValue); only failed or canceled jobs can be retried")
         }
-        let queued = try db { () throws(StoreError) in try store.retry(id: job.id, now: Date()) }
+        let limits = configuration
+        let queued = try db { () throws(StoreError) in
+            try store.retry(id: job.id, now: Date(), maxQueued: limits.maxQueuedJobs, maxQueuedPerOwner: limits.maxQueuedJobsPerUser)
+        }
         hub.publish(JobEvent(type: .state, jobId: job.id, state: queued.state, job: queued))
         worker.wake()
         return .json(queued)

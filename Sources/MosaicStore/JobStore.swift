@@ -50,15 +50,7 @@ public final class JobStore: Sendable {
         _ spec: RenderSpec, priority: Int, owner: Owner, now: Date, maxQueued: Int? = nil, maxQueuedPerOwner: Int? = nil
     ) throws(StoreError) -> Job {
         try write("submit") { db in
-            if let maxQueuedPerOwner {
-                let queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND owner_uid = ?",
-                                              arguments: [owner.uid]) ?? 0
-                if queued >= maxQueuedPerOwner { throw StoreError.queueFull(queued: queued, limit: maxQueuedPerOwner, owner: owner.name) }
-            }
-            if let maxQueued {
-                let queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE state = 'queued'") ?? 0
-                if queued >= maxQueued { throw StoreError.queueFull(queued: queued, limit: maxQueued, owner: nil) }
-            }
+            try Self.checkQueueLimits(db, owner: owner, maxQueued: maxQueued, maxQueuedPerOwner: maxQueuedPerOwner)
             let columns = ["state", "priority", "owner_uid", "owner_name", "created_at_ms"] + RenderSpec.columns
             let values: [(any DatabaseValueConvertible)?] =
                 [JobState.queued.rawValue, priority, owner.uid, owner.name, now.millisecondsSince1970]

@@ -25,4 +25,16 @@ struct QueueLimitStoreTests {
         #expect(try store.counts()[.queued] == 3)
         #expect(StoreError.queueFull(queued: 3, limit: 3, owner: nil).description.contains("3"))
     }
+
+    @Test func retryCountsAsASubmission() throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let failed = try fixture.make(.failed)
+        _ = try store.submit(StoreFixture.spec(), priority: 0, owner: StoreFixture.alice, now: fixture.tick())
+        #expect(throws: StoreError.queueFull(queued: 1, limit: 1, owner: "alice")) {
+            _ = try store.retry(id: failed.id, now: fixture.tick(), maxQueued: 10, maxQueuedPerOwner: 1)
+        }
+        #expect(try store.job(id: failed.id)?.state == .failed)
+        #expect(try store.retry(id: failed.id, now: fixture.tick(), maxQueued: 10, maxQueuedPerOwner: 2).state == .queued)
+    }
 }
