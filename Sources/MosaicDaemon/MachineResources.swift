@@ -7,8 +7,16 @@ public enum MachineResources {
     /// `MemAvailable` from `/proc/meminfo` when readable (it counts reclaimable page cache);
     /// under systemd's `ProcSubset=pid` that file is hidden, and sysinfo(2)'s free memory is
     /// used instead (`sysconf(_SC_AVPHYS_PAGES)`, which glibc answers from sysinfo), which
-    /// leaves the page cache out and so errs on the safe side.
+    /// leaves the page cache out and so errs on the safe side. Either is capped by the headroom
+    /// of the daemon's control groups (`MemoryMax=`, a container's limit).
     public static func availableMemory() -> Int {
+        let machine = machineAvailableMemory()
+        guard let headroom = CgroupMemory.headroom() else { return machine }
+        return min(machine, headroom)
+    }
+
+    /// The machine's available memory, ignoring control groups.
+    static func machineAvailableMemory() -> Int {
         if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }) {
             let fields = line.split(separator: " ")

@@ -35,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
               max_job_memory = 75%     a job's estimated peak memory: a size
                                        (8G, 512M) or a share of available
                                        memory (MemAvailable, else sysinfo's
-                                       free memory), checked at submission
+                                       free memory, capped by the cgroup's
+                                       memory.max), checked at submission
                                        and again when the job starts
               max_job_disk = 90%       a job's estimated disk use (checkpoints,
                                        tile journal, output) against the
