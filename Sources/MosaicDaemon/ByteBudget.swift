@@ -35,6 +35,7 @@ public enum ByteBudget: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// `75%` or `8.0 GiB`, as messages show it.
     public var description: String {
         switch self {
         case .bytes(let bytes): ByteCount.format(bytes)
