@@ -118,6 +118,7 @@ let package = Package(
             name: "MosaicDaemonTests",
             dependencies: [
                 "mosaicd", "mosaicctl", "MosaicTorture", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender",
+                "MosaicDaemon",
             ]),
     ]
 )

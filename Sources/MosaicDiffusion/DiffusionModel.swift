@@ -33,6 +33,14 @@ public protocol DiffusionModel: Sendable {
     func makeDecoder() -> any LatentDecoder
     /// The noise schedule the model was trained with (its `scheduler/scheduler_config.json`).
     var scheduleConfig: NoiseScheduleConfig { get }
+    /// Bytes the model keeps in memory for a render (weights, text embeddings), for admission
+    /// control: a Stable Diffusion model reports its weights here.
+    var residentMemoryBytes: Int { get }
+    /// Scratch bytes one tile evaluation of `width x height` latent px needs on one thread,
+    /// beyond the tile's input and output.
+    func tileScratchBytes(width: Int, height: Int) -> Int
+    /// Scratch bytes decoding a `width x height` latent needs, beyond the latent and the RGB output.
+    func decodeScratchBytes(latentWidth: Int, latentHeight: Int) -> Int
 }
 
 extension DiffusionModel {
