@@ -4,7 +4,8 @@ import MosaicTensor
 ///
 /// `bytes` stays valid as long as the ``WeightSource`` that returned it (or a view of it) lives.
 public struct WeightTensor: @unchecked Sendable {
-    /// The tensor's name in the source that returned it (diffusers naming).
+    /// The tensor's full name in its model component (diffusers naming; a scoped view's
+    /// prefix included).
     public let name: String
     /// The stored element type.
     public let dtype: WeightDType
