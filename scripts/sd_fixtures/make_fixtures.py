@@ -152,6 +152,9 @@ PROMPTS = [
     "a " * 80 + "end",
     "line one\nline two\n\nline four",
     "zero-width\u200bspace and soft\u00adhyphen",
+    "special <|endoftext|> and <|startoftext|>inside",
+    "upper <|ENDOFTEXT|> is not special",
+    "wow!'s it's!!'t '' 're'",
 ]
 
 TEXT_PROMPTS = [

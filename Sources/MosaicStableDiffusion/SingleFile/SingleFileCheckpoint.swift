@@ -79,7 +79,8 @@ public struct SingleFileCheckpoint: StableDiffusionCheckpoint {
             version = .v1
             textEntries = LDMTextEncoderNames.clip(clipNames)
         } else {
-            throw .unknownArchitecture("\(path) has no SD 1.x (cond_stage_model.transformer.*) or SD 2.x (cond_stage_model.model.*) text encoder")
+            throw .unknownArchitecture(
+                "\(path) has no SD 1.x (cond_stage_model.transformer.*) or SD 2.x (cond_stage_model.model.*) text encoder")
         }
         textEncoder = RenamedWeights(file: file, entries: textEntries, label: "\(path) (text encoder)")
 

@@ -101,18 +101,20 @@ struct SingleFileInference {
         let vae = try VAEConfig.load(path: vaePath)
         let text = try CLIPTextConfig.load(path: textPath)
         let scheduler = FileSystem.exists(schedulerPath) ? try SchedulerConfigFile.load(path: schedulerPath) : nil
-        func check(_ ok: Bool, _ file: String, _ what: String, _ config: String, _ weights: String) throws(ModelLoadError) {
-            guard ok else { throw .invalidConfig(path: file, reason: "\(what) is \(config) but \(path)'s tensors give \(weights)") }
+        func same<T: Equatable>(_ key: String, _ file: String, _ config: T, _ weights: T) throws(ModelLoadError) {
+            guard config == weights else {
+                throw .invalidConfig(path: file, reason: "\(key) is \(config) but \(path)'s tensors give \(weights)")
+            }
         }
         let i = inferred
-        try check(unet.blockOutChannels == i.unet.blockOutChannels, unetPath, "block_out_channels", "\(unet.blockOutChannels)", "\(i.unet.blockOutChannels)")
-        try check(unet.layersPerBlock == i.unet.layersPerBlock, unetPath, "layers_per_block", "\(unet.layersPerBlock)", "\(i.unet.layersPerBlock)")
-        try check(unet.crossAttentionDim == i.unet.crossAttentionDim, unetPath, "cross_attention_dim", "\(unet.crossAttentionDim)", "\(i.unet.crossAttentionDim)")
-        try check(unet.useLinearProjection == i.unet.useLinearProjection, unetPath, "use_linear_projection", "\(unet.useLinearProjection)", "\(i.unet.useLinearProjection)")
-        try check(vae.blockOutChannels == i.vae.blockOutChannels, vaePath, "block_out_channels", "\(vae.blockOutChannels)", "\(i.vae.blockOutChannels)")
-        try check(vae.layersPerBlock == i.vae.layersPerBlock, vaePath, "layers_per_block", "\(vae.layersPerBlock)", "\(i.vae.layersPerBlock)")
-        try check(text.hiddenSize == i.text.hiddenSize, textPath, "hidden_size", "\(text.hiddenSize)", "\(i.text.hiddenSize)")
-        try check(text.numHiddenLayers == i.text.numHiddenLayers, textPath, "num_hidden_layers", "\(text.numHiddenLayers)", "\(i.text.numHiddenLayers)")
+        try same("block_out_channels", unetPath, unet.blockOutChannels, i.unet.blockOutChannels)
+        try same("layers_per_block", unetPath, unet.layersPerBlock, i.unet.layersPerBlock)
+        try same("cross_attention_dim", unetPath, unet.crossAttentionDim, i.unet.crossAttentionDim)
+        try same("use_linear_projection", unetPath, unet.useLinearProjection, i.unet.useLinearProjection)
+        try same("block_out_channels", vaePath, vae.blockOutChannels, i.vae.blockOutChannels)
+        try same("layers_per_block", vaePath, vae.layersPerBlock, i.vae.layersPerBlock)
+        try same("hidden_size", textPath, text.hiddenSize, i.text.hiddenSize)
+        try same("num_hidden_layers", textPath, text.numHiddenLayers, i.text.numHiddenLayers)
         return (unet, vae, text, scheduler)
     }
 }

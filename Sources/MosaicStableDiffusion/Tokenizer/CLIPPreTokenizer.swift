@@ -5,8 +5,10 @@
 ///
 /// in order, whitespace between them dropped. At each position the alternatives are tried in
 /// that order, as the regex does: special tokens, contractions, a run of letters, one number
-/// character, a run of anything else that is not whitespace. (The byte-level pre-tokenizer that
-/// follows in `tokenizers` splits with GPT-2's pattern, which cannot split these pieces further.)
+/// character, a run of anything else that is not whitespace. The byte-level pre-tokenizer that
+/// follows in `tokenizers` splits again with GPT-2's pattern; that changes only the special-token
+/// pieces (which reach this point only when not matched as added tokens, as `<|ENDOFTEXT|>`
+/// lowercased): `<|endoftext|>` becomes `<|`, `endoftext`, `|>`.
 enum CLIPPreTokenizer {
     private static let specials: [[Unicode.Scalar]] = ["<|startoftext|>", "<|endoftext|>"].map { Array($0.unicodeScalars) }
     private static let contractions: [[Unicode.Scalar]] = ["'s", "'t", "'re", "'ve", "'m", "'ll", "'d"].map { Array($0.unicodeScalars) }
@@ -27,7 +29,13 @@ enum CLIPPreTokenizer {
         scanning: while i < scalars.count {
             let scalar = scalars[i]
             if scalar.properties.isWhitespace { i += 1; continue }
-            for literal in specials + contractions where matches(literal, at: i) {
+            for literal in specials where matches(literal, at: i) {
+                let end = i + literal.count
+                pieces += [piece(i..<(i + 2)), piece((i + 2)..<(end - 2)), piece((end - 2)..<end)]
+                i = end
+                continue scanning
+            }
+            for literal in contractions where matches(literal, at: i) {
                 pieces.append(piece(i..<(i + literal.count)))
                 i += literal.count
                 continue scanning

@@ -33,7 +33,8 @@ public struct CLIPTokenizer: Sendable {
             return id
         }
         guard files.maxLength >= 2 else {
-            throw .invalidTokenizer(path: files.vocabularyPath, reason: "max length \(files.maxLength) leaves no room for the start and end tokens")
+            let reason = "max length \(files.maxLength) leaves no room for the start and end tokens"
+            throw .invalidTokenizer(path: files.vocabularyPath, reason: reason)
         }
         self.bosTokenId = try id("<|startoftext|>")
         self.eosTokenId = try id("<|endoftext|>")
