@@ -49,3 +49,23 @@ import Testing
         }
     }
 }
+
+/// Tokenizer folders written by older transformers spell special tokens as AddedToken objects.
+@Suite struct TokenizerFilesTests {
+    @Test func padTokenObjectsAndMaxLengthAreRead() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-tok-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let bundled = try CLIPTokenizerFiles.bundled(padToken: "!")
+        for (name, source) in [("vocab.json", bundled.vocabularyPath), ("merges.txt", bundled.mergesPath)] {
+            try FileManager.default.copyItem(atPath: source, toPath: directory.appendingPathComponent(name).path)
+        }
+        let config = #"{"pad_token": {"content": "!", "lstrip": false}, "model_max_length": 16}"#
+        try Data(config.utf8).write(to: directory.appendingPathComponent("tokenizer_config.json"))
+        let files = try CLIPTokenizerFiles.folder(directory.path)
+        #expect(files.padToken == "!" && files.maxLength == 16)
+        let tokenizer = try CLIPTokenizer(files: files)
+        let ids = tokenizer.encode(String(repeating: "cat ", count: 30))
+        #expect(ids.count == 16 && ids.first == 49406 && ids.last == 49407)
+        #expect(tokenizer.encode("a photo of a cat") == [49406, 320, 1125, 539, 320, 2368, 49407] + Array(repeating: 0, count: 9))
+    }
+}

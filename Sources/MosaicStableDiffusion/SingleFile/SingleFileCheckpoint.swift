@@ -51,6 +51,9 @@ public struct SingleFileCheckpoint: StableDiffusionCheckpoint {
     public let schedulerConfig: SchedulerConfigFile
     /// The shipped CLIP vocabulary, padded as the version's tokenizer pads.
     public let tokenizerFiles: CLIPTokenizerFiles
+    /// The file's tensors that no component uses (EMA copies, schedule buffers, OpenCLIP's
+    /// projection and last block, `position_ids`, ...), sorted: a diagnostic for new layouts.
+    public let unusedTensorNames: [String]
 
     /// Opens and maps `path`, detects the version, renames and infers the configuration.
     public init(path: String, options: Options = Options()) throws(ModelLoadError) {
@@ -125,5 +128,7 @@ public struct SingleFileCheckpoint: StableDiffusionCheckpoint {
         self.textEncoderConfig = textConfig
         self.schedulerConfig = scheduler
         tokenizerFiles = try CLIPTokenizerFiles.bundled(padToken: version == .v2 ? "!" : "<|endoftext|>")
+        let used = Set([unetEntries, vaeEntries, textEntries].flatMap { $0.values.map(\.source) })
+        unusedTensorNames = names.filter { !used.contains($0) }
     }
 }
