@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTensor
 @testable import MosaicStableDiffusion
 
 /// Paths of the fixtures written by scripts/sd_fixtures/make_fixtures.py.
@@ -17,6 +18,25 @@ enum Fixtures {
     /// A reference file of `model`.
     static func reference(_ model: String, _ name: String) -> String {
         directory.appendingPathComponent(model).appendingPathComponent("reference").appendingPathComponent(name).path
+    }
+}
+
+extension Fixtures {
+    /// An F32 reference tensor (`model`'s `reference/file`, tensor `name`): shape and values.
+    static func floats(_ model: String, _ file: String, _ name: String) throws -> (shape: [Int], values: [Float]) {
+        let tensor = try SafeTensorsWeights(path: reference(model, file)).tensor(named: name)
+        return (tensor.shape, tensor.floats())
+    }
+
+    /// An I64 reference tensor (token ids): shape and values.
+    static func int64s(_ model: String, _ file: String, _ name: String) throws -> (shape: [Int], values: [Int]) {
+        let mapped = try MappedSafeTensors(path: reference(model, file))
+        guard let info = mapped.info(name), info.dtype == .i64 else {
+            throw ModelLoadError.missingTensor(name: name, file: mapped.path)
+        }
+        let raw = mapped.bytes(of: info)
+        let values = (0..<(raw.count / 8)).map { Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))) }
+        return (info.shape, values)
     }
 }
 

@@ -98,6 +98,14 @@ import Testing
         }
     }
 
+    @Test func aTensorKeepsItsMappingAlive() throws {
+        let path = try SafeTensorsFile.write(SafeTensorsFile.bytes([
+            .init(name: "a", dtype: "F32", shape: [3], bytes: SafeTensorsFile.floatBytes([1, 2, 3])),
+        ]))
+        let tensor = try SafeTensorsWeights(path: path).tensor(named: "a")  // the source is released here
+        #expect(tensor.floats() == [1, 2, 3])
+    }
+
     @Test func bf16F16AndF32TensorsWidenToTheSameValues() throws {
         let values: [Float] = [0, -0.0, 1, -2.5, 65504, 1e-7, .infinity, -.infinity, 3.140625, 0.000061035156]
         let half = values.flatMap { v in withUnsafeBytes(of: Float16(v).bitPattern.littleEndian) { Array($0) } }

@@ -91,6 +91,14 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: single1.tokenizerFiles.vocabularyPath))
     }
 
+    @Test(arguments: models) func referenceTensorsHaveTheDocumentedShapes(model: String) throws {
+        #expect(try Fixtures.floats(model, "unet.safetensors", "out_t981").shape == [2, 4, 8, 8])
+        #expect(try Fixtures.floats(model, "text_encoder.safetensors", "last_hidden_state").shape == [4, 77, 24])
+        #expect(try Fixtures.floats(model, "vae.safetensors", "decoder_out").shape == [1, 3, 64, 64])
+        #expect(try Fixtures.floats(model, "pipeline.safetensors", "dpmpp_2m_karras_image").shape == [1, 64, 64, 3])
+        #expect(try Fixtures.int64s(model, "text_encoder.safetensors", "input_ids").shape == [4, 77])
+    }
+
     @Test func scopedViewsReadThroughThePrefix() throws {
         let folder = try StableDiffusionFolder(path: Fixtures.folder("sd1"))
         let block = folder.unet.scoped("down_blocks.0.")

@@ -15,11 +15,8 @@ import Testing
     static func reference(_ model: String) throws -> (prompts: Prompts, ids: [[Int]]) {
         let prompts = try JSONDecoder().decode(
             Prompts.self, from: Data(contentsOf: URL(fileURLWithPath: Fixtures.reference(model, "tokenizer_prompts.json"))))
-        let file = try MappedSafeTensors(path: Fixtures.reference(model, "tokenizer_ids.safetensors"))
-        guard let info = file.info("input_ids") else { throw ModelLoadError.missingTensor(name: "input_ids", file: file.path) }
-        let raw = file.bytes(of: info)
-        let flat = (0..<(raw.count / 8)).map { Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))) }
-        let ids = stride(from: 0, to: flat.count, by: info.shape[1]).map { Array(flat[$0..<($0 + info.shape[1])]) }
+        let (shape, flat) = try Fixtures.int64s(model, "tokenizer_ids.safetensors", "input_ids")
+        let ids = stride(from: 0, to: flat.count, by: shape[1]).map { Array(flat[$0..<($0 + shape[1])]) }
         return (prompts, ids)
     }
 

@@ -56,7 +56,7 @@ public struct RenamedWeights: WeightSource {
             }
             shape = viewed
         }
-        return WeightTensor(name: name, dtype: stored.dtype, shape: shape, bytes: bytes)
+        return WeightTensor(name: name, dtype: stored.dtype, shape: shape, bytes: bytes, owner: stored.owner)
     }
 
     /// Whether `name` is exposed.
