@@ -31,16 +31,17 @@ enum UNetBenchmark {
             upBlockTypes: ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"],
             layersPerBlock: 2, crossAttentionDim: 768, attentionHeadDim: .single(8))
         let start = Date()
-        let built: (UNet2DConditionModel, RandomWeights)
+        let unet: UNet2DConditionModel, weights: RandomWeights
         do {
-            built = try RandomWeights.build(dtype: dtype) { w throws(ModelLoadError) in
-                try UNet2DConditionModel(config: config, weights: w, policy: policy)
+            // Shapes are discovered with `.stored` (no conversions), then the model is built as asked.
+            (_, weights) = try RandomWeights.build(dtype: dtype) { w throws(ModelLoadError) in
+                try UNet2DConditionModel(config: config, weights: w, policy: .stored)
             }
+            unet = try UNet2DConditionModel(config: config, weights: weights, policy: policy)
         } catch {
             print("unet: cannot build the model: \(error)")
             return
         }
-        let (unet, weights) = built
         print(String(format: "unet: %.1f M parameters (%@, %@) built in %.1f s", Double(weights.parameterCount) / 1e6,
                      dtype.rawValue, policy == .stored ? "widened per use" : "fp32 cache", Date().timeIntervalSince(start)))
 
