@@ -30,11 +30,19 @@ public enum ScaledDotProductAttention {
             let q = query + (b * queryCount + q0) * width + h * headDim
             let k = key + b * keyCount * width + h * headDim
             let v = value + b * keyCount * width + h * headDim
+            let out = output + (b * queryCount + q0) * width + h * headDim
             BLAS.sgemm(transposeB: true, m: rows, n: keyCount, k: headDim,
                        a: q, lda: width, b: k, ldb: width, c: scores, ldc: keyCount)
-            Softmax.rows(scores, rows: rows, columns: keyCount, stride: keyCount, scale: scale)
-            BLAS.sgemm(m: rows, n: headDim, k: keyCount, a: scores, lda: keyCount, b: v, ldb: width,
-                       c: output + (b * queryCount + q0) * width + h * headDim, ldc: width)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: rows) { sums in
+                for r in 0..<rows { sums[r] = Softmax.exponentiate(scores + r * keyCount, columns: keyCount, scale: scale) }
+                BLAS.sgemm(m: rows, n: headDim, k: keyCount, a: scores, lda: keyCount, b: v, ldb: width,
+                           c: out, ldc: width)
+                // Normalise after the product: headDim values per row instead of keyCount.
+                for r in 0..<rows {
+                    let inverse = 1 / sums[r], row = out + r * width
+                    for d in 0..<headDim { row[d] *= inverse }
+                }
+            }
         }
     }
 }

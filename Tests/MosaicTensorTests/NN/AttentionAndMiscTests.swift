@@ -60,3 +60,32 @@ import Testing
         }
     }
 }
+
+@Suite struct WeightWideningTests {
+    /// Every fp16 bit pattern widens exactly as `HalfConversion` (and Swift's `Float16`) does.
+    @Test func float16WideningIsExactForEveryPattern() {
+        let bits = (0...UInt16.max).map { $0 }
+        let n = bits.count
+        var fast = [Float](repeating: 0, count: n), reference = fast
+        bits.withUnsafeBytes { raw in
+            fast.withUnsafeMutableBufferPointer { WeightWidening.float16(raw.baseAddress!, $0.baseAddress!, count: n) }
+            reference.withUnsafeMutableBufferPointer { HalfConversion.float16ToFloat32(raw.baseAddress!, $0.baseAddress!, count: n) }
+        }
+        let mismatches = (0..<bits.count).filter { fast[$0].bitPattern != reference[$0].bitPattern }
+        #expect(mismatches.isEmpty, "first mismatching patterns: \(mismatches.prefix(5).map { String(bits[$0], radix: 16) })")
+        #expect(fast[0x3C00] == 1 && fast[0xC000] == -2 && fast[0x0001] == 0x1p-24 && fast[0x7C00] == .infinity)
+    }
+
+    @Test func bfloat16WideningAndScratchReuse() {
+        let bf: [UInt16] = [0x3F80, 0xC000, 0x0000, 0x7F80, 0x4049]
+        var out = [Float](repeating: 0, count: bf.count)
+        bf.withUnsafeBytes { raw in out.withUnsafeMutableBufferPointer { WeightWidening.bfloat16(raw.baseAddress!, $0.baseAddress!, count: bf.count) } }
+        #expect(out[0] == 1 && out[1] == -2 && out[2] == 0 && out[3] == .infinity && out[4] == 3.140625)
+        let a = WeightWidening.scratch(count: 1000)
+        #expect(a.capacity >= 1000)
+        WeightWidening.recycle(a)
+        let b = WeightWidening.scratch(count: 500)
+        #expect(b.capacity >= 500)  // `a` or another recycled buffer (other tests share the pool)
+        WeightWidening.recycle(b)
+    }
+}
