@@ -42,7 +42,8 @@ let package = Package(
         // Seeded noise, samplers, tile plans, latent sync, the built-in model.
         .target(name: "MosaicDiffusion", dependencies: ["MosaicTensor"]),
         // Stable Diffusion 1.x/2.x: weight loading, configs, CLIP tokenizer.
-        .target(name: "MosaicStableDiffusion", dependencies: ["MosaicDiffusion", "MosaicTensor"]),
+        .target(
+            name: "MosaicStableDiffusion", dependencies: ["MosaicDiffusion", "MosaicTensor"], exclude: ["Resources"]),
         // RGB images, WebP encode/decode with XMP metadata, the seam metric.
         .target(name: "MosaicImage", dependencies: ["CWebP"]),
         // A render: parameters -> tiles -> sync -> decode -> WebP.

@@ -78,7 +78,8 @@ public struct CLIPTextConfig: Sendable, Equatable, Codable {
     public static func load(path: String) throws(ModelLoadError) -> CLIPTextConfig {
         let config = try ConfigFile.decode(CLIPTextConfig.self, path: path)
         guard config.numAttentionHeads > 0, config.hiddenSize % config.numAttentionHeads == 0 else {
-            throw .invalidConfig(path: path, reason: "hidden_size \(config.hiddenSize) is not a multiple of num_attention_heads \(config.numAttentionHeads)")
+            let reason = "hidden_size \(config.hiddenSize) is not a multiple of num_attention_heads \(config.numAttentionHeads)"
+            throw .invalidConfig(path: path, reason: reason)
         }
         guard config.hiddenAct == "quick_gelu" || config.hiddenAct == "gelu" else {
             throw .invalidConfig(path: path, reason: "unsupported hidden_act '\(config.hiddenAct)'")

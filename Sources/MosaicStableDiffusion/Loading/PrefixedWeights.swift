@@ -12,10 +12,10 @@ public struct PrefixedWeights: WeightSource {
         self.prefix = prefix
     }
 
-    /// The tensor `prefix + name`; errors name the full name.
+    /// The tensor `prefix + name` (its ``WeightTensor/name`` is the full name, so that errors
+    /// say which tensor of the model is meant).
     public func tensor(named name: String) throws(ModelLoadError) -> WeightTensor {
-        let inner = try base.tensor(named: prefix + name)
-        return WeightTensor(name: name, dtype: inner.dtype, shape: inner.shape, bytes: inner.bytes)
+        try base.tensor(named: prefix + name)
     }
 
     /// Whether the base holds `prefix + name`.

@@ -15,7 +15,8 @@ public struct SafeTensorsWeights: WeightSource {
     /// The tensor named `name`.
     public func tensor(named name: String) throws(ModelLoadError) -> WeightTensor {
         guard let info = file.info(name) else { throw .missingTensor(name: name, file: file.path) }
-        return WeightTensor(name: name, dtype: try Self.dtype(of: info), shape: info.shape, bytes: file.bytes(of: info))
+        return WeightTensor(
+            name: name, dtype: try Self.dtype(of: info), shape: info.shape, bytes: file.bytes(of: info), owner: file)
     }
 
     /// Whether the file holds a tensor named `name`.

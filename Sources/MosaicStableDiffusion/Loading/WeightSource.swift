@@ -10,10 +10,11 @@ public protocol WeightSource: Sendable {
 }
 
 extension WeightSource {
-    /// An fp32 copy of the tensor `name`, after checking that its shape is `shape`.
+    /// An fp32 copy of the tensor `name`, after checking that its shape is `shape` (the error
+    /// names the tensor by its full name in the model).
     public func floats(_ name: String, shape: [Int]) throws(ModelLoadError) -> [Float] {
         let tensor = try tensor(named: name)
-        guard tensor.shape == shape else { throw .shapeMismatch(name: name, expected: shape, actual: tensor.shape) }
+        guard tensor.shape == shape else { throw .shapeMismatch(name: tensor.name, expected: shape, actual: tensor.shape) }
         return tensor.floats()
     }
 

@@ -2,9 +2,11 @@ import MosaicTensor
 
 /// One weight tensor in its stored precision, pointing into its source's memory map.
 ///
-/// `bytes` stays valid as long as the ``WeightSource`` that returned it (or a view of it) lives.
+/// `bytes` stays valid as long as this value (or the ``WeightSource`` that returned it) lives:
+/// the tensor keeps the mapping it points into alive.
 public struct WeightTensor: @unchecked Sendable {
-    /// The tensor's name in the source that returned it (diffusers naming).
+    /// The tensor's full name in its model component (diffusers naming; a scoped view's
+    /// prefix included).
     public let name: String
     /// The stored element type.
     public let dtype: WeightDType
@@ -13,12 +15,19 @@ public struct WeightTensor: @unchecked Sendable {
     /// The stored little-endian elements.
     public let bytes: UnsafeRawBufferPointer
 
-    /// Creates a tensor description over `bytes`.
-    public init(name: String, dtype: WeightDType, shape: [Int], bytes: UnsafeRawBufferPointer) {
+    /// What owns the memory of `bytes` (the memory map), kept alive with the tensor.
+    public let owner: (any AnyObject & Sendable)?
+
+    /// Creates a tensor description over `bytes`, owned by `owner` (nil when the caller keeps
+    /// the memory alive).
+    public init(
+        name: String, dtype: WeightDType, shape: [Int], bytes: UnsafeRawBufferPointer, owner: (any AnyObject & Sendable)? = nil
+    ) {
         self.name = name
         self.dtype = dtype
         self.shape = shape
         self.bytes = bytes
+        self.owner = owner
     }
 
     /// The number of elements (the product of the shape; 1 for a scalar).
