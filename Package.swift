@@ -97,7 +97,7 @@ let package = Package(
             name: "MosaicBench",
             dependencies: [
                 "MosaicRender", "MosaicImage", "MosaicDiffusion", "MosaicTensor", "COpenBLAS",
-                "MosaicClient", "MosaicStore", "MosaicAPI",
+                "MosaicClient", "MosaicStore", "MosaicAPI", "MosaicStableDiffusion",
             ],
             path: "Benchmarks/MosaicBench"),
         // The crash torture test: SIGKILLs a real mosaicd mid-render, checks every job ends

@@ -6,6 +6,7 @@ let benchmarks: [(name: String, run: () -> Void)] = [
     ("render", { RenderBenchmark.run() }),
     ("queue", { QueueBenchmark.run() }),
     ("checkpoint", { CheckpointBenchmark.run() }),
+    ("unet", { UNetBenchmark.run() }),
 ]
 let unknown = requested.subtracting(benchmarks.map(\.name))
 if !unknown.isEmpty {
