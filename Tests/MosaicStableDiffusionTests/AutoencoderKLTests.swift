@@ -19,9 +19,9 @@ import Testing
     @Test(arguments: cases)
     func decoderMatchesDiffusers(model: String, file: String) throws {
         let vae = try Self.load(model, file)
-        let reference = try ReferenceTensors(model, "vae.safetensors")
-        let expected = try reference.tensor("decoder_out")
-        let output = try vae.decode(try reference.tensor("decoder_in"))
+        let reference = "vae.safetensors"
+        let expected = try Fixtures.tensor(model, reference, "decoder_out")
+        let output = try vae.decode(try Fixtures.tensor(model, reference, "decoder_in"))
         #expect(output.shape == expected.shape)
         let error = relativeL2(output.scalars, expected.scalars)
         #expect(error <= 1e-4, "\(model)/\(file): decoder relative L2 \(error)")
@@ -30,9 +30,9 @@ import Testing
     @Test(arguments: cases)
     func encoderMatchesDiffusers(model: String, file: String) throws {
         let vae = try Self.load(model, file)
-        let reference = try ReferenceTensors(model, "vae.safetensors")
-        let posterior = try vae.encode(try reference.tensor("encoder_in"))
-        let mean = try reference.tensor("encoder_mean"), logvar = try reference.tensor("encoder_logvar")
+        let reference = "vae.safetensors"
+        let posterior = try vae.encode(try Fixtures.tensor(model, reference, "encoder_in"))
+        let mean = try Fixtures.tensor(model, reference, "encoder_mean"), logvar = try Fixtures.tensor(model, reference, "encoder_logvar")
         #expect(posterior.mean.shape == mean.shape)
         let meanError = relativeL2(posterior.mean.scalars, mean.scalars)
         let logvarError = relativeL2(posterior.logvar.scalars, logvar.scalars)
@@ -42,7 +42,7 @@ import Testing
 
     @Test func scalingFactorComesFromTheConfig() throws {
         let vae = try Self.load("sd1")
-        let recorded = try ReferenceTensors("sd1", "vae.safetensors").tensor("scaling_factor")
+        let recorded = try Fixtures.tensor("sd1", "vae.safetensors", "scaling_factor")
         #expect(Float(vae.config.scalingFactor) == recorded.scalars.first)
         #expect(vae.downsamplingFactor == 8)
     }

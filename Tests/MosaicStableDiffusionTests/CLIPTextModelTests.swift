@@ -21,9 +21,9 @@ import Testing
     @Test(arguments: cases)
     func lastHiddenStateMatchesTransformers(model: String, file: String) throws {
         let encoder = try Self.load(model, file)
-        let reference = try ReferenceTensors(model, "text_encoder.safetensors")
-        let ids = try reference.int64Rows("input_ids")
-        let expected = try reference.tensor("last_hidden_state")
+        let reference = "text_encoder.safetensors"
+        let ids = try Fixtures.rows(model, reference, "input_ids")
+        let expected = try Fixtures.tensor(model, reference, "last_hidden_state")
         let output = try encoder(inputIds: ids)
         #expect(output.shape == expected.shape)
         let error = relativeL2(output.scalars, expected.scalars)

@@ -39,10 +39,10 @@ import Testing
         #expect(decoder.outputScale == 8)
     }
 
-    @Test(arguments: [(8, 2), (7, 2), (5, 1), (64, 2)])
+    @Test(arguments: [(8, 2), (5, 1)])
     func tiledEqualsUntiled(tileSize: Int, threads: Int) throws {
         let vae = try AutoencoderKLTests.load("sd1")
-        let latent = Self.latent(height: 20, width: 28)
+        let latent = Self.latent(height: 12, width: 20)
         let whole = try vae.decode(latent)
         let pool = WorkerPool(threadCount: threads)
         defer { pool.shutdown() }
@@ -55,7 +55,7 @@ import Testing
 
     @Test func tiledResultDoesNotDependOnThreads() throws {
         let vae = try AutoencoderKLTests.load("sd2")
-        let latent = Self.latent(height: 13, width: 11, seed: 7)
+        let latent = Self.latent(height: 9, width: 11, seed: 7)
         let decoder = try TiledVAEDecoder(vae: vae, tileSize: 6)
         let serial = try decoder.decode(latent, pool: nil)
         let pool = WorkerPool(threadCount: 3)
@@ -83,11 +83,12 @@ import Testing
 
     @Test func perTileGroupNormChangesTileColoursGatheredDoesNot() throws {
         let vae = try AutoencoderKLTests.load("sd1")
-        let latent = Self.latent(height: 16, width: 32)
+        // Wider than tile + 2 halos, so the end tiles see different parts of the ramp.
+        let latent = Self.latent(height: 8, width: 48)
         let whole = try vae.decode(latent)
-        let gathered = try TiledVAEDecoder(vae: vae, tileSize: 8).decode(latent)
-        let plain = try TiledVAEDecoder(vae: vae, tileSize: 8, groupNormScope: .tile).decode(latent)
-        let tiles = VAEDecodeTile.plan(height: 16, width: 32, tile: 8, halo: 0)
+        let gathered = try TiledVAEDecoder(vae: vae, tileSize: 16).decode(latent)
+        let plain = try TiledVAEDecoder(vae: vae, tileSize: 16, groupNormScope: .tile).decode(latent)
+        let tiles = VAEDecodeTile.plan(height: 8, width: 48, tile: 16, halo: 0)
         let reference = Self.tileMeans(whole, tiles: tiles, scale: 8)
         func worstShift(_ image: Tensor) -> Double {
             zip(Self.tileMeans(image, tiles: tiles, scale: 8), reference)

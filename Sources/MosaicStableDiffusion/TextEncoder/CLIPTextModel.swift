@@ -18,8 +18,6 @@ public struct CLIPTextModel: Sendable {
     let embeddings: CLIPTextEmbeddings
     let layers: [CLIPEncoderLayer]
     let finalLayerNorm: LayerNormLayer
-    /// Keeps the memory map that the stored-precision weights point into alive.
-    let storage: any WeightSource
 
     /// Loads the model from `weights` named as transformers names them, with or without the
     /// `text_model.` prefix (`embeddings.token_embedding.weight`, `encoder.layers.0.self_attn.q_proj.weight`, ...).
@@ -36,7 +34,6 @@ public struct CLIPTextModel: Sendable {
         let root: any WeightSource = weights.contains("text_model.embeddings.token_embedding.weight")
             ? weights.scoped("text_model.") : weights
         self.config = config
-        storage = weights
         embeddings = try CLIPTextEmbeddings(root.scoped("embeddings."), config: config)
         var layers: [CLIPEncoderLayer] = []
         for index in 0..<config.numHiddenLayers {

@@ -13,8 +13,6 @@ public struct AutoencoderKL: Sendable {
     let decoder: VAEProgramRunner
     /// The `Encoder` and `quant_conv`, flattened.
     let encoder: VAEProgramRunner
-    /// Keeps the memory map that the stored-precision weights point into alive.
-    let storage: any WeightSource
 
     /// Loads both halves from `weights` named as diffusers names them (`decoder.conv_in.weight`, ...).
     public init(config: VAEConfig, weights: any WeightSource, policy: WeightPrecisionPolicy = .stored)
@@ -29,7 +27,6 @@ public struct AutoencoderKL: Sendable {
                                  reason: "block_out_channels \(config.blockOutChannels) must be multiples of norm_num_groups \(config.normNumGroups)")
         }
         self.config = config
-        storage = weights
         decoder = VAEProgramRunner(operations: try VAEProgramBuilder.decoder(config: config, weights: weights, policy: policy))
         encoder = VAEProgramRunner(operations: try VAEProgramBuilder.encoder(config: config, weights: weights, policy: policy))
     }

@@ -4,14 +4,15 @@ extension Tensor {
     /// Rows `rows` and columns `columns` of every plane of an NCHW tensor.
     func crop(rows: Range<Int>, columns: Range<Int>) -> Tensor {
         let (batch, channels, height, width) = nchw
-        var out = Tensor(zeros: [batch, channels, rows.count, columns.count])
-        var index = 0
-        for plane in 0..<(batch * channels) {
-            for y in rows {
-                let start = (plane * height + y) * width
-                for x in columns {
-                    out.scalars[index] = scalars[start + x]
-                    index += 1
+        var out = Tensor.uninitialized([batch, channels, rows.count, columns.count])
+        scalars.withUnsafeBufferPointer { source in
+            out.scalars.withUnsafeMutableBufferPointer { target in
+                guard let src = source.baseAddress, var dst = target.baseAddress else { return }
+                for plane in 0..<(batch * channels) {
+                    for y in rows {
+                        dst.update(from: src + (plane * height + y) * width + columns.lowerBound, count: columns.count)
+                        dst += columns.count
+                    }
                 }
             }
         }

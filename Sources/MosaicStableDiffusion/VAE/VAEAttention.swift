@@ -24,11 +24,12 @@ struct VAEAttention: Sendable {
 
     /// `[tokens, channels]` rows of the pixels of one `[channels, H, W]` image.
     static func tokens(_ x: UnsafePointer<Float>, channels: Int, plane: Int) -> [Float] {
-        var rows = [Float](repeating: 0, count: channels * plane)
-        for c in 0..<channels {
-            for p in 0..<plane { rows[p * channels + c] = x[c * plane + p] }
+        [Float](unsafeUninitializedCapacity: channels * plane) { rows, initialized in
+            for c in 0..<channels {
+                for p in 0..<plane { rows[p * channels + c] = x[c * plane + p] }
+            }
+            initialized = channels * plane
         }
-        return rows
     }
 
     /// Keys and values of token rows (`tokens x channels` each).

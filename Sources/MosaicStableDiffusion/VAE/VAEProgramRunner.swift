@@ -119,17 +119,14 @@ struct VAEProgramRunner: Sendable {
     /// Keys and values of the pixels of `region` of the first image of `x`, row-major over the region.
     static func regionKeysValues(_ x: Tensor, attention: VAEAttention, region: VAETileRegion?, scale: Int,
                                  context: ComputeContext) -> (keys: [Float], values: [Float]) {
-        let (_, channels, height, width) = x.nchw
-        let rows = region?.rows(scale: scale) ?? 0..<height, columns = region?.columns(scale: scale) ?? 0..<width
-        var tokens = [Float](repeating: 0, count: rows.count * columns.count * channels)
-        var t = 0
-        for y in rows {
-            for xi in columns {
-                for c in 0..<channels { tokens[t * channels + c] = x.scalars[(c * height + y) * width + xi] }
-                t += 1
-            }
+        let (_, _, height, width) = x.nchw
+        let owned = x.crop(rows: region?.rows(scale: scale) ?? 0..<height,
+                           columns: region?.columns(scale: scale) ?? 0..<width)
+        let (_, channels, rows, columns) = owned.nchw
+        let tokens = owned.scalars.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { VAEAttention.tokens($0, channels: channels, plane: rows * columns) } ?? []
         }
-        return attention.keysValues(tokens, tokens: t, context: context)
+        return attention.keysValues(tokens, tokens: rows * columns, context: context)
     }
 
     /// Nearest-neighbour 2x upsampling of `x`.

@@ -65,10 +65,11 @@ import Testing
     /// Every fp16 bit pattern widens exactly as `HalfConversion` (and Swift's `Float16`) does.
     @Test func float16WideningIsExactForEveryPattern() {
         var bits = (0...UInt16.max).map { $0 }
-        var fast = [Float](repeating: 0, count: bits.count), reference = fast
+        let count = bits.count
+        var fast = [Float](repeating: 0, count: count), reference = fast
         bits.withUnsafeMutableBytes { raw in
-            fast.withUnsafeMutableBufferPointer { WeightWidening.float16(UnsafeRawPointer(raw.baseAddress!), $0.baseAddress!, count: bits.count) }
-            reference.withUnsafeMutableBufferPointer { HalfConversion.float16ToFloat32(UnsafeRawPointer(raw.baseAddress!), $0.baseAddress!, count: bits.count) }
+            fast.withUnsafeMutableBufferPointer { WeightWidening.float16(UnsafeRawPointer(raw.baseAddress!), $0.baseAddress!, count: count) }
+            reference.withUnsafeMutableBufferPointer { HalfConversion.float16ToFloat32(UnsafeRawPointer(raw.baseAddress!), $0.baseAddress!, count: count) }
         }
         let mismatches = (0..<bits.count).filter { fast[$0].bitPattern != reference[$0].bitPattern }
         #expect(mismatches.isEmpty, "first mismatching patterns: \(mismatches.prefix(5).map { String(bits[$0], radix: 16) })")
