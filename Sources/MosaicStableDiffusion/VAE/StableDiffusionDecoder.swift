@@ -26,6 +26,9 @@ public struct StableDiffusionDecoder: LatentDecoder {
     public func decode(latent: UnsafeBufferPointer<Float>, width: Int, height: Int,
                        into rgb: UnsafeMutableBufferPointer<UInt8>, pool: WorkerPool) throws {
         let channels = vae.config.latentChannels
+        guard vae.config.outChannels == 3 else {
+            throw VAEError.invalidInput(shape: [1, vae.config.outChannels], expectedChannels: 3)
+        }
         guard latent.count == channels * width * height else {
             throw VAEError.bufferSize(name: "latent", expected: channels * width * height, actual: latent.count)
         }

@@ -109,7 +109,8 @@ public struct TiledVAEDecoder: Sendable {
         let tiles = VAEDecodeTile.plan(height: height, width: width, tile: tileSize, halo: halo)
         let runner = vae.decoder, scale = outputScale
         var gathered = VAEGathered()
-        for point in gatheringPoints() {
+        // One tile sees the whole latent: its own statistics and pixels are the whole image's.
+        for point in tiles.count > 1 ? gatheringPoints() : [] {
             let results = forEachTile(tiles, pool: pool) { tile, context in
                 runner.run(latent.crop(tile), gathered: gathered, stopAt: point, region: tile.region, context: context)
             }
