@@ -45,18 +45,22 @@ public struct LayerWeight: @unchecked Sendable {
         let n = count
         let scratch = WeightWidening.scratch(count: n)
         defer { WeightWidening.recycle(scratch) }
-        if let source = tensor.bytes.baseAddress {
-            let dtype = tensor.dtype
-            context.parallelRanges(n, align: 1 << 14) { range in
-                let src = source + range.lowerBound * dtype.byteSize, dst = scratch.pointer + range.lowerBound
-                switch dtype {
-                case .f32: HalfConversion.float32ToFloat32(src, dst, count: range.count)
-                case .f16: WeightWidening.float16(src, dst, count: range.count)
-                case .bf16: WeightWidening.bfloat16(src, dst, count: range.count)
-                }
-            }
+        let tensor = self.tensor
+        context.parallelRanges(n, align: 1 << 14) { range in
+            Self.widen(tensor, range: range, into: scratch.pointer + range.lowerBound)
         }
         return body(scratch.pointer)
+    }
+
+    /// Widens elements `range` of `tensor` to fp32 at `destination`.
+    static func widen(_ tensor: WeightTensor, range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+        guard let base = tensor.bytes.baseAddress, range.upperBound * tensor.dtype.byteSize <= tensor.bytes.count else { return }
+        let source = base + range.lowerBound * tensor.dtype.byteSize
+        switch tensor.dtype {
+        case .f32: HalfConversion.float32ToFloat32(source, destination, count: range.count)
+        case .f16: WeightWidening.float16(source, destination, count: range.count)
+        case .bf16: WeightWidening.bfloat16(source, destination, count: range.count)
+        }
     }
 }
 
@@ -67,7 +71,8 @@ final class FloatBuffer: @unchecked Sendable {
     init(_ tensor: WeightTensor) {
         let n = tensor.elementCount
         pointer = .allocate(capacity: max(n, 1))
-        tensor.convert(into: UnsafeMutableBufferPointer(start: pointer, count: n))
+        pointer.initialize(repeating: 0, count: max(n, 1))
+        LayerWeight.widen(tensor, range: 0..<n, into: pointer)
     }
 
     deinit { pointer.deallocate() }

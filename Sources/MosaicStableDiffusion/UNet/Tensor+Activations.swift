@@ -42,7 +42,11 @@ enum UNetParameters {
             throw .shapeMismatch(name: UNetParameters.fullName(name, in: weights),
                                  expected: [count], actual: tensor.shape)
         }
-        return tensor.floats()
+        var values = [Float](repeating: 0, count: count)
+        values.withUnsafeMutableBufferPointer { buffer in
+            if let p = buffer.baseAddress { LayerWeight.widen(tensor, range: 0..<count, into: p) }
+        }
+        return values
     }
 
     /// `name` with the prefixes of every (nested) `PrefixedWeights` view in front: the name in the file.

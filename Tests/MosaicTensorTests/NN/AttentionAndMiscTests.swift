@@ -64,17 +64,16 @@ import Testing
 @Suite struct WeightWideningTests {
     /// Every fp16 bit pattern widens exactly as `HalfConversion` (and Swift's `Float16`) does.
     @Test func float16WideningIsExactForEveryPattern() {
-        var bits = (0...UInt16.max).map { $0 }
-        let count = bits.count
-        var fast = [Float](repeating: 0, count: count), reference = fast
-        bits.withUnsafeMutableBytes { raw in
-            fast.withUnsafeMutableBufferPointer { WeightWidening.float16(UnsafeRawPointer(raw.baseAddress!), $0.baseAddress!, count: count) }
-            reference.withUnsafeMutableBufferPointer { HalfConversion.float16ToFloat32(UnsafeRawPointer(raw.baseAddress!), $0.baseAddress!, count: count) }
+        let bits = (0...UInt16.max).map { $0 }
+        let n = bits.count
+        var fast = [Float](repeating: 0, count: n), reference = fast
+        bits.withUnsafeBytes { raw in
+            fast.withUnsafeMutableBufferPointer { WeightWidening.float16(raw.baseAddress!, $0.baseAddress!, count: n) }
+            reference.withUnsafeMutableBufferPointer { HalfConversion.float16ToFloat32(raw.baseAddress!, $0.baseAddress!, count: n) }
         }
         let mismatches = (0..<bits.count).filter { fast[$0].bitPattern != reference[$0].bitPattern }
         #expect(mismatches.isEmpty, "first mismatching patterns: \(mismatches.prefix(5).map { String(bits[$0], radix: 16) })")
         #expect(fast[0x3C00] == 1 && fast[0xC000] == -2 && fast[0x0001] == 0x1p-24 && fast[0x7C00] == .infinity)
-        bits.removeAll()
     }
 
     @Test func bfloat16WideningAndScratchReuse() {
