@@ -47,7 +47,9 @@ let package = Package(
         // RGB images, WebP encode/decode with XMP metadata, the seam metric.
         .target(name: "MosaicImage", dependencies: ["CWebP"]),
         // A render: parameters -> tiles -> sync -> decode -> WebP.
-        .target(name: "MosaicRender", dependencies: ["MosaicDiffusion", "MosaicImage", "MosaicTensor", "CCRC32"]),
+        .target(
+            name: "MosaicRender",
+            dependencies: ["MosaicDiffusion", "MosaicStableDiffusion", "MosaicImage", "MosaicTensor", "CCRC32"]),
         // Wire types shared by the daemon and its clients (JSON over HTTP/1.1).
         .target(name: "MosaicAPI"),
         // The job queue in SQLite (GRDB): schema from migrations/, embedded at build time.

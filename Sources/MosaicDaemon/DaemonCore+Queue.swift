@@ -22,7 +22,7 @@ extension DaemonCore {
             let builtIn = model is MosaicField
             return ModelInfo(
                 name: name, kind: builtIn ? "built-in" : "stable-diffusion",
-                summary: builtIn ? "Gaussian random field prior with an exact denoiser; needs no weights" : "Stable Diffusion checkpoint",
+                summary: builtIn ? "Gaussian random field prior with an exact denoiser; needs no weights" : model.summary,
                 defaultGuidance: model.defaultGuidanceScale)
         }
     }

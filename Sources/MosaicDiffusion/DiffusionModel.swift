@@ -33,6 +33,8 @@ public protocol DiffusionModel: Sendable {
     func makeDecoder() -> any LatentDecoder
     /// The noise schedule the model was trained with (its `scheduler/scheduler_config.json`).
     var scheduleConfig: NoiseScheduleConfig { get }
+    /// One line for model listings: what kind of model it is and where it comes from.
+    var summary: String { get }
     /// Bytes the model keeps in memory for a render (weights, text embeddings), for admission
     /// control: a Stable Diffusion model reports its weights here.
     var residentMemoryBytes: Int { get }
@@ -46,6 +48,8 @@ public protocol DiffusionModel: Sendable {
 extension DiffusionModel {
     /// Stable Diffusion 1.5's schedule, for models that do not say otherwise.
     public var scheduleConfig: NoiseScheduleConfig { .stableDiffusion15 }
+    /// The model's name.
+    public var summary: String { name }
 }
 
 /// Predicts the noise in one tile of the canvas, conditioned on one render's prompts.

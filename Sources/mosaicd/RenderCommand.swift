@@ -35,8 +35,14 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "What to steer away from (the unconditional branch of guidance).")
     var negativePrompt: String = ""
 
-    @Option(help: "The model name (built in: mosaic-field).")
+    @Option(help: ArgumentHelp(
+        "The model: a name (built in: mosaic-field; or one found under --models) or the path of a Stable Diffusion 1.x/2.x checkpoint.",
+        discussion: "A path is a diffusers folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/) or a single original-layout .safetensors file; the model's name is its folder or file name.",
+        valueName: "name-or-path"))
     var model: String = MosaicField.modelName
+
+    @Option(help: ArgumentHelp("A directory of Stable Diffusion models (diffusers folders and .safetensors files), named by folder or file name.", valueName: "dir"))
+    var models: String?
 
     @Option(help: "Image width in px: a multiple of 8 in 64...16376.")
     var width: Int = 1024
@@ -84,7 +90,7 @@ struct RenderCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let parameters = try makeParameters()
+        let (catalog, parameters) = try makeParameters()
         let encoding = try makeEncoding()
         let outputURL = try checkedOutputURL()
         let threadCount = try checkedThreads()
@@ -94,7 +100,7 @@ struct RenderCommand: ParsableCommand {
 
         let renderer: Renderer
         do {
-            renderer = try Renderer(parameters: parameters, pool: pool)
+            renderer = try Renderer(parameters: parameters, catalog: catalog, pool: pool)
         } catch {
             switch error {
             case .invalidParameters, .unknownModel, .tilePlan: throw UsageError(message: error.description)
@@ -125,15 +131,21 @@ struct RenderCommand: ParsableCommand {
         }
     }
 
-    func makeParameters() throws -> RenderParameters {
+    func makeParameters() throws -> (ModelCatalog, RenderParameters) {
+        let (found, problems) = ModelCatalog.discover(directory: models)
+        for problem in problems { FileHandle.standardError.write(Data("render: \(problem)\n".utf8)) }
+        let catalog: ModelCatalog, name: String
+        do { (catalog, name) = try found.adding(modelAt: model) } catch {
+            throw UsageError(message: "cannot open model \(model): \(error)")
+        }
         let parameters = RenderParameters(
-            prompt: prompt, negativePrompt: negativePrompt, model: model, width: width, height: height,
+            prompt: prompt, negativePrompt: negativePrompt, model: name, width: width, height: height,
             steps: steps, sampler: sampler, guidanceScale: guidance,
             seed: seed ?? UInt64.random(in: 0...UInt64.max), tiling: tiling, tileSize: tileSize,
             tileOverlap: tileOverlap, tileWeighting: tileWeighting)
         do { try parameters.validate() } catch { throw UsageError(message: error.description) }
-        do { _ = try ModelCatalog.builtIn.model(named: model) } catch { throw UsageError(message: error.description) }
-        return parameters
+        do { _ = try catalog.model(named: name) } catch { throw UsageError(message: error.description) }
+        return (catalog, parameters)
     }
 
     func makeEncoding() throws -> OutputEncoding {
