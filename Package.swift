@@ -8,6 +8,11 @@
 //                                          \-> MosaicImage -> CWebP
 import PackageDescription
 
+// The numeric targets are optimised in debug builds too: unoptimised Swift runs their loops 10 to
+// 100 times slower, which would put a Stable Diffusion render in the tests out of reach. Debug
+// builds keep -enable-testing, so @testable imports still work.
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Mosaic",
     platforms: [.macOS(.v15)],
@@ -38,12 +43,13 @@ let package = Package(
         // CRC-32 folded with carry-less multiplication (PCLMULQDQ), for checkpoints and journals.
         .target(name: "CCRC32"),
         // Tensors and kernels over cblas_sgemm and vectorised Swift.
-        .target(name: "MosaicTensor", dependencies: ["COpenBLAS"]),
+        .target(name: "MosaicTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
         // Seeded noise, samplers, tile plans, latent sync, the built-in model.
         .target(name: "MosaicDiffusion", dependencies: ["MosaicTensor"]),
         // Stable Diffusion 1.x/2.x: weight loading, configs, CLIP tokenizer.
         .target(
-            name: "MosaicStableDiffusion", dependencies: ["MosaicDiffusion", "MosaicTensor"], exclude: ["Resources"]),
+            name: "MosaicStableDiffusion", dependencies: ["MosaicDiffusion", "MosaicTensor"], exclude: ["Resources"],
+            swiftSettings: kernelSettings),
         // RGB images, WebP encode/decode with XMP metadata, the seam metric.
         .target(name: "MosaicImage", dependencies: ["CWebP"]),
         // A render: parameters -> tiles -> sync -> decode -> WebP.
