@@ -42,7 +42,8 @@ public final class HTTPServer: Sendable {
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .bind(descriptor) { channel -> EventLoopFuture<Connection> in
                 PeerCredentials.read(from: channel).flatMapThrowing { peer in
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
+                    try channel.pipeline.syncOperations.addHandler(JSONProtocolErrorHandler())
                     let async = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel)
                     return (peer, async)

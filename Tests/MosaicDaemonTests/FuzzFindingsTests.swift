@@ -1,0 +1,40 @@
+import Foundation
+import MosaicAPI
+import MosaicClient
+@testable import MosaicFuzz
+import Testing
+
+/// What the fuzzer found in the daemon, pinned against the real daemon so it stays fixed.
+@Suite struct FuzzFindingsTests {
+    /// `older_than_seconds` of 1.8e19 made the cutoff's conversion to milliseconds trap, and
+    /// the daemon died of SIGILL.
+    @Test func aPruneCutoffBeyondInt64DoesNotCrashTheDaemon() throws {
+        let daemon = try DaemonProcess()
+        for value in ["18446744073709551616", "1e300", "9223372036854775.807"] {
+            let answer = try daemon.client.raw(method: "POST", path: "/v1/jobs/prune",
+                                               body: Array("{\"older_than_seconds\":\(value)}".utf8))
+            #expect(answer.status == 200, "\(value): \(String(decoding: answer.body, as: UTF8.self))")
+        }
+        #expect(try !daemon.client.status().version.isEmpty)  // still up
+        #expect(daemon.stop() == 0)
+    }
+
+    /// Broken HTTP was answered by NIO's handler: 400 with an empty body, the one answer that
+    /// was not the API's JSON error.
+    @Test func malformedHTTPGetsTheAPIsJSONError() throws {
+        let daemon = try DaemonProcess()
+        for request in ["GET /v1/status HTTP/1.1\r\nContent-Length: 0x10\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+                        "POST /v1/jobs HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"] {
+            let connection = try RawConnection.connect(path: daemon.socketPath, timeout: 5)
+            connection.send(Array(request.utf8), until: MonotonicClock.now + 5)
+            let bytes = connection.receive(until: MonotonicClock.now + 10) { _ in false }
+            let parsed = ResponseParser.parse(bytes, eof: connection.closedByPeer)
+            #expect(parsed.responses.count == 1, "\(request.debugDescription)")
+            guard let answer = parsed.responses.first else { continue }
+            #expect(answer.status == 400)
+            let error = try APICoding.decoder().decode(ErrorResponse.self, from: Data(answer.body))
+            #expect(error.error.code == .badRequest && error.error.message.hasPrefix("malformed HTTP request"))
+        }
+        #expect(daemon.stop() == 0)
+    }
+}
