@@ -28,10 +28,10 @@ public final class DaemonCore: Sendable {
 
     /// Answers one request through the route table; every error becomes the API's JSON error.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
-        var pathMatched = false
+        var allowed: [String] = []
         for route in Self.routes {
             guard let captures = route.match(request.pathComponents) else { continue }
-            pathMatched = true
+            allowed.append(route.method.rawValue)
             guard route.method == request.method else { continue }
             do {
                 return try await route.handler(self, request, captures)
@@ -39,8 +39,12 @@ public final class DaemonCore: Sendable {
                 return .error(error)
             }
         }
-        if pathMatched {
-            return .error(APIError(.methodNotAllowed, "\(request.method.rawValue) is not allowed on /\(request.pathComponents.joined(separator: "/"))"))
+        if !allowed.isEmpty {
+            // RFC 9110 15.5.6: a 405 lists the methods the resource does take.
+            var response = HTTPResponse.error(APIError(
+                .methodNotAllowed, "\(request.method.rawValue) is not allowed on /\(request.pathComponents.joined(separator: "/")) (allowed: \(allowed.joined(separator: ", ")))"))
+            response.headers.append((name: "Allow", value: allowed.joined(separator: ", ")))
+            return response
         }
         return .error(APIError(.notFound, "no route for /\(request.pathComponents.joined(separator: "/"))"))
     }

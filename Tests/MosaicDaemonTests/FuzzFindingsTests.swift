@@ -37,4 +37,16 @@ import Testing
         }
         #expect(daemon.stop() == 0)
     }
+
+    /// schemathesis (ST204): a 405 must say which methods the resource takes (RFC 9110).
+    @Test func methodNotAllowedListsTheAllowedMethods() throws {
+        let daemon = try DaemonProcess()
+        for (method, path, allow) in [("TRACE", "/v1/status", "GET"), ("PUT", "/v1/jobs", "POST, GET"),
+                                      ("GET", "/v1/jobs/7/cancel", "POST"), ("POST", "/v1/jobs/7", "GET, DELETE")] {
+            let answer = try daemon.client.raw(method: method, path: path, body: nil)
+            #expect(answer.status == 405 && answer.headers["allow"] == allow, "\(method) \(path): \(answer.headers)")
+        }
+        #expect(try daemon.client.raw(method: "GET", path: "/v1/status", body: nil).headers["allow"] == nil)
+        #expect(daemon.stop() == 0)
+    }
 }

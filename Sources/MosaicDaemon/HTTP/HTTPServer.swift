@@ -102,6 +102,7 @@ public final class HTTPServer: Sendable {
         headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Server", value: "mosaicd")
         headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+        for header in response.headers { headers.add(name: header.name, value: header.value) }
         switch response.body {
         case .bytes(let bytes):
             headers.add(name: "Content-Length", value: String(bytes.count))
