@@ -16,7 +16,9 @@ extension RenderSpec {
         spec.seed = seed ?? newSeed()
         spec.tiling = tiling ?? defaults.tiling.rawValue
         spec.tileSize = tileSize ?? defaults.tileSize
-        spec.tileOverlap = tileOverlap ?? defaults.tileOverlap
+        // The default overlap fits the default tile; a smaller tile gets at most half of itself,
+        // rather than a 400 about a value the client never sent.
+        spec.tileOverlap = tileOverlap ?? min(defaults.tileOverlap, max(0, (spec.tileSize ?? defaults.tileSize) / 2))
         spec.tileWeighting = tileWeighting ?? defaults.tileWeighting.rawValue
         spec.lossless = lossless ?? false
         if spec.lossless == true {

@@ -42,11 +42,39 @@ import Testing
     @Test func methodNotAllowedListsTheAllowedMethods() throws {
         let daemon = try DaemonProcess()
         for (method, path, allow) in [("TRACE", "/v1/status", "GET"), ("PUT", "/v1/jobs", "POST, GET"),
-                                      ("GET", "/v1/jobs/7/cancel", "POST"), ("POST", "/v1/jobs/7", "GET, DELETE")] {
+                                      ("GET", "/v1/jobs/7/cancel", "POST"), ("POST", "/v1/jobs/7", "GET, DELETE"),
+                                      ("OPTIONS", "/v1/jobs/prune", "POST"), ("GET", "/v1/jobs/prune", "POST")] {
             let answer = try daemon.client.raw(method: method, path: path, body: nil)
             #expect(answer.status == 405 && answer.headers["allow"] == allow, "\(method) \(path): \(answer.headers)")
         }
         #expect(try daemon.client.raw(method: "GET", path: "/v1/status", body: nil).headers["allow"] == nil)
+        #expect(daemon.stop() == 0)
+    }
+
+    /// schemathesis (ST201, ST202): what the schema refuses the daemon refuses, and what it
+    /// allows the daemon takes.
+    @Test func schemaEdgesFoundBySchemathesis() throws {
+        let daemon = try DaemonProcess()
+        _ = try daemon.client.pause()
+        func post(_ path: String, _ json: String) throws -> (Int, String) {
+            let answer = try daemon.client.raw(method: "POST", path: path, body: Array(json.utf8))
+            return (answer.status, String(decoding: answer.body, as: UTF8.self))
+        }
+        let nullPriority = try post("/v1/jobs", #"{"priority":null,"render":{"prompt":"sea","width":64,"height":64}}"#)
+        #expect(nullPriority.0 == 400 && nullPriority.1.contains("invalid priority: null"), "\(nullPriority)")
+        let nullWidth = try post("/v1/jobs", #"{"render":{"prompt":"sea","width":null}}"#)
+        #expect(nullWidth.0 == 400 && nullWidth.1.contains("invalid render.width: null"), "\(nullWidth)")
+        let nullStates = try post("/v1/jobs/prune", #"{"states":null}"#)
+        #expect(nullStates.0 == 400, "\(nullStates)")
+        // A small tile without an overlap gets an overlap that fits it, not a 400.
+        let smallTile = try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64,"tile_size":8}}"#)
+        #expect(smallTile.0 == 201 && smallTile.1.contains(#""tile_overlap":4"#), "\(smallTile)")
+        let defaults = try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64}}"#)
+        #expect(defaults.0 == 201 && defaults.1.contains(#""tile_overlap":16"#), "\(defaults)")
+        for query in ["state=", "state=queued,", "state=,running"] {
+            #expect(try daemon.client.raw(method: "GET", path: "/v1/jobs?\(query)", body: nil).status == 400, "\(query)")
+        }
+        #expect(try daemon.client.raw(method: "GET", path: "/v1/jobs?state=queued,running", body: nil).status == 200)
         #expect(daemon.stop() == 0)
     }
 }
