@@ -57,6 +57,11 @@ extension RenderSpec {
             tileSize: tileSize ?? defaults.tileSize, tileOverlap: tileOverlap ?? defaults.tileOverlap,
             tileWeighting: try choice(tileWeighting, "tile_weighting", default: defaults.tileWeighting))
         do { try parameters.validate() } catch { throw APIError(.badRequest, error.description) }
+        // The engine checks the overlap only where it is used; the queue stores it for every tiling,
+        // so it must be in range for every tiling (schemathesis queued tiling none with an overlap of 257).
+        guard (0...parameters.tileSize / 2).contains(parameters.tileOverlap) else {
+            throw APIError(.badRequest, "invalid tile-overlap: \(parameters.tileOverlap) latent px is outside 0...\(parameters.tileSize / 2) (half the tile)")
+        }
         if let quality, !(quality.isFinite && (0...100).contains(quality)) {
             throw APIError(.badRequest, "invalid quality: \(quality) is outside 0...100")
         }

@@ -71,6 +71,10 @@ import Testing
         #expect(smallTile.0 == 201 && smallTile.1.contains(#""tile_overlap":4"#), "\(smallTile)")
         let defaults = try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64}}"#)
         #expect(defaults.0 == 201 && defaults.1.contains(#""tile_overlap":16"#), "\(defaults)")
+        for tiling in ["none", "shifted", "overlap"] {
+            let overlap = try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64,"tile_size":8,"tile_overlap":257,"tiling":"\#(tiling)"}}"#)
+            #expect(overlap.0 == 400 && overlap.1.contains("invalid tile-overlap"), "\(tiling): \(overlap)")
+        }
         for query in ["state=", "state=queued,", "state=,running"] {
             #expect(try daemon.client.raw(method: "GET", path: "/v1/jobs?\(query)", body: nil).status == 400, "\(query)")
         }
