@@ -57,6 +57,11 @@ extension RenderSpec {
             tileSize: tileSize ?? defaults.tileSize, tileOverlap: tileOverlap ?? defaults.tileOverlap,
             tileWeighting: try choice(tileWeighting, "tile_weighting", default: defaults.tileWeighting))
         do { try parameters.validate() } catch { throw APIError(.badRequest, error.description) }
+        // Some samplers cannot take every step count (DDIM and DPM++ 2M at 1000 steps): refuse
+        // such a job now rather than accept it and fail it when it starts.
+        do { _ = try parameters.sampler.makeSampler(steps: parameters.steps, config: NoiseScheduleConfig()) } catch {
+            throw APIError(.badRequest, "invalid steps: \(error)")
+        }
         // The engine checks the overlap only where it is used; the queue stores it for every tiling,
         // so it must be in range for every tiling (schemathesis queued tiling none with an overlap of 257).
         guard (0...parameters.tileSize / 2).contains(parameters.tileOverlap) else {

@@ -75,6 +75,12 @@ import Testing
             let overlap = try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64,"tile_size":8,"tile_overlap":257,"tiling":"\#(tiling)"}}"#)
             #expect(overlap.0 == 400 && overlap.1.contains("invalid tile-overlap"), "\(tiling): \(overlap)")
         }
+        // DDIM and DPM++ 2M cannot take 1000 steps: 400 at once, not a job that fails when it starts.
+        for sampler in ["ddim", "dpmpp_2m"] {
+            let steps = try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64,"steps":1000,"sampler":"\#(sampler)"}}"#)
+            #expect(steps.0 == 400 && steps.1.contains("invalid steps"), "\(sampler): \(steps)")
+        }
+        #expect(try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64,"steps":1000,"sampler":"euler"}}"#).0 == 201)
         for query in ["state=", "state=queued,", "state=,running"] {
             #expect(try daemon.client.raw(method: "GET", path: "/v1/jobs?\(query)", body: nil).status == 400, "\(query)")
         }

@@ -11,7 +11,7 @@ struct FuzzCommand: ParsableCommand {
         abstract: "Fuzz a real mosaicd over its socket while it renders; check it survives, unchanged.",
         discussion: """
             Starts the real `mosaicd serve` on a temporary state directory and socket, submits a \
-            lossless render with the built-in model (--size, --steps), waits for its first step, \
+            lossless euler render with the built-in model (--size, --steps), waits for its first step, \
             pauses the queue (so submitted jobs wait) and then sends --requests cases drawn from \
             --seed (the same seed sends the same bytes):
 
@@ -21,7 +21,7 @@ struct FuzzCommand: ParsableCommand {
               malformed HTTP   bad request lines, bad headers, bad chunked encoding, lying
                                Content-Length, TLS and HTTP/2 prefaces
               random bytes     1 byte to 70 kB, sometimes behind a valid request line
-              huge body        64 KiB + 1 to 4 MiB (413), exactly 64 KiB, 1 TB announced
+              huge body        64 KiB + 1 to 1 MiB (413), exactly 64 KiB, 1 TB announced
               truncated body   plain and chunked bodies cut short
               pipelined        2 to 4 requests in one write on a kept-alive connection
               stall            slowloris: a request dribbled out, or left unfinished and idle
@@ -68,7 +68,7 @@ struct FuzzCommand: ParsableCommand {
     var size: Int = 512
 
     @Option(help: "The render's steps: enough that it still runs when the fuzz ends.")
-    var steps: Int = 400
+    var steps: Int = 1000
 
     @Option(help: "Stalls that may run at once.")
     var maxStalls: Int = 4

@@ -22,7 +22,7 @@ extension FuzzReport {
             + String(format: " (limit +%.0f%%); peak %@", settings.maxRSSGrowth, mb(rssPeak)))
         let renderTime = renderSeconds.map { String(format: "%.1f s", $0) } ?? "?"
         let referenceTime = referenceSeconds.map { String(format: "%.1f s", $0) } ?? "?"
-        lines.append("  render: job \(renderJob.map(String.init) ?? "?") (\(settings.size)x\(settings.size), \(settings.steps) steps, lossless) "
+        lines.append("  render: job \(renderJob.map(String.init) ?? "?") (\(settings.size)x\(settings.size), \(settings.steps) steps, euler, lossless) "
             + "ran during cases 1-\(renderRunningUntilCase), \(renderState) after \(renderTime); output \(outputBytes) bytes, "
             + (outputsIdentical ? "byte-identical to" : "NOT identical to")
             + " the undisturbed render in a fresh daemon (\(referenceBytes) bytes, \(referenceTime))")

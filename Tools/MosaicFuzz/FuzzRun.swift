@@ -43,7 +43,7 @@ final class FuzzRun {
     func startRender(on daemon: FuzzDaemon) throws(FuzzError) -> Job {
         let client = daemon.client
         let spec = RenderSpec(prompt: "vast misty ocean at dusk, waves", width: settings.size, height: settings.size,
-                              steps: settings.steps, seed: settings.seed, lossless: true)
+                              steps: settings.steps, sampler: "euler", seed: settings.seed, lossless: true)
         let job: Job
         do { job = try client.submit(SubmitRequest(render: spec)) } catch { throw .client(what: "submitting the render", error) }
         let deadline = Date().addingTimeInterval(120)

@@ -195,7 +195,7 @@ struct RequestMutator {
                                      keepAlive: random.chance(0.2), version: version, extraHeaders: headers)
         return FuzzCase(kind: .mutatedRequest, label: label, bytes: bytes, headRequests: [method == "HEAD"],
                         nonJSONAllowed: [FuzzCase.isNonJSONRoute(target)], streaming: streaming,
-                        deadline: streaming ? 0.3 : 10)
+                        deadline: streaming ? 0.15 : 10)
     }
 
     /// The id the daemon would read from `text` (it percent-decodes path components).
