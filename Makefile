@@ -1,6 +1,6 @@
 # Mosaic: the README's two commands live here.
 #   make demo   install system packages, build, render with the built-in model, print the WebP path
-#   make test   install system packages, build, run the whole test suite, then the torture test
+#   make test   install system packages, build, run the whole test suite, the torture test and the fuzzer
 #   make torture  SIGKILL a real mosaicd 20 times mid-render; every job must end once, bit-identical
 #   make fuzz     5,000 hostile requests against a real mosaicd mid-render (docs/fuzzing.md)
 #   make install / make uninstall   PREFIX=/usr/local (default) DESTDIR=/staging (optional)

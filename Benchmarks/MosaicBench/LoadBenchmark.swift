@@ -23,7 +23,7 @@ struct LoadBenchmark: ParsableCommand {
             about --duration seconds.
 
             EXAMPLE
-              swift build -c release --product mosaicd --product mosaic-bench
+              swift build -c release --product mosaicd && swift build -c release --product mosaic-bench
               .build/release/mosaic-bench load --clients 200 --duration 60 --steps 300
             """)
 
