@@ -36,6 +36,8 @@ let package = Package(
             name: "CSystemd", path: "Sources/CSystemd", pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]),
 
+        // CRC-32 folded with carry-less multiplication (PCLMULQDQ), for checkpoints and journals.
+        .target(name: "CCRC32"),
         // Tensors and kernels over cblas_sgemm and vectorised Swift.
         .target(name: "MosaicTensor", dependencies: ["COpenBLAS"]),
         // Seeded noise, samplers, tile plans, latent sync, the built-in model.
@@ -43,7 +45,7 @@ let package = Package(
         // RGB images, WebP encode/decode with XMP metadata, the seam metric.
         .target(name: "MosaicImage", dependencies: ["CWebP"]),
         // A render: parameters -> tiles -> sync -> decode -> WebP.
-        .target(name: "MosaicRender", dependencies: ["MosaicDiffusion", "MosaicImage", "MosaicTensor"]),
+        .target(name: "MosaicRender", dependencies: ["MosaicDiffusion", "MosaicImage", "MosaicTensor", "CCRC32"]),
         // Wire types shared by the daemon and its clients (JSON over HTTP/1.1).
         .target(name: "MosaicAPI"),
         // The job queue in SQLite (GRDB): schema from migrations/, embedded at build time.
@@ -126,6 +128,7 @@ let package = Package(
             name: "MosaicDaemonTests",
             dependencies: [
                 "mosaicd", "mosaicctl", "MosaicTorture", "MosaicFuzz", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender",
+                "MosaicDaemon",
             ]),
     ]
 )

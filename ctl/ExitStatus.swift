@@ -12,4 +12,7 @@ enum ExitStatus: Int32 {
     case noSuchJob = 4
     /// The caller may not do that (403).
     case permissionDenied = 5
+    /// The daemon is at a limit: too many queued jobs or event streams (429), too many
+    /// connections (503); trying again later can succeed.
+    case busy = 6
 }

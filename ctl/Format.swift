@@ -40,6 +40,14 @@ enum Format {
     }
 
     /// `WxH`, with `?` for the daemon's default.
+    /// Bytes in binary units, one decimal: `9.1 GiB`.
+    static func bytes(_ count: Int) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count), index = 0
+        while value >= 1024, index < units.count - 1 { value /= 1024; index += 1 }
+        return index == 0 ? "\(count) bytes" : String(format: "%.1f %@", value, units[index])
+    }
+
     static func size(_ render: RenderSpec) -> String {
         "\(render.width.map(String.init) ?? "?")x\(render.height.map(String.init) ?? "?")"
     }

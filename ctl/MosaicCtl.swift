@@ -27,11 +27,15 @@ struct MosaicCtl: ParsableCommand {
               0  success
               1  the job failed or was canceled (watch, submit --wait); other errors
               2  usage error: a bad option or value, or a request the daemon refused
-                 as invalid (HTTP 400, 413, 422)
+                 as invalid (HTTP 400, 413), or a job too large for the machine (422:
+                 the line shows its memory and disk estimate and the budget)
               3  the daemon is unreachable: no socket, nobody listening, no access
               4  no such job
-              5  permission denied: not your job, or pause/resume without being
-                 root or in the admin group
+              5  permission denied: not your job (or, on a daemon with private jobs,
+                 reading it), or pause/resume without being root or in the admin group
+              6  the daemon is busy: the queue is at max_queued_jobs or your
+                 max_queued_jobs_per_user, too many event streams (HTTP 429), or too
+                 many connections (HTTP 503); try again later
             """,
         version: "mosaicctl 0.1.0",
         subcommands: [

@@ -13,9 +13,15 @@ public struct APIError: Codable, Sendable, Equatable, Error, CustomStringConvert
     public var code: Code
     /// One human-readable sentence.
     public var message: String
+    /// For a job refused by admission control (422): its estimated resources.
+    public var estimate: JobResourceEstimate?
+    /// For a job refused by admission control (422): the budget it exceeds.
+    public var budget: ResourceBudget?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String) { self.code = code; self.message = message }
+    public init(_ code: Code, _ message: String, estimate: JobResourceEstimate? = nil, budget: ResourceBudget? = nil) {
+        self.code = code; self.message = message; self.estimate = estimate; self.budget = budget
+    }
 
     public var description: String { message }
 

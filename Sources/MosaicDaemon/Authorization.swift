@@ -1,13 +1,29 @@
 import Foundation
 import MosaicAPI
 
-/// Who may touch which job: owners their own, root and the admin group everything.
+/// Who may touch which job: owners their own, root and the admin group everything; reading
+/// others' jobs is allowed unless `read_others_jobs` is off.
 public struct Authorization: Sendable {
     /// Members of this group may modify every job and pause the queue.
     public let adminGroup: String?
+    /// Whether anyone may read every job (show, list, log, events, output, preview).
+    public let readOthersJobs: Bool
 
     /// Creates the policy.
-    public init(adminGroup: String?) { self.adminGroup = adminGroup }
+    public init(adminGroup: String?, readOthersJobs: Bool = true) {
+        self.adminGroup = adminGroup; self.readOthersJobs = readOthersJobs
+    }
+
+    /// Whether `peer` may read `job`.
+    public func mayRead(_ job: Job, by peer: PeerCredentials) -> Bool {
+        readOthersJobs || peer.uid == job.owner.uid || isAdmin(peer)
+    }
+
+    /// Throws 403 unless `peer` may read `job`.
+    public func checkRead(_ job: Job, by peer: PeerCredentials) throws(APIError) {
+        guard !mayRead(job, by: peer) else { return }
+        throw APIError(.forbidden, "\(Accounts.userName(of: peer.uid)) may not read job \(job.id): it belongs to \(job.owner.name) and this daemon keeps jobs private (read_others_jobs = false); only its owner, root\(adminGroup.map { " or members of group \($0)" } ?? "") may")
+    }
 
     /// Whether `peer` is root, the daemon's own user, or in the admin group.
     public func isAdmin(_ peer: PeerCredentials) -> Bool {

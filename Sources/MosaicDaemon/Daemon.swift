@@ -47,15 +47,23 @@ public final class Daemon: Sendable {
 
         let hub = EventHub(), metrics = Metrics()
         let notifier = self.notifier
+        let admission = AdmissionControl(
+            memoryBudget: configuration.maxJobMemory, diskBudget: configuration.maxJobDisk, stateDirectory: state.path,
+            threads: configuration.threads, catalog: .builtIn)
+        let budget = admission.budget(atClaim: false)
+        logger.info("job budget: \(ByteCount.format(budget.memoryBytes)) of memory (max_job_memory = \(configuration.maxJobMemory)), \(ByteCount.format(budget.diskBytes)) of disk (max_job_disk = \(configuration.maxJobDisk))")
         let worker = RenderWorker(
             store: store, hub: hub, metrics: metrics, catalog: .builtIn, outputDirectory: outputs,
             checkpointDirectory: state.appendingPathComponent("checkpoints"),
-            maxStalledResumes: configuration.maxStalledResumes, threads: configuration.threads, logger: logger, onStatus: { _ = notifier.status($0) })
+            maxStalledResumes: configuration.maxStalledResumes, threads: configuration.threads, admission: admission,
+            logger: logger, onStatus: { _ = notifier.status($0) })
         let core = DaemonCore(
             store: store, worker: worker, hub: hub, metrics: metrics, catalog: .builtIn,
-            authorization: Authorization(adminGroup: configuration.adminGroup), threads: configuration.threads,
-            logger: logger)
-        let server = HTTPServer(logger: logger)
+            authorization: Authorization(adminGroup: configuration.adminGroup, readOthersJobs: configuration.readOthersJobs),
+            admission: admission, configuration: configuration, logger: logger)
+        let server = HTTPServer(logger: logger, limits: HTTPServerLimits(
+            readTimeout: configuration.readTimeout, idleTimeout: configuration.idleTimeout,
+            maxConnections: configuration.maxConnections))
         worker.start()
 
         let signals = Self.terminationSignals()

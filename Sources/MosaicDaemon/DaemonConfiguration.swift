@@ -19,6 +19,24 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var socketGroup: String?
     /// A job resumed this many times at one step without getting further is failed.
     public var maxStalledResumes: Int = 3
+    /// The largest estimated peak memory of one job (`max_job_memory`).
+    public var maxJobMemory: ByteBudget = .fraction(0.75)
+    /// The largest estimated disk use of one job, of the state directory's free space (`max_job_disk`).
+    public var maxJobDisk: ByteBudget = .fraction(0.9)
+    /// Queued jobs in all (`max_queued_jobs`); a submission beyond gets 429.
+    public var maxQueuedJobs: Int = 10_000
+    /// Queued jobs of one user (`max_queued_jobs_per_user`); a submission beyond gets 429.
+    public var maxQueuedJobsPerUser: Int = 1_000
+    /// Seconds a request may take to arrive, from its first byte to the end of its body.
+    public var readTimeout: Double = 30
+    /// Seconds a connection may stay open without a request in progress.
+    public var idleTimeout: Double = 60
+    /// Open connections at once; more are answered 503 and closed.
+    public var maxConnections: Int = 512
+    /// Open event streams (`GET /v1/jobs/ID/events`) at once; more get 429.
+    public var maxEventStreams: Int = 256
+    /// Whether users may read (show, list, log, watch, output, preview) others' jobs.
+    public var readOthersJobs: Bool = true
 
     /// The default socket path.
     public static let defaultSocketPath = "/run/mosaic/mosaicd.sock"
@@ -29,42 +47,5 @@ public struct DaemonConfiguration: Sendable, Equatable {
         return DaemonConfiguration(
             stateDirectory: state, socketPath: defaultSocketPath,
             threads: ProcessInfo.processInfo.activeProcessorCount, modelsDirectory: nil, adminGroup: nil, socketGroup: nil)
-    }
-
-    /// Applies a config file of `key = value` lines (`#` starts a comment). Keys: state_dir,
-    /// socket, threads, models, admin_group, socket_group,
-    /// max_stalled_resumes.
-    public mutating func apply(configFile path: String) throws(DaemonError) {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw .configuration("cannot read \(path)")
-        }
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
-                .trimmingCharacters(in: .whitespaces) ?? ""
-            if line.isEmpty { continue }
-            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[1].isEmpty else {
-                throw .configuration("\(path):\(number + 1): expected 'key = value'")
-            }
-            let value = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            switch parts[0] {
-            case "state_dir": stateDirectory = value
-            case "socket": socketPath = value
-            case "threads":
-                guard let n = Int(value), (1...1024).contains(n) else {
-                    throw .configuration("\(path):\(number + 1): threads must be in 1...1024")
-                }
-                threads = n
-            case "models": modelsDirectory = value
-            case "admin_group": adminGroup = value
-            case "socket_group": socketGroup = value
-            case "max_stalled_resumes":
-                guard let n = Int(value), n >= 1 else {
-                    throw .configuration("\(path):\(number + 1): max_stalled_resumes must be at least 1")
-                }
-                maxStalledResumes = n
-            default: throw .configuration("\(path):\(number + 1): unknown key '\(parts[0])'")
-            }
-        }
     }
 }

@@ -7,15 +7,21 @@ extension DaemonCore {
     static let priorityRange = -100...100
 
     func submit(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+        try StrictFields.checkUTF8(request.body)
         try StrictFields.check(request.body, allowed: StrictFields.submit, nested: ["render": StrictFields.render])
-        let submission = try decode(SubmitRequest.self, from: request)
+        let submission = try decode(SubmitRequest.self, from: request, numbers: NumericFieldProbe.submit)
         let priority = submission.priority ?? 0
         guard Self.priorityRange.contains(priority) else {
             throw APIError(.badRequest, "invalid priority: \(priority) is outside \(Self.priorityRange.lowerBound)...\(Self.priorityRange.upperBound)")
         }
         let spec = try submission.render.resolved(catalog: catalog) { UInt64.random(in: 0...UInt64.max) }
+        try admission.check(try spec.parameters(), lossless: spec.lossless == true, atClaim: false)
         let owner = Owner(uid: request.peer.uid, name: Accounts.userName(of: request.peer.uid))
-        let job = try db { () throws(StoreError) in try store.submit(spec, priority: priority, owner: owner, now: Date()) }
+        let limits = configuration
+        let job = try db { () throws(StoreError) in
+            try store.submit(spec, priority: priority, owner: owner, now: Date(), maxQueued: limits.maxQueuedJobs,
+                             maxQueuedPerOwner: limits.maxQueuedJobsPerUser)
+        }
         try? store.appendLog(id: job.id, level: "info", message: "submitted by \(owner.name)", now: Date())
         worker.wake()
         return .json(job, status: .created)
@@ -30,9 +36,16 @@ extension DaemonCore {
             }
             states.insert(state)
         }
-        let owner = try request.queryValue("owner").map { text throws(APIError) -> UInt32 in
+        var owner = try request.queryValue("owner").map { text throws(APIError) -> UInt32 in
             guard let uid = UInt32(text) else { throw APIError(.badRequest, "invalid owner: '\(text)' is not a uid") }
             return uid
+        }
+        if !authorization.readOthersJobs, !authorization.isAdmin(request.peer) {
+            // Jobs are private here: a user lists only their own.
+            if let owner, owner != request.peer.uid {
+                throw APIError(.forbidden, "\(Accounts.userName(of: request.peer.uid)) may not list the jobs of uid \(owner): this daemon keeps jobs private (read_others_jobs = false)")
+            }
+            owner = request.peer.uid
         }
         let limit = try request.queryValue("limit").map { text throws(APIError) -> Int in
             guard let n = Int(text), (1...500).contains(n) else { throw APIError(.badRequest, "invalid limit: '\(text)' is outside 1...500") }
@@ -48,8 +61,8 @@ extension DaemonCore {
         return .json(page)
     }
 
-    func log(_ captures: [String: String]) throws(APIError) -> HTTPResponse {
-        let job = try job(captures)
+    func log(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {
+        let job = try readableJob(request, captures)
         return .json(try db { () throws(StoreError) in try store.log(id: job.id) })
     }
 
@@ -84,7 +97,10 @@ extension DaemonCore {
         guard job.state == .failed || job.state == .canceled else {
             throw APIError(.conflict, "job \(job.id) is \(job.state.rawValue); only failed or canceled jobs can be retried")
         }
-        let queued = try db { () throws(StoreError) in try store.retry(id: job.id, now: Date()) }
+        let limits = configuration
+        let queued = try db { () throws(StoreError) in
+            try store.retry(id: job.id, now: Date(), maxQueued: limits.maxQueuedJobs, maxQueuedPerOwner: limits.maxQueuedJobsPerUser)
+        }
         hub.publish(JobEvent(type: .state, jobId: job.id, state: queued.state, job: queued))
         worker.wake()
         return .json(queued)
@@ -103,7 +119,7 @@ extension DaemonCore {
 
     func prune(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
         if !request.body.isEmpty { try StrictFields.check(request.body, allowed: StrictFields.prune) }
-        let body = request.body.isEmpty ? PruneRequest() : try decode(PruneRequest.self, from: request)
+        let body = request.body.isEmpty ? PruneRequest() : try decode(PruneRequest.self, from: request, numbers: NumericFieldProbe.prune)
         let states = Set(body.states ?? [.succeeded, .failed, .canceled])
         guard states.allSatisfy(\.isFinished) else { throw APIError(.badRequest, "invalid states: only finished jobs can be pruned") }
         if let age = body.olderThanSeconds, !(age.isFinite && age >= 0) {

@@ -4,10 +4,12 @@ import MosaicDiffusion
 import MosaicStore
 
 extension DaemonCore {
-    func status() throws(APIError) -> DaemonStatus {
+    /// The status as `peer` may see it: with private jobs, another user's running job is left out.
+    func status(for peer: PeerCredentials) throws(APIError) -> DaemonStatus {
         let counts = try db { () throws(StoreError) in try store.counts() }
         let paused = try db { () throws(StoreError) in try store.isPaused() }
         let running = try db { () throws(StoreError) in try store.jobs(in: .running).first }
+            .flatMap { authorization.mayRead($0, by: peer) ? $0 : nil }
         return DaemonStatus(
             version: Self.version, uptimeSeconds: Date().timeIntervalSince(startedAt), paused: paused,
             counts: Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0.rawValue, counts[$0] ?? 0) }),
@@ -30,7 +32,7 @@ extension DaemonCore {
         try db { () throws(StoreError) in try store.setPaused(paused) }
         logger.info("queue \(paused ? "paused" : "resumed") by \(Accounts.userName(of: request.peer.uid))")
         if !paused { worker.wake() }
-        return .json(try status())
+        return .json(try status(for: request.peer))
     }
 
     func metricsText() throws(APIError) -> HTTPResponse {

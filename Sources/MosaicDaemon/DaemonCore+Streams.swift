@@ -3,9 +3,12 @@ import MosaicAPI
 import MosaicStore
 
 extension DaemonCore {
-    func events(_ captures: [String: String]) throws(APIError) -> HTTPResponse {
-        // Subscribe before reading the job, so no transition falls between the two.
-        let events = hub.subscribe(jobId: try job(captures).id)
+    func events(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {
+        let id = try readableJob(request, captures).id
+        // Subscribe before reading the job again, so no transition falls between the two.
+        guard let events = hub.subscribe(jobId: id, limit: configuration.maxEventStreams) else {
+            throw APIError(.tooManyRequests, "too many event streams are open (\(configuration.maxEventStreams), max_event_streams); try again later")
+        }
         let current = try job(captures)
         let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
         let encoder = APICoding.encoder()
@@ -27,8 +30,8 @@ extension DaemonCore {
         return HTTPResponse(contentType: "application/x-ndjson", body: .stream(stream))
     }
 
-    func output(_ captures: [String: String]) throws(APIError) -> HTTPResponse {
-        let job = try job(captures)
+    func output(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {
+        let job = try readableJob(request, captures)
         guard job.state == .succeeded, let path = job.outputPath else {
             throw APIError(.conflict, "job \(job.id) is \(job.state.rawValue); it has no output")
         }
@@ -38,8 +41,8 @@ extension DaemonCore {
         return HTTPResponse(contentType: "image/webp", body: .bytes([UInt8](data)))
     }
 
-    func preview(_ captures: [String: String]) throws(APIError) -> HTTPResponse {
-        let job = try job(captures)
+    func preview(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {
+        let job = try readableJob(request, captures)
         guard job.state == .running else {
             throw APIError(.conflict, "job \(job.id) is \(job.state.rawValue); previews exist only while a job runs")
         }

@@ -13,6 +13,9 @@ public final class DaemonCore: Sendable {
     let catalog: ModelCatalog
     let authorization: Authorization
     let threads: Int
+    /// Queue and stream limits (`max_queued_jobs`, `max_queued_jobs_per_user`, `max_event_streams`).
+    let configuration: DaemonConfiguration
+    let admission: AdmissionControl
     let startedAt = Date()
     let logger: Logger
 
@@ -21,9 +24,11 @@ public final class DaemonCore: Sendable {
 
     /// Creates the core.
     public init(store: JobStore, worker: RenderWorker, hub: EventHub, metrics: Metrics, catalog: ModelCatalog,
-                authorization: Authorization, threads: Int, logger: Logger) {
+                authorization: Authorization, admission: AdmissionControl, configuration: DaemonConfiguration,
+                logger: Logger) {
         self.store = store; self.worker = worker; self.hub = hub; self.metrics = metrics; self.catalog = catalog
-        self.authorization = authorization; self.threads = threads; self.logger = logger
+        self.authorization = authorization; self.admission = admission; self.configuration = configuration
+        self.threads = configuration.threads; self.logger = logger
     }
 
     /// Answers one request through the route table; every error becomes the API's JSON error.
@@ -58,6 +63,9 @@ public final class DaemonCore: Sendable {
             APIError(.conflict, "job \(id) is \(from.rawValue) and cannot become \(to.rawValue)")
         case .notRunning, .notFinished: APIError(.conflict, error.description)
         case .invalidArgument(let message): APIError(.badRequest, message)
+        case .queueFull(_, _, let owner):
+            APIError(.tooManyRequests, "\(error.description); try again when some have run "
+                     + "(\(owner == nil ? "max_queued_jobs" : "max_queued_jobs_per_user"))")
         default: APIError(.internal, "database: \(error)")
         }
     }
@@ -65,6 +73,14 @@ public final class DaemonCore: Sendable {
     /// Runs a store operation, mapping its errors.
     func db<T>(_ body: () throws(StoreError) -> T) throws(APIError) -> T {
         do { return try body() } catch { throw apiError(error) }
+    }
+
+    /// The job named by the `id` capture if `request`'s peer may read it: 404, or 403 when
+    /// `read_others_jobs` is off and the job is someone else's.
+    func readableJob(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> Job {
+        let job = try job(captures)
+        try authorization.checkRead(job, by: request.peer)
+        return job
     }
 
     /// The job named by the `id` capture, or 404.
@@ -78,11 +94,17 @@ public final class DaemonCore: Sendable {
         return job
     }
 
-    /// Decodes a JSON request body.
-    func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws(APIError) -> T {
+    /// Decodes a JSON request body; `numbers` are its number fields, to name the one that is out
+    /// of its type's range (JSONDecoder does not say which).
+    func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest,
+                              numbers: [NumericFieldProbe.Field] = []) throws(APIError) -> T {
         do {
             return try APICoding.decoder().decode(T.self, from: Data(request.body))
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               let field = NumericFieldProbe.firstInvalid(in: request.body, fields: numbers) {
+                throw APIError(.badRequest, "invalid JSON body: field '\(field.name)' must be \(field.kind.description)")
+            }
             throw APIError(.badRequest, "invalid JSON body: \(Self.describe(error))")
         } catch {
             throw APIError(.badRequest, "invalid JSON body: \(error)")
@@ -95,6 +117,8 @@ public final class DaemonCore: Sendable {
         }
         switch error {
         case .keyNotFound(let key, let context): return "missing field '\((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))'"
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty, .valueNotFound(_, let context) where context.codingPath.isEmpty:
+            return "the body must be a JSON object"
         case .typeMismatch(_, let context): return "field '\(path(context))' has the wrong type"
         case .valueNotFound(_, let context): return "field '\(path(context))' is null"
         case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not valid JSON" : "field '\(path(context))' is invalid"

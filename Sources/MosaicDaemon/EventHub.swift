@@ -17,14 +17,20 @@ public final class EventHub: Sendable {
     /// Creates a hub.
     public init() {}
 
-    /// A stream of `jobId`'s events from now on, and a token to unsubscribe.
-    public func subscribe(jobId: Int64) -> AsyncStream<JobEvent> {
+    /// A stream of `jobId`'s events from now on (ending its subscription when dropped), or nil
+    /// when `limit` streams are open already.
+    public func subscribe(jobId: Int64, limit: Int = .max) -> AsyncStream<JobEvent>? {
         let id = UUID()
         let (stream, continuation) = AsyncStream<JobEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        let added = subscribers.withLock { subscribers -> Bool in
+            guard subscribers.count < limit else { return false }
+            subscribers[id] = Subscriber(jobId: jobId, continuation: continuation)
+            return true
+        }
+        guard added else { return nil }
         continuation.onTermination = { [weak self] _ in
             _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
         }
-        subscribers.withLock { $0[id] = Subscriber(jobId: jobId, continuation: continuation) }
         return stream
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import MosaicAPI
 import MosaicDiffusion
 import MosaicRender
@@ -48,6 +49,10 @@ extension RenderSpec {
             }
             return parsed
         }
+        // SQLite text ends at a NUL: the stored prompt would silently differ from the one asked for.
+        for (field, text) in [("prompt", prompt), ("negative_prompt", negativePrompt ?? "")] where text.utf8.contains(0) {
+            throw APIError(.badRequest, "invalid \(field): contains a NUL character (\\u0000)")
+        }
         let defaults = RenderParameters(prompt: prompt)
         let parameters = RenderParameters(
             prompt: prompt, negativePrompt: negativePrompt ?? "", model: model ?? defaults.model,
@@ -56,16 +61,21 @@ extension RenderSpec {
             seed: seed ?? 0, tiling: try choice(tiling, "tiling", default: defaults.tiling),
             tileSize: tileSize ?? defaults.tileSize, tileOverlap: tileOverlap ?? defaults.tileOverlap,
             tileWeighting: try choice(tileWeighting, "tile_weighting", default: defaults.tileWeighting))
-        do { try parameters.validate() } catch { throw APIError(.badRequest, error.description) }
+        do { try parameters.validate() } catch {
+            // The engine names fields as its command line does (tile-size); the API's are snake_case.
+            switch error {
+            case .invalid(let field, let reason):
+                throw APIError(.badRequest, "invalid \(field.replacingOccurrences(of: "-", with: "_")): \(reason)")
+            }
+        }
         // Some samplers cannot take every step count (DDIM and DPM++ 2M at 1000 steps): refuse
         // such a job now rather than accept it and fail it when it starts.
         do { _ = try parameters.sampler.makeSampler(steps: parameters.steps, config: NoiseScheduleConfig()) } catch {
             throw APIError(.badRequest, "invalid steps: \(error)")
         }
-        // The engine checks the overlap only where it is used; the queue stores it for every tiling,
-        // so it must be in range for every tiling (schemathesis queued tiling none with an overlap of 257).
-        guard (0...parameters.tileSize / 2).contains(parameters.tileOverlap) else {
-            throw APIError(.badRequest, "invalid tile-overlap: \(parameters.tileOverlap) latent px is outside 0...\(parameters.tileSize / 2) (half the tile)")
+        // The engine checks the overlap only where it is used; the API refuses nonsense anyway.
+        if !(0...parameters.tileSize / 2).contains(parameters.tileOverlap) {
+            throw APIError(.badRequest, "invalid tile_overlap: \(parameters.tileOverlap) latent px is outside 0...\(parameters.tileSize / 2) (half the tile)")
         }
         if let quality, !(quality.isFinite && (0...100).contains(quality)) {
             throw APIError(.badRequest, "invalid quality: \(quality) is outside 0...100")

@@ -27,6 +27,13 @@ extension RenderWorker {
             finish(job, .failed, error: "cannot start the render: \(error)")
             return nil
         }
+        do {
+            try admission?.check(parameters, lossless: job.render.lossless == true, atClaim: true)
+        } catch {
+            // Better a clear failure now than an out-of-memory kill or a full disk halfway.
+            finish(job, .failed, error: "not started: \(error.message)")
+            return nil
+        }
         let checkpoints = checkpointStore(for: job.id)
         let hash = parameters.checkpointHash
         let (checkpoint, notes) = checkpoints.loadNewestValid(parametersHash: hash)
@@ -65,6 +72,13 @@ extension RenderWorker {
             return RenderStart(renderer: renderer, checkpoints: checkpoints, parametersHash: hash, reuse: reuse)
         } catch {
             finish(job, .failed, error: "cannot start the render: \(error)")
+            return nil
+        }
+        do {
+            try admission?.check(parameters, lossless: job.render.lossless == true, atClaim: true)
+        } catch {
+            // Better a clear failure now than an out-of-memory kill or a full disk halfway.
+            finish(job, .failed, error: "not started: \(error.message)")
             return nil
         }
     }

@@ -28,6 +28,8 @@ public final class RenderWorker: Sendable {
     /// A job resumed this many times at one step without getting further is failed.
     let maxStalledResumes: Int
     let threads: Int
+    /// Checks again, when a job is claimed, that the machine can still finish it.
+    let admission: AdmissionControl?
     let logger: Logger
     let running = Mutex<Running?>(nil)
     private let signal = NSCondition()
@@ -39,12 +41,12 @@ public final class RenderWorker: Sendable {
 
     /// Creates a worker; call `start()` to run it.
     public init(store: JobStore, hub: EventHub, metrics: Metrics, catalog: ModelCatalog, outputDirectory: URL,
-                checkpointDirectory: URL, maxStalledResumes: Int = 3, threads: Int, logger: Logger,
-                onStatus: @escaping @Sendable (String) -> Void = { _ in }) {
+                checkpointDirectory: URL, maxStalledResumes: Int = 3, threads: Int, admission: AdmissionControl? = nil,
+                logger: Logger, onStatus: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store; self.hub = hub; self.metrics = metrics; self.catalog = catalog
         self.outputDirectory = outputDirectory; self.checkpointDirectory = checkpointDirectory
         self.maxStalledResumes = maxStalledResumes
-        self.threads = threads; self.logger = logger; self.onStatus = onStatus
+        self.threads = threads; self.admission = admission; self.logger = logger; self.onStatus = onStatus
     }
 
     /// Starts the worker thread.

@@ -31,6 +31,21 @@ public protocol DiffusionModel: Sendable {
     func makeDenoiser(prompt: String, negativePrompt: String, guidanceScale: Float) throws -> any TileDenoiser
     /// The decoder from latents to 8-bit RGB.
     func makeDecoder() -> any LatentDecoder
+    /// The noise schedule the model was trained with (its `scheduler/scheduler_config.json`).
+    var scheduleConfig: NoiseScheduleConfig { get }
+    /// Bytes the model keeps in memory for a render (weights, text embeddings), for admission
+    /// control: a Stable Diffusion model reports its weights here.
+    var residentMemoryBytes: Int { get }
+    /// Scratch bytes one tile evaluation of `width x height` latent px needs on one thread,
+    /// beyond the tile's input and output.
+    func tileScratchBytes(width: Int, height: Int) -> Int
+    /// Scratch bytes decoding a `width x height` latent needs, beyond the latent and the RGB output.
+    func decodeScratchBytes(latentWidth: Int, latentHeight: Int) -> Int
+}
+
+extension DiffusionModel {
+    /// Stable Diffusion 1.5's schedule, for models that do not say otherwise.
+    public var scheduleConfig: NoiseScheduleConfig { .stableDiffusion15 }
 }
 
 /// Predicts the noise in one tile of the canvas, conditioned on one render's prompts.

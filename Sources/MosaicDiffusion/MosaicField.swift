@@ -26,4 +26,17 @@ public struct MosaicField: DiffusionModel {
     }
 
     public func makeDecoder() -> any LatentDecoder { FieldDecoder() }
+
+    /// Two priors of a few coefficients: nothing worth counting beside the canvas.
+    public var residentMemoryBytes: Int { 1 << 20 }
+
+    /// `FieldDenoiser`: DCT coefficients of both branches and the posterior means, as floats.
+    public func tileScratchBytes(width: Int, height: Int) -> Int {
+        6 * latentChannels * width * height * MemoryLayout<Float>.size
+    }
+
+    /// `FieldDecoder`: one weight per latent value.
+    public func decodeScratchBytes(latentWidth: Int, latentHeight: Int) -> Int {
+        latentChannels * latentWidth * latentHeight * MemoryLayout<Float>.size
+    }
 }

@@ -91,9 +91,23 @@ extension CheckpointStore {
         let older = names.compactMap(Self.checkpointStep).filter { $0 < step }.sorted(by: >)
         var doomed = older.dropFirst(Self.retainedCount - 1).map(Self.fileName)
         doomed += names.compactMap(Self.checkpointStep).filter { $0 > step }.map(Self.fileName)
-        doomed += names.compactMap(Self.journalStep).filter { $0 != step }.map(Self.journalFileName)
-        for name in doomed { try? POSIXFile.removeFile("\(directory)/\(name)") }
+        retire(doomed, spare: Self.spareCheckpointName, present: names)
+        let journals = names.compactMap(Self.journalStep).filter { $0 != step }.map(Self.journalFileName)
+        retire(journals, spare: Self.spareJournalName, present: names)
         removeTemporaryFiles(names)
+    }
+
+    /// Renames the first of `doomed` to `spare` when there is no spare yet; deletes the rest.
+    private func retire(_ doomed: [String], spare: String, present names: [String]) {
+        var needSpare = !names.contains(spare)
+        for name in doomed {
+            let path = "\(directory)/\(name)"
+            if needSpare, (try? POSIXFile.moveFile(path, to: "\(directory)/\(spare)")) != nil {
+                needSpare = false
+            } else {
+                try? POSIXFile.removeFile(path)
+            }
+        }
     }
 
     private func removeTemporaryFiles(_ names: [String]) {
@@ -111,6 +125,7 @@ extension CheckpointStore {
 
     private static func isOwnFile(_ name: String) -> Bool {
         checkpointStep(name) != nil || journalStep(name) != nil || isTemporary(name)
+            || name == spareCheckpointName || name == spareJournalName
     }
 
     private static func step(of name: String, suffix: String) -> Int? {

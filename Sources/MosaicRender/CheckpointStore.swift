@@ -1,9 +1,10 @@
 // The checkpoints of one job, in a directory of their own. A checkpoint is written so that at
-// every instant the directory holds complete checkpoints only: the bytes go to a temporary file
+// every instant the directory holds complete checkpoints only: the bytes go to a spare file
 // (same directory, so the rename cannot cross file systems), which is fsynced, renamed to
 // `step-000012.safetensors` (atomic: readers see the old set or the new one), and then the
 // directory is fsynced so the rename survives a power loss. Only then are older checkpoints and
-// finished tile journals deleted. Two checkpoints are kept so that a newest one that is torn or
+// finished tile journals retired: the oldest of each becomes the spare that the next write
+// overwrites in place (cheaper than a new file), the rest are deleted. Two checkpoints are kept so that a newest one that is torn or
 // bit-rotted anyway (a lying disk, a cut-off copy) still leaves a valid one to resume from.
 
 #if canImport(Glibc)
@@ -52,6 +53,10 @@ public final class CheckpointStore: Sendable {
     public func path(step: Int) -> String { "\(directory)/\(Self.fileName(step: step))" }
     /// The path of the tile journal of `step`.
     public func journalPath(step: Int) -> String { "\(directory)/\(Self.journalFileName(step: step))" }
+    /// The retired checkpoint that the next write overwrites in place (not a checkpoint).
+    static let spareCheckpointName = ".spare.safetensors"
+    /// The retired tile journal that the next new journal overwrites in place.
+    static let spareJournalName = ".spare.tiles"
 
     /// Writes `state` as the checkpoint of `state.step`, durably and atomically, then deletes
     /// checkpoints other than it and the newest older one, and every tile journal but its step's.
@@ -69,28 +74,32 @@ public final class CheckpointStore: Sendable {
         let file = try CheckpointFile.encodeParts(Checkpoint(state: state, parametersHash: parametersHash, plan: plan))
         let header = file.headerBytes()
         let final = path(step: state.step)
-        let temporary = "\(directory)/.\(Self.fileName(step: state.step)).tmp-\(getpid())-"
-            + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        // The spare is the oldest checkpoint of an earlier write, renamed: overwriting its pages
+        // in place costs a third of what a new file's allocation, page-cache fill and later
+        // eviction do. Until the rename below it is not a checkpoint, whatever its bytes say.
+        let spare = "\(directory)/\(Self.spareCheckpointName)"
         do throws(FileError) {
             try POSIXFile.makeDirectories(directory)
-            let fd = try POSIXFile.openFile(temporary, flags: O_WRONLY | O_CREAT | O_EXCL)
+            let fd = try POSIXFile.openFile(spare, flags: O_WRONLY | O_CREAT)
             do throws(FileError) {
-                try POSIXFile.writeAll(fd, header, path: temporary)
-                try fault("checkpoint.write", operation: "write", path: temporary)
-                try file.forEachDataChunk { (chunk) throws(FileError) in try POSIXFile.writeAll(fd, chunk, path: temporary) }
-                try fault("checkpoint.after-write", operation: "write", path: temporary)
-                try fault("checkpoint.before-fsync", operation: "fsync", path: temporary)
-                if durable { try POSIXFile.sync(fd, path: temporary) }
+                try POSIXFile.writeAll(fd, header, path: spare)
+                try fault("checkpoint.write", operation: "write", path: spare)
+                try file.forEachDataChunk { (chunk) throws(FileError) in try POSIXFile.writeAll(fd, chunk, path: spare) }
+                try POSIXFile.truncate(fd, length: header.count + file.dataSize, path: spare)
+                try fault("checkpoint.after-write", operation: "write", path: spare)
+                try fault("checkpoint.before-fsync", operation: "fsync", path: spare)
+                if durable { try POSIXFile.sync(fd, path: spare) }
             } catch {
                 POSIXFile.closeFile(fd)
                 throw error
             }
             // close(2) can report a delayed write error (NFS, some FUSE file systems).
-            guard close(fd) == 0 else { throw FileError(operation: "close", path: temporary, code: errno) }
-            try fault("checkpoint.before-rename", operation: "rename", path: temporary)
-            try POSIXFile.moveFile(temporary, to: final)
+            guard close(fd) == 0 else { throw FileError(operation: "close", path: spare, code: errno) }
+            try fault("checkpoint.before-rename", operation: "rename", path: spare)
+            try POSIXFile.moveFile(spare, to: final)
         } catch {
-            try? POSIXFile.removeFile(temporary)
+            // A failed write leaves no half-written file behind (and frees its space on a full disk).
+            try? POSIXFile.removeFile(spare)
             throw .file(error)
         }
         do throws(FileError) {
@@ -105,10 +114,15 @@ public final class CheckpointStore: Sendable {
         return (final, header.count + file.dataSize, seconds)
     }
 
-    /// Opens the tile journal of `step` for appending (see ``TileJournal``).
+    /// Opens (creating it if needed) the tile journal of `step` for appending (see ``TileJournal``).
+    ///
+    /// A new journal takes over the spare (a retired journal), whose stale records fail their
+    /// CRC under the new header.
     public func openJournal(step: Int, parametersHash: String) throws(CheckpointError) -> TileJournal {
         do { try POSIXFile.makeDirectories(directory) } catch { throw .file(error) }
-        return try TileJournal(path: journalPath(step: step), step: step, parametersHash: parametersHash)
+        let path = journalPath(step: step)
+        if access(path, F_OK) != 0 { try? POSIXFile.moveFile("\(directory)/\(Self.spareJournalName)", to: path) }
+        return try TileJournal(path: path, step: step, parametersHash: parametersHash)
     }
 
     /// The valid records of the tile journal of `step` (see ``TileJournal/read(path:step:parametersHash:expectedCounts:)``).

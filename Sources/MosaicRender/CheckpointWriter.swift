@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import MosaicRender
 import Synchronization
 
 /// Writes a render's checkpoints on a thread of its own, one at a time, while the next step

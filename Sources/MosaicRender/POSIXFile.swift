@@ -44,6 +44,35 @@ enum POSIXFile {
         }
     }
 
+    /// Writes `first` then `second` to `fd` at byte `offset` with pwritev(2), retrying short writes.
+    static func writeAll(
+        _ fd: Int32, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer, at offset: Int, path: String
+    ) throws(FileError) {
+        var parts = [first, second].filter { !$0.isEmpty }
+        var position = offset
+        while !parts.isEmpty {
+            var vectors = parts.map { iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count) }
+            let written = pwritev(fd, &vectors, Int32(vectors.count), off_t(position))
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw FileError(operation: "write", path: path, code: errno)
+            }
+            // A zero-byte result for a non-empty request means no space, as in the one-part writer.
+            guard written > 0 else { throw FileError(operation: "write", path: path, code: ENOSPC) }
+            position += written
+            var remaining = written
+            while remaining > 0, let part = parts.first {
+                if remaining >= part.count {
+                    remaining -= part.count
+                    parts.removeFirst()
+                } else {
+                    parts[0] = UnsafeRawBufferPointer(rebasing: part[remaining...])
+                    remaining = 0
+                }
+            }
+        }
+    }
+
     /// Writes every byte of `bytes` to `fd` (see the raw-buffer overload).
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileError) {
         // Array's withUnsafeBytes only rethrows untyped errors; carry the typed one out by value.
@@ -69,6 +98,31 @@ enum POSIXFile {
         if fsync(fd) != 0, errno != EINVAL {
             throw FileError(operation: "fsync directory", path: directory, code: errno)
         }
+    }
+
+    /// Sets the length of the file open as `fd` to `length` bytes.
+    static func truncate(_ fd: Int32, length: Int, path: String) throws(FileError) {
+        while ftruncate(fd, off_t(length)) != 0 {
+            if errno != EINTR { throw FileError(operation: "ftruncate", path: path, code: errno) }
+        }
+    }
+
+    /// Reads up to `count` bytes at byte `offset` of `fd` (fewer at the end of the file).
+    static func read(_ fd: Int32, count: Int, at offset: Int, path: String) throws(FileError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = bytes.withUnsafeMutableBytes { raw in
+                pread(fd, UnsafeMutableRawBufferPointer(rebasing: raw[done...]).baseAddress, count - done, off_t(offset + done))
+            }
+            if got == 0 { break }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw FileError(operation: "read", path: path, code: errno)
+            }
+            done += got
+        }
+        return Array(bytes[0..<done])
     }
 
     /// Renames `source` to `destination`, replacing it atomically.

@@ -48,7 +48,7 @@ public final class Renderer {
                 tileSize: parameters.tileSize, overlap: parameters.tileOverlap, seed: parameters.seed)
         } catch { throw .tilePlan(error) }
         do {
-            sampler = try parameters.sampler.makeSampler(steps: parameters.steps, config: NoiseScheduleConfig())
+            sampler = try parameters.sampler.makeSampler(steps: parameters.steps, config: model.scheduleConfig)
         } catch { throw .sampler(String(describing: error)) }
         do {
             denoiser = try model.makeDenoiser(

@@ -11,7 +11,7 @@ import MosaicImage
 
 extension TileJournal {
     static let fileMagic = Array("MOSAICTJ".utf8)
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
     static let recordMagic: UInt32 = 0x454C_4954  // "TILE" in little-endian byte order
     static let recordHeaderSize = 16
 
@@ -48,30 +48,39 @@ extension TileJournal {
         return bytes
     }
 
-    /// One record: magic, tile, count, CRC-32 of tile + count + payload, payload.
-    static func record(tile: UInt32, count: UInt32, values: [Float]) -> [UInt8] {
-        values.withUnsafeBufferPointer { record(tile: tile, count: count, values: $0) }
-    }
-
-    /// The record bytes of `values`, read straight from the caller's buffer (no extra copy).
-    static func record(tile: UInt32, count: UInt32, values: UnsafeBufferPointer<Float>) -> [UInt8] {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(recordHeaderSize + values.count * 4)
-        append(recordMagic, to: &bytes)
-        append(tile, to: &bytes)
-        append(count, to: &bytes)
-        append(UInt32(0), to: &bytes)
+    /// A whole record (header and a copy of the payload); big-endian hosts append this form.
+    static func record(tile: UInt32, count: UInt32, binding: UInt32, values: UnsafeBufferPointer<Float>) -> [UInt8] {
         #if _endian(big)
         let swapped = values.map { Float(bitPattern: $0.bitPattern.littleEndian) }
-        swapped.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        return swapped.withUnsafeBufferPointer { little in
+            let payload = UnsafeRawBufferPointer(little)
+            return recordHeader(tile: tile, count: count, binding: binding, payload: payload) + Array(payload)
+        }
         #else
-        bytes.append(contentsOf: UnsafeRawBufferPointer(values))
+        let payload = UnsafeRawBufferPointer(values)
+        return recordHeader(tile: tile, count: count, binding: binding, payload: payload) + Array(payload)
         #endif
+    }
+
+    /// The CRC of a file header (its last four bytes), which seeds every record's CRC.
+    static func binding(ofHeader header: [UInt8]) -> UInt32 {
+        header.suffix(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    /// The 16 header bytes of a record whose little-endian payload is `payload`; the CRC covers
+    /// the file header's CRC (`binding`), the tile index, the count and the payload, read where
+    /// they lie (no copy).
+    static func recordHeader(tile: UInt32, count: UInt32, binding: UInt32, payload: UnsafeRawBufferPointer) -> [UInt8] {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(recordHeaderSize)
+        append(binding, to: &bytes)
+        append(tile, to: &bytes)
+        append(count, to: &bytes)
         var crc = CRC32()
-        crc.update(bytes[4..<12])
-        crc.update(bytes[recordHeaderSize...])
-        let checksum = crc.value
-        for i in 0..<4 { bytes[12 + i] = UInt8(truncatingIfNeeded: checksum >> UInt32(8 * i)) }
+        crc.update(bytes[0..<12])
+        bytes.replaceSubrange(0..<4, with: withUnsafeBytes(of: recordMagic.littleEndian) { Array($0) })
+        crc.update(payload)
+        append(crc.value, to: &bytes)
         return bytes
     }
 
@@ -83,6 +92,7 @@ extension TileJournal {
         _ bytes: [UInt8], header: [UInt8], visit: (Int, UnsafeRawBufferPointer) -> Void = { _, _ in }
     ) -> (validLength: Int, records: Int) {
         guard bytes.count >= header.count, bytes[0..<header.count].elementsEqual(header) else { return (0, 0) }
+        let binding = withUnsafeBytes(of: Self.binding(ofHeader: header).littleEndian) { Array($0) }
         return bytes.withUnsafeBytes { raw in
             var offset = header.count
             var records = 0
@@ -95,6 +105,7 @@ extension TileJournal {
                 guard magic == recordMagic, count <= (raw.count - payloadStart) / 4 else { break }
                 let payload = UnsafeRawBufferPointer(rebasing: raw[payloadStart..<(payloadStart + count * 4)])
                 var crc = CRC32()
+                crc.update(binding)
                 crc.update(UnsafeRawBufferPointer(rebasing: raw[(offset + 4)..<(offset + 12)]))
                 crc.update(payload)
                 guard crc.value == stored else { break }

@@ -72,10 +72,17 @@ extension JobStore {
     }
 
     /// Queues a failed or canceled job again: same id and render, attempts kept; its error,
-    /// output, progress, checkpoint, times and canceler cleared. Logged.
-    public func retry(id: Int64, now: Date) throws(StoreError) -> Job {
+    /// output, progress, checkpoint, times and canceler cleared. Logged. With limits, it counts
+    /// toward its owner's and the whole queue's as a submission does (`queueFull`).
+    public func retry(id: Int64, now: Date, maxQueued: Int? = nil, maxQueuedPerOwner: Int? = nil) throws(StoreError) -> Job {
         try write("retry(id: \(id))") { db in
             let previous = try Self.state(db, id: id)
+            if maxQueued != nil || maxQueuedPerOwner != nil, previous == .failed || previous == .canceled,
+               let row = try Row.fetchOne(db, sql: "SELECT owner_uid, owner_name FROM jobs WHERE id = ?", arguments: [id]) {
+                let owner = Owner(uid: try row.decode(UInt32.self, forColumn: "owner_uid"),
+                                  name: try row.decode(String.self, forColumn: "owner_name"))
+                try Self.checkQueueLimits(db, owner: owner, maxQueued: maxQueued, maxQueuedPerOwner: maxQueuedPerOwner)
+            }
             // A retry starts a fresh series of attempts: the crash-loop count starts over. (Files
             // of a job that failed on I/O stay, and the worker resumes from them if valid.)
             let job = try Self.transition(db, id: id, from: [.failed, .canceled], to: .queued, set: """

@@ -43,8 +43,14 @@ public final class JobStore: Sendable {
     }
 
     /// Adds a queued job. The spec is stored as given: the daemon fills in defaults first.
-    public func submit(_ spec: RenderSpec, priority: Int, owner: Owner, now: Date) throws(StoreError) -> Job {
+    ///
+    /// With limits, the count and the insert are one transaction: `queueFull` when `maxQueued`
+    /// jobs are queued in all, or `maxQueuedPerOwner` of `owner`'s.
+    public func submit(
+        _ spec: RenderSpec, priority: Int, owner: Owner, now: Date, maxQueued: Int? = nil, maxQueuedPerOwner: Int? = nil
+    ) throws(StoreError) -> Job {
         try write("submit") { db in
+            try Self.checkQueueLimits(db, owner: owner, maxQueued: maxQueued, maxQueuedPerOwner: maxQueuedPerOwner)
             let columns = ["state", "priority", "owner_uid", "owner_name", "created_at_ms"] + RenderSpec.columns
             let values: [(any DatabaseValueConvertible)?] =
                 [JobState.queued.rawValue, priority, owner.uid, owner.name, now.millisecondsSince1970]

@@ -16,6 +16,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptRow(id: Int64?, column: String, value: String)
     /// The database file was migrated by a newer version of the store than this one.
     case schemaTooNew(path: String, unknownMigrations: [String])
+    /// A queue limit is reached: `queued` jobs are queued (of `owner` when given), `limit` allowed.
+    case queueFull(queued: Int, limit: Int, owner: String?)
     /// SQLite or GRDB failed (I/O, busy past the timeout, a constraint); `operation` names the call.
     case database(operation: String, message: String)
 
@@ -36,6 +38,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "job \(id.map(String.init) ?? "?") has an unreadable \(column): \(value)"
         case .schemaTooNew(let path, let unknown):
             "\(path) was migrated by a newer mosaicd (\(unknown.joined(separator: ", ")))"
+        case .queueFull(let queued, let limit, let owner?):
+            "\(owner) has \(queued) jobs queued, the most one user may have (\(limit))"
+        case .queueFull(let queued, let limit, nil):
+            "the queue holds \(queued) queued jobs, the most it may hold (\(limit))"
         case .database(let operation, let message):
             "\(operation): \(message)"
         }

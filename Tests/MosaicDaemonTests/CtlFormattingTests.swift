@@ -21,7 +21,16 @@ import Testing
         #expect(CtlError(api(404)).status == .noSuchJob)
         #expect(CtlError(api(403)).status == .permissionDenied)
         for status in [400, 413, 422] { #expect(CtlError(api(status)).status == .usage) }
-        for status in [405, 409, 429, 500, 503] { #expect(CtlError(api(status)).status == .failure) }
+        for status in [405, 409, 500] { #expect(CtlError(api(status)).status == .failure) }
+        for status in [429, 503] {
+            #expect(CtlError(api(status)).status == .busy)
+            #expect(CtlError(api(status)).message.contains("try again later"))
+        }
+        let tooLarge = ClientError.api(status: 422, error: APIError(
+            .unprocessable, "too large", estimate: JobResourceEstimate(memoryBytes: 3 << 30, diskBytes: 5 << 20),
+            budget: ResourceBudget(memoryBytes: 1 << 30, diskBytes: 1 << 40)))
+        #expect(CtlError(tooLarge).message
+                == "too large [estimate: memory 3.0 GiB (budget 1.0 GiB), disk 5.0 MiB (budget 1.0 TiB)]")
         #expect(CtlError(ClientError.timeout(socket: "/s", phase: "p", seconds: 1)).status == .failure)
         #expect(CtlError(ClientError.protocolViolation("x")).status == .failure)
         #expect(CtlError(api(404)).message == "m")

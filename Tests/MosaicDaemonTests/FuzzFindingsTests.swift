@@ -73,7 +73,7 @@ import Testing
         #expect(defaults.0 == 201 && defaults.1.contains(#""tile_overlap":16"#), "\(defaults)")
         for tiling in ["none", "shifted", "overlap"] {
             let overlap = try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64,"tile_size":8,"tile_overlap":257,"tiling":"\#(tiling)"}}"#)
-            #expect(overlap.0 == 400 && overlap.1.contains("invalid tile-overlap"), "\(tiling): \(overlap)")
+            #expect(overlap.0 == 400 && overlap.1.contains("invalid tile_overlap"), "\(tiling): \(overlap)")
         }
         // DDIM and DPM++ 2M cannot take 1000 steps: 400 at once, not a job that fails when it starts.
         for sampler in ["ddim", "dpmpp_2m"] {

@@ -74,4 +74,60 @@ struct OwnershipTests {
         // Root may cancel anybody's job.
         #expect(try daemon.client.cancel(mine.id).state == .canceled)
     }
+
+    @Test func anotherUserIsDeniedEveryModification() throws {
+        _ = try Self.ensureAccount()
+        let daemon = try DaemonProcess(extraArguments: ["--socket-group", Self.group])
+        defer { daemon.stop() }
+        let ctl = daemon.directory.appendingPathComponent("mosaicctl").path
+        try FileManager.default.copyItem(atPath: DaemonProcess.binDirectory.appendingPathComponent("mosaicctl").path, toPath: ctl)
+        func asUser(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+            try Self.run("/usr/sbin/runuser", ["-u", Self.user, "--", ctl, "--socket", daemon.socketPath] + arguments,
+                         environment: ["PATH": "/usr/bin:/bin"])
+        }
+        _ = try daemon.client.pause()
+        let queued = try daemon.client.submit(SubmitRequest(render: smallRender()))
+        let finished = try daemon.client.submit(SubmitRequest(render: smallRender()))
+        _ = try daemon.client.cancel(finished.id)
+        for arguments in [["cancel", "\(queued.id)"], ["retry", "\(finished.id)"], ["rm", "\(finished.id)"], ["resume"]] {
+            let denied = try asUser(arguments)
+            #expect(denied.status == 5, "\(arguments): \(denied)")
+        }
+        // Prune removes only the caller's own jobs: root's stay.
+        #expect(try asUser(["prune"]).status == 0)
+        #expect(try daemon.client.job(finished.id).state == .canceled)
+        #expect(try daemon.client.job(queued.id).state == .queued)
+        #expect(try daemon.client.status().paused)
+    }
+
+    @Test func privateJobsHideOthersJobsFromReading() throws {
+        let uid = try Self.ensureAccount()
+        let daemon = try DaemonProcess(extraArguments: ["--socket-group", Self.group, "--private-jobs"])
+        defer { daemon.stop() }
+        let ctl = daemon.directory.appendingPathComponent("mosaicctl").path
+        try FileManager.default.copyItem(atPath: DaemonProcess.binDirectory.appendingPathComponent("mosaicctl").path, toPath: ctl)
+        func asUser(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+            try Self.run("/usr/sbin/runuser", ["-u", Self.user, "--", ctl, "--socket", daemon.socketPath] + arguments,
+                         environment: ["PATH": "/usr/bin:/bin"])
+        }
+        _ = try daemon.client.pause()
+        let mine = try daemon.client.submit(SubmitRequest(render: smallRender()))
+        for arguments in [["show"], ["log"], ["watch"], ["output", "-o", "-"], ["preview", "-o", "-"]] {
+            let verb = arguments[0]
+            let denied = try asUser([verb, "\(mine.id)"] + arguments.dropFirst())
+            #expect(denied.status == 5, "\(verb): \(denied)")
+            #expect(denied.error.contains("read_others_jobs"), "\(verb): \(denied.error)")
+        }
+        let submitted = try asUser(["submit", "their own", "--width", "128", "--height", "128", "--steps", "2"])
+        let theirs = try #require(Int64(submitted.output.trimmingCharacters(in: .whitespacesAndNewlines)), "\(submitted)")
+        // They list and show only their own job.
+        let listed = try asUser(["list", "--json"])
+        #expect(listed.status == 0, "\(listed.error)")
+        #expect(listed.output.contains("\"id\":\(theirs)") && !listed.output.contains("\"id\":\(mine.id),"), "\(listed.output)")
+        #expect(try asUser(["show", "\(theirs)"]).status == 0)
+        // Raw API: naming another owner is refused; root still reads everything.
+        #expect(try daemon.client.jobs(owner: 0).jobs.map(\.id) == [mine.id])
+        #expect(Set(try daemon.client.jobs().jobs.map(\.id)) == [mine.id, theirs])
+        #expect(try daemon.client.job(theirs).owner.uid == uid)
+    }
 }

@@ -26,9 +26,28 @@ import Testing
         for offset in 0..<8 {
             for length in 0...300 {
                 let slice = data[offset..<(offset + length)]
-                #expect(CRC32.checksum(slice) == Self.reference(slice), "offset \(offset) length \(length)")
+                #expect(Self.tables(slice) == Self.reference(slice), "offset \(offset) length \(length)")
             }
         }
+    }
+
+    /// The carry-less-multiplication kernel (CCRC32) against the table code, on random data of
+    /// every length from 0 to 700 bytes at every offset modulo 16, and on a few large buffers.
+    @Test func foldingMatchesTables() throws {
+        try #require(CRC32.foldAvailable, "this CPU lacks PCLMULQDQ; the folding kernel is not used here")
+        var rng = CheckpointTestRNG(state: 3)
+        let data = rng.bytes(1 << 20)
+        for offset in 0..<16 {
+            for length in 0...700 {
+                let slice = data[offset..<(offset + length)]
+                #expect(CRC32.checksum(slice) == Self.tables(slice), "offset \(offset) length \(length)")
+            }
+        }
+        for length in [4096, 65_536 + 48, 1 << 20 - 13] {
+            let slice = data[13..<(13 + length - 13)]
+            #expect(CRC32.checksum(slice) == Self.tables(slice), "length \(length)")
+        }
+        #expect(CRC32.checksum(data[...]) == Self.reference(data[...]))
     }
 
     @Test func incrementalUpdatesEqualOneShot() {
@@ -44,6 +63,12 @@ import Testing
             }
             #expect(crc.value == CRC32.checksum(data))
         }
+    }
+
+    static func tables(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        var crc = CRC32()
+        bytes.withUnsafeBytes { crc.updateWithTables($0) }
+        return crc.value
     }
 
     static func reference(_ bytes: ArraySlice<UInt8>) -> UInt32 {

@@ -27,7 +27,9 @@ import Testing
     @Test func writesAtomicallyAndKeepsTheNewestTwo() throws {
         let scratch = try CheckpointScratch()
         let (store, states, _) = try Self.populated(scratch, steps: [0, 1, 2, 3])
-        #expect(scratch.files(in: "checkpoints/42") == ["step-000002.safetensors", "step-000003.safetensors"])
+        // The oldest retired checkpoint stays as the spare that the next write overwrites in place;
+        // it is never a candidate for recovery.
+        #expect(scratch.files(in: "checkpoints/42") == [".spare.safetensors", "step-000002.safetensors", "step-000003.safetensors"])
         #expect(store.steps() == [2, 3])
         let (checkpoint, notes) = store.loadNewestValid(parametersHash: CheckpointFixtures.hash)
         #expect(notes.isEmpty)
@@ -126,12 +128,36 @@ import Testing
         var state = try #require(states[7])
         state.step = 3
         try store.write(state, parametersHash: CheckpointFixtures.hash, plan: plan)
-        #expect(scratch.files(in: "checkpoints/42") == ["step-000003.safetensors"])
+        #expect(scratch.files(in: "checkpoints/42") == [".spare.safetensors", ".spare.tiles", "step-000003.safetensors"])
         try store.write(try #require(states[8]), parametersHash: CheckpointFixtures.hash, plan: plan)
         _ = try store.openJournal(step: 8, parametersHash: CheckpointFixtures.hash)
         _ = try store.openJournal(step: 2, parametersHash: CheckpointFixtures.hash)
         try store.write(try #require(states[8]), parametersHash: CheckpointFixtures.hash, plan: plan)
-        #expect(scratch.files(in: "checkpoints/42") == ["step-000003.safetensors", "step-000008.safetensors", "step-000008.tiles"])
+        #expect(scratch.files(in: "checkpoints/42") == [
+            ".spare.tiles", "step-000003.safetensors", "step-000008.safetensors", "step-000008.tiles",
+        ])
+    }
+
+    /// A finished step's journal becomes the spare, and the next new journal takes it over: its
+    /// old records are still on disk behind the new ones but never count for the new step.
+    @Test func aRetiredJournalIsRecycledWithoutItsRecords() throws {
+        let scratch = try CheckpointScratch()
+        let (store, states, plan) = try Self.populated(scratch, steps: [1])
+        let old = try store.openJournal(step: 1, parametersHash: CheckpointFixtures.hash)
+        for tile in 0..<4 { try old.append(tile: tile, values: [Float](repeating: Float(tile), count: 6)) }
+        old.close()
+        var state = try #require(states[1])
+        state.step = 2
+        try store.write(state, parametersHash: CheckpointFixtures.hash, plan: plan)
+        #expect(scratch.files(in: "checkpoints/42") == [".spare.tiles", "step-000001.safetensors", "step-000002.safetensors"])
+        let counts = [0: 6, 1: 6, 2: 6, 3: 6]
+        let journal = try store.openJournal(step: 2, parametersHash: CheckpointFixtures.hash)
+        #expect(!scratch.files(in: "checkpoints/42").contains(".spare.tiles"))
+        #expect(store.readJournal(step: 2, parametersHash: CheckpointFixtures.hash, expectedCounts: counts).isEmpty)
+        try journal.append(tile: 3, values: [Float](repeating: 9, count: 6))
+        journal.close()
+        let read = store.readJournal(step: 2, parametersHash: CheckpointFixtures.hash, expectedCounts: counts)
+        #expect(read.keys.sorted() == [3] && read[3] == [Float](repeating: 9, count: 6))
     }
 
     @Test func removeAllDeletesEverythingOfTheJob() throws {

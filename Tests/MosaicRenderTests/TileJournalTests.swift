@@ -90,8 +90,8 @@ import Glibc
         #expect(TileJournal.read(path: "\(scratch.path)/missing", step: 5, parametersHash: Self.hash, expectedCounts: [0: 8]).isEmpty)
     }
 
-    /// Reopening after a torn tail cuts it off, so records appended afterwards are readable.
-    @Test func reopeningCutsATornTailAndAppendsAfterTheValidPrefix() throws {
+    /// Reopening after a torn tail writes over it, so records appended afterwards are readable.
+    @Test func reopeningOverwritesATornTailAndAppendsAfterTheValidPrefix() throws {
         let scratch = try CheckpointScratch()
         let path = "\(scratch.path)/j.tiles"
         var journal = try TileJournal(path: path, step: 2, parametersHash: Self.hash)
@@ -105,15 +105,20 @@ import Glibc
         journal.close()
         let read = TileJournal.read(path: path, step: 2, parametersHash: Self.hash, expectedCounts: [0: 8, 1: 8, 2: 8])
         #expect(read.keys.sorted() == [0, 2])
-        // A journal of another step at the path is replaced.
+        // A journal of another step at the path is overwritten in place, not truncated: the old
+        // step's records still lie behind the new ones, intact, but are bound to the old header.
         journal = try TileJournal(path: path, step: 3, parametersHash: Self.hash)
+        #expect(TileJournal.read(path: path, step: 3, parametersHash: Self.hash, expectedCounts: [0: 8, 1: 8, 2: 8]).isEmpty)
+        try journal.append(tile: 1, values: Self.tileValues(7, count: 8))
         journal.close()
-        #expect(TileJournal.read(path: path, step: 3, parametersHash: Self.hash, expectedCounts: [0: 8]).isEmpty)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count == TileJournal.fileHeader(step: 3, parametersHash: Self.hash).count)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) .count > TileJournal.fileHeader(step: 3, parametersHash: Self.hash).count + 48)
+        let recycled = TileJournal.read(path: path, step: 3, parametersHash: Self.hash, expectedCounts: [0: 8, 1: 8, 2: 8])
+        #expect(recycled.keys.sorted() == [1])
+        #expect(CheckpointFixtures.sameBits(recycled[1] ?? [], Self.tileValues(7, count: 8)))
     }
 
     /// A write that fails halfway (here: the file size limit, standing in for a full disk) is
-    /// cut off again, so a later record is readable. Runs in a forked child: limits are per process.
+    /// written over by the next record, so a later record is readable. Runs in a forked child: limits are per process.
     @Test func aFailedAppendLeavesNoTornRecordBehind() throws {
         let scratch = try CheckpointScratch()
         let path = "\(scratch.path)/j.tiles"

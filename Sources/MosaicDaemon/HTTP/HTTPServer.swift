@@ -18,35 +18,62 @@ public enum HTTPServerError: Error, CustomStringConvertible {
 /// The socket is created (or inherited from systemd) by the caller, so the same code serves a
 /// socket-activated daemon and a hand-started one. Every request carries the peer's
 /// credentials; bodies above `maxBodyBytes` are answered with 413 without being buffered.
+/// `HTTPServerLimits` bounds what clients can hold: a connection that stays idle or whose
+/// request does not arrive in time is closed, and connections beyond the cap get 503.
 public final class HTTPServer: Sendable {
     /// Answers one request.
     public typealias Handler = @Sendable (HTTPRequest) async -> HTTPResponse
 
-    typealias Connection = (peer: PeerCredentials, channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>)
+    /// An accepted connection: its peer, its channel, and whether it is over the connection cap
+    /// (then its first request is answered 503 and it is closed).
+    struct Connection: Sendable {
+        let peer: PeerCredentials
+        let channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+        let refused: Bool
+    }
 
     let group: MultiThreadedEventLoopGroup
     let logger: Logger
+    /// Timeouts and caps.
+    public let limits: HTTPServerLimits
+    let connections: ConnectionCounter
     /// The largest request body accepted.
-    public let maxBodyBytes: Int
+    public var maxBodyBytes: Int { limits.maxBodyBytes }
 
     /// Creates a server with its own event loop thread.
-    public init(logger: Logger, maxBodyBytes: Int = 64 * 1024) {
+    public init(logger: Logger, limits: HTTPServerLimits = HTTPServerLimits()) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.logger = logger
-        self.maxBodyBytes = maxBodyBytes
+        self.limits = limits
+        connections = ConnectionCounter(limit: limits.maxConnections)
     }
+
+    /// The connections open now (refused ones included while they are answered).
+    public var openConnections: Int { connections.current }
 
     /// Serves connections on the listening socket `descriptor` until the task is cancelled.
     public func serve(descriptor: Int32, handler: @escaping Handler) async throws {
+        let limits = self.limits, connections = self.connections, logger = self.logger
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .bind(descriptor) { channel -> EventLoopFuture<Connection> in
                 PeerCredentials.read(from: channel).flatMapThrowing { peer in
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
-                    try channel.pipeline.syncOperations.addHandler(JSONProtocolErrorHandler())
+                    let admitted = connections.tryAcquire()
+                    if admitted { channel.closeFuture.whenComplete { _ in connections.release() } }
+                    let connectionLimits = admitted ? limits : limits.refusing
+                    let deadline = ConnectionDeadline(channel: channel, limits: connectionLimits) { phase in
+                        logger.debug("closed a connection of pid \(peer.pid) (uid \(peer.uid)): \(phase == .idle ? "idle for \(connectionLimits.idleTimeout) s (idle_timeout)" : "its request did not arrive within \(connectionLimits.readTimeout) s (read_timeout)")")
+                    }
+                    channel.closeFuture.assumeIsolated().whenComplete { _ in deadline.cancel() }
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(RequestStartHandler(deadline: deadline), position: .first)
+                    try sync.configureHTTPServerPipeline(withErrorHandling: false)
+                    try sync.addHandler(JSONProtocolErrorHandler())
+                    try sync.addHandler(RequestEndHandler(deadline: deadline))
+                    deadline.enter(.idle)
                     let async = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel)
-                    return (peer, async)
+                    return Connection(peer: peer, channel: async, refused: !admitted)
                 }
             }
         try await withThrowingDiscardingTaskGroup { tasks in
@@ -78,13 +105,19 @@ public final class HTTPServer: Sendable {
                         if !tooLarge { body.append(contentsOf: buffer.readableBytesView) }
                     case .end:
                         guard let h = head else { continue }
-                        let response = tooLarge
-                            ? HTTPResponse.error(APIError(.payloadTooLarge, "request body exceeds \(maxBodyBytes) bytes"))
-                            : await handler(HTTPRequest(method: h.method, uri: h.uri, body: body, peer: connection.peer))
-                        let keepAlive = h.isKeepAlive && !tooLarge
-                        try await write(response, version: h.version, keepAlive: keepAlive, to: outbound)
-                        // Without keep-alive, NIO's pipeline handler closes the connection once
-                        // the response is flushed; returning here would close it too early.
+                        let response: HTTPResponse
+                        if connection.refused {
+                            response = .error(APIError(.unavailable, "mosaicd is serving \(limits.maxConnections) connections, its limit (max_connections); try again later"))
+                        } else if tooLarge {
+                            response = .error(APIError(.payloadTooLarge, "request body exceeds \(maxBodyBytes) bytes"))
+                        } else {
+                            response = await handler(HTTPRequest(method: h.method, uri: h.uri, body: body, peer: connection.peer))
+                        }
+                        let keepAlive = h.isKeepAlive && !tooLarge && !connection.refused
+                        try await write(response, version: h.version, keepAlive: keepAlive, to: outbound,
+                                        closed: connection.channel.channel.closeFuture)
+                        // Without keep-alive, RequestEndHandler closes the connection once the
+                        // response is written; returning here would close it too early.
                         head = nil
                     }
                 }
@@ -96,7 +129,7 @@ public final class HTTPServer: Sendable {
 
     private func write(
         _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool,
-        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, closed: EventLoopFuture<Void>
     ) async throws {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)
@@ -112,10 +145,17 @@ public final class HTTPServer: Sendable {
         case .stream(let chunks):
             headers.add(name: "Transfer-Encoding", value: "chunked")
             try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
-            for await chunk in chunks where !chunk.isEmpty {
-                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: chunk))))
+            // A client that hangs up ends the stream at once (and with it the event subscription
+            // behind it), not at the next chunk, which for a queued job may be hours away.
+            let writer = Task {
+                for await chunk in chunks where !chunk.isEmpty {
+                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: chunk))))
+                }
+                try Task.checkCancellation()
+                try await outbound.write(.end(nil))
             }
-            try await outbound.write(.end(nil))
+            closed.whenComplete { _ in writer.cancel() }
+            try await withTaskCancellationHandler { try await writer.value } onCancel: { writer.cancel() }
         }
     }
 }
