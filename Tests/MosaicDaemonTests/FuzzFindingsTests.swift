@@ -25,7 +25,7 @@ import Testing
         let daemon = try DaemonProcess()
         for request in ["GET /v1/status HTTP/1.1\r\nContent-Length: 0x10\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
                         "POST /v1/jobs HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"] {
-            let connection = try RawConnection.connect(path: daemon.socketPath, timeout: 5)
+            let connection = try MosaicFuzz.RawConnection.connect(path: daemon.socketPath, timeout: 5)
             connection.send(Array(request.utf8), until: MonotonicClock.now + 5)
             let bytes = connection.receive(until: MonotonicClock.now + 10) { _ in false }
             let parsed = ResponseParser.parse(bytes, eof: connection.closedByPeer)
