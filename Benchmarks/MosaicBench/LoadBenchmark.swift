@@ -12,7 +12,7 @@ struct LoadBenchmark: ParsableCommand {
         abstract: "Load-test mosaicd: concurrent clients list, show and watch jobs while a render runs.",
         discussion: """
             Starts `mosaicd serve` on a temporary state directory, fills the history with --history \
-            tiny jobs, then renders the same lossless job three times: unloaded, under load, and \
+            tiny jobs, then renders the same lossless euler job three times: unloaded, under load, and \
             unloaded again. During the loaded render --clients clients, each on a thread of its \
             own with the real MosaicClient, work for --duration seconds (longer if the render is \
             not done by then): --watchers of them follow the running job's event stream, the rest \
@@ -123,7 +123,8 @@ struct LoadBenchmark: ParsableCommand {
     }
 
     func spec(seed: UInt64) -> RenderSpec {
-        RenderSpec(prompt: "vast misty ocean at dusk, waves", width: size, height: size, steps: steps, seed: seed, lossless: true)
+        RenderSpec(prompt: "vast misty ocean at dusk, waves", width: size, height: size, steps: steps, sampler: "euler", seed: seed,
+                   lossless: true)
     }
 
     func wallTime(of id: Int64, _ client: MosaicClient) throws -> Double {

@@ -4,7 +4,8 @@ import MosaicClient
 
 /// One simulated user of the daemon on a thread of its own: a poller lists the queue and shows
 /// jobs with a think time between calls; a watcher follows the running job's event stream and
-/// reconnects whenever it ends.
+/// reconnects whenever it ends. Unchecked Sendable: its results are written only by its own
+/// thread and read only after `join`, which the semaphore orders.
 final class LoadClient: @unchecked Sendable {
     /// What a client does.
     enum Role { case poller, watcher }

@@ -7,8 +7,9 @@ extension Date {
     var millisecondsSince1970: Int64 {
         let milliseconds = (timeIntervalSince1970 * 1000).rounded()
         if milliseconds.isNaN { return 0 }
-        if milliseconds >= 9_223_372_036_854_775_807 { return .max }
-        if milliseconds <= -9_223_372_036_854_775_808 { return .min }
+        // Double(Int64.max) rounds up to 2^63, which Int64 cannot hold; Double(Int64.min) is exact.
+        if milliseconds >= Double(Int64.max) { return .max }
+        if milliseconds < Double(Int64.min) { return .min }
         return Int64(milliseconds)
     }
 

@@ -100,15 +100,5 @@ final class RawConnection {
     }
 }
 
-/// Seconds on the monotonic clock.
-enum MonotonicClock {
-    /// Now, in seconds since an arbitrary point.
-    static var now: Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-}
-
 /// The current errno as text.
 func errnoText() -> String { String(cString: strerror(errno)) }
