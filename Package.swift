@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "MosaicTensor", dependencies: ["COpenBLAS"]),
         // Seeded noise, samplers, tile plans, latent sync, the built-in model.
         .target(name: "MosaicDiffusion", dependencies: ["MosaicTensor"]),
+        // Stable Diffusion 1.x/2.x: weight loading, configs, CLIP tokenizer.
+        .target(
+            name: "MosaicStableDiffusion", dependencies: ["MosaicDiffusion", "MosaicTensor"], exclude: ["Resources"]),
         // RGB images, WebP encode/decode with XMP metadata, the seam metric.
         .target(name: "MosaicImage", dependencies: ["CWebP"]),
         // A render: parameters -> tiles -> sync -> decode -> WebP.
@@ -95,7 +98,7 @@ let package = Package(
             name: "MosaicBench",
             dependencies: [
                 "MosaicRender", "MosaicImage", "MosaicDiffusion", "MosaicTensor", "COpenBLAS",
-                "MosaicClient", "MosaicStore", "MosaicAPI",
+                "MosaicClient", "MosaicStore", "MosaicAPI", "MosaicStableDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/MosaicBench"),
@@ -119,8 +122,11 @@ let package = Package(
 
         .testTarget(name: "MosaicTensorTests", dependencies: ["MosaicTensor"]),
         .testTarget(name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MosaicStableDiffusionTests", dependencies: ["MosaicStableDiffusion", "MosaicTensor"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage"]),
-        .testTarget(name: "MosaicRenderTests", dependencies: ["MosaicRender", "MosaicImage"]),
+        .testTarget(name: "MosaicRenderTests", dependencies: ["MosaicRender", "MosaicImage", "MosaicTensor"]),
         .testTarget(name: "MosaicdTests", dependencies: ["mosaicd", "MosaicImage", "MosaicRender"]),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicAPI"]),
         .testTarget(name: "MosaicSystemdTests", dependencies: ["MosaicSystemd"]),

@@ -10,6 +10,7 @@ action="${1:?usage: install.sh install|uninstall}"
 read -r -a build_flags <<< "${INSTALL_BUILD_FLAGS:?}"
 tools=(mosaicd mosaicctl)
 shells=(bash zsh fish)
+clip_tokenizer_files=(vocab.json merges.txt LICENSE)
 
 # Where each shell looks for the completions of TOOL, and the text every real script has
 # (a placeholder binary that ignores its arguments prints something else).
@@ -76,6 +77,11 @@ do_install() {
     install_file 0644 systemd/mosaicd.socket "$UNITDIR/mosaicd.socket"
     install_file 0644 systemd/mosaic.sysusers "$SYSUSERSDIR/mosaic.conf"
     install_file 0644 systemd/mosaic.tmpfiles "$TMPFILESDIR/mosaic.conf"
+    # The CLIP tokenizer for single-file Stable Diffusion checkpoints (they carry none); the
+    # loader looks in <mosaicd>/../share/mosaic/clip-tokenizer.
+    for file in "${clip_tokenizer_files[@]}"; do
+        install_file 0644 "Sources/MosaicStableDiffusion/Resources/clip-tokenizer/$file" "$PREFIX/share/mosaic/clip-tokenizer/$file"
+    done
 
     if [ -z "$DESTDIR" ]; then
         cat <<NEXT
@@ -89,6 +95,7 @@ NEXT
 do_uninstall() {
     paths=("$UNITDIR/mosaicd.service" "$UNITDIR/mosaicd.socket" "$SYSUSERSDIR/mosaic.conf"
         "$TMPFILESDIR/mosaic.conf")
+    for file in "${clip_tokenizer_files[@]}"; do paths+=("$PREFIX/share/mosaic/clip-tokenizer/$file"); done
     for tool in "${tools[@]}"; do
         paths+=("$BINDIR/$tool" "$MANDIR/man1/$tool.1")
         for shell in "${shells[@]}"; do paths+=("$(completion_path "$shell" "$tool")"); done

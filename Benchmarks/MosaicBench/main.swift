@@ -7,6 +7,7 @@ let benchmarks: [(name: String, run: () -> Void)] = [
     ("render", { RenderBenchmark.run() }),
     ("queue", { QueueBenchmark.run() }),
     ("checkpoint", { CheckpointBenchmark.run() }),
+    ("unet", { UNetBenchmark.run() }),
 ]
 if arguments.first == "load" {
     LoadBenchmark.main(Array(arguments.dropFirst()))

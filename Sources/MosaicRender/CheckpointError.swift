@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import MosaicImage
+import MosaicTensor
 
 /// Why a checkpoint could not be written, read or used; every case names the file.
 public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Foundation
 import MosaicDiffusion
+import MosaicTensor
 
 extension CheckpointFile {
     /// Parses and verifies a checkpoint file read from `path` (used in errors only).

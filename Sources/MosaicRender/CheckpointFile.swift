@@ -22,6 +22,7 @@
 
 import Foundation
 import MosaicDiffusion
+import MosaicTensor
 
 /// Encodes and decodes ``Checkpoint`` values as safetensors bytes.
 public enum CheckpointFile {

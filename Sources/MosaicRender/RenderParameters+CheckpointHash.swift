@@ -4,6 +4,8 @@
 // sorted, no whitespace, integers in decimal, floats in Swift's shortest round-trip form) so
 // that it does not change with Foundation's encoder or with Swift property names.
 
+import MosaicTensor
+
 extension RenderParameters {
     /// The canonical JSON of every field that determines the pixels, keys sorted; the
     /// `hash_format` entry versions the hashing itself.

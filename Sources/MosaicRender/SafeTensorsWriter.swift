@@ -4,6 +4,8 @@
 // copy of the whole file (about 30 ms for 32 MB, mostly page faults) for nothing. The data
 // section's checksum is computed over the same chunks before the header, which must carry it.
 
+import MosaicTensor
+
 /// Builds a safetensors file: add tensors, set metadata, then take ``headerBytes()`` and the
 /// data chunks (or ``serialized()`` for everything in one array).
 ///

@@ -2,6 +2,7 @@ import Foundation
 import MosaicDiffusion
 import Testing
 @testable import MosaicRender
+import MosaicTensor
 
 @Suite struct CheckpointFileTests {
     @Test(arguments: [(1, 8, 8, false), (4, 13, 9, true), (4, 64, 96, true), (4, 64, 96, false), (3, 1, 40, true)])

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MosaicRender
+import MosaicTensor
 
 /// A checkpoint opened by the reference implementation: Python's `safetensors.safe_open(path,
 /// "np")`. Skipped where the package is missing (set `MOSAIC_TEST_PYTHON` to a venv's python).

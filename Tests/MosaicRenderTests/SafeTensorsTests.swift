@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MosaicRender
+import MosaicTensor
 
 @Suite struct SafeTensorsTests {
     @Test func roundTripOfEverySupportedElementType() throws {

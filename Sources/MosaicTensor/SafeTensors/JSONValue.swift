@@ -5,7 +5,7 @@
 // Codable types that only need a round trip keep using Foundation's JSONEncoder.
 
 /// A parsed or to-be-written JSON value.
-enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -19,7 +19,7 @@ enum JSONValue: Equatable, Sendable {
     /// An object, its members in document order (duplicates are rejected by the parser).
     case object([(key: String, value: JSONValue)])
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
@@ -33,22 +33,22 @@ enum JSONValue: Equatable, Sendable {
     }
 
     /// An integer number.
-    static func integer<T: BinaryInteger>(_ value: T) -> JSONValue { .number(String(value)) }
+    public static func integer<T: BinaryInteger>(_ value: T) -> JSONValue { .number(String(value)) }
 
     /// The members of an object, or nil for any other value.
-    var objectMembers: [(key: String, value: JSONValue)]? {
+    public var objectMembers: [(key: String, value: JSONValue)]? {
         if case .object(let members) = self { return members }
         return nil
     }
 
     /// The value as a non-negative `Int`, or nil when it is not an integer literal in range.
-    var nonNegativeInt: Int? {
+    public var nonNegativeInt: Int? {
         guard case .number(let text) = self, let value = Int(text), value >= 0 else { return nil }
         return value
     }
 
     /// A short name of the value's kind, for error messages.
-    var kindName: String {
+    public var kindName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
@@ -61,7 +61,7 @@ enum JSONValue: Equatable, Sendable {
 
     /// Compact JSON text: no whitespace, non-ASCII characters as raw UTF-8, object members in
     /// their order or sorted by key (by Unicode scalar values, like Python's `sort_keys`).
-    func serialized(sortingKeys: Bool = false) -> String {
+    public func serialized(sortingKeys: Bool = false) -> String {
         var out = ""
         write(to: &out, sortingKeys: sortingKeys)
         return out
@@ -96,7 +96,7 @@ enum JSONValue: Equatable, Sendable {
     }
 
     /// Writes `text` as a JSON string: only `"`, `\` and control characters are escaped.
-    static func writeString(_ text: String, to out: inout String) {
+    public static func writeString(_ text: String, to out: inout String) {
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -4,25 +4,25 @@
 // ambiguous), and reports the byte offset of the first problem.
 
 /// Why a JSON text could not be parsed.
-struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What is wrong.
-    var reason: String
+    public var reason: String
     /// The byte offset in the text where it was noticed.
-    var offset: Int
+    public var offset: Int
 
-    var description: String { "\(reason) at byte \(offset)" }
+    public var description: String { "\(reason) at byte \(offset)" }
 }
 
 /// Parses one JSON value from UTF-8 bytes.
-struct JSONParser {
+public struct JSONParser {
     /// The deepest nesting accepted; safetensors headers need three levels.
-    static let maximumDepth = 64
+    public static let maximumDepth = 64
 
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
 
     /// Parses `bytes` as exactly one JSON value, optionally surrounded by whitespace.
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)

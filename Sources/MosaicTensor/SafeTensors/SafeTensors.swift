@@ -23,6 +23,14 @@ public struct SafeTensors: Sendable {
         /// The tensor's bytes within the data section (`data_offsets`).
         public var dataRange: Range<Int>
 
+        /// Creates an entry (the writer's and the parser's).
+        public init(name: String, dtype: SafeTensorsDType, shape: [Int], dataRange: Range<Int>) {
+            self.name = name
+            self.dtype = dtype
+            self.shape = shape
+            self.dataRange = dataRange
+        }
+
         /// The number of elements (the product of the shape; 1 for a scalar).
         public var elementCount: Int { dataRange.count / dtype.byteSize }
     }

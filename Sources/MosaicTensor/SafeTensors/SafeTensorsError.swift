@@ -3,6 +3,8 @@
 /// Offsets are relative to the start of the data section (after the header), as in the
 /// format's `data_offsets`.
 public enum SafeTensorsError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file could not be opened, measured or mapped (`reason` is the system's message).
+    case unreadableFile(path: String, reason: String)
     /// Fewer than the 8 bytes of the header length.
     case truncatedHeaderLength(fileSize: Int)
     /// The declared header length exceeds the limit (a hostile or corrupt length).
@@ -39,6 +41,7 @@ public enum SafeTensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     /// A one-line explanation naming what is wrong.
     public var description: String {
         switch self {
+        case .unreadableFile(let path, let reason): return "cannot read \(path): \(reason)"
         case .truncatedHeaderLength(let size):
             return "file of \(size) bytes is too short for the 8-byte header length"
         case .headerTooLarge(let declared, let limit):

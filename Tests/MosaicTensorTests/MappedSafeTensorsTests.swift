@@ -1,0 +1,66 @@
+import Foundation
+import MosaicTensor
+import Testing
+
+/// The memory-mapped reader validates exactly as the in-memory one: same entries on good
+/// files, the same typed errors on hostile ones, and an error (not a crash) for files it
+/// cannot open or map.
+@Suite struct MappedSafeTensorsTests {
+    static func file(header: String, data: [UInt8], declaredLength: UInt64? = nil) -> [UInt8] {
+        let json = Array(header.utf8)
+        let length = declaredLength ?? UInt64(json.count)
+        return (0..<8).map { UInt8(truncatingIfNeeded: length >> UInt64(8 * $0)) } + json + data
+    }
+
+    static func write(_ bytes: [UInt8]) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-mapped-\(UUID().uuidString).safetensors")
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    static func check(_ bytes: [UInt8]) throws {
+        let path = try write(bytes)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let memory = Result { () throws(SafeTensorsError) in try SafeTensors(parsing: bytes) }
+        let mapped = Result { () throws(SafeTensorsError) in try MappedSafeTensors(path: path) }
+        switch (memory, mapped) {
+        case (.success(let a), .success(let b)):
+            #expect(a.tensors == b.tensors && a.metadata == b.metadata && a.dataOffset == b.dataOffset)
+            for info in a.tensors {
+                let expected = Array(a.bytes[(a.dataOffset + info.dataRange.lowerBound)..<(a.dataOffset + info.dataRange.upperBound)])
+                #expect(Array(b.bytes(of: info)) == expected)
+            }
+        case (.failure(let a), .failure(let b)):
+            #expect(a == b)
+        default:
+            Issue.record("in-memory \(memory) but mapped \(mapped)")
+        }
+    }
+
+    @Test func goodAndHostileFilesAgreeWithTheInMemoryReader() throws {
+        let entry = #""a":{"dtype":"F16","shape":[3],"data_offsets":[0,6]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[6,8]}"#
+        let cases: [[UInt8]] = [
+            Self.file(header: "{\(entry),\"__metadata__\":{\"format\":\"pt\"}}", data: [1, 2, 3, 4, 5, 6, 7, 8]),
+            Self.file(header: "{\(entry)}", data: [1, 2, 3, 4, 5, 6, 7]),
+            Self.file(header: "{\(entry)}", data: [1, 2, 3, 4, 5, 6, 7, 8, 9]),
+            Self.file(header: "{}", data: [], declaredLength: 1 << 40),
+            Self.file(header: "{}", data: [], declaredLength: 50),
+            Self.file(header: "{\"a\":", data: []),
+            [1, 2, 3],
+            [],
+        ]
+        for bytes in cases { try Self.check(bytes) }
+    }
+
+    @Test func unopenableFilesAreErrors() throws {
+        #expect {
+            try MappedSafeTensors(path: "/nonexistent/x.safetensors")
+        } throws: { error in
+            guard case .unreadableFile(let path, _) = error as? SafeTensorsError else { return false }
+            return path == "/nonexistent/x.safetensors"
+        }
+        #expect(throws: SafeTensorsError.unreadableFile(path: "/tmp", reason: "not a regular file")) {
+            try MappedSafeTensors(path: "/tmp")
+        }
+    }
+}
