@@ -1,7 +1,8 @@
 # Mosaic: the README's two commands live here.
 #   make demo   install system packages, build, render with the built-in model, print the WebP path
-#   make test   install system packages, build, run the whole test suite, then the torture test
+#   make test   install system packages, build, run the whole test suite, the torture test and the fuzzer
 #   make torture  SIGKILL a real mosaicd 20 times mid-render; every job must end once, bit-identical
+#   make fuzz     5,000 hostile requests against a real mosaicd mid-render (docs/fuzzing.md)
 #   make install / make uninstall   PREFIX=/usr/local (default) DESTDIR=/staging (optional)
 SHELL := /bin/bash
 PREFIX ?= /usr/local
@@ -10,6 +11,8 @@ SWIFT ?= swift
 CONFIG ?= release
 # Extra options for mosaic-torture, e.g. TORTURE_FLAGS="--kills 200 --seed 7".
 TORTURE_FLAGS ?=
+# Extra options for mosaic-fuzz, e.g. FUZZ_FLAGS="--requests 100000 --seed 7 --steps 1000".
+FUZZ_FLAGS ?=
 APT_PACKAGES := libsqlite3-dev libsystemd-dev libwebp-dev libopenblas-dev pkg-config webp
 
 # Where `make install` puts things (scripts/install.sh does the work). systemd searches
@@ -37,7 +40,7 @@ INSTALL_ENV = SWIFT="$(SWIFT)" DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$
 	BASHCOMPDIR="$(BASHCOMPDIR)" ZSHCOMPDIR="$(ZSHCOMPDIR)" FISHCOMPDIR="$(FISHCOMPDIR)" \
 	INSTALL_BUILD_FLAGS="$(INSTALL_BUILD_FLAGS)"
 
-.PHONY: deps build demo test torture bench install uninstall clean
+.PHONY: deps build demo test torture fuzz bench install uninstall clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -57,12 +60,19 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(MAKE) --no-print-directory torture
+	$(MAKE) --no-print-directory fuzz
 
 # The debug build, like the tests: the short run takes one to two minutes on two cores.
 torture: deps
 	$(SWIFT) build --product mosaicd
 	$(SWIFT) build --product mosaic-torture
 	"$$($(SWIFT) build --show-bin-path)/mosaic-torture" $(TORTURE_FLAGS)
+
+# The debug build too: 5,000 requests by default, about a minute and a half on two cores.
+fuzz: deps
+	$(SWIFT) build --product mosaicd
+	$(SWIFT) build --product mosaic-fuzz
+	"$$($(SWIFT) build --show-bin-path)/mosaic-fuzz" $(FUZZ_FLAGS)
 
 bench: deps
 	$(SWIFT) build -c release --product mosaic-bench

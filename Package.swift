@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "mosaicctl", targets: ["mosaicctl"]),
         .executable(name: "mosaic-bench", targets: ["MosaicBench"]),
         .executable(name: "mosaic-torture", targets: ["MosaicTorture"]),
+        .executable(name: "mosaic-fuzz", targets: ["MosaicFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -106,6 +107,7 @@ let package = Package(
             dependencies: [
                 "MosaicRender", "MosaicImage", "MosaicDiffusion", "MosaicTensor", "COpenBLAS",
                 "MosaicClient", "MosaicStore", "MosaicAPI", "MosaicStableDiffusion",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/MosaicBench"),
         // The crash torture test: SIGKILLs a real mosaicd mid-render, checks every job ends
@@ -117,6 +119,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/MosaicTorture"),
+        // The fuzzer: hostile requests against a real mosaicd while it renders (docs/fuzzing.md).
+        .executableTarget(
+            name: "MosaicFuzz",
+            dependencies: [
+                "MosaicClient", "MosaicAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/MosaicFuzz"),
 
         .testTarget(name: "MosaicTensorTests", dependencies: ["MosaicTensor"]),
         .testTarget(name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion"], exclude: ["Fixtures"]),
@@ -131,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "MosaicDaemonTests",
             dependencies: [
-                "mosaicd", "mosaicctl", "MosaicTorture", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender",
+                "mosaicd", "mosaicctl", "MosaicTorture", "MosaicFuzz", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender",
                 "MosaicDaemon",
             ]),
     ]

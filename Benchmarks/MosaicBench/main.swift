@@ -1,6 +1,7 @@
 // mosaic-bench [name...]: benchmark programs, timed outside the test suite.
-// With no names it runs them all (`make bench`).
-let requested = Set(CommandLine.arguments.dropFirst())
+// With no names it runs them all (`make bench`) but `load`, which takes minutes and has
+// options of its own: `mosaic-bench load --help`.
+let arguments = Array(CommandLine.arguments.dropFirst())
 let benchmarks: [(name: String, run: () -> Void)] = [
     ("noise", { NoiseBenchmark.run() }),
     ("render", { RenderBenchmark.run() }),
@@ -8,10 +9,15 @@ let benchmarks: [(name: String, run: () -> Void)] = [
     ("checkpoint", { CheckpointBenchmark.run() }),
     ("unet", { UNetBenchmark.run() }),
 ]
-let unknown = requested.subtracting(benchmarks.map(\.name))
-if !unknown.isEmpty {
-    print("mosaic-bench: unknown benchmark(s) \(unknown.sorted()); available: \(benchmarks.map(\.name))")
-}
-for benchmark in benchmarks where requested.isEmpty || requested.contains(benchmark.name) {
-    benchmark.run()
+if arguments.first == "load" {
+    LoadBenchmark.main(Array(arguments.dropFirst()))
+} else {
+    let requested = Set(arguments)
+    let unknown = requested.subtracting(benchmarks.map(\.name))
+    if !unknown.isEmpty {
+        print("mosaic-bench: unknown benchmark(s) \(unknown.sorted()); available: \(benchmarks.map(\.name) + ["load"])")
+    }
+    for benchmark in benchmarks where requested.isEmpty || requested.contains(benchmark.name) {
+        benchmark.run()
+    }
 }

@@ -29,7 +29,8 @@ extension DaemonCore {
 
     func list(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
         var states = Set<JobState>()
-        for value in request.queryValues("state").flatMap({ $0.split(separator: ",").map(String.init) }) {
+        let values = request.queryValues("state").flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        for value in values {
             guard let state = JobState(rawValue: value) else {
                 throw APIError(.badRequest, "invalid state: '\(value)' (valid: \(JobState.allCases.map(\.rawValue).joined(separator: ", ")))")
             }

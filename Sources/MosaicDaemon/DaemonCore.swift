@@ -33,19 +33,24 @@ public final class DaemonCore: Sendable {
 
     /// Answers one request through the route table; every error becomes the API's JSON error.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
-        var pathMatched = false
-        for route in Self.routes {
-            guard let captures = route.match(request.pathComponents) else { continue }
-            pathMatched = true
-            guard route.method == request.method else { continue }
+        // A literal segment beats a capture: /v1/jobs/prune is the prune resource, not job "prune".
+        let matches = Self.routes.compactMap { route in route.match(request.pathComponents).map { (route, $0) } }
+        let fewestCaptures = matches.map(\.1.count).min() ?? 0
+        let resource = matches.filter { $0.1.count == fewestCaptures }
+        let allowed = resource.map(\.0.method.rawValue)
+        if let (route, captures) = resource.first(where: { $0.0.method == request.method }) {
             do {
                 return try await route.handler(self, request, captures)
             } catch {
                 return .error(error)
             }
         }
-        if pathMatched {
-            return .error(APIError(.methodNotAllowed, "\(request.method.rawValue) is not allowed on /\(request.pathComponents.joined(separator: "/"))"))
+        if !allowed.isEmpty {
+            // RFC 9110 15.5.6: a 405 lists the methods the resource does take.
+            var response = HTTPResponse.error(APIError(
+                .methodNotAllowed, "\(request.method.rawValue) is not allowed on /\(request.pathComponents.joined(separator: "/")) (allowed: \(allowed.joined(separator: ", ")))"))
+            response.headers.append((name: "Allow", value: allowed.joined(separator: ", ")))
+            return response
         }
         return .error(APIError(.notFound, "no route for /\(request.pathComponents.joined(separator: "/"))"))
     }

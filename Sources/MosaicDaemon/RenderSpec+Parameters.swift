@@ -17,7 +17,9 @@ extension RenderSpec {
         spec.seed = seed ?? newSeed()
         spec.tiling = tiling ?? defaults.tiling.rawValue
         spec.tileSize = tileSize ?? defaults.tileSize
-        spec.tileOverlap = tileOverlap ?? defaults.tileOverlap
+        // The default overlap fits the default tile; a smaller tile gets at most half of itself,
+        // rather than a 400 about a value the client never sent.
+        spec.tileOverlap = tileOverlap ?? min(defaults.tileOverlap, max(0, (spec.tileSize ?? defaults.tileSize) / 2))
         spec.tileWeighting = tileWeighting ?? defaults.tileWeighting.rawValue
         spec.lossless = lossless ?? false
         if spec.lossless == true {
@@ -65,6 +67,11 @@ extension RenderSpec {
             case .invalid(let field, let reason):
                 throw APIError(.badRequest, "invalid \(field.replacingOccurrences(of: "-", with: "_")): \(reason)")
             }
+        }
+        // Some samplers cannot take every step count (DDIM and DPM++ 2M at 1000 steps): refuse
+        // such a job now rather than accept it and fail it when it starts.
+        do { _ = try parameters.sampler.makeSampler(steps: parameters.steps, config: NoiseScheduleConfig()) } catch {
+            throw APIError(.badRequest, "invalid steps: \(error)")
         }
         // The engine checks the overlap only where it is used; the API refuses nonsense anyway.
         if !(0...parameters.tileSize / 2).contains(parameters.tileOverlap) {

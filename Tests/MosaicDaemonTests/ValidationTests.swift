@@ -90,7 +90,7 @@ struct ValidationCase: Sendable, CustomTestStringConvertible {
             (#"{"render":{"prompt":"sea \\ud800 \ud83c\udf0a"}}"#, { $0.render.prompt == "sea \\ud800 \u{1F30A}" }),
             (#"{"render":{"prompt":"x","seed":9223372036854775808}}"#, { $0.render.seed == 1 << 63 }),
             (#"{"render":{"prompt":"x","seed":0,"width":64,"height":16376,"steps":1}}"#, { $0.render.seed == 0 && $0.render.height == 16376 }),
-            (#"{"render":{"prompt":"x","steps":1000,"guidance":50,"tile_size":512,"tile_overlap":256},"priority":-100}"#,
+            (#"{"render":{"prompt":"x","steps":1000,"sampler":"euler","guidance":50,"tile_size":512,"tile_overlap":256},"priority":-100}"#,
              { $0.priority == -100 && $0.render.tileOverlap == 256 }),
             (#"{"render":{"prompt":"x","tile_size":8,"tile_overlap":0,"quality":0},"priority":100}"#, { $0.render.tileSize == 8 }),
         ]

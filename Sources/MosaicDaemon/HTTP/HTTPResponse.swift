@@ -18,6 +18,8 @@ public struct HTTPResponse: Sendable {
     public var contentType: String
     /// The body.
     public var body: Body
+    /// Headers beyond Content-Type, Content-Length and Connection (`Allow` on a 405).
+    public var headers: [(name: String, value: String)] = []
 
     /// Creates a response.
     public init(status: HTTPResponseStatus = .ok, contentType: String, body: Body) {

@@ -67,7 +67,8 @@ public final class HTTPServer: Sendable {
                     channel.closeFuture.assumeIsolated().whenComplete { _ in deadline.cancel() }
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(RequestStartHandler(deadline: deadline), position: .first)
-                    try sync.configureHTTPServerPipeline(withErrorHandling: true)
+                    try sync.configureHTTPServerPipeline(withErrorHandling: false)
+                    try sync.addHandler(JSONProtocolErrorHandler())
                     try sync.addHandler(RequestEndHandler(deadline: deadline))
                     deadline.enter(.idle)
                     let async = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
@@ -134,6 +135,7 @@ public final class HTTPServer: Sendable {
         headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Server", value: "mosaicd")
         headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+        for header in response.headers { headers.add(name: header.name, value: header.value) }
         switch response.body {
         case .bytes(let bytes):
             headers.add(name: "Content-Length", value: String(bytes.count))

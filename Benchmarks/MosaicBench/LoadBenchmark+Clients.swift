@@ -1,0 +1,50 @@
+import Foundation
+import MosaicAPI
+import MosaicClient
+import Synchronization
+
+extension LoadBenchmark {
+    /// What the clients saw.
+    struct LoadResult {
+        var list = LatencySamples()
+        var show = LatencySamples()
+        var watches = 0
+        var events = 0
+        var errors: [String] = []
+        var seconds = 0.0
+    }
+
+    /// Submits the render and runs the clients until it has finished and `duration` has passed.
+    func renderUnderLoad(_ client: MosaicClient, socket: String, ids: [Int64]) throws -> (Double, LoadResult) {
+        let stopping = Atomic<Bool>(false)
+        let started = Date()
+        let job = try client.submit(SubmitRequest(render: spec(seed: 1)))
+        let watcherCount = watchers ?? clients / 4
+        let loadClients = (0..<clients).map { index in
+            LoadClient(role: index < watcherCount ? .watcher : .poller, socketPath: socket, jobIds: ids + [job.id],
+                       watchedJob: job.id, interval: interval)
+        }
+        for loadClient in loadClients { loadClient.start { stopping.load(ordering: .relaxed) } }
+        let wall = try wallTime(of: job.id, client)
+        let remaining = duration - Date().timeIntervalSince(started)
+        if remaining > 0 { usleep(UInt32(remaining * 1e6)) }
+        stopping.store(true, ordering: .relaxed)
+        var result = LoadResult()
+        for loadClient in loadClients {
+            loadClient.join()
+            result.list.merge(loadClient.list)
+            result.show.merge(loadClient.show)
+            result.watches += loadClient.watches
+            result.events += loadClient.events
+            result.errors += loadClient.errors
+        }
+        result.seconds = Date().timeIntervalSince(started)
+        return (wall, result)
+    }
+
+    /// The 1-, 5- and 15-minute load averages, as /proc/loadavg has them.
+    static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}

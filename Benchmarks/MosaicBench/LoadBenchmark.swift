@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import MosaicAPI
+import MosaicClient
+import Synchronization
+
+/// `mosaic-bench load`: many clients listing, showing and watching jobs while a render runs,
+/// against the real mosaicd (built next to this program) over its real socket.
+struct LoadBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mosaic-bench load",
+        abstract: "Load-test mosaicd: concurrent clients list, show and watch jobs while a render runs.",
+        discussion: """
+            Starts `mosaicd serve` on a temporary state directory, fills the history with --history \
+            tiny jobs, then renders the same lossless euler job three times: unloaded, under load, and \
+            unloaded again. During the loaded render --clients clients, each on a thread of its \
+            own with the real MosaicClient, work for --duration seconds (longer if the render is \
+            not done by then): --watchers of them follow the running job's event stream, the rest \
+            alternately list the newest 50 jobs and show one job, pausing about --interval seconds \
+            between calls. Reports errors, p50/p95/p99 latency of list and show, and the loaded \
+            render's wall time against the mean of the two unloaded ones. The issue's targets: \
+            zero errors, p99 <= 50 ms, slowdown <= 5%. Choose --steps so that one render takes \
+            about --duration seconds.
+
+            EXAMPLE
+              swift build -c release --product mosaicd && swift build -c release --product mosaic-bench
+              .build/release/mosaic-bench load --clients 200 --duration 60 --steps 300
+            """)
+
+    @Option(help: "Concurrent clients.")
+    var clients: Int = 200
+
+    @Option(help: "Of the clients, how many watch the event stream (default: a quarter).")
+    var watchers: Int?
+
+    @Option(help: ArgumentHelp("Seconds of load (at least the loaded render's duration).", valueName: "s"))
+    var duration: Double = 60
+
+    @Option(help: ArgumentHelp("Mean seconds a polling client waits between calls.", valueName: "s"))
+    var interval: Double = 1
+
+    @Option(help: ArgumentHelp("The render's width and height.", valueName: "px"))
+    var size: Int = 1024
+
+    @Option(help: "The render's steps.")
+    var steps: Int = 300
+
+    @Option(help: "The daemon's render threads.")
+    var threads: Int = 2
+
+    @Option(help: "Tiny finished jobs in the history before the renders.")
+    var history: Int = 200
+
+    @Option(help: ArgumentHelp("The mosaicd executable (default: the one next to this program).", valueName: "path"))
+    var mosaicd: String?
+
+    func validate() throws {
+        guard (1...5000).contains(clients) else { throw ValidationError("--clients must be in 1...5000") }
+        guard (0...clients).contains(watchers ?? 0) else { throw ValidationError("--watchers must be in 0...--clients") }
+        guard duration > 0, interval >= 0 else { throw ValidationError("--duration must be positive, --interval not negative") }
+        guard (64...8192).contains(size), size % 8 == 0 else { throw ValidationError("--size must be a multiple of 8 in 64...8192") }
+        guard (1...1000).contains(steps), (1...1024).contains(threads), (0...100_000).contains(history) else {
+            throw ValidationError("--steps must be in 1...1000, --threads in 1...1024, --history in 0...100000")
+        }
+    }
+
+    func run() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-load-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("mosaicd.sock").path
+        let daemon = Process()
+        daemon.executableURL = mosaicd.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("mosaicd")
+        daemon.arguments = ["serve", "--state-dir", directory.appendingPathComponent("state").path, "--socket", socket,
+                            "--threads", String(threads)]
+        daemon.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try daemon.run()
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        let client = MosaicClient(socketPath: socket, timeout: 30)
+        for _ in 0..<500 where (try? client.status()) == nil { usleep(20_000) }
+
+        let ids = try fillHistory(client)
+        print("load: \(ids.count) jobs in the history; \(clients) clients (\(watchers ?? clients / 4) watching), "
+            + "\(size)x\(size) \(steps)-step renders on \(threads) threads; load average \(Self.loadAverage())")
+        let before = try render(client, seed: 1)
+        print(String(format: "load: unloaded render %.2f s", before))
+        let (loaded, result) = try renderUnderLoad(client, socket: socket, ids: ids)
+        print(String(format: "load: loaded render %.2f s, %.1f s of load; load average %@", loaded, result.seconds, Self.loadAverage()))
+        let after = try render(client, seed: 1)
+        let baseline = (before + after) / 2
+        print(String(format: "load: unloaded render again %.2f s", after))
+        print("load: list: \(result.list.summary)")
+        print("load: show: \(result.show.summary)")
+        print("load: watch: \(result.watches) streams, \(result.events) events")
+        print("load: errors: \(result.errors.count)" + (result.errors.isEmpty ? "" : "; first: " + result.errors.prefix(5).joined(separator: " | ")))
+        let p99 = max(result.list.percentile(99) ?? .infinity, result.show.percentile(99) ?? .infinity)
+        let slowdown = (loaded / baseline - 1) * 100
+        print(String(format: "load: render %.2f s loaded / %.2f s unloaded (mean of %.2f and %.2f) = %.3f: %+.1f%%",
+                     loaded, baseline, before, after, loaded / baseline, slowdown))
+        let pass = result.errors.isEmpty && p99 <= 50 && slowdown <= 5
+        print(String(format: "load: %@: %d errors (target 0), p99 %.2f ms (target <= 50), slowdown %+.1f%% (target <= +5%%)",
+                     pass ? "PASS" : "FAIL", result.errors.count, p99, slowdown))
+        guard pass else { throw ExitCode.failure }
+    }
+
+    /// Fills the history with tiny finished jobs, so `list` has pages to read.
+    func fillHistory(_ client: MosaicClient) throws -> [Int64] {
+        var ids: [Int64] = []
+        for seed in 0..<history {
+            ids.append(try client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea", width: 64, height: 64, steps: 1,
+                                                                          seed: UInt64(seed)))).id)
+        }
+        while let last = ids.last, try !client.job(last).state.isFinished { usleep(50_000) }
+        return ids
+    }
+
+    /// Renders the benchmark job and returns its wall time as the daemon stamped it.
+    func render(_ client: MosaicClient, seed: UInt64) throws -> Double {
+        let job = try client.submit(SubmitRequest(render: spec(seed: seed)))
+        return try wallTime(of: job.id, client)
+    }
+
+    func spec(seed: UInt64) -> RenderSpec {
+        RenderSpec(prompt: "vast misty ocean at dusk, waves", width: size, height: size, steps: steps, sampler: "euler", seed: seed,
+                   lossless: true)
+    }
+
+    func wallTime(of id: Int64, _ client: MosaicClient) throws -> Double {
+        while true {
+            let job = try client.job(id)
+            if job.state.isFinished {
+                guard job.state == .succeeded, let start = job.startedAt, let end = job.finishedAt else {
+                    throw ValidationError("the render ended \(job.state.rawValue): \(job.error ?? "")")
+                }
+                return end.timeIntervalSince(start)
+            }
+            usleep(20_000)
+        }
+    }
+}

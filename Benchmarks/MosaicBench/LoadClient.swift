@@ -1,0 +1,94 @@
+import Foundation
+import MosaicAPI
+import MosaicClient
+
+/// One simulated user of the daemon on a thread of its own: a poller lists the queue and shows
+/// jobs with a think time between calls; a watcher follows the running job's event stream and
+/// reconnects whenever it ends. Unchecked Sendable: its results are written only by its own
+/// thread and read only after `join`, which the semaphore orders.
+final class LoadClient: @unchecked Sendable {
+    /// What a client does.
+    enum Role { case poller, watcher }
+
+    let role: Role
+    let client: MosaicClient
+    let jobIds: [Int64]
+    let watchedJob: Int64
+    let interval: Double
+    private var random: SystemRandomNumberGenerator
+    /// Results, read after `thread` has finished.
+    private(set) var list = LatencySamples()
+    private(set) var show = LatencySamples()
+    private(set) var events = 0
+    private(set) var watches = 0
+    private(set) var errors: [String] = []
+    private let done = DispatchSemaphore(value: 0)
+
+    init(role: Role, socketPath: String, jobIds: [Int64], watchedJob: Int64, interval: Double) {
+        self.role = role
+        client = MosaicClient(socketPath: socketPath, timeout: 30)
+        self.jobIds = jobIds; self.watchedJob = watchedJob; self.interval = interval
+        random = SystemRandomNumberGenerator()
+    }
+
+    /// Starts the client's thread; it runs until `stop` says so.
+    func start(until stop: @escaping @Sendable () -> Bool) {
+        let thread = Thread { [self] in
+            // Spread the first calls over one interval, as real users do not start in step.
+            usleep(UInt32(Double.random(in: 0...interval, using: &random) * 1e6))
+            while !stop() {
+                switch role {
+                case .poller: poll()
+                case .watcher: watch(until: stop)
+                }
+            }
+            done.signal()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Waits for the thread to finish.
+    func join() { done.wait() }
+
+    /// Times the round trip to the last byte of the answer; the answer is decoded afterwards,
+    /// outside the timing, so a debug build's slow JSON decoding does not count as the daemon's.
+    private func poll() {
+        let listing = Bool.random(using: &random)
+        let path = listing ? "/v1/jobs?limit=50" : "/v1/jobs/\(jobIds.randomElement(using: &random) ?? watchedJob)"
+        let started = DispatchTime.now().uptimeNanoseconds
+        do {
+            let answer = try client.raw(method: "GET", path: path, body: nil)
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            guard answer.status == 200 else {
+                throw ClientError.api(status: answer.status, error: APIError(.internal, String(decoding: answer.body.prefix(200), as: UTF8.self)))
+            }
+            if listing {
+                _ = try APICoding.decoder().decode(JobPage.self, from: Data(answer.body))
+                list.add(ms)
+            } else {
+                _ = try APICoding.decoder().decode(Job.self, from: Data(answer.body))
+                show.add(ms)
+            }
+        } catch {
+            errors.append("\(listing ? "list" : "show"): \(error)")
+        }
+        usleep(UInt32(Double.random(in: 0.5...1.5, using: &random) * interval * 1e6))
+    }
+
+    private func watch(until stop: @escaping @Sendable () -> Bool) {
+        watches += 1
+        var ended = false
+        do {
+            try client.events(watchedJob, idleTimeout: 30) { event in
+                self.events += 1
+                if event.type == .end { ended = true }
+                return !stop()
+            }
+        } catch {
+            errors.append("watch: \(error)")
+        }
+        // The stream ended with the job: wait like a user would before watching again.
+        if ended || !errors.isEmpty { usleep(UInt32(interval * 1e6)) }
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import Synchronization
+
+/// Kills the daemon when the fuzzer itself is stopped (SIGINT, SIGTERM, SIGHUP), so a canceled
+/// CI job or a Ctrl-C leaves no mosaicd behind.
+enum DaemonReaper {
+    /// The running daemon's pid, 0 when none: read by the signal handler, which may only make
+    /// async-signal-safe calls (an atomic load, kill, _exit).
+    static let pid = Atomic<Int32>(0)
+
+    /// Installs the handlers; call once, before the first daemon starts.
+    static func install() {
+        pid.store(0, ordering: .relaxed)
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            signal(number) { received in
+                let daemon = DaemonReaper.pid.load(ordering: .relaxed)
+                if daemon > 0 { kill(daemon, SIGKILL) }
+                _exit(128 + received)
+            }
+        }
+    }
+}
