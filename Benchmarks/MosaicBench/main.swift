@@ -1,12 +1,15 @@
 // mosaic-bench [name...]: benchmark programs, timed outside the test suite.
 // With no names it runs them all (`make bench`) but `load`, which takes minutes and has
 // options of its own: `mosaic-bench load --help`.
+import Foundation
 let arguments = Array(CommandLine.arguments.dropFirst())
 let benchmarks: [(name: String, run: () -> Void)] = [
     ("noise", { NoiseBenchmark.run() }),
     ("render", { RenderBenchmark.run() }),
     ("queue", { QueueBenchmark.run() }),
-    ("checkpoint", { CheckpointBenchmark.run() }),
+    ("checkpoint", {
+        CheckpointBenchmark.run(rounds: Int(ProcessInfo.processInfo.environment["MOSAIC_BENCH_ROUNDS"] ?? "") ?? 2)
+    }),
     ("unet", { UNetBenchmark.run() }),
 ]
 if arguments.first == "load" {
