@@ -4,17 +4,12 @@ import MosaicDiffusion
 public enum StableDiffusionError: Error, CustomStringConvertible {
     /// A tile's input or output buffer does not hold `channels x height x width` values.
     case tileBufferSize(tile: TileRect, expected: Int, input: Int, output: Int)
-    /// No model of that name or path.
-    case modelNotFound(String)
 
     public var description: String {
         switch self {
         case .tileBufferSize(let tile, let expected, let input, let output):
             return "tile \(tile.width)x\(tile.height) at (\(tile.x), \(tile.y)) needs \(expected) values, "
                 + "got an input of \(input) and an output of \(output)"
-        case .modelNotFound(let name):
-            return "no Stable Diffusion model at '\(name)' (expected a diffusers folder with model_index.json "
-                + "or a .safetensors file)"
         }
     }
 }

@@ -25,6 +25,19 @@ public final class StableDiffusionModel: DiffusionModel, Sendable {
         self.path = path
         self.policy = policy
         checkpoint = try StableDiffusionLoader.open(path: path, singleFileOptions: singleFileOptions)
+        residentMemoryBytes = Self.weightBytes(of: checkpoint, policy: policy)
+    }
+
+    private static func weightBytes(of checkpoint: any StableDiffusionCheckpoint, policy: WeightPrecisionPolicy) -> Int {
+        var bytes = 0
+        for source in [checkpoint.unet, checkpoint.vae, checkpoint.textEncoder] {
+            for name in source.tensorNames {
+                guard let tensor = try? source.tensor(named: name) else { continue }
+                bytes += tensor.bytes.count
+                if case .cacheFloat32 = policy, tensor.dtype != .f32 { bytes += tensor.bytes.count * 2 }
+            }
+        }
+        return bytes
     }
 
     /// The UNet's latent channels (4 for SD 1.x/2.x).
@@ -70,19 +83,9 @@ public final class StableDiffusionModel: DiffusionModel, Sendable {
     }
 
     /// The weights' bytes as stored (memory-mapped, resident once touched), plus their fp32
-    /// copies when the policy caches them.
-    public var residentMemoryBytes: Int {
-        let sources: [any WeightSource] = [checkpoint.unet, checkpoint.vae, checkpoint.textEncoder]
-        var bytes = 0
-        for source in sources {
-            for name in source.tensorNames {
-                guard let tensor = try? source.tensor(named: name) else { continue }
-                bytes += tensor.bytes.count
-                if case .cacheFloat32 = policy, tensor.dtype != .f32 { bytes += tensor.bytes.count * 2 }
-            }
-        }
-        return bytes
-    }
+    /// copies when the policy caches them; summed once at open, since admission control asks at
+    /// every submission.
+    public let residentMemoryBytes: Int
 
     /// An upper bound for one tile's UNet pass (batch of two): the activations kept for the skip
     /// connections, the widest block's working set, the im2col buffer and an attention chunk.
