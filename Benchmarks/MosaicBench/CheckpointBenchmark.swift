@@ -8,7 +8,22 @@ import MosaicTensor
 /// fsync) after every step, written by a `CheckpointWriter` while the next step computes. Also: the time from a cold start to the first tile evaluation of a
 /// resumed render (load the newest checkpoint, read the journal, build the renderer, evaluate).
 enum CheckpointBenchmark {
-    static func run(side: Int = 8192, steps: Int = 30, rounds: Int = 2) {
+    /// Which halves of crash-proofing the durable render does (`MOSAIC_BENCH_CHECKPOINT_PARTS`:
+    /// `both`, the default and what the daemon does; `journal` or `checkpoints` alone, to
+    /// apportion the cost).
+    struct Parts {
+        var journal = true, checkpoints = true
+        init(_ name: String?) {
+            switch name {
+            case "journal": checkpoints = false
+            case "checkpoints": journal = false
+            default: break
+            }
+        }
+        var name: String { journal && checkpoints ? "journal and checkpoints" : journal ? "journal only" : "checkpoints only" }
+    }
+
+    static func run(side: Int = 8192, steps: Int = 30, rounds: Int = 2, parts: Parts = Parts(nil)) {
         BLAS.useSingleThread()
         let pool = WorkerPool(threadCount: ProcessInfo.processInfo.activeProcessorCount)
         defer { pool.shutdown() }
@@ -24,11 +39,11 @@ enum CheckpointBenchmark {
             for round in 1...rounds {
                 let plain = try render(parameters, pool: pool, checkpoints: nil)
                 let store = CheckpointStore(directory: directory.appendingPathComponent("job").path)
-                let durable = try render(parameters, pool: pool, checkpoints: store)
+                let durable = try render(parameters, pool: pool, checkpoints: store, parts: parts)
                 print(String(format: "checkpoint: round %d: %dx%d, %d steps: without checkpoints %.2f s (%.2f s CPU), "
-                             + "with %.2f s (%.2f s CPU): %+.1f%% wall, %+.1f%% CPU; checkpoint writes %.2f s in all "
+                             + "with (%@) %.2f s (%.2f s CPU): %+.1f%% wall, %+.1f%% CPU; checkpoint writes %.2f s in all "
                              + "(%.0f ms each, %.1f MB), journal appends %.2f s",
-                             round, side, side, steps, plain.total, plain.cpu, durable.total, durable.cpu,
+                             round, side, side, steps, plain.total, plain.cpu, parts.name, durable.total, durable.cpu,
                              (durable.total / plain.total - 1) * 100, (durable.cpu / plain.cpu - 1) * 100,
                              durable.checkpointSeconds, durable.checkpointSeconds / Double(steps) * 1000,
                              Double(durable.checkpointBytes) / 1e6, durable.journalSeconds))
@@ -46,7 +61,8 @@ enum CheckpointBenchmark {
 
     struct Timing { var total = 0.0, cpu = 0.0, checkpointSeconds = 0.0, journalSeconds = 0.0, checkpointBytes = 0 }
 
-    static func render(_ parameters: RenderParameters, pool: WorkerPool, checkpoints: CheckpointStore?) throws -> Timing {
+    static func render(_ parameters: RenderParameters, pool: WorkerPool, checkpoints: CheckpointStore?,
+                       parts: Parts = Parts(nil)) throws -> Timing {
         var timing = Timing()
         let start = Date(), cpuStart = processCPUSeconds()
         let renderer = try Renderer(parameters: parameters, pool: pool)
@@ -57,16 +73,23 @@ enum CheckpointBenchmark {
         while !renderer.isFinished {
             if let checkpoints {
                 let journal = try checkpoints.openJournal(step: renderer.state.step, parametersHash: hash)
-                try renderer.step(onTileOutput: { tile, output in
+                let append: @Sendable (Int, UnsafeBufferPointer<Float>) -> Void = { tile, output in
                     let t = DispatchTime.now().uptimeNanoseconds
                     try? journal.append(tile: tile, values: output)
                     journalTime.add(DispatchTime.now().uptimeNanoseconds - t)
-                })
+                }
+                try renderer.step(onTileOutput: parts.journal ? append : nil)
                 journal.close()
                 let state = renderer.state, plan = renderer.plan
-                try writer.submit {
-                    let result = try checkpoints.write(state, parametersHash: hash, plan: plan)
-                    written.add(UInt64(result.seconds * 1e9))
+                if parts.checkpoints {
+                    try writer.submit {
+                        let result = try checkpoints.write(state, parametersHash: hash, plan: plan)
+                        written.add(UInt64(result.seconds * 1e9))
+                    }
+                } else {
+                    // What the checkpoint's prune would do: the finished journal becomes the spare
+                    // that the next step's journal overwrites in place.
+                    rename(journal.path, "\(checkpoints.directory)/.spare.tiles")
                 }
                 timing.checkpointBytes = 4 * 2 * state.latent.count
             } else {

@@ -8,7 +8,9 @@ let benchmarks: [(name: String, run: () -> Void)] = [
     ("render", { RenderBenchmark.run() }),
     ("queue", { QueueBenchmark.run() }),
     ("checkpoint", {
-        CheckpointBenchmark.run(rounds: Int(ProcessInfo.processInfo.environment["MOSAIC_BENCH_ROUNDS"] ?? "") ?? 2)
+        let environment = ProcessInfo.processInfo.environment
+        CheckpointBenchmark.run(rounds: Int(environment["MOSAIC_BENCH_ROUNDS"] ?? "") ?? 2,
+                                parts: CheckpointBenchmark.Parts(environment["MOSAIC_BENCH_CHECKPOINT_PARTS"]))
     }),
     ("unet", { UNetBenchmark.run() }),
 ]
