@@ -32,24 +32,37 @@ id="$("$bin/mosaicctl" submit --model "$name" "a lighthouse on a cliff, stormy s
     --steps 1 --seed 7 --json | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d.get("job", d)["id"])')"
 echo "job $id: ${size}x${size}, 1 step, model $name (daemon pid $daemon, log $dir/mosaicd.log)"
 
+# Tile progress travels only in events (the job's row is updated once a step).
+"$bin/mosaicctl" watch "$id" --json >"$dir/events.ndjson" 2>/dev/null &
+watcher=$!
 kib() { awk -v k="$1" '$1 == k":" { print $2 }' "/proc/$daemon/status"; }
-peak_anon=0 peak_file=0 done_tiles=0 state=queued
+peak_anon=0 peak_file=0 done_tiles=0 total_tiles=0 state=queued
 while kill -0 "$daemon" 2>/dev/null; do
     anon=$(kib RssAnon); file=$(kib RssFile)
     [ "$anon" -gt "$peak_anon" ] && peak_anon=$anon
     [ "$file" -gt "$peak_file" ] && peak_file=$file
-    read -r state done_tiles total_tiles < <("$bin/mosaicctl" show "$id" --json | python3 -c '
+    read -r state done_tiles total_tiles < <(python3 - "$dir/events.ndjson" <<'PY'
 import json, sys
-data = json.load(sys.stdin)
-job = data.get("job", data)
-progress = job.get("progress") or {}
-print(job["state"], progress.get("tiles_done", 0), progress.get("tiles_total", 0))')
+state, done, total = "queued", 0, 0
+for line in open(sys.argv[1]):
+    try:
+        event = json.loads(line)
+    except ValueError:
+        continue  # a line still being written
+    state = event.get("state") or (event.get("job") or {}).get("state") or state
+    progress = event.get("progress") or {}
+    if progress.get("step", 0) == 0 and "tiles_done" in progress:
+        done, total = progress["tiles_done"], progress.get("tiles_total", 0)
+print(state, done, total)
+PY
+)
     printf '\r%4ds  %-9s tiles %s/%s  RssAnon %6d MiB  RssFile %6d MiB  VmHWM %6d MiB ' $(( $(date +%s) - started )) \
         "$state" "$done_tiles" "$total_tiles" $((anon / 1024)) $((file / 1024)) $(( $(kib VmHWM) / 1024 ))
     case "$state" in succeeded|failed|canceled) break ;; esac
     [ "$tiles" -gt 0 ] && [ "$done_tiles" -ge "$tiles" ] && break
-    sleep 1
+    sleep 2
 done
+kill "$watcher" 2>/dev/null || true
 echo
 hwm=$(kib VmHWM)
 [ "$state" = running ] && "$bin/mosaicctl" cancel "$id" >/dev/null
