@@ -137,6 +137,9 @@ import Testing
         let cases: [(String, [Int])] = [
             (get("/v1/status"), [200]), (get("/v1/jobs"), [200]), (get("/v1/jobs/999"), [404]),
             ("POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Length: \(cutBody.utf8.count)\r\n\r\n\(cutBody)", [400]),
+            // The fuzzer's case #37442: valid chunks of a cut JSON body.
+            ("POST /v1/jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + String(decoding: HTTPText.chunked(Array(cutBody.utf8), chunkSize: 3), as: UTF8.self), [400]),
             (get("/v1/status") + get("/v1/jobs") + get("/v1/models"), [200, 200, 200]),
         ]
         for (request, statuses) in cases {
