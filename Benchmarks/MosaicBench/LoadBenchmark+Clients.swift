@@ -12,12 +12,16 @@ extension LoadBenchmark {
         var events = 0
         var errors: [String] = []
         var seconds = 0.0
+        /// CPU seconds of the daemon and of this program (the clients) during the load.
+        var daemonCPU: Double?
+        var clientCPU = 0.0
     }
 
     /// Submits the render and runs the clients until it has finished and `duration` has passed.
-    func renderUnderLoad(_ client: MosaicClient, socket: String, ids: [Int64]) throws -> (Double, LoadResult) {
+    func renderUnderLoad(_ client: MosaicClient, socket: String, ids: [Int64], daemon: Int32) throws -> (Double, LoadResult) {
         let stopping = Atomic<Bool>(false)
         let started = Date()
+        let daemonCPU = CPUTime.seconds(of: daemon), clientCPU = CPUTime.ownSeconds()
         let job = try client.submit(SubmitRequest(render: spec(seed: 1)))
         let watcherCount = watchers ?? clients / 4
         let loadClients = (0..<clients).map { index in
@@ -30,6 +34,8 @@ extension LoadBenchmark {
         if remaining > 0 { usleep(UInt32(remaining * 1e6)) }
         stopping.store(true, ordering: .relaxed)
         var result = LoadResult()
+        if let now = CPUTime.seconds(of: daemon), let before = daemonCPU { result.daemonCPU = now - before }
+        result.clientCPU = CPUTime.ownSeconds() - clientCPU
         for loadClient in loadClients {
             loadClient.join()
             result.list.merge(loadClient.list)

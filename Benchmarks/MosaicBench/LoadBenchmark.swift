@@ -17,14 +17,17 @@ struct LoadBenchmark: ParsableCommand {
             own with the real MosaicClient, work for --duration seconds (longer if the render is \
             not done by then): --watchers of them follow the running job's event stream, the rest \
             alternately list the newest 50 jobs and show one job, pausing about --interval seconds \
-            between calls. Reports errors, p50/p95/p99 latency of list and show, and the loaded \
-            render's wall time against the mean of the two unloaded ones. The issue's targets: \
+            between calls. Every answer is checked (status 200, the whole body, valid JSON); one \
+            in ten is also decoded into the API's types, as JSONDecoder on every answer would \
+            spend the shared cores on the load generator. Reports errors, p50/p95/p99 latency of \
+            list and show, the CPU time of the daemon and of the clients during the load, and the \
+            loaded render's wall time against the mean of the two unloaded ones. The issue's targets: \
             zero errors, p99 <= 50 ms, slowdown <= 5%. Choose --steps so that one render takes \
             about --duration seconds.
 
             EXAMPLE
               swift build -c release --product mosaicd && swift build -c release --product mosaic-bench
-              .build/release/mosaic-bench load --clients 200 --duration 60 --steps 300
+              .build/release/mosaic-bench load --clients 200 --duration 60 --size 1024 --steps 1000
             """)
 
     @Option(help: "Concurrent clients.")
@@ -86,7 +89,7 @@ struct LoadBenchmark: ParsableCommand {
             + "\(size)x\(size) \(steps)-step renders on \(threads) threads; load average \(Self.loadAverage())")
         let before = try render(client, seed: 1)
         print(String(format: "load: unloaded render %.2f s", before))
-        let (loaded, result) = try renderUnderLoad(client, socket: socket, ids: ids)
+        let (loaded, result) = try renderUnderLoad(client, socket: socket, ids: ids, daemon: daemon.processIdentifier)
         print(String(format: "load: loaded render %.2f s, %.1f s of load; load average %@", loaded, result.seconds, Self.loadAverage()))
         let after = try render(client, seed: 1)
         let baseline = (before + after) / 2
@@ -94,6 +97,9 @@ struct LoadBenchmark: ParsableCommand {
         print("load: list: \(result.list.summary)")
         print("load: show: \(result.show.summary)")
         print("load: watch: \(result.watches) streams, \(result.events) events")
+        print(String(format: "load: CPU during the load: daemon %@, clients (this program) %.1f s, of %.1f s x %d cores",
+                     result.daemonCPU.map { String(format: "%.1f s", $0) } ?? "unknown", result.clientCPU, result.seconds,
+                     ProcessInfo.processInfo.activeProcessorCount))
         print("load: errors: \(result.errors.count)" + (result.errors.isEmpty ? "" : "; first: " + result.errors.prefix(5).joined(separator: " | ")))
         let p99 = max(result.list.percentile(99) ?? .infinity, result.show.percentile(99) ?? .infinity)
         let slowdown = (loaded / baseline - 1) * 100

@@ -44,13 +44,20 @@ enum QueueBenchmark {
         _ = try client.pause()
         let spec = RenderSpec(prompt: "bench", width: 64, height: 64, steps: 1, seed: 1)
         let submit = try samples(200) { _ = try client.submit(SubmitRequest(render: spec)) }
-        let firstPage = try samples(50) { _ = try client.jobs(limit: 50) }
-        let filtered = try samples(50) { _ = try client.jobs(states: [.succeeded], owner: getuid(), limit: 50) }
+        // The round trips include the typed client's decoding of 50 jobs; the daemon's own
+        // share is its CPU time over the same calls.
+        let pid = daemon.processIdentifier
+        let (firstPage, firstPageCPU) = try daemonCPU(of: pid) { try samples(50) { _ = try client.jobs(limit: 50) } }
+        let (filtered, filteredCPU) = try daemonCPU(of: pid) {
+            try samples(50) { _ = try client.jobs(states: [.succeeded], owner: getuid(), limit: 50) }
+        }
         print(report("GET /v1/models (baseline)", status, baseline: status))
         print(report("GET /v1/status (counts 100k jobs)", try samples(50) { _ = try client.status() }, baseline: status))
         print(report("submit round trip", submit, baseline: status))
         print(report("list, first page of 50 (100k jobs)", firstPage, baseline: status))
         print(report("list, filtered by state and owner", filtered, baseline: status))
+        print(String(format: "queue: daemon CPU per list call (connection included): first page %.2f ms, filtered %.2f ms",
+                     firstPageCPU / 50 * 1000, filteredCPU / 50 * 1000))
 
         // Enqueue-to-start on an idle daemon: cancel the queued backlog, resume, submit one at a time.
         for job in try client.allJobs(states: [.queued]) { _ = try client.cancel(job.id) }
@@ -82,5 +89,13 @@ enum QueueBenchmark {
         let median = times[times.count / 2], p99 = times[min(times.count - 1, times.count * 99 / 100)]
         let base = baseline[baseline.count / 2]
         return String(format: "queue: %@: median %.2f ms, p99 %.2f ms (%.1fx the baseline)", label, median, p99, median / base)
+    }
+
+    /// What `body` returns and the CPU seconds process `pid` used meanwhile (0 when unknown).
+    static func daemonCPU<T>(of pid: Int32, _ body: () throws -> T) rethrows -> (T, Double) {
+        let before = CPUTime.seconds(of: pid)
+        let result = try body()
+        guard let before, let after = CPUTime.seconds(of: pid) else { return (result, 0) }
+        return (result, after - before)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// One line of `GET /v1/jobs/{id}/events` (newline-delimited JSON).
 ///
 /// The stream starts with a `state` event (the job as it is), then sends `state` events on
-/// every transition, `progress` events after every tile and step, `log` events, and ends with
+/// every transition, `progress` events (at most five a second, the newest winning), `log` events, and ends with
 /// an `end` event carrying the final job, after which the daemon closes the stream.
 public struct JobEvent: Codable, Sendable, Equatable {
     /// What kind of event this is.

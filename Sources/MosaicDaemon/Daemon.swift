@@ -59,7 +59,7 @@ public final class Daemon: Sendable {
             store: store, hub: hub, metrics: metrics, catalog: catalog, outputDirectory: outputs,
             checkpointDirectory: state.appendingPathComponent("checkpoints"),
             maxStalledResumes: configuration.maxStalledResumes, threads: configuration.threads, admission: admission,
-            logger: logger, onStatus: { _ = notifier.status($0) })
+            renderNice: Int32(configuration.renderNice), logger: logger, onStatus: { _ = notifier.status($0) })
         let core = DaemonCore(
             store: store, worker: worker, hub: hub, metrics: metrics, catalog: catalog,
             authorization: Authorization(adminGroup: configuration.adminGroup, readOthersJobs: configuration.readOthersJobs),

@@ -6,6 +6,7 @@ extension DaemonConfiguration {
         "state_dir", "socket", "threads", "models", "admin_group", "socket_group", "max_stalled_resumes",
         "max_job_memory", "max_job_disk", "max_queued_jobs", "max_queued_jobs_per_user", "read_timeout",
         "idle_timeout", "max_connections", "max_event_streams", "read_others_jobs",
+        "render_nice",
     ]
 
     /// Applies a config file of `key = value` lines (`#` starts a comment); see `keys`.
@@ -66,6 +67,7 @@ extension DaemonConfiguration {
         case "idle_timeout": idleTimeout = try seconds()
         case "max_connections": maxConnections = try integer(1...100_000)
         case "max_event_streams": maxEventStreams = try integer(0...100_000)
+        case "render_nice": renderNice = try integer(0...19)
         case "read_others_jobs":
             switch value.lowercased() {
             case "true", "yes", "1": readOthersJobs = true

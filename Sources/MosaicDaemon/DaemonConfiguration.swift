@@ -35,6 +35,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var maxConnections: Int = 512
     /// Open event streams (`GET /v1/jobs/ID/events`) at once; more get 429.
     public var maxEventStreams: Int = 256
+    /// The nice value of the render threads (`render_nice`): above the event loop's, so that
+    /// API answers do not wait behind a render for a time slice.
+    public var renderNice: Int = 10
     /// Whether users may read (show, list, log, watch, output, preview) others' jobs.
     public var readOthersJobs: Bool = true
 

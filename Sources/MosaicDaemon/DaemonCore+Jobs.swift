@@ -58,7 +58,21 @@ extension DaemonCore {
         let page = try db { () throws(StoreError) in
             try store.list(states: states.isEmpty ? nil : states, ownerUID: owner, limit: limit, before: before)
         }
-        return .json(page)
+        return cachedJSON { try jobJSON.body(of: page) }
+    }
+
+    /// `GET /v1/jobs/{id}`: the job, its JSON from the cache when it has not changed.
+    func show(_ job: Job) -> HTTPResponse {
+        cachedJSON { try jobJSON.body(of: job) }
+    }
+
+    /// A 200 with the body `encode` builds from `jobJSON`, or 500 as `HTTPResponse.json` gives.
+    private func cachedJSON(_ encode: () throws -> [UInt8]) -> HTTPResponse {
+        do {
+            return HTTPResponse(contentType: "application/json", body: .bytes(try encode()))
+        } catch {
+            return .error(APIError(.internal, "cannot encode the response: \(error)"))
+        }
     }
 
     func log(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {

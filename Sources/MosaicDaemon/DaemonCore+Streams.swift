@@ -11,8 +11,7 @@ extension DaemonCore {
         }
         let current = try job(captures)
         let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
-        let encoder = APICoding.encoder()
-        func line(_ event: JobEvent) -> [UInt8] { ((try? encoder.encode(event)).map { [UInt8]($0) } ?? []) + [0x0A] }
+        func line(_ event: JobEvent) -> [UInt8] { EncodedEvent(event).line }
         let task = Task {
             continuation.yield(line(JobEvent(type: .state, jobId: current.id, state: current.state, job: current)))
             if current.state.isFinished {
@@ -21,7 +20,7 @@ extension DaemonCore {
                 return
             }
             for await event in events {
-                continuation.yield(line(event))
+                continuation.yield(event.line)
                 if event.type == .end { break }
             }
             continuation.finish()

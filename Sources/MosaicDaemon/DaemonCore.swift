@@ -18,6 +18,8 @@ public final class DaemonCore: Sendable {
     let admission: AdmissionControl
     let startedAt = Date()
     let logger: Logger
+    /// The JSON of jobs listed or shown, reused while they do not change.
+    let jobJSON = JobJSONCache()
 
     /// The daemon's version.
     public static let version = MosaicVersion.current

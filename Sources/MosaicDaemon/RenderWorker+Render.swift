@@ -20,7 +20,7 @@ extension RenderWorker {
         defer { running.withLock { $0 = nil } }
         let started = Date()
         var durations: [Double] = []
-        let lastEvent = Mutex(0.0)
+        let reporter = ProgressReporter(jobId: job.id, hub: hub, store: store)
         let steps = renderer.parameters.steps
         do {
             while !renderer.isFinished {
@@ -37,16 +37,8 @@ extension RenderWorker {
                     metrics.tileEvaluated(seconds: seconds)
                     let now = Date()
                     heartbeat.withLock { $0 = now }
-                    let due = lastEvent.withLock { last -> Bool in
-                        guard done == total || now.timeIntervalSince1970 - last >= 0.1 else { return false }
-                        last = now.timeIntervalSince1970
-                        return true
-                    }
-                    if due {
-                        let progress = Self.progress(step: step, steps: steps, done: done, total: total,
-                                                     elapsed: now.timeIntervalSince(started), durations: history)
-                        hub.publish(JobEvent(type: .progress, jobId: job.id, progress: progress))
-                    }
+                    reporter.report(Self.progress(step: step, steps: steps, done: done, total: total,
+                                                  elapsed: now.timeIntervalSince(started), durations: history), persist: false)
                 })
                 try checkpoint(start, job: job, writer: writer)
                 let seconds = Date().timeIntervalSince(stepStarted)
@@ -55,16 +47,18 @@ extension RenderWorker {
                 let tiles = renderer.plan.tiles(step: step).count
                 let progress = Self.progress(step: step + 1, steps: steps, done: tiles, total: tiles,
                                              elapsed: Date().timeIntervalSince(started), durations: durations)
-                try? store.updateProgress(id: job.id, progress: progress)
-                hub.publish(JobEvent(type: .progress, jobId: job.id, progress: progress))
+                let persisted = reporter.report(progress, persist: true)
                 if let prediction = renderer.prediction {
                     let preview = PreviewSource(prediction: prediction, latentWidth: renderer.parameters.latentWidth,
                                                 latentHeight: renderer.parameters.latentHeight, model: renderer.model)
                     running.withLock { $0?.preview = preview }
                 }
-                onStatus("job \(job.id): step \(step + 1)/\(steps)"
-                         + (progress.etaSeconds.map { String(format: ", ETA %.0f s", $0) } ?? ""))
+                if persisted || step + 1 == steps {
+                    onStatus("job \(job.id): step \(step + 1)/\(steps)"
+                             + (progress.etaSeconds.map { String(format: ", ETA %.0f s", $0) } ?? ""))
+                }
             }
+            reporter.flush()
             try writer.drain()
             let image = try renderer.decodeImage(pool: pool)
             let url = outputDirectory.appendingPathComponent("\(job.id).webp")
@@ -73,6 +67,7 @@ extension RenderWorker {
             log(job.id, "info", String(format: "rendered in %.1f s to %@", Date().timeIntervalSince(started), url.path))
             try? start.checkpoints.removeAll()
         } catch let error as RenderError {
+            reporter.flush()
             if case .canceled(let step) = error {
                 if let owner = running.withLock({ $0?.canceledBy }) {
                     try? writer.drain()
@@ -91,6 +86,7 @@ extension RenderWorker {
         } catch {
             // Checkpoint, journal or database errors (a full disk): fail with the reason; the
             // previous checkpoints stay valid, so `retry` resumes from them.
+            reporter.flush()
             try? writer.drain()
             finish(job, .failed, error: "\(error)")
         }

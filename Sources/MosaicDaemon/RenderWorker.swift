@@ -28,6 +28,8 @@ public final class RenderWorker: Sendable {
     /// A job resumed this many times at one step without getting further is failed.
     let maxStalledResumes: Int
     let threads: Int
+    /// The nice value of the render thread and its pool's threads; nil leaves them alone.
+    let renderNice: Int32?
     /// Checks again, when a job is claimed, that the machine can still finish it.
     let admission: AdmissionControl?
     let logger: Logger
@@ -42,16 +44,20 @@ public final class RenderWorker: Sendable {
     /// Creates a worker; call `start()` to run it.
     public init(store: JobStore, hub: EventHub, metrics: Metrics, catalog: ModelCatalog, outputDirectory: URL,
                 checkpointDirectory: URL, maxStalledResumes: Int = 3, threads: Int, admission: AdmissionControl? = nil,
-                logger: Logger, onStatus: @escaping @Sendable (String) -> Void = { _ in }) {
+                renderNice: Int32? = nil, logger: Logger, onStatus: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store; self.hub = hub; self.metrics = metrics; self.catalog = catalog
         self.outputDirectory = outputDirectory; self.checkpointDirectory = checkpointDirectory
         self.maxStalledResumes = maxStalledResumes
-        self.threads = threads; self.admission = admission; self.logger = logger; self.onStatus = onStatus
+        self.threads = threads; self.admission = admission; self.renderNice = renderNice
+        self.logger = logger; self.onStatus = onStatus
     }
 
     /// Starts the worker thread.
     public func start() {
-        let thread = Thread { [self] in loop() }
+        let thread = Thread { [self] in
+            KernelThreadName.set("mosaic-render")
+            loop()
+        }
         thread.name = "mosaic-render"
         thread.stackSize = 8 << 20
         thread.start()
@@ -99,7 +105,16 @@ public final class RenderWorker: Sendable {
     private func loop() {
         defer { flags.withLock { $0.finished = true } }
         BLAS.useSingleThread()
-        let pool = WorkerPool(threadCount: threads)
+        if let renderNice {
+            // This thread steps the render between the pool's loops (checkpoints, the decode).
+            do {
+                let nice = try ThreadNiceness.lowerCurrentThread(to: renderNice)
+                logger.info("render threads at nice \(nice) (render_nice = \(renderNice))")
+            } catch {
+                logger.warning("\(error)")
+            }
+        }
+        let pool = WorkerPool(threadCount: threads, niceness: renderNice)
         defer { pool.shutdown() }
         while !flags.withLock({ $0.stopping }) {
             heartbeat.withLock { $0 = Date() }

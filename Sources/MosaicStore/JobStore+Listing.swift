@@ -14,7 +14,7 @@ extension JobStore {
         if let states, states.isEmpty { return JobPage(jobs: [], nextBefore: nil) }
         let (sql, arguments) = Self.listQuery(states: states, ownerUID: ownerUID, limit: limit, before: before)
         let jobs = try read("list") { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Job.init(row:))
+            try Job.fetchAll(db, sql: sql, arguments: arguments)
         }
         // One row more than the page tells whether another page follows.
         guard jobs.count > limit else { return JobPage(jobs: jobs, nextBefore: nil) }

@@ -67,7 +67,7 @@ public final class JobStore: Sendable {
     /// The job with this id, or nil.
     public func job(id: Int64) throws(StoreError) -> Job? {
         try read("job(id: \(id))") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Job.init(row:))
+            try Job.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id])
         }
     }
 

@@ -19,11 +19,17 @@ public final class WorkerPool: @unchecked Sendable {
     private var body: ((_ item: Int, _ worker: Int) -> Void)?
     private var shuttingDown = false
 
-    /// Starts `threadCount` worker threads (at least one).
-    public init(threadCount: Int) {
+    /// Starts `threadCount` worker threads (at least one). With `niceness`, each thread first
+    /// lowers its scheduling priority to that nice value (see `ThreadNiceness`; a failure
+    /// leaves the thread at the process's priority).
+    public init(threadCount: Int, niceness: Int32? = nil) {
         self.threadCount = max(1, threadCount)
         for worker in 0..<self.threadCount {
-            let thread = Thread { [self] in self.workerLoop(worker) }
+            let thread = Thread { [self] in
+                KernelThreadName.set("mosaic-worker-\(worker)")
+                if let niceness { _ = try? ThreadNiceness.lowerCurrentThread(to: niceness) }
+                self.workerLoop(worker)
+            }
             thread.name = "mosaic-worker-\(worker)"
             thread.stackSize = 8 << 20
             thread.start()

@@ -105,6 +105,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Open event streams (watch) at once; more get 429 (default: 256).")
     var maxEventStreams: Int?
 
+    @Option(help: "Nice value (0...19) of the render threads, above the API's, so answers do not wait behind a render (default: 10).")
+    var renderNice: Int?
+
     @Flag(help: "Users may read only their own jobs (read_others_jobs = false); root and the admin group read all.")
     var privateJobs = false
 
@@ -114,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
          ("max_queued_jobs", maxQueuedJobs.map(String.init)), ("max_queued_jobs_per_user", maxQueuedJobsPerUser.map(String.init)),
          ("read_timeout", readTimeout.map { String($0) }), ("idle_timeout", idleTimeout.map { String($0) }),
          ("max_connections", maxConnections.map(String.init)), ("max_event_streams", maxEventStreams.map(String.init)),
-         ("read_others_jobs", privateJobs ? "false" : nil)]
+         ("read_others_jobs", privateJobs ? "false" : nil), ("render_nice", renderNice.map(String.init))]
     }
 
     func run() async throws {

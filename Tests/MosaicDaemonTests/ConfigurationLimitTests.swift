@@ -12,6 +12,7 @@ struct ConfigurationLimitTests {
         #expect(c.readTimeout == 30 && c.idleTimeout == 60)
         #expect(c.maxConnections == 512 && c.maxEventStreams == 256)
         #expect(c.readOthersJobs)
+        #expect(c.renderNice == 10)
     }
 
     @Test func budgetsParseSizesAndShares() {
@@ -39,6 +40,7 @@ struct ConfigurationLimitTests {
             max_connections = 64
             max_event_streams = 8
             read_others_jobs = false
+            render_nice = 5
             """.write(toFile: path, atomically: true, encoding: .utf8)
         defer { unlink(path) }
         var c = DaemonConfiguration.defaults(environment: [:])
@@ -47,13 +49,14 @@ struct ConfigurationLimitTests {
         #expect(c.maxQueuedJobs == 20 && c.maxQueuedJobsPerUser == 5)
         #expect(c.readTimeout == 2.5 && c.idleTimeout == 10)
         #expect(c.maxConnections == 64 && c.maxEventStreams == 8 && !c.readOthersJobs)
+        #expect(c.renderNice == 5)
     }
 
     @Test func outOfRangeValuesNameTheirKey() {
         var c = DaemonConfiguration.defaults(environment: [:])
         for (key, value) in [("max_queued_jobs", "0"), ("read_timeout", "-1"), ("idle_timeout", "nan"),
                              ("max_connections", "many"), ("max_job_memory", "0%"), ("read_others_jobs", "maybe"),
-                             ("max_event_streams", "-2")] {
+                             ("max_event_streams", "-2"), ("render_nice", "20"), ("render_nice", "-1")] {
             do {
                 try c.set(key, to: value)
                 Issue.record("\(key) = \(value) was accepted")

@@ -56,6 +56,9 @@ public final class HTTPServer: Sendable {
         let limits = self.limits, connections = self.connections, logger = self.logger
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
+            // A client may close its sending side after its request and still read the answer;
+            // RequestEndHandler closes the connection once that answer is written.
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .bind(descriptor) { channel -> EventLoopFuture<Connection> in
                 PeerCredentials.read(from: channel).flatMapThrowing { peer in
                     let admitted = connections.tryAcquire()
@@ -67,7 +70,7 @@ public final class HTTPServer: Sendable {
                     channel.closeFuture.assumeIsolated().whenComplete { _ in deadline.cancel() }
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(RequestStartHandler(deadline: deadline), position: .first)
-                    try sync.configureHTTPServerPipeline(withErrorHandling: false)
+                    try sync.addHTTPServerCodec()
                     try sync.addHandler(JSONProtocolErrorHandler())
                     try sync.addHandler(RequestEndHandler(deadline: deadline))
                     deadline.enter(.idle)
@@ -113,9 +116,11 @@ public final class HTTPServer: Sendable {
                         } else {
                             response = await handler(HTTPRequest(method: h.method, uri: h.uri, body: body, peer: connection.peer))
                         }
-                        let keepAlive = h.isKeepAlive && !tooLarge && !connection.refused
-                        try await write(response, version: h.version, keepAlive: keepAlive, to: outbound,
-                                        closed: connection.channel.channel.closeFuture)
+                        // After CONNECT or an Upgrade the decoder parses nothing more: the
+                        // connection cannot carry another request.
+                        let keepAlive = h.isKeepAlive && !tooLarge && !connection.refused && !h.endsHTTP
+                        try await write(response, version: h.version, keepAlive: keepAlive, omitBody: h.method == .HEAD,
+                                        to: outbound, closed: connection.channel.channel.closeFuture)
                         // Without keep-alive, RequestEndHandler closes the connection once the
                         // response is written; returning here would close it too early.
                         head = nil
@@ -127,8 +132,10 @@ public final class HTTPServer: Sendable {
         }
     }
 
+    /// Writes `response`; `omitBody` (an answer to HEAD) sends its head and Content-Length only.
+    /// Only GET routes stream, so a HEAD never meets a stream.
     private func write(
-        _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool,
+        _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, omitBody: Bool,
         to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, closed: EventLoopFuture<Void>
     ) async throws {
         var headers = HTTPHeaders()
@@ -140,7 +147,7 @@ public final class HTTPServer: Sendable {
         case .bytes(let bytes):
             headers.add(name: "Content-Length", value: String(bytes.count))
             try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
-            if !bytes.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes)))) }
+            if !bytes.isEmpty, !omitBody { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes)))) }
             try await outbound.write(.end(nil))
         case .stream(let chunks):
             headers.add(name: "Transfer-Encoding", value: "chunked")

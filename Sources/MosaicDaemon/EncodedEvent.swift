@@ -1,0 +1,16 @@
+import MosaicAPI
+
+/// A job event as its stream line: encoded once when it is published and shared by every
+/// watcher of the job (200 watchers cost one encoding, not 200).
+public struct EncodedEvent: Sendable {
+    /// The kind (an `end` closes the stream).
+    public let type: JobEvent.Kind
+    /// The event's JSON and a newline.
+    public let line: [UInt8]
+
+    /// Encodes `event` with the API's conventions.
+    public init(_ event: JobEvent) {
+        type = event.type
+        line = ((try? APICoding.encoder().encode(event)).map { [UInt8]($0) } ?? []) + [0x0A]
+    }
+}
