@@ -65,6 +65,6 @@ done
 kill "$watcher" 2>/dev/null || true
 echo
 hwm=$(kib VmHWM)
-[ "$state" = running ] && "$bin/mosaicctl" cancel "$id" >/dev/null
+if [ "$state" = running ]; then "$bin/mosaicctl" cancel "$id" >/dev/null || true; fi
 echo "peak resident set (VmHWM): $((hwm / 1024)) MiB; peaks sampled each second: RssAnon $((peak_anon / 1024)) MiB, RssFile $((peak_file / 1024)) MiB"
 echo "job state $state after $done_tiles tile evaluations, $(( $(date +%s) - started )) s"

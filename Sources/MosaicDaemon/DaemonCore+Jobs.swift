@@ -5,6 +5,8 @@ import MosaicStore
 extension DaemonCore {
     /// The priority range a submission may ask for.
     static let priorityRange = -100...100
+    /// How long `POST /v1/jobs/{id}/cancel` waits for a running job to stop before answering 202.
+    static let cancelWait = Duration.seconds(5)
 
     func submit(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
         try StrictFields.checkUTF8(request.body)
@@ -91,15 +93,24 @@ extension DaemonCore {
             hub.publish(JobEvent(type: .end, jobId: job.id, state: canceled.state, job: canceled))
             return .json(canceled)
         case .running:
-            if worker.cancel(jobId: job.id, by: owner) {
-                // The render stops before its next tile evaluation; answer once it has.
-                for _ in 0..<6000 {
-                    let current = try self.job(captures)
-                    if current.state != .running { return .json(current) }
-                    try? await Task.sleep(for: .milliseconds(10))
-                }
+            guard worker.cancel(jobId: job.id, by: owner) else {
+                // It ended between the read above and now.
+                let current = try self.job(captures)
+                throw APIError(.conflict, "job \(job.id) already \(current.state.rawValue)")
             }
-            throw APIError(.conflict, "job \(job.id) did not stop in time; it is still running")
+            // The render stops once the tile evaluations in progress end: milliseconds for the
+            // built-in model, seconds to minutes for Stable Diffusion. Answer with the stopped job
+            // when that is quick, else 202 with the job still running and `canceled_by` set.
+            let deadline = ContinuousClock.now + Self.cancelWait
+            while ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(10))
+                let current = try self.job(captures)
+                if current.state != .running { return .json(current) }
+            }
+            var stopping = try self.job(captures)
+            if stopping.state != .running { return .json(stopping) }
+            stopping.canceledBy = owner
+            return .json(stopping, status: .accepted)
         default:
             throw APIError(.conflict, "job \(job.id) already \(job.state.rawValue)")
         }

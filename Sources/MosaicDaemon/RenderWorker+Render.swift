@@ -10,14 +10,22 @@ extension RenderWorker {
     func render(_ job: Job, pool: WorkerPool) {
         publishState(job)
         log(job.id, "info", "started attempt \(job.attempts) on \(threads) threads")
+        // Cancelable from the claim on: loading a Stable Diffusion model and resuming take seconds.
+        let early = CancellationFlag()
+        running.withLock { $0 = Running(job: job, cancellation: early) }
+        defer { running.withLock { $0 = nil } }
         guard let start = start(job, pool: pool) else { return }
         let renderer = start.renderer
+        let canceledEarly = running.withLock { state -> Bool in
+            state?.cancellation = renderer.cancellation
+            return early.isCanceled
+        }
+        // The first step then stops before its first tile, and the cancel path below finishes the job.
+        if canceledEarly { renderer.cancellation.cancel() }
         var reuse = start.reuse
         let writer = CheckpointWriter()
         // Every path out waits for the checkpoint in flight, so none outlives the job's files.
         defer { try? writer.drain() }
-        running.withLock { $0 = Running(job: job, cancellation: renderer.cancellation) }
-        defer { running.withLock { $0 = nil } }
         let started = Date()
         var durations: [Double] = []
         let reporter = ProgressReporter(jobId: job.id, hub: hub, store: store)

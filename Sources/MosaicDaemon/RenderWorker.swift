@@ -14,7 +14,8 @@ import Synchronization
 public final class RenderWorker: Sendable {
     struct Running: Sendable {
         let job: Job
-        let cancellation: CancellationFlag
+        /// The renderer's flag once it exists; before that, one of the worker's own.
+        var cancellation: CancellationFlag
         var canceledBy: Owner?
         var preview: PreviewSource?
     }

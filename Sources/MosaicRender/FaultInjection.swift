@@ -21,7 +21,9 @@ import Darwin
 ///
 /// Points used by Mosaic: `checkpoint.write`, `checkpoint.after-write`,
 /// `checkpoint.before-fsync`, `checkpoint.before-rename`, `checkpoint.before-dir-fsync`
-/// (``CheckpointStore/write(_:parametersHash:plan:)``); the daemon adds its own.
+/// (``CheckpointStore/write(_:parametersHash:plan:)``), `tile.evaluate` (before every tile
+/// evaluation: `tile.evaluate=10s` makes built-in tiles as slow as Stable Diffusion's); the
+/// daemon adds its own.
 public struct FaultInjection: Sendable, Equatable {
     /// What happens when a point is reached.
     public enum Action: Sendable, Equatable {

@@ -91,6 +91,8 @@ extension Renderer {
                         VectorKernels.scale(input, by: inputScale)
                         let started = DispatchTime.now().uptimeNanoseconds
                         do {
+                            // Slow tiles on demand, for tests (Stable Diffusion tiles take seconds).
+                            try FaultInjection.point("tile.evaluate")
                             try denoiser.predictNoise(modelInput: UnsafeBufferPointer(input), tile: tile, level: level, output: target)
                         } catch {
                             failure.withLock { $0 = $0 ?? .model(tile: tile, step: index, message: "\(error)") }

@@ -34,6 +34,34 @@ import Testing
         }
     }
 
+    /// Tiles that take longer than the cancel's wait (Stable Diffusion's take seconds to
+    /// minutes): the answer comes after about 5 s with the job still running and the cancel
+    /// recorded, and the job stops once its tile ends.
+    @Test func cancelingASlowTileAnswers202AndTheJobStopsAfterIt() throws {
+        let daemon = try DaemonProcess(threads: 1, environment: ["MOSAIC_FAULTS": "tile.evaluate=9s"])
+        defer { daemon.stop() }
+        let client = daemon.client
+        let job = try client.submit(SubmitRequest(render: smallRender(steps: 3)))
+        // After the first step's tile, the second step's is in progress.
+        _ = try daemon.waitFor(job.id, timeout: 60) { ($0.progress?.step ?? 0) >= 1 }
+        let asked = Date()
+        let answer = try client.cancel(job.id)
+        let took = Date().timeIntervalSince(asked)
+        #expect(answer.state == .running, "the tile in progress takes 9 s")
+        #expect(answer.canceledBy?.uid == getuid())
+        #expect(took >= 4.5 && took < 8, "answered after the 5 s wait, not after the tile: \(took) s")
+        let ended = try daemon.waitFor(job.id, timeout: 30) { $0.state.isFinished }
+        #expect(ended.state == .canceled)
+        #expect(Date().timeIntervalSince(asked) < 15, "stopped after the tile in progress, not the job's remaining steps")
+
+        // A cancel as soon as the job is claimed, before its renderer exists, is taken too.
+        let next = try client.submit(SubmitRequest(render: smallRender(steps: 3, seed: 2)))
+        _ = try daemon.waitFor(next.id) { $0.state == .running }
+        let early = try client.cancel(next.id)
+        #expect(early.canceledBy?.uid == getuid())
+        #expect(try daemon.waitFor(next.id, timeout: 30) { $0.state.isFinished }.state == .canceled)
+    }
+
     @Test func queuedAndRunningJobsAreCanceledAndEventsReportThrottledProgress() throws {
         let daemon = try DaemonProcess()
         defer { daemon.stop() }
