@@ -13,6 +13,7 @@ let benchmarks: [(name: String, run: () -> Void)] = [
                                 parts: CheckpointBenchmark.Parts(environment["MOSAIC_BENCH_CHECKPOINT_PARTS"]))
     }),
     ("unet", { UNetBenchmark.run() }),
+    ("vae", { VAEBenchmark.run() }),
 ]
 if arguments.first == "load" {
     LoadBenchmark.main(Array(arguments.dropFirst()))
