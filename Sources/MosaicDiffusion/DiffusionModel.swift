@@ -41,8 +41,9 @@ public protocol DiffusionModel: Sendable {
     /// Scratch bytes one tile evaluation of `width x height` latent px needs on one thread,
     /// beyond the tile's input and output.
     func tileScratchBytes(width: Int, height: Int) -> Int
-    /// Scratch bytes decoding a `width x height` latent needs, beyond the latent and the RGB output.
-    func decodeScratchBytes(latentWidth: Int, latentHeight: Int) -> Int
+    /// Scratch bytes decoding a `width x height` latent on `threads` threads needs, beyond the
+    /// latent and the RGB output.
+    func decodeScratchBytes(latentWidth: Int, latentHeight: Int, threads: Int) -> Int
 }
 
 extension DiffusionModel {

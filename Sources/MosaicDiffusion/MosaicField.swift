@@ -35,8 +35,8 @@ public struct MosaicField: DiffusionModel {
         6 * latentChannels * width * height * MemoryLayout<Float>.size
     }
 
-    /// `FieldDecoder`: one weight per latent value.
-    public func decodeScratchBytes(latentWidth: Int, latentHeight: Int) -> Int {
+    /// `FieldDecoder`: one weight per latent value, however many threads share the rows.
+    public func decodeScratchBytes(latentWidth: Int, latentHeight: Int, threads: Int) -> Int {
         latentChannels * latentWidth * latentHeight * MemoryLayout<Float>.size
     }
 }

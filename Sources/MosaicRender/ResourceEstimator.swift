@@ -44,7 +44,7 @@ public struct ResourceEstimator: Sendable {
         let checkpoint = canvas + history + Self.fileOverhead
         let pixels = parameters.width * parameters.height
         let encoder = pixels * (lossless ? Self.losslessEncoderBytesPerPixel : Self.lossyEncoderBytesPerPixel)
-        let decode = 3 * pixels + model.decodeScratchBytes(latentWidth: width, latentHeight: height) + encoder
+        let decode = 3 * pixels + model.decodeScratchBytes(latentWidth: width, latentHeight: height, threads: threads) + encoder
 
         let held: [ResourceEstimate.Term] = [
             .init("model", model.residentMemoryBytes),

@@ -1,5 +1,7 @@
+import Foundation
 import MosaicDiffusion
 import MosaicRender
+import MosaicStableDiffusion
 import Testing
 
 /// The admission estimate follows the render's structure and the measured encoder costs.
@@ -52,5 +54,23 @@ struct ResourceEstimatorTests {
         // README, Benchmarks: `mosaicd render` 8192x8192 lossy peaked at 432 MB RSS.
         let lossy = estimate(8192).memoryBytes
         #expect(lossy >= 432_000_000 && lossy <= 2 * 432_000_000, "\(lossy)")
+    }
+
+    /// The tiled VAE decode runs one tile per thread: its scratch grows with the threads (up to
+    /// the tiles there are), and a latent of one tile is decoded whole whatever the threads.
+    @Test func stableDiffusionDecodeScratchCountsOneTilePerThread() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../MosaicStableDiffusionTests/Fixtures/sd1").standardizedFileURL.path
+        let sd = try StableDiffusionModel(name: "sd1", path: fixtures)
+        let base = 64 << 20
+        let one = sd.decodeScratchBytes(latentWidth: 1024, latentHeight: 1024, threads: 1) - base
+        #expect(one > 0)
+        #expect(sd.decodeScratchBytes(latentWidth: 1024, latentHeight: 1024, threads: 16) - base == 16 * one)
+        // 2x1 tiles: at most two decode at once.
+        #expect(sd.decodeScratchBytes(latentWidth: 128, latentHeight: 64, threads: 16)
+                == sd.decodeScratchBytes(latentWidth: 128, latentHeight: 64, threads: 2))
+        let whole = sd.decodeScratchBytes(latentWidth: 64, latentHeight: 64, threads: 1)
+        #expect(sd.decodeScratchBytes(latentWidth: 64, latentHeight: 64, threads: 8) == whole)
+        #expect(whole - base < one, "a whole 64x64 latent has no halo")
     }
 }
