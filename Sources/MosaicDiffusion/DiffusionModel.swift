@@ -31,6 +31,10 @@ public protocol DiffusionModel: Sendable {
     func makeDenoiser(prompt: String, negativePrompt: String, guidanceScale: Float) throws -> any TileDenoiser
     /// The decoder from latents to 8-bit RGB.
     func makeDecoder() -> any LatentDecoder
+    /// Called once the denoising is done, before the decode: lets go of what only the denoiser
+    /// uses, where that lowers the decode's peak (memory-mapped weights). The model must still
+    /// work afterwards, if more slowly at first.
+    func releaseDenoiserMemory()
     /// The noise schedule the model was trained with (its `scheduler/scheduler_config.json`).
     var scheduleConfig: NoiseScheduleConfig { get }
     /// One line for model listings: what kind of model it is and where it comes from.
@@ -47,6 +51,8 @@ public protocol DiffusionModel: Sendable {
 }
 
 extension DiffusionModel {
+    /// Nothing to release.
+    public func releaseDenoiserMemory() {}
     /// Stable Diffusion 1.5's schedule, for models that do not say otherwise.
     public var scheduleConfig: NoiseScheduleConfig { .stableDiffusion15 }
     /// The model's name.

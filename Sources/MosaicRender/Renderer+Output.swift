@@ -19,6 +19,7 @@ extension Renderer {
 
     /// Decodes the current latent to RGB at full resolution.
     public func decodeImage(pool: WorkerPool) throws(RenderError) -> RGBImage {
+        if isFinished { model.releaseDenoiserMemory() }
         let decoder = model.makeDecoder()
         do {
             var image = try RGBImage(width: parameters.width, height: parameters.height)

@@ -63,4 +63,48 @@ import Testing
             try MappedSafeTensors(path: "/tmp")
         }
     }
+
+    /// The resident pages of the mapping (the `Rss:` of its entry in /proc/self/smaps), in KiB.
+    static func residentKiB(of address: UnsafeRawPointer) throws -> Int {
+        // procfs files report a size of 0: read until end-of-file.
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/smaps"))
+        defer { try? handle.close() }
+        let smaps = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+        let target = UInt(bitPattern: address)
+        var inside = false
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if let range = fields.first, range.contains("-"), !range.hasSuffix(":") {
+                let bounds = range.split(separator: "-").compactMap { UInt($0, radix: 16) }
+                inside = bounds.count == 2 && bounds[0] <= target && target < bounds[1]
+            } else if inside, fields.first == "Rss:", fields.count >= 2, let kib = Int(fields[1]) {
+                return kib
+            }
+        }
+        throw CocoaError(.fileReadCorruptFile)
+    }
+
+    /// Dropped pages leave the resident set, and the tensor reads the same afterwards.
+    @Test func droppedPagesLeaveTheResidentSetAndReadTheSameAgain() throws {
+        #if os(Linux)
+        let count = 4 << 20   // 16 MiB of f32
+        let values = (0..<count).map { Float($0 % 1000) }
+        let data = values.withUnsafeBytes { Array($0) }
+        let header = #"{"w":{"dtype":"F32","shape":[\#(count)],"data_offsets":[0,\#(data.count)]}}"#
+        let path = try Self.write(Self.file(header: header, data: data))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try MappedSafeTensors(path: path)
+        let info = try #require(file.info("w"))
+        let bytes = file.bytes(of: info)
+        let base = try #require(bytes.baseAddress)
+        let sum = { bytes.reduce(0) { $0 &+ Int($1) } }   // the data need not be aligned for Float
+        let expected = sum()
+        let touched = try Self.residentKiB(of: base)
+        #expect(touched >= 15 << 10, "\(touched) KiB resident after reading 16 MiB")
+        file.dropResidentPages()
+        let dropped = try Self.residentKiB(of: base)
+        #expect(dropped < 1 << 10, "\(dropped) KiB still resident")
+        #expect(sum() == expected)
+        #endif
+    }
 }

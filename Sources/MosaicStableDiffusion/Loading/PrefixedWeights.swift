@@ -6,6 +6,9 @@ public struct PrefixedWeights: WeightSource {
     /// The prefix prepended to every name (usually ending in ".").
     public let prefix: String
 
+    /// Drops the base source's mapped pages (all of it, not only the prefix's tensors).
+    public func dropResidentPages() { base.dropResidentPages() }
+
     /// A view of `base` under `prefix`.
     public init(base: any WeightSource, prefix: String) {
         self.base = base

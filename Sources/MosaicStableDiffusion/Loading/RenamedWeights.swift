@@ -30,6 +30,9 @@ public struct RenamedWeights: WeightSource {
     public let label: String
 
     /// A renamed view of `file`.
+    /// Drops the file's mapped pages (all of it, not only the renamed tensors).
+    public func dropResidentPages() { file.dropResidentPages() }
+
     public init(file: SafeTensorsWeights, entries: [String: Entry], label: String) {
         self.file = file
         self.entries = entries

@@ -19,6 +19,9 @@ public struct SafeTensorsWeights: WeightSource {
             name: name, dtype: try Self.dtype(of: info), shape: info.shape, bytes: file.bytes(of: info), owner: file)
     }
 
+    /// Drops the mapped file's pages from the resident set (see ``MappedSafeTensors/dropResidentPages()``).
+    public func dropResidentPages() { file.dropResidentPages() }
+
     /// Whether the file holds a tensor named `name`.
     public func contains(_ name: String) -> Bool { file.info(name) != nil }
 

@@ -7,9 +7,15 @@ public protocol WeightSource: Sendable {
     func contains(_ name: String) -> Bool
     /// Every tensor name, sorted.
     var tensorNames: [String] { get }
+    /// Drops memory-mapped weights from the process's resident set until they are read again
+    /// (no effect on weights held in memory).
+    func dropResidentPages()
 }
 
 extension WeightSource {
+    /// Nothing is mapped: nothing to drop.
+    public func dropResidentPages() {}
+
     /// An fp32 copy of the tensor `name`, after checking that its shape is `shape` (the error
     /// names the tensor by its full name in the model).
     public func floats(_ name: String, shape: [Int]) throws(ModelLoadError) -> [Float] {

@@ -75,6 +75,15 @@ public final class MappedSafeTensors: @unchecked Sendable {
         if let base { munmap(UnsafeMutableRawPointer(mutating: base), fileSize) }
     }
 
+    /// Drops the mapping's pages from this process's resident set (`madvise(MADV_DONTNEED)`):
+    /// they stay in the page cache, and the next read of a tensor maps them again (a minor
+    /// fault). For weights that a phase of the work is done with, such as the UNet's before the
+    /// image decode.
+    public func dropResidentPages() {
+        guard let base, fileSize > 0 else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), fileSize, MADV_DONTNEED)
+    }
+
     /// The entry of the tensor named `name`, if any.
     public func info(_ name: String) -> TensorInfo? { index[name].map { tensors[$0] } }
 
