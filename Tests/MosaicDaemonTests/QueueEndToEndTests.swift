@@ -42,8 +42,10 @@ import Testing
         defer { daemon.stop() }
         let client = daemon.client
         let job = try client.submit(SubmitRequest(render: smallRender(steps: 3)))
-        // After the first step's tile, the second step's is in progress.
+        // The first step's row is written between its tile and the second step's, which starts
+        // milliseconds later: a second on, the second step's 9 s tile is surely in progress.
         _ = try daemon.waitFor(job.id, timeout: 60) { ($0.progress?.step ?? 0) >= 1 }
+        usleep(1_000_000)
         let asked = Date()
         let answer = try client.cancel(job.id)
         let took = Date().timeIntervalSince(asked)
