@@ -74,13 +74,6 @@ extension RenderWorker {
             finish(job, .failed, error: "cannot start the render: \(error)")
             return nil
         }
-        do {
-            try admission?.check(parameters, lossless: job.render.lossless == true, atClaim: true)
-        } catch {
-            // Better a clear failure now than an out-of-memory kill or a full disk halfway.
-            finish(job, .failed, error: "not started: \(error.message)")
-            return nil
-        }
     }
 
     /// Records the resume; fails the job and returns true when it keeps resuming at one step.

@@ -117,7 +117,7 @@ public final class StableDiffusionModel: DiffusionModel, Sendable {
     /// about five full-resolution tensors at the width of the decoder's last stage, counted here
     /// as six. A latent of one tile is decoded whole, with the threads inside the kernels.
     public func decodeScratchBytes(latentWidth: Int, latentHeight: Int, threads: Int) -> Int {
-        let tile = 64, halo = 18
+        let tile = StableDiffusionDecoder.defaultTileSize, halo = StableDiffusionDecoder.sdHalo
         let whole = latentWidth <= tile && latentHeight <= tile
         let tiles = whole ? 1 : ((latentWidth + tile - 1) / tile) * ((latentHeight + tile - 1) / tile)
         let width = whole ? latentWidth : min(latentWidth, tile + 2 * halo)

@@ -15,8 +15,14 @@ public struct StableDiffusionDecoder: LatentDecoder {
     /// Side of a decode tile, in latent pixels.
     public let tileSize: Int
 
+    /// The tile side the renderer decodes with, in latent pixels.
+    public static let defaultTileSize = 64
+    /// The SD VAE decoder's receptive radius in latent pixels: the halo `TiledVAEDecoder`
+    /// computes from its layers for SD 1.x/2.x, for estimates made before the VAE is built.
+    public static let sdHalo = 18
+
     /// A decoder over `vae` with tiles of `tileSize` latent pixels.
-    public init(vae: AutoencoderKL, tileSize: Int = 64) {
+    public init(vae: AutoencoderKL, tileSize: Int = Self.defaultTileSize) {
         self.vae = vae
         self.tileSize = max(1, tileSize)
     }
