@@ -32,34 +32,53 @@ enum CheckpointBenchmark {
         let parameters = RenderParameters(prompt: "vast misty ocean at dusk, waves", width: side, height: side,
                                           steps: steps, seed: 7)
         do {
-            // Alternate the two renders so that a neighbour's load hits both alike; report each
-            // round, then the best of each, and the CPU time, which load inflates far less than
-            // wall time.
+            // Alternate the two renders, in turn first and second (a drift over the run, such as a
+            // neighbour's load, then hits both alike), report each round, the median of the
+            // rounds' ratios and the best of each, and the CPU time.
             var plainBest = Timing(total: .infinity), durableBest = Timing(total: .infinity)
+            var wallRatios: [Double] = [], cpuRatios: [Double] = [], cpuShares: [Double] = []
             for round in 1...rounds {
-                let plain = try render(parameters, pool: pool, checkpoints: nil)
                 let store = CheckpointStore(directory: directory.appendingPathComponent("job").path)
-                let durable = try render(parameters, pool: pool, checkpoints: store, parts: parts)
-                print(String(format: "checkpoint: round %d: %dx%d, %d steps: without checkpoints %.2f s (%.2f s CPU), "
+                var plain = Timing(), durable = Timing()
+                if round % 2 == 1 {
+                    plain = try render(parameters, pool: pool, checkpoints: nil)
+                    durable = try render(parameters, pool: pool, checkpoints: store, parts: parts)
+                } else {
+                    durable = try render(parameters, pool: pool, checkpoints: store, parts: parts)
+                    plain = try render(parameters, pool: pool, checkpoints: nil)
+                }
+                print(String(format: "checkpoint: round %d (%@ first): %dx%d, %d steps: without checkpoints %.2f s (%.2f s CPU), "
                              + "with (%@) %.2f s (%.2f s CPU): %+.1f%% wall, %+.1f%% CPU; checkpoint writes %.2f s in all "
-                             + "(%.0f ms each, %.1f MB), journal appends %.2f s",
-                             round, side, side, steps, plain.total, plain.cpu, parts.name, durable.total, durable.cpu,
+                             + "(%.0f ms each, %.1f MB), journal appends %.2f s; crash-proofing CPU %.2f s (checkpoints %.2f, "
+                             + "journal %.2f): %.1f%% of the render's CPU",
+                             round, round % 2 == 1 ? "without" : "with", side, side, steps, plain.total, plain.cpu, parts.name,
+                             durable.total, durable.cpu,
                              (durable.total / plain.total - 1) * 100, (durable.cpu / plain.cpu - 1) * 100,
                              durable.checkpointSeconds, durable.checkpointSeconds / Double(steps) * 1000,
-                             Double(durable.checkpointBytes) / 1e6, durable.journalSeconds))
+                             Double(durable.checkpointBytes) / 1e6, durable.journalSeconds,
+                             durable.checkpointCPU + durable.journalCPU, durable.checkpointCPU, durable.journalCPU,
+                             (durable.checkpointCPU + durable.journalCPU) / durable.cpu * 100))
+                cpuShares.append((durable.checkpointCPU + durable.journalCPU) / durable.cpu)
+                wallRatios.append(durable.total / plain.total)
+                cpuRatios.append(durable.cpu / plain.cpu)
                 if plain.total < plainBest.total { plainBest = plain }
                 if durable.total < durableBest.total { durableBest = durable }
             }
-            print(String(format: "checkpoint: best of %d: without %.2f s, with %.2f s: %+.1f%% (load average %@)",
-                         rounds, plainBest.total, durableBest.total, (durableBest.total / plainBest.total - 1) * 100,
-                         loadAverage()))
+            print(String(format: "checkpoint: median of %d rounds: %+.1f%% wall, %+.1f%% CPU, crash-proofing's own CPU %.1f%% "
+                         + "of the render's; best of each: without %.2f s, with %.2f s: %+.1f%% (load average %@)",
+                         rounds, (median(wallRatios) - 1) * 100, (median(cpuRatios) - 1) * 100, median(cpuShares) * 100, plainBest.total,
+                         durableBest.total, (durableBest.total / plainBest.total - 1) * 100, loadAverage()))
             try resumeLatency(parameters, pool: pool, directory: directory)
         } catch {
             print("checkpoint: failed: \(error)")
         }
     }
 
-    struct Timing { var total = 0.0, cpu = 0.0, checkpointSeconds = 0.0, journalSeconds = 0.0, checkpointBytes = 0 }
+    struct Timing {
+        var total = 0.0, cpu = 0.0, checkpointSeconds = 0.0, journalSeconds = 0.0, checkpointBytes = 0
+        /// CPU seconds spent writing checkpoints (the writer thread) and journal records (the tile threads).
+        var checkpointCPU = 0.0, journalCPU = 0.0
+    }
 
     static func render(_ parameters: RenderParameters, pool: WorkerPool, checkpoints: CheckpointStore?,
                        parts: Parts = Parts(nil)) throws -> Timing {
@@ -67,24 +86,27 @@ enum CheckpointBenchmark {
         let start = Date(), cpuStart = processCPUSeconds()
         let renderer = try Renderer(parameters: parameters, pool: pool)
         let hash = parameters.checkpointHash
-        let journalTime = JournalClock()
+        let journalTime = JournalClock(), journalCPU = JournalClock(), checkpointCPU = JournalClock()
         let writer = CheckpointWriter()
         let written = JournalClock()
         while !renderer.isFinished {
             if let checkpoints {
                 let journal = try checkpoints.openJournal(step: renderer.state.step, parametersHash: hash)
                 let append: @Sendable (Int, UnsafeBufferPointer<Float>) -> Void = { tile, output in
-                    let t = DispatchTime.now().uptimeNanoseconds
+                    let t = DispatchTime.now().uptimeNanoseconds, cpu = threadCPUNanoseconds()
                     try? journal.append(tile: tile, values: output)
                     journalTime.add(DispatchTime.now().uptimeNanoseconds - t)
+                    journalCPU.add(threadCPUNanoseconds() - cpu)
                 }
                 try renderer.step(onTileOutput: parts.journal ? append : nil)
                 journal.close()
                 let state = renderer.state, plan = renderer.plan
                 if parts.checkpoints {
                     try writer.submit {
+                        let cpu = threadCPUNanoseconds()
                         let result = try checkpoints.write(state, parametersHash: hash, plan: plan)
                         written.add(UInt64(result.seconds * 1e9))
+                        checkpointCPU.add(threadCPUNanoseconds() - cpu)
                     }
                 } else {
                     // What the checkpoint's prune would do: the finished journal becomes the spare
@@ -106,6 +128,8 @@ enum CheckpointBenchmark {
         timing.total = Date().timeIntervalSince(start)
         timing.cpu = processCPUSeconds() - cpuStart
         timing.journalSeconds = journalTime.seconds
+        timing.journalCPU = journalCPU.seconds
+        timing.checkpointCPU = checkpointCPU.seconds
         return timing
     }
 
@@ -157,6 +181,21 @@ final class FirstTile: @unchecked Sendable {
     private(set) var at: UInt64?
     func mark() { lock.lock(); if at == nil { at = DispatchTime.now().uptimeNanoseconds }; lock.unlock() }
     var marked: Bool { lock.lock(); defer { lock.unlock() }; return at != nil }
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/// User plus system CPU time of the calling thread so far, in nanoseconds.
+func threadCPUNanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
 }
 
 /// User plus system CPU seconds of this process so far (all threads).

@@ -31,6 +31,24 @@ public struct CRC32: Sendable, Equatable {
         updateWithTables(UnsafeRawBufferPointer(start: base, count: count))
     }
 
+    /// Feeds `source` and copies it to `destination` (at least `source.count` bytes, not
+    /// overlapping it) in the same pass: with the folding kernel, about the cost of the checksum
+    /// alone.
+    public mutating func update(copying source: UnsafeRawBufferPointer, to destination: UnsafeMutableRawPointer) {
+        guard var base = source.baseAddress, !source.isEmpty else { return }
+        var target = destination, count = source.count
+        if count >= Self.foldMinimum, Self.foldAvailable {
+            let bulk = count & ~15
+            state = mosaic_crc32_fold_copy(
+                state, target.assumingMemoryBound(to: UInt8.self), base.assumingMemoryBound(to: UInt8.self), bulk)
+            base += bulk
+            target += bulk
+            count -= bulk
+        }
+        target.copyMemory(from: base, byteCount: count)
+        updateWithTables(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
     /// Feeds `bytes` through the slicing-by-8 tables only (the fallback, and the reference the
     /// folding kernel is tested against).
     mutating func updateWithTables(_ bytes: UnsafeRawBufferPointer) {

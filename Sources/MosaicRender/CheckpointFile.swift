@@ -47,6 +47,15 @@ public enum CheckpointFile {
 
     /// The file as a writer whose metadata is complete: its header, then its data chunks.
     static func encodeParts(_ checkpoint: Checkpoint) throws(CheckpointError) -> SafeTensorsWriter {
+        var writer = try unsealedParts(checkpoint)
+        seal(&writer, dataChecksum: writer.dataChecksum())
+        return writer
+    }
+
+    /// The file's tensors and metadata without the two checksums, which ``seal(_:dataChecksum:)``
+    /// adds. Both are 8 hex digits, so sealing with any value gives a header of the same length:
+    /// a writer can place the data first and compute its checksum while copying it.
+    static func unsealedParts(_ checkpoint: Checkpoint) throws(CheckpointError) -> SafeTensorsWriter {
         let state = checkpoint.state
         guard state.step >= 0 else { throw .invalidState(reason: "step \(state.step) is negative") }
         guard let shape = checkpoint.latentShape else {
@@ -66,7 +75,7 @@ public enum CheckpointFile {
         }
         var samplerWithoutArray = state.samplerHistory
         samplerWithoutArray.previousDenoised = []
-        var metadata = [
+        writer.metadata = [
             Key.format: format,
             Key.step: String(state.step),
             Key.parametersHash: checkpoint.parametersHash,
@@ -74,11 +83,14 @@ public enum CheckpointFile {
             Key.sampler: try json(samplerWithoutArray, key: Key.sampler),
             Key.generator: try json(state.generator, key: Key.generator),
             Key.mosaicVersion: checkpoint.mosaicVersion,
-            Key.crc32: CRC32.hex(writer.dataChecksum()),
         ]
-        metadata[Key.metadataCRC32] = CRC32.hex(metadataChecksum(metadata))
-        writer.metadata = metadata
         return writer
+    }
+
+    /// Sets the data section's checksum and then the metadata's (replacing earlier ones).
+    static func seal(_ writer: inout SafeTensorsWriter, dataChecksum: UInt32) {
+        writer.metadata[Key.crc32] = CRC32.hex(dataChecksum)
+        writer.metadata[Key.metadataCRC32] = CRC32.hex(metadataChecksum(writer.metadata))
     }
 
     /// The CRC-32 over every metadata entry except `metadata_crc32`, sorted by key, each as

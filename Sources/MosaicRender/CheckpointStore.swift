@@ -14,6 +14,7 @@ import Darwin
 #endif
 import MosaicDiffusion
 import MosaicImage
+import Synchronization
 
 /// Writes, prunes and recovers the checkpoints (and tile journals) of one job.
 ///
@@ -37,6 +38,9 @@ public final class CheckpointStore: Sendable {
     public let faults: FaultInjection
     /// How many checkpoints are kept: the newest and the one before it.
     public static let retainedCount = 2
+    /// The page-aligned copy of the file being written, kept for the next write (see
+    /// ``DirectWriteBuffer``): as large as one checkpoint while the store lives.
+    private let buffer = Mutex(DirectWriteBuffer())
 
     /// A store for the checkpoints in `directory`; nothing is touched until the first call.
     public init(directory: String, durable: Bool = true, faults: FaultInjection = .environment) {
@@ -71,30 +75,51 @@ public final class CheckpointStore: Sendable {
     ) throws(CheckpointError) -> (path: String, bytes: Int, seconds: Double) {
         let clock = ContinuousClock()
         let start = clock.now
-        let file = try CheckpointFile.encodeParts(Checkpoint(state: state, parametersHash: parametersHash, plan: plan))
-        let header = file.headerBytes()
+        var file = try CheckpointFile.unsealedParts(Checkpoint(state: state, parametersHash: parametersHash, plan: plan))
+        // The header is padded to a page so that the data starts page-aligned, as direct I/O needs;
+        // sealing does not change its length, so the data can go in before its checksum is known.
+        CheckpointFile.seal(&file, dataChecksum: 0)
+        let headerSize = file.headerBytes(alignment: DirectWriteBuffer.alignment).count
+        let size = headerSize + file.dataSize
         let final = path(step: state.step)
-        // The spare is the oldest checkpoint of an earlier write, renamed: overwriting its pages
-        // in place costs a third of what a new file's allocation, page-cache fill and later
-        // eviction do. Until the rename below it is not a checkpoint, whatever its bytes say.
+        // The spare is the oldest checkpoint of an earlier write, renamed: overwriting its blocks
+        // in place costs less than a new file's allocation. Until the rename below it is not a
+        // checkpoint, whatever its bytes say.
         let spare = "\(directory)/\(Self.spareCheckpointName)"
         do throws(FileError) {
-            try POSIXFile.makeDirectories(directory)
-            let fd = try POSIXFile.openFile(spare, flags: O_WRONLY | O_CREAT)
-            do throws(FileError) {
-                try POSIXFile.writeAll(fd, header, path: spare)
-                try fault("checkpoint.write", operation: "write", path: spare)
-                try file.forEachDataChunk { (chunk) throws(FileError) in try POSIXFile.writeAll(fd, chunk, path: spare) }
-                try POSIXFile.truncate(fd, length: header.count + file.dataSize, path: spare)
-                try fault("checkpoint.after-write", operation: "write", path: spare)
-                try fault("checkpoint.before-fsync", operation: "fsync", path: spare)
-                if durable { try POSIXFile.sync(fd, path: spare) }
-            } catch {
-                POSIXFile.closeFile(fd)
-                throw error
+            try buffer.withLock { (buffer) throws(FileError) in
+                guard let bytes = buffer.reserve(size) else { throw FileError(operation: "allocate \(size) bytes for", path: spare, code: ENOMEM) }
+                var crc = CRC32(), offset = headerSize
+                file.forEachDataChunk { chunk in
+                    crc.update(copying: chunk, to: bytes + offset)
+                    offset += chunk.count
+                }
+                CheckpointFile.seal(&file, dataChecksum: crc.value)
+                let header = file.headerBytes(alignment: DirectWriteBuffer.alignment)
+                precondition(header.count == headerSize, "sealing changed the checkpoint header's length")
+                header.withUnsafeBytes { bytes.copyMemory(from: $0.baseAddress!, byteCount: headerSize) }
+                let end = DirectWriteBuffer.aligned(size)
+                (bytes + size).initializeMemory(as: UInt8.self, repeating: 0, count: end - size)
+                try POSIXFile.makeDirectories(directory)
+                let fd = try DirectWriteBuffer.openFile(spare)
+                do throws(FileError) {
+                    try buffer.write(0..<headerSize, to: fd, path: spare)
+                    try fault("checkpoint.write", operation: "write", path: spare)
+                    try buffer.write(headerSize..<end, to: fd, path: spare)
+                    // Drops the padding of the last block and whatever a longer spare held beyond.
+                    try POSIXFile.truncate(fd, length: size, path: spare)
+                    try fault("checkpoint.after-write", operation: "write", path: spare)
+                    try fault("checkpoint.before-fsync", operation: "fsync", path: spare)
+                    // Direct I/O bypasses the page cache but not the device's cache or the file's
+                    // metadata (its size): the fsync is still what makes the file durable.
+                    if durable { try POSIXFile.sync(fd, path: spare) }
+                } catch {
+                    POSIXFile.closeFile(fd)
+                    throw error
+                }
+                // close(2) can report a delayed write error (NFS, some FUSE file systems).
+                guard close(fd) == 0 else { throw FileError(operation: "close", path: spare, code: errno) }
             }
-            // close(2) can report a delayed write error (NFS, some FUSE file systems).
-            guard close(fd) == 0 else { throw FileError(operation: "close", path: spare, code: errno) }
             try fault("checkpoint.before-rename", operation: "rename", path: spare)
             try POSIXFile.moveFile(spare, to: final)
         } catch {
@@ -111,7 +136,7 @@ public final class CheckpointStore: Sendable {
         prune(keepingStep: state.step)
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return (final, header.count + file.dataSize, seconds)
+        return (final, size, seconds)
     }
 
     /// Opens (creating it if needed) the tile journal of `step` for appending (see ``TileJournal``).

@@ -98,8 +98,11 @@ public struct SafeTensorsWriter: Sendable {
         return crc.value
     }
 
-    /// The 8-byte header length followed by the padded header JSON.
-    public func headerBytes() -> [UInt8] {
+    /// The 8-byte header length followed by the header JSON, padded with spaces so that the
+    /// data section starts at a multiple of `alignment` bytes (a multiple of 8: the format's own
+    /// alignment; a page, for a file written with direct I/O).
+    public func headerBytes(alignment: Int = 8) -> [UInt8] {
+        precondition(alignment > 0 && alignment % 8 == 0, "alignment \(alignment) is not a positive multiple of 8")
         var members: [(key: String, value: JSONValue)] = []
         if !metadata.isEmpty {
             // Sorted so that the same metadata always gives the same bytes.
@@ -114,7 +117,7 @@ public struct SafeTensorsWriter: Sendable {
             ])))
         }
         var json = Array(JSONValue.object(members).serialized().utf8)
-        json.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - json.count % 8) % 8))
+        json.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (alignment - (8 + json.count) % alignment) % alignment))
         var bytes = [UInt8]()
         bytes.reserveCapacity(8 + json.count)
         let length = UInt64(json.count)

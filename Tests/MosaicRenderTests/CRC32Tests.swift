@@ -50,6 +50,39 @@ import Testing
         #expect(CRC32.checksum(data[...]) == Self.reference(data[...]))
     }
 
+    /// The checksum-and-copy pass gives the plain checksum and an exact copy, at every length to
+    /// 700 bytes, every source offset modulo 16 and both an aligned destination (non-temporal
+    /// stores) and a misaligned one, and across a chunk boundary of a running checksum.
+    @Test func copyingUpdateChecksumsAndCopies() {
+        var rng = CheckpointTestRNG(state: 4)
+        let data = rng.bytes(1 << 16)
+        let destination = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16 + 64, alignment: 64)
+        defer { destination.deallocate() }
+        data.withUnsafeBytes { source in
+            for offset in 0..<16 {
+                for length in 0...700 {
+                    for target in [0, 3] {
+                        destination.initializeMemory(as: UInt8.self, repeating: 0xA5, count: length + 32)
+                        let slice = UnsafeRawBufferPointer(rebasing: source[offset..<(offset + length)])
+                        var crc = CRC32()
+                        crc.update(copying: slice, to: destination + target)
+                        #expect(crc.value == Self.tables(data[offset..<(offset + length)]), "offset \(offset) length \(length)")
+                        let copied = UnsafeRawBufferPointer(start: destination + target, count: length)
+                        #expect(copied.elementsEqual(slice), "offset \(offset) length \(length) target \(target)")
+                        // Nothing is written past the copy.
+                        #expect((destination + target + length).load(as: UInt8.self) == 0xA5)
+                    }
+                }
+            }
+            var crc = CRC32()
+            let first = UnsafeRawBufferPointer(rebasing: source[0..<40_000]), second = UnsafeRawBufferPointer(rebasing: source[40_000...])
+            crc.update(copying: first, to: destination)
+            crc.update(copying: second, to: destination + first.count)
+            #expect(crc.value == CRC32.checksum(data))
+            #expect(UnsafeRawBufferPointer(start: destination, count: data.count).elementsEqual(data))
+        }
+    }
+
     @Test func incrementalUpdatesEqualOneShot() {
         var rng = CheckpointTestRNG(state: 2)
         let data = rng.bytes(5000)

@@ -36,6 +36,44 @@ import Testing
         #expect(CheckpointFixtures.sameBits(try #require(checkpoint).state, try #require(states[3])))
     }
 
+    /// Checkpoints go to disk with direct I/O: the header is padded with spaces so that the data
+    /// starts on a page, and the file ends exactly with the data (the padding of the last block
+    /// is cut off). Apart from the padding it is the in-memory encoding, byte for byte.
+    @Test func theDataStartsOnAPageAndTheFileEndsWithIt() throws {
+        let scratch = try CheckpointScratch()
+        let (store, states, plan) = try Self.populated(scratch, steps: [5])
+        let state = try #require(states[5])
+        let file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: store.path(step: 5))))
+        let headerLength = file[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+        let dataStart = 8 + headerLength
+        #expect(dataStart % DirectWriteBuffer.alignment == 0)
+        #expect(file.count == dataStart + 4 * (state.latent.count + state.samplerHistory.previousDenoised.count))
+
+        let reference = try CheckpointFile.encode(Checkpoint(state: state, parametersHash: CheckpointFixtures.hash, plan: plan))
+        let referenceStart = 8 + reference[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+        #expect(file[dataStart...] == reference[referenceStart...])
+        let trimmed = { (bytes: [UInt8], start: Int) in String(decoding: bytes[8..<start], as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+        #expect(trimmed(file, dataStart) == trimmed(reference, referenceStart))
+        #expect(file[dataStart - 1] == UInt8(ascii: " "))
+    }
+
+    /// A direct write that the file system refuses (EINVAL, here a range that does not start on a
+    /// block) goes on buffered on the same descriptor, with the same bytes.
+    @Test func aRefusedDirectWriteFallsBackToABufferedOne() throws {
+        let scratch = try CheckpointScratch()
+        let path = "\(scratch.path)/file"
+        let buffer = DirectWriteBuffer()
+        let base = try #require(buffer.reserve(3 * DirectWriteBuffer.alignment))
+        for i in 0..<(3 * DirectWriteBuffer.alignment) { (base + i).storeBytes(of: UInt8(truncatingIfNeeded: i * 7), as: UInt8.self) }
+        let fd = try DirectWriteBuffer.openFile(path)
+        defer { POSIXFile.closeFile(fd) }
+        try buffer.write(0..<DirectWriteBuffer.alignment, to: fd, path: path)
+        try buffer.write(DirectWriteBuffer.alignment..<(3 * DirectWriteBuffer.alignment - 100), to: fd, path: path)
+        try buffer.write((3 * DirectWriteBuffer.alignment - 100)..<(3 * DirectWriteBuffer.alignment), to: fd, path: path)
+        let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(written == Array(UnsafeRawBufferPointer(start: base, count: 3 * DirectWriteBuffer.alignment)))
+    }
+
     enum Damage: String, CaseIterable { case flipDataByte, truncate, delete, otherParameters, garbage, empty }
 
     @Test(arguments: Damage.allCases)

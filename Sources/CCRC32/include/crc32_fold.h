@@ -16,4 +16,9 @@ int mosaic_crc32_fold_available(void);
 /// `length` must be a multiple of 16 and at least 64; the CPU must pass the availability check.
 uint32_t mosaic_crc32_fold(uint32_t state, const uint8_t *bytes, size_t length);
 
+/// The same, also copying the bytes to `destination` (which must not overlap them) in the same
+/// pass over memory: reading a checkpoint's tensors once for both its checksum and its aligned
+/// write buffer costs about what the checksum alone does.
+uint32_t mosaic_crc32_fold_copy(uint32_t state, uint8_t *destination, const uint8_t *bytes, size_t length);
+
 #endif
