@@ -56,21 +56,28 @@ struct ResourceEstimatorTests {
         #expect(lossy >= 432_000_000 && lossy <= 2 * 432_000_000, "\(lossy)")
     }
 
-    /// The tiled VAE decode runs one tile per thread: its scratch grows with the threads (up to
-    /// the tiles there are), and a latent of one tile is decoded whole whatever the threads.
-    @Test func stableDiffusionDecodeScratchCountsOneTilePerThread() throws {
+    /// The tiled VAE decode runs one tile per thread while their activations fit the limit: its
+    /// scratch grows with the threads up to the tiles there are and to the limit, and a latent of
+    /// one tile is decoded whole whatever the threads.
+    @Test func stableDiffusionDecodeScratchCountsOneTilePerThreadUpToTheLimit() throws {
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../MosaicStableDiffusionTests/Fixtures/sd1").standardizedFileURL.path
         let sd = try StableDiffusionModel(name: "sd1", path: fixtures)
-        let base = 64 << 20
-        let one = sd.decodeScratchBytes(latentWidth: 1024, latentHeight: 1024, threads: 1) - base
-        #expect(one > 0)
-        #expect(sd.decodeScratchBytes(latentWidth: 1024, latentHeight: 1024, threads: 16) - base == 16 * one)
+        let base = 64 << 20, channels = sd.checkpoint.vaeConfig.blockOutChannels[0]
+        let one = StableDiffusionDecoder.tileActivationBytes(latentWidth: 1024, latentHeight: 1024, channels: channels, scale: sd.latentScale)
+        let limit = StableDiffusionDecoder.concurrentTiles(latentWidth: 1024, latentHeight: 1024, channels: channels, scale: sd.latentScale)
+        #expect(one > 0 && limit >= 2)
+        #expect(sd.decodeScratchBytes(latentWidth: 1024, latentHeight: 1024, threads: 1) - base == one)
+        #expect(sd.decodeScratchBytes(latentWidth: 1024, latentHeight: 1024, threads: 2) - base == 2 * one)
+        #expect(sd.decodeScratchBytes(latentWidth: 1024, latentHeight: 1024, threads: limit + 7) - base == limit * one)
+        #expect(limit * one <= StableDiffusionDecoder.parallelTileMemoryLimit)
         // 2x1 tiles: at most two decode at once.
         #expect(sd.decodeScratchBytes(latentWidth: 128, latentHeight: 64, threads: 16)
                 == sd.decodeScratchBytes(latentWidth: 128, latentHeight: 64, threads: 2))
         let whole = sd.decodeScratchBytes(latentWidth: 64, latentHeight: 64, threads: 1)
         #expect(sd.decodeScratchBytes(latentWidth: 64, latentHeight: 64, threads: 8) == whole)
         #expect(whole - base < one, "a whole 64x64 latent has no halo")
+        // SD 1.5's VAE (128 channels at full resolution, 800x800 px tiles): two at a time.
+        #expect(StableDiffusionDecoder.concurrentTiles(latentWidth: 1024, latentHeight: 1024, channels: 128, scale: 8) == 2)
     }
 }

@@ -69,6 +69,13 @@ import Testing
         let parallel = try decoder.decode(latent, pool: pool)
         let identical = serial.scalars == parallel.scalars
         #expect(identical, "serial and pooled tiled decodes differ")
+        // Fewer tiles at once than threads (how a many-core machine bounds the decode's memory)
+        // gives the same bits too.
+        for limit in [1, 2] {
+            let bounded = try TiledVAEDecoder(vae: vae, tileSize: 11, maxConcurrentTiles: limit).decode(latent, pool: pool)
+            let same = bounded.scalars == serial.scalars
+            #expect(same, "at most \(limit) tiles at once: the decode differs")
+        }
     }
 
     /// Mean of each output channel over each tile's owned pixels.

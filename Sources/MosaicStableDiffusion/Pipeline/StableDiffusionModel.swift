@@ -111,20 +111,20 @@ public final class StableDiffusionModel: DiffusionModel, Sendable {
         return batch * float * (skips + 16 * widest) + 64 << 20
     }
 
-    /// An upper bound for the tiled VAE decode: each pool thread decodes one tile at a time, 64
-    /// latent px with the decoder's receptive halo (18 px for SD's VAE) on every side, and one such
-    /// tile of 800x800 px measured 1.6 GiB of activations (`mosaic-bench vae`, SD 1.5's VAE):
-    /// about five full-resolution tensors at the width of the decoder's last stage, counted here
-    /// as six. A latent of one tile is decoded whole, with the threads inside the kernels.
+    /// An upper bound for the tiled VAE decode's scratch: one tile's activations
+    /// (``StableDiffusionDecoder/tileActivationBytes(latentWidth:latentHeight:channels:scale:)``)
+    /// for each tile decoding at once: one per pool thread, up to the tiles there are and to
+    /// ``StableDiffusionDecoder/concurrentTiles(latentWidth:latentHeight:channels:scale:)``. A
+    /// latent of one tile is decoded whole, with the threads inside the kernels.
     public func decodeScratchBytes(latentWidth: Int, latentHeight: Int, threads: Int) -> Int {
-        let tile = StableDiffusionDecoder.defaultTileSize, halo = StableDiffusionDecoder.sdHalo
-        let whole = latentWidth <= tile && latentHeight <= tile
-        let tiles = whole ? 1 : ((latentWidth + tile - 1) / tile) * ((latentHeight + tile - 1) / tile)
-        let width = whole ? latentWidth : min(latentWidth, tile + 2 * halo)
-        let height = whole ? latentHeight : min(latentHeight, tile + 2 * halo)
-        let pixels = width * height * latentScale * latentScale
+        let tile = StableDiffusionDecoder.defaultTileSize
+        let tiles = ((latentWidth + tile - 1) / tile) * ((latentHeight + tile - 1) / tile)
         let channels = checkpoint.vaeConfig.blockOutChannels.first ?? 128
-        return min(max(1, threads), tiles) * 6 * channels * pixels * 4 + 64 << 20
+        let one = StableDiffusionDecoder.tileActivationBytes(latentWidth: latentWidth, latentHeight: latentHeight,
+                                                             channels: channels, scale: latentScale)
+        let concurrent = StableDiffusionDecoder.concurrentTiles(latentWidth: latentWidth, latentHeight: latentHeight,
+                                                                channels: channels, scale: latentScale)
+        return min(max(1, threads), tiles, concurrent) * one + 64 << 20
     }
 
     /// Builds the text encoder, UNet, VAE and tokenizer once.

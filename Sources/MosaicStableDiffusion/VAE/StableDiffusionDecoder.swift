@@ -21,6 +21,32 @@ public struct StableDiffusionDecoder: LatentDecoder {
     /// computes from its layers for SD 1.x/2.x, for estimates made before the VAE is built.
     public static let sdHalo = 18
 
+    /// Decode tiles run one per pool thread only while their activations together stay within
+    /// this many bytes; beyond it (many threads, a wide VAE) fewer tiles run at once than there
+    /// are threads, so the decode's memory does not grow with the core count (nor its speed:
+    /// SD 1.5 decodes two tiles at a time). Threads inside the kernels would keep every core busy
+    /// but change the rounding with the thread count, and a resumed render must give the same bits.
+    public static let parallelTileMemoryLimit = 4 << 30
+
+    /// About the activations of one decode tile of a `latentWidth x latentHeight` latent: the
+    /// tile (`defaultTileSize` latent px with the receptive halo on every side, or the whole
+    /// latent when it fits one tile) at full resolution, six tensors of `channels` (the width of
+    /// the decoder's last stage). One SD 1.5 tile of 800x800 px measured 1.6 GiB (`mosaic-bench
+    /// vae`), about five such tensors.
+    public static func tileActivationBytes(latentWidth: Int, latentHeight: Int, channels: Int, scale: Int) -> Int {
+        let tile = defaultTileSize
+        let whole = latentWidth <= tile && latentHeight <= tile
+        let width = whole ? latentWidth : min(latentWidth, tile + 2 * sdHalo)
+        let height = whole ? latentHeight : min(latentHeight, tile + 2 * sdHalo)
+        return 6 * channels * width * height * scale * scale * 4
+    }
+
+    /// How many tiles of a `latentWidth x latentHeight` latent decode at once (at least one).
+    public static func concurrentTiles(latentWidth: Int, latentHeight: Int, channels: Int, scale: Int) -> Int {
+        let tile = tileActivationBytes(latentWidth: latentWidth, latentHeight: latentHeight, channels: channels, scale: scale)
+        return max(1, parallelTileMemoryLimit / max(1, tile))
+    }
+
     /// A decoder over `vae` with tiles of `tileSize` latent pixels.
     public init(vae: AutoencoderKL, tileSize: Int = Self.defaultTileSize) {
         self.vae = vae
@@ -41,7 +67,10 @@ public struct StableDiffusionDecoder: LatentDecoder {
         let inverse = Float(1 / vae.config.scalingFactor)
         let scaled = try Tensor(shape: [1, channels, height, width], scalars: latent.map { $0 * inverse })
         let scope: TiledVAEDecoder.AttentionScope = width * height <= Self.wholeImageAttentionLimit ? .wholeImage : .tile
-        let decoder = try TiledVAEDecoder(vae: vae, tileSize: tileSize, attentionScope: scope)
+        let concurrent = Self.concurrentTiles(latentWidth: width, latentHeight: height,
+                                              channels: vae.config.blockOutChannels.first ?? 128,
+                                              scale: 1 << max(0, vae.config.blockOutChannels.count - 1))
+        let decoder = try TiledVAEDecoder(vae: vae, tileSize: tileSize, attentionScope: scope, maxConcurrentTiles: concurrent)
         let scale = decoder.outputScale, imageWidth = width * scale
         guard rgb.count == 3 * imageWidth * height * scale else {
             throw VAEError.bufferSize(name: "rgb", expected: 3 * imageWidth * height * scale, actual: rgb.count)

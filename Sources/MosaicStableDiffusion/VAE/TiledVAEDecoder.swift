@@ -1,4 +1,5 @@
 import MosaicTensor
+import Synchronization
 
 /// Decodes a latent of any size tile by tile with the same result as one whole-image decode
 /// (to float rounding), with memory bounded by the tile size.
@@ -45,16 +46,20 @@ public struct TiledVAEDecoder: Sendable {
     public let attentionScope: AttentionScope
     /// The GroupNorms' scope.
     public let groupNormScope: GroupNormScope
+    /// At most this many tiles decode at once, each on a pool thread with single-threaded
+    /// kernels (the activations of one tile each); the result does not depend on it.
+    public let maxConcurrentTiles: Int
 
     /// A tiled decoder with `tileSize`-pixel tiles and `halo` (default: the decoder's receptive radius).
     public init(vae: AutoencoderKL, tileSize: Int = 64, halo: Int? = nil, attentionScope: AttentionScope = .wholeImage,
-                groupNormScope: GroupNormScope = .wholeImage) throws(VAEError) {
+                groupNormScope: GroupNormScope = .wholeImage, maxConcurrentTiles: Int = .max) throws(VAEError) {
         guard tileSize > 0 else { throw .invalidTileSize(tileSize) }
         self.vae = vae
         self.tileSize = tileSize
         self.halo = max(0, halo ?? Self.receptiveRadius(vae.decoder.operations))
         self.attentionScope = attentionScope
         self.groupNormScope = groupNormScope
+        self.maxConcurrentTiles = max(1, maxConcurrentTiles)
     }
 
     /// How far (in latent pixels, rounded up) a latent pixel's influence spreads through the
@@ -138,8 +143,9 @@ public struct TiledVAEDecoder: Sendable {
         }
     }
 
-    /// Runs `body` for every tile, over the pool's threads (single-threaded kernels) when there is
-    /// more than one tile, else with the pool inside the kernels; results in tile order.
+    /// Runs `body` for every tile, over the pool's threads (single-threaded kernels, at most
+    /// ``maxConcurrentTiles`` at once) when there is more than one tile, else with the pool inside
+    /// the kernels; results in tile order.
     func forEachTile<Result>(_ tiles: [VAEDecodeTile], pool: WorkerPool?,
                              _ body: (VAEDecodeTile, ComputeContext) -> Result) -> [Result] {
         guard let pool, tiles.count > 1 else {
@@ -147,10 +153,21 @@ public struct TiledVAEDecoder: Sendable {
             return tiles.map { body($0, context) }
         }
         var results = [Result?](repeating: nil, count: tiles.count)
+        let workers = min(pool.threadCount, maxConcurrentTiles, tiles.count)
         results.withUnsafeMutableBufferPointer { slots in
             let target = SendablePointer(slots.baseAddress)
-            pool.run(count: tiles.count) { index, _ in
-                target.pointer?[index] = body(tiles[index], .serial)
+            if workers == pool.threadCount {
+                pool.run(count: tiles.count) { index, _ in
+                    target.pointer?[index] = body(tiles[index], .serial)
+                }
+            } else {
+                // Fewer tiles in flight than threads: each of `workers` items takes tiles in turn.
+                let next = Atomic(0)
+                pool.run(count: workers) { _, _ in
+                    while case let index = next.add(1, ordering: .relaxed).oldValue, index < tiles.count {
+                        target.pointer?[index] = body(tiles[index], .serial)
+                    }
+                }
             }
         }
         return results.compactMap { $0 }
