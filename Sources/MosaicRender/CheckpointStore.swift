@@ -75,37 +75,23 @@ public final class CheckpointStore: Sendable {
     ) throws(CheckpointError) -> (path: String, bytes: Int, seconds: Double) {
         let clock = ContinuousClock()
         let start = clock.now
-        var file = try CheckpointFile.unsealedParts(Checkpoint(state: state, parametersHash: parametersHash, plan: plan))
-        // The header is padded to a page so that the data starts page-aligned, as direct I/O needs;
-        // sealing does not change its length, so the data can go in before its checksum is known.
-        CheckpointFile.seal(&file, dataChecksum: 0)
-        let headerSize = file.headerBytes(alignment: DirectWriteBuffer.alignment).count
-        let size = headerSize + file.dataSize
+        let file = try CheckpointFile.unsealedParts(Checkpoint(state: state, parametersHash: parametersHash, plan: plan))
         let final = path(step: state.step)
         // The spare is the oldest checkpoint of an earlier write, renamed: overwriting its blocks
         // in place costs less than a new file's allocation. Until the rename below it is not a
         // checkpoint, whatever its bytes say.
         let spare = "\(directory)/\(Self.spareCheckpointName)"
+        var size = 0
         do throws(FileError) {
             try buffer.withLock { (buffer) throws(FileError) in
-                guard let bytes = buffer.reserve(size) else { throw FileError(operation: "allocate \(size) bytes for", path: spare, code: ENOMEM) }
-                var crc = CRC32(), offset = headerSize
-                file.forEachDataChunk { chunk in
-                    crc.update(copying: chunk, to: bytes + offset)
-                    offset += chunk.count
-                }
-                CheckpointFile.seal(&file, dataChecksum: crc.value)
-                let header = file.headerBytes(alignment: DirectWriteBuffer.alignment)
-                precondition(header.count == headerSize, "sealing changed the checkpoint header's length")
-                header.withUnsafeBytes { bytes.copyMemory(from: $0.baseAddress!, byteCount: headerSize) }
-                let end = DirectWriteBuffer.aligned(size)
-                (bytes + size).initializeMemory(as: UInt8.self, repeating: 0, count: end - size)
+                let (headerSize, fileSize) = try Self.stage(file, in: buffer, path: spare)
+                size = fileSize
                 try POSIXFile.makeDirectories(directory)
                 let fd = try DirectWriteBuffer.openFile(spare)
                 do throws(FileError) {
                     try buffer.write(0..<headerSize, to: fd, path: spare)
                     try fault("checkpoint.write", operation: "write", path: spare)
-                    try buffer.write(headerSize..<end, to: fd, path: spare)
+                    try buffer.write(headerSize..<DirectWriteBuffer.aligned(size), to: fd, path: spare)
                     // Drops the padding of the last block and whatever a longer spare held beyond.
                     try POSIXFile.truncate(fd, length: size, path: spare)
                     try fault("checkpoint.after-write", operation: "write", path: spare)
@@ -137,6 +123,33 @@ public final class CheckpointStore: Sendable {
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return (final, size, seconds)
+    }
+
+    /// Lays `file` out in `buffer` as it goes to disk: the data after a header padded to a page,
+    /// checksummed while it is copied, then the sealed header in front and zeros up to the next
+    /// page. Returns the header's and the file's sizes.
+    private static func stage(
+        _ file: SafeTensorsWriter, in buffer: DirectWriteBuffer, path: String
+    ) throws(FileError) -> (headerSize: Int, size: Int) {
+        var file = file
+        // Sealing does not change the header's length, so the data can go in before its checksum is known.
+        CheckpointFile.seal(&file, dataChecksum: 0)
+        let headerSize = file.headerBytes(alignment: DirectWriteBuffer.alignment).count
+        let size = headerSize + file.dataSize
+        guard let bytes = buffer.reserve(size) else {
+            throw FileError(operation: "allocate \(size) bytes for", path: path, code: ENOMEM)
+        }
+        var crc = CRC32(), offset = headerSize
+        file.forEachDataChunk { chunk in
+            crc.update(copying: chunk, to: bytes + offset)
+            offset += chunk.count
+        }
+        CheckpointFile.seal(&file, dataChecksum: crc.value)
+        let header = file.headerBytes(alignment: DirectWriteBuffer.alignment)
+        precondition(header.count == headerSize, "sealing changed the checkpoint header's length")
+        header.withUnsafeBytes { UnsafeMutableRawBufferPointer(start: bytes, count: headerSize).copyMemory(from: $0) }
+        (bytes + size).initializeMemory(as: UInt8.self, repeating: 0, count: DirectWriteBuffer.aligned(size) - size)
+        return (headerSize, size)
     }
 
     /// Opens (creating it if needed) the tile journal of `step` for appending (see ``TileJournal``).
