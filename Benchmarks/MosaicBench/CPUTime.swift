@@ -12,8 +12,23 @@ enum CPUTime {
     }
 
     /// Seconds of CPU process `pid` has used (utime + stime of /proc/PID/stat), or nil.
-    static func seconds(of pid: Int32) -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+    static func seconds(of pid: Int32) -> Double? { seconds(statPath: "/proc/\(pid)/stat") }
+
+    /// Seconds of CPU of each live thread of `pid` by thread id, leaving out the threads whose
+    /// name starts with one of `excludingPrefixes`; nil if /proc cannot be read.
+    static func threadSeconds(of pid: Int32, excludingPrefixes: [String]) -> [Int32: Double]? {
+        guard let tids = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return nil }
+        var result: [Int32: Double] = [:]
+        for tid in tids.compactMap({ Int32($0) }) {
+            let name = (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8)) ?? ""
+            guard !excludingPrefixes.contains(where: { name.hasPrefix($0) }) else { continue }
+            result[tid] = seconds(statPath: "/proc/\(pid)/task/\(tid)/stat")
+        }
+        return result
+    }
+
+    private static func seconds(statPath: String) -> Double? {
+        guard let stat = try? String(contentsOfFile: statPath, encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return nil }
         // After the name: field 3 (state) first; utime and stime are fields 14 and 15.
         let fields = stat[stat.index(after: close)...].split(separator: " ")

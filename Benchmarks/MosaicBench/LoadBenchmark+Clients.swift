@@ -14,7 +14,18 @@ extension LoadBenchmark {
         var seconds = 0.0
         /// CPU seconds of the daemon and of this program (the clients) during the load.
         var daemonCPU: Double?
+        /// The daemon's CPU seconds outside its render threads: the API's share.
+        var daemonServingCPU: Double?
         var clientCPU = 0.0
+
+        /// Adds another round's samples and counts (each round prints its own times and CPU).
+        mutating func merge(_ other: LoadResult) {
+            list.merge(other.list)
+            show.merge(other.show)
+            watches += other.watches
+            events += other.events
+            errors += other.errors
+        }
     }
 
     /// Submits the render and runs the clients until it has finished and `duration` has passed.
@@ -22,6 +33,7 @@ extension LoadBenchmark {
         let stopping = Atomic<Bool>(false)
         let started = Date()
         let daemonCPU = CPUTime.seconds(of: daemon), clientCPU = CPUTime.ownSeconds()
+        let servingCPU = CPUTime.threadSeconds(of: daemon, excludingPrefixes: Self.renderThreadPrefixes)
         let job = try client.submit(SubmitRequest(render: spec(seed: 1)))
         let watcherCount = watchers ?? clients / 4
         let loadClients = (0..<clients).map { index in
@@ -35,6 +47,8 @@ extension LoadBenchmark {
         stopping.store(true, ordering: .relaxed)
         var result = LoadResult()
         if let now = CPUTime.seconds(of: daemon), let before = daemonCPU { result.daemonCPU = now - before }
+        result.daemonServingCPU = CPUTime.threadSeconds(of: daemon, excludingPrefixes: Self.renderThreadPrefixes)
+            .map { now in now.reduce(0) { $0 + $1.value - (servingCPU?[$1.key] ?? 0) } }
         result.clientCPU = CPUTime.ownSeconds() - clientCPU
         for loadClient in loadClients {
             loadClient.join()
@@ -47,6 +61,9 @@ extension LoadBenchmark {
         result.seconds = Date().timeIntervalSince(started)
         return (wall, result)
     }
+
+    /// The names (`comm`) of the daemon's render threads, whose CPU is the render's.
+    static let renderThreadPrefixes = ["mosaic-render", "mosaic-worker"]
 
     /// The 1-, 5- and 15-minute load averages, as /proc/loadavg has them.
     static func loadAverage() -> String {

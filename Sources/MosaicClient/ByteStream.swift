@@ -6,7 +6,14 @@ final class ByteStream {
     /// The socket's path, for error messages.
     var path: String { socket.path }
 
-    private let socket: UnixSocket
+    /// Bytes received since the connection opened.
+    private(set) var receivedCount = 0
+    /// Whether every byte received has been read and the daemon has not closed its side: then
+    /// the next answer on the connection starts with the next byte.
+    var isDrained: Bool { position == buffer.count && !sawEnd }
+
+    /// The connection.
+    let socket: UnixSocket
     private var buffer: [UInt8] = []
     private var position = 0
     private var sawEnd = false
@@ -65,6 +72,7 @@ final class ByteStream {
         }
         let bytes = try socket.read(maximum: 65_536, timeout: timeout)
         if bytes.isEmpty { sawEnd = true; return false }
+        receivedCount += bytes.count
         buffer += bytes
         return true
     }

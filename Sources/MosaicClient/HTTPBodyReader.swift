@@ -3,7 +3,8 @@ final class HTTPBodyReader {
     /// The buffered connection; its timeout may be changed between reads.
     let stream: ByteStream
 
-    private let framing: HTTPResponseHead.Framing
+    /// How the body is delimited.
+    let framing: HTTPResponseHead.Framing
     private var remaining: Int  // bytes left in the body (content-length) or the current chunk
     private var finished = false
 

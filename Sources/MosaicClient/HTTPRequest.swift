@@ -1,4 +1,4 @@
-/// One HTTP/1.1 request, serialised for a connection that carries only it (`Connection: close`).
+/// One HTTP/1.1 request, for a kept-alive connection or one that carries only it.
 struct HTTPRequest {
     /// `GET`, `POST`, `DELETE`.
     var method: String
@@ -8,10 +8,19 @@ struct HTTPRequest {
     var body: [UInt8]?
     /// The body's media type.
     var contentType = "application/json"
+    /// False asks the daemon to close the connection after its answer (`Connection: close`), as
+    /// for an event stream, which no other request can follow.
+    var keepAlive = true
 
     /// Methods whose empty body is still announced with `Content-Length: 0`, as RFC 9110 advises
     /// for methods that usually carry one.
     private static let bodyMethods: Set<String> = ["POST", "PUT", "PATCH"]
+
+    /// Methods a client may repeat after a lost connection without asking (RFC 9110 9.2.2).
+    private static let idempotentMethods: Set<String> = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]
+
+    /// Whether sending the request twice has the effect of sending it once.
+    var isIdempotent: Bool { Self.idempotentMethods.contains(method) }
 
     /// Refuses a method or target that would break the request line (spaces, CR, LF, empty).
     func validate() throws(ClientError) {
@@ -36,7 +45,8 @@ struct HTTPRequest {
         } else if Self.bodyMethods.contains(method) {
             head += "Content-Length: 0\r\n"
         }
-        head += "Connection: close\r\n\r\n"
+        // HTTP/1.1 keeps a connection alive unless a side says otherwise.
+        head += keepAlive ? "\r\n" : "Connection: close\r\n\r\n"
         return Array(head.utf8) + (body ?? [])
     }
 

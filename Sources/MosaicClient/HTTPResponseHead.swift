@@ -13,6 +13,15 @@ struct HTTPResponseHead {
     var status: Int
     /// Header values by lowercased name; repeated headers are joined with ", " (RFC 9110 5.3).
     var headers: [String: String]
+    /// `HTTP/1.1` or `HTTP/1.0`, as the status line says.
+    var version = "HTTP/1.1"
+
+    /// Whether the daemon keeps the connection open for another request: HTTP/1.1 does unless
+    /// `Connection: close` says otherwise (HTTP/1.0's opt-in keep-alive is not used).
+    var keepsConnectionAlive: Bool {
+        let tokens = headers["connection"]?.lowercased().split(separator: ",").map { $0.trimmingSpaces() } ?? []
+        return version == "HTTP/1.1" && status != 101 && !tokens.contains("close")
+    }
 
     private static let lineLimit = 16_384
     private static let headerLimit = 100
@@ -23,7 +32,7 @@ struct HTTPResponseHead {
             guard let line = try stream.readLine(limit: lineLimit) else {
                 throw .connectionLost(socket: stream.path, reason: "the daemon closed the connection without answering")
             }
-            let status = try parseStatusLine(line)
+            let (version, status) = try parseStatusLine(line)
             var headers: [String: String] = [:]
             var count = 0
             while let line = try stream.readLine(limit: lineLimit), !line.isEmpty {
@@ -37,19 +46,19 @@ struct HTTPResponseHead {
                 headers[name] = headers[name].map { "\($0), \(value)" } ?? value
             }
             if (100..<200).contains(status), status != 101 { continue }
-            return HTTPResponseHead(status: status, headers: headers)
+            return HTTPResponseHead(status: status, headers: headers, version: version)
         }
     }
 
-    /// `HTTP/1.1 200 OK` -> 200; anything else is not an HTTP answer.
-    private static func parseStatusLine(_ line: [UInt8]) throws(ClientError) -> Int {
+    /// `HTTP/1.1 200 OK` -> ("HTTP/1.1", 200); anything else is not an HTTP answer.
+    private static func parseStatusLine(_ line: [UInt8]) throws(ClientError) -> (version: String, status: Int) {
         let text = String(decoding: line, as: UTF8.self)
         let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3,
               let status = Int(parts[1]), (100...599).contains(status) else {
             throw .protocolViolation("not an HTTP/1.x status line: \(quoted(line))")
         }
-        return status
+        return (String(parts[0]), status)
     }
 
     /// How the body is delimited, for a response to `method`.

@@ -1,17 +1,25 @@
 import Foundation
 import MosaicAPI
+import Synchronization
 
 /// A blocking client of mosaicd's HTTP/1.1 JSON API on its Unix socket.
 ///
-/// Every call opens a connection, sends one request with `Connection: close`, reads the answer
-/// and closes: the daemon is local and calls are rare, so there is no pool to keep healthy.
-/// Calls are safe from any thread; they share nothing but the two settings.
+/// A call reuses the connection the previous call left open, so a client that polls does not
+/// pay for a new connection (the daemon's accept and pipeline set-up, and its close) each
+/// time. A connection the daemon has closed meanwhile (its `idle_timeout`, a restart) is
+/// replaced; a request it broke off is sent again on a new connection only when that cannot
+/// act twice (see `ClientConnection.mayResend`). Calls are safe from any thread: one
+/// connection is kept idle, and a call that finds it in use opens its own, closed afterwards
+/// unless the slot is free again. An event stream always has a connection of its own.
 public final class MosaicClient: Sendable {
     /// The daemon's socket.
     public let socketPath: String
     /// Seconds to wait for the connection and for each read or write: an idle timeout, so a
     /// large download may take longer as long as bytes keep arriving.
     public let timeout: Double
+
+    /// The connection kept open between calls.
+    private let idleConnection = Mutex<ClientConnection?>(nil)
 
     /// Creates a client; nothing is connected until the first call.
     public init(socketPath: String = MosaicClient.defaultSocketPath, timeout: Double = 30) {
@@ -29,28 +37,46 @@ public final class MosaicClient: Sendable {
     /// Header names are lowercased.
     public func raw(method: String, path: String, body: [UInt8]?) throws(ClientError)
         -> (status: Int, headers: [String: String], body: [UInt8]) {
-        let (head, reader) = try open(HTTPRequest(method: method, target: path, body: body))
-        return (head.status, head.headers, try reader.readAll())
+        let (head, bytes) = try exchange(HTTPRequest(method: method, target: path, body: body))
+        return (head.status, head.headers, bytes)
     }
 
-    /// Sends `request` and reads the response head; the caller reads the body.
+    /// Sends `request` on a connection of its own that closes after the answer, and reads the
+    /// answer's head; the caller reads the body (an event stream, which nothing can follow).
     func open(_ request: HTTPRequest) throws(ClientError) -> (HTTPResponseHead, HTTPBodyReader) {
+        var request = request
+        request.keepAlive = false
         try request.validate()
-        let socket = try UnixSocket.open(path: socketPath, timeout: timeout)
-        // A daemon may answer (413, say) and close before reading the whole request: then the
-        // write fails but the answer is still there to read, and it explains more than EPIPE.
-        var sendError: ClientError?
-        do { try socket.write(request.serialized(), timeout: timeout) } catch { sendError = error }
-        let stream = ByteStream(socket: socket, timeout: timeout)
-        let head: HTTPResponseHead
-        do { head = try HTTPResponseHead.read(from: stream) } catch { throw sendError ?? error }
-        return (head, HTTPBodyReader(stream: stream, framing: try head.framing(method: request.method)))
+        return try ClientConnection.open(path: socketPath, timeout: timeout).send(request, timeout: timeout)
+    }
+
+    /// Sends `request` on the kept-alive connection (or a new one) and reads the whole answer;
+    /// the connection is kept for the next call if both sides can go on with it.
+    func exchange(_ request: HTTPRequest) throws(ClientError) -> (HTTPResponseHead, [UInt8]) {
+        try request.validate()
+        // One the daemon has closed since (its idle timeout, a restart) is dropped unused.
+        if let kept = idleConnection.withLock({ $0.take() }), kept.isOpenAndQuiet {
+            do { return try exchange(request, on: kept) } catch {
+                guard kept.mayResend(request, after: error) else { throw error }
+            }
+        }
+        return try exchange(request, on: try ClientConnection.open(path: socketPath, timeout: timeout))
+    }
+
+    private func exchange(_ request: HTTPRequest, on connection: ClientConnection) throws(ClientError)
+        -> (HTTPResponseHead, [UInt8]) {
+        let (head, reader) = try connection.send(request, timeout: timeout)
+        let body = try reader.readAll()
+        if connection.isReusable(after: head, body: reader) {
+            // A concurrent call may have left its connection first; then this one closes.
+            idleConnection.withLock { if $0 == nil { $0 = connection } }
+        }
+        return (head, body)
     }
 
     /// Sends a request and returns the body of a 2xx answer; other statuses become `.api`.
     func send(_ method: String, _ target: String, body: [UInt8]? = nil) throws(ClientError) -> [UInt8] {
-        let (head, reader) = try open(HTTPRequest(method: method, target: target, body: body))
-        let bytes = try reader.readAll()
+        let (head, bytes) = try exchange(HTTPRequest(method: method, target: target, body: body))
         guard (200..<300).contains(head.status) else { throw APIErrorMapping.error(status: head.status, body: bytes) }
         return bytes
     }

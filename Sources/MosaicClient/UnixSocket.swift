@@ -7,6 +7,9 @@ import Glibc
 final class UnixSocket {
     /// The socket's path, for error messages.
     let path: String
+    /// The errno of the last read or write that failed, 0 if none did: EPIPE and ECONNRESET
+    /// say the daemon closed the connection without reading the whole request.
+    private(set) var lastFailure: Int32 = 0
     private let fd: Int32
 
     private init(fd: Int32, path: String) { self.fd = fd; self.path = path }
@@ -73,7 +76,9 @@ final class UnixSocket {
             switch errno {
             case EINTR: continue
             case EAGAIN: try wait(for: Int16(POLLOUT), until: Deadline(seconds: timeout), phase: "sending the request", timeout: timeout)
-            default: throw .connectionLost(socket: path, reason: "write: \(errnoText())")
+            default:
+                lastFailure = errno
+                throw .connectionLost(socket: path, reason: "write: \(errnoText())")
             }
         }
     }
@@ -90,9 +95,18 @@ final class UnixSocket {
             case EAGAIN:
                 try wait(for: Int16(POLLIN), until: timeout.map { Deadline(seconds: $0) }, phase: "waiting for the answer",
                          timeout: timeout ?? 0)
-            default: throw .connectionLost(socket: path, reason: "read: \(errnoText())")
+            default:
+                lastFailure = errno
+                throw .connectionLost(socket: path, reason: "read: \(errnoText())")
             }
         }
+    }
+
+    /// Whether the connection is open with nothing to read: a kept-alive connection the daemon
+    /// has closed (its idle timeout, a restart) reads as at its end, so it is not reused.
+    var isQuiet: Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) == 0
     }
 
     private func wait(for events: Int16, until deadline: Deadline?, phase: String, timeout: Double) throws(ClientError) {

@@ -66,7 +66,7 @@ public final class Daemon: Sendable {
             admission: admission, configuration: configuration, logger: logger)
         let server = HTTPServer(logger: logger, limits: HTTPServerLimits(
             readTimeout: configuration.readTimeout, idleTimeout: configuration.idleTimeout,
-            maxConnections: configuration.maxConnections))
+            maxConnections: configuration.maxConnections), metrics: metrics)
         worker.start()
 
         let signals = Self.terminationSignals()

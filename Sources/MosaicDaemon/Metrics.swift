@@ -31,6 +31,8 @@ public final class Metrics: Sendable {
         var lastStepSeconds = 0.0
         var tileEvaluation = Histogram(bounds: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60])
         var checkpointWrite = Histogram(bounds: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])
+        var connectionsAccepted = 0
+        var connectionsOpen = 0
     }
 
     private let state = Mutex(State())
@@ -49,6 +51,12 @@ public final class Metrics: Sendable {
     /// Records one checkpoint write's duration.
     public func checkpointWritten(seconds: Double) { state.withLock { $0.checkpointWrite.observe(seconds) } }
 
+    /// Records a connection accepted on the API socket (refused ones over the cap included).
+    public func connectionOpened() { state.withLock { $0.connectionsAccepted += 1; $0.connectionsOpen += 1 } }
+
+    /// Records the close of a connection counted by `connectionOpened`.
+    public func connectionClosed() { state.withLock { $0.connectionsOpen -= 1 } }
+
     /// The exposition text (format 0.0.4), with the queue gauges supplied by the caller.
     public func render(jobsByState: [String: Int], uptime: Double, paused: Bool) -> String {
         let s = state.withLock { $0 }
@@ -66,6 +74,12 @@ public final class Metrics: Sendable {
         out += "mosaic_uptime_seconds \(uptime)\n"
         out += "# HELP mosaic_queue_paused 1 while the queue is paused.\n# TYPE mosaic_queue_paused gauge\n"
         out += "mosaic_queue_paused \(paused ? 1 : 0)\n"
+        out += "# HELP mosaic_http_connections_accepted_total Connections accepted on the API socket.\n"
+        out += "# TYPE mosaic_http_connections_accepted_total counter\n"
+        out += "mosaic_http_connections_accepted_total \(s.connectionsAccepted)\n"
+        out += "# HELP mosaic_http_connections_open Connections open on the API socket.\n"
+        out += "# TYPE mosaic_http_connections_open gauge\n"
+        out += "mosaic_http_connections_open \(s.connectionsOpen)\n"
         return out
     }
 }

@@ -19,6 +19,7 @@ import Testing
         try MosaicClient(socketPath: server.path).events(7) { received.append($0); return true }
         #expect(received == events)
         #expect(server.requests.first?.target == "/v1/jobs/7/events")
+        #expect(server.requests.first?.head.contains("\r\nConnection: close") == true, "a stream's connection is its own")
     }
 
     @Test func crlfLinesBlankLinesAndAMissingFinalNewlineAreAccepted() throws {

@@ -26,6 +26,9 @@ enum CannedReply: Sendable {
     case silent
     /// Writes the pieces like `send`, then keeps the connection open like `silent`.
     case sendAndHold([[UInt8]])
+    /// Writes the pieces like `send`, then reads the next request on the connection (a kept-alive
+    /// client's) and closes without answering it, as a daemon that stopped would.
+    case sendThenSwallowNext([[UInt8]])
 }
 
 /// A tiny HTTP server on a real Unix socket: a thread that accepts connections one at a time,
@@ -92,6 +95,9 @@ final class FakeDaemon: Sendable {
             case .sendAndHold(let pieces):
                 write(pieces, to: connection)
                 hold(connection)
+            case .sendThenSwallowNext(let pieces):
+                write(pieces, to: connection)
+                if let next = readRequest(connection) { received.withLock { $0.append(next) } }
             }
         }
     }

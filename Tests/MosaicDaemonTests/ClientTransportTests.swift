@@ -24,7 +24,7 @@ import Testing
         let body = #"{"priority":5,"render":{"prompt":"misty ocean","steps":20,"width":2048}}"#
         let expected = "POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nUser-Agent: MosaicClient/1\r\n"
             + "Accept: application/json\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
-            + "Connection: close\r\n\r\n" + body
+            + "\r\n" + body
         #expect(String(decoding: server.requests.first?.raw ?? [], as: UTF8.self) == expected)
     }
 
@@ -39,7 +39,8 @@ import Testing
         #expect(requests.map(\.target) == ["/v1/jobs/3/cancel", "/v1/jobs/3"])
         #expect(requests[0].head.contains("\r\nContent-Length: 0"))
         #expect(!requests[1].head.lowercased().contains("content-length"))
-        #expect(requests.allSatisfy { $0.head.contains("\r\nConnection: close") && $0.body.isEmpty })
+        // Kept alive, HTTP/1.1's default, so no Connection header.
+        #expect(requests.allSatisfy { !$0.head.lowercased().contains("\r\nconnection:") && $0.body.isEmpty })
     }
 
     @Test func chunkedBodyWithExtensionsAndTrailersDecodes() throws {

@@ -37,14 +37,16 @@ public final class HTTPServer: Sendable {
     /// Timeouts and caps.
     public let limits: HTTPServerLimits
     let connections: ConnectionCounter
+    let metrics: Metrics?
     /// The largest request body accepted.
     public var maxBodyBytes: Int { limits.maxBodyBytes }
 
-    /// Creates a server with its own event loop thread.
-    public init(logger: Logger, limits: HTTPServerLimits = HTTPServerLimits()) {
+    /// Creates a server with its own event loop thread; `metrics` counts its connections.
+    public init(logger: Logger, limits: HTTPServerLimits = HTTPServerLimits(), metrics: Metrics? = nil) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.logger = logger
         self.limits = limits
+        self.metrics = metrics
         connections = ConnectionCounter(limit: limits.maxConnections)
     }
 
@@ -53,7 +55,7 @@ public final class HTTPServer: Sendable {
 
     /// Serves connections on the listening socket `descriptor` until the task is cancelled.
     public func serve(descriptor: Int32, handler: @escaping Handler) async throws {
-        let limits = self.limits, connections = self.connections, logger = self.logger
+        let limits = self.limits, connections = self.connections, logger = self.logger, metrics = self.metrics
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             // A client may close its sending side after its request and still read the answer;
@@ -61,6 +63,8 @@ public final class HTTPServer: Sendable {
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .bind(descriptor) { channel -> EventLoopFuture<Connection> in
                 PeerCredentials.read(from: channel).flatMapThrowing { peer in
+                    metrics?.connectionOpened()
+                    channel.closeFuture.whenComplete { _ in metrics?.connectionClosed() }
                     let admitted = connections.tryAcquire()
                     if admitted { channel.closeFuture.whenComplete { _ in connections.release() } }
                     let connectionLimits = admitted ? limits : limits.refusing
