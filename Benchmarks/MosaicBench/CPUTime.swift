@@ -11,6 +11,13 @@ enum CPUTime {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
+    /// CPU time (user + system) of the calling thread so far, in nanoseconds.
+    static func callingThreadNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
     /// Seconds of CPU process `pid` has used (utime + stime of /proc/PID/stat), or nil.
     static func seconds(of pid: Int32) -> Double? { seconds(statPath: "/proc/\(pid)/stat") }
 

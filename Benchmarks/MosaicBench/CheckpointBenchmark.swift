@@ -83,7 +83,7 @@ enum CheckpointBenchmark {
     static func render(_ parameters: RenderParameters, pool: WorkerPool, checkpoints: CheckpointStore?,
                        parts: Parts = Parts(nil)) throws -> Timing {
         var timing = Timing()
-        let start = Date(), cpuStart = processCPUSeconds()
+        let start = Date(), cpuStart = CPUTime.ownSeconds()
         let renderer = try Renderer(parameters: parameters, pool: pool)
         let hash = parameters.checkpointHash
         let journalTime = JournalClock(), journalCPU = JournalClock(), checkpointCPU = JournalClock()
@@ -93,20 +93,20 @@ enum CheckpointBenchmark {
             if let checkpoints {
                 let journal = try checkpoints.openJournal(step: renderer.state.step, parametersHash: hash)
                 let append: @Sendable (Int, UnsafeBufferPointer<Float>) -> Void = { tile, output in
-                    let t = DispatchTime.now().uptimeNanoseconds, cpu = threadCPUNanoseconds()
+                    let t = DispatchTime.now().uptimeNanoseconds, cpu = CPUTime.callingThreadNanoseconds()
                     try? journal.append(tile: tile, values: output)
                     journalTime.add(DispatchTime.now().uptimeNanoseconds - t)
-                    journalCPU.add(threadCPUNanoseconds() - cpu)
+                    journalCPU.add(CPUTime.callingThreadNanoseconds() - cpu)
                 }
                 try renderer.step(onTileOutput: parts.journal ? append : nil)
                 journal.close()
                 let state = renderer.state, plan = renderer.plan
                 if parts.checkpoints {
                     try writer.submit {
-                        let cpu = threadCPUNanoseconds()
+                        let cpu = CPUTime.callingThreadNanoseconds()
                         let result = try checkpoints.write(state, parametersHash: hash, plan: plan)
                         written.add(UInt64(result.seconds * 1e9))
-                        checkpointCPU.add(threadCPUNanoseconds() - cpu)
+                        checkpointCPU.add(CPUTime.callingThreadNanoseconds() - cpu)
                     }
                 } else {
                     // What the checkpoint's prune would do: the finished journal becomes the spare
@@ -126,7 +126,7 @@ enum CheckpointBenchmark {
         try? FileManager.default.removeItem(at: url)
         try? checkpoints?.removeAll()
         timing.total = Date().timeIntervalSince(start)
-        timing.cpu = processCPUSeconds() - cpuStart
+        timing.cpu = CPUTime.ownSeconds() - cpuStart
         timing.journalSeconds = journalTime.seconds
         timing.journalCPU = journalCPU.seconds
         timing.checkpointCPU = checkpointCPU.seconds
@@ -189,22 +189,6 @@ func median(_ values: [Double]) -> Double {
     guard !sorted.isEmpty else { return .nan }
     let middle = sorted.count / 2
     return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
-/// User plus system CPU time of the calling thread so far, in nanoseconds.
-func threadCPUNanoseconds() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-}
-
-/// User plus system CPU seconds of this process so far (all threads).
-func processCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-    let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-    return user + system
 }
 
 /// The 1-, 5- and 15-minute load averages, as uptime(1) prints them.

@@ -15,9 +15,9 @@ enum NoiseBenchmark {
         var totalWall = 0.0
         for _ in 0..<repetitions {
             let wallStart = DispatchTime.now().uptimeNanoseconds
-            let cpuStart = threadCPUSeconds()
+            let cpuStart = Double(CPUTime.callingThreadNanoseconds()) / 1e9
             buffer.withUnsafeMutableBufferPointer { generator.fillNormal($0) }
-            let cpu = threadCPUSeconds() - cpuStart
+            let cpu = Double(CPUTime.callingThreadNanoseconds()) / 1e9 - cpuStart
             let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
             bestWall = min(bestWall, wall)
             bestCPU = min(bestCPU, cpu)
@@ -27,11 +27,5 @@ enum NoiseBenchmark {
         let format = "noise: %d floats x %d runs: wall best %.1f ms, mean %.1f ms; thread CPU best %.1f ms; sample %.6f"
         print(String(format: format, count, repetitions, bestWall * 1e3, totalWall / Double(repetitions) * 1e3,
                      bestCPU * 1e3, buffer[count / 2]))
-    }
-
-    private static func threadCPUSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }
