@@ -36,6 +36,9 @@ import Testing
         // upsampler convs at 1/2, 1/4, 1/8; conv_out at 1/8: 17.25 latent pixels.
         let decoder = try TiledVAEDecoder(vae: vae)
         #expect(decoder.halo == 18)
+        // The constant that estimates and plans use before a VAE is built (same layer structure
+        // as SD 1.x/2.x: four up blocks of three ResNets).
+        #expect(decoder.halo == StableDiffusionDecoder.sdHalo)
         #expect(decoder.outputScale == 8)
     }
 
