@@ -9,6 +9,7 @@ final class ProgressDisplay {
     private var bar: String?          // the bar currently drawn, to redraw after a note
     private var lastDraw = 0.0
     private var lastPrintedStep: Int?
+    private var lastStateLine: String?  // the end event repeats the final state change's line
 
     init(jobID: Int64, isTerminal: Bool = Terminal.stderrIsTerminal) {
         label = "job \(jobID)"
@@ -21,7 +22,10 @@ final class ProgressDisplay {
         case .state, .end:
             guard let state = event.state ?? event.job?.state else { return }
             if event.type == .end { finish() }  // the verdict replaces the bar
-            note(stateLine(state, job: event.job))
+            let line = stateLine(state, job: event.job)
+            if event.type == .end, line == lastStateLine { return }
+            lastStateLine = line
+            note(line)
         case .progress:
             guard let progress = event.progress else { return }
             isTerminal ? draw(progress) : printStep(progress)

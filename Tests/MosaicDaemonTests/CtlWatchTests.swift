@@ -26,6 +26,19 @@ import Testing
         }
     }
 
+    /// The daemon sends the final state change and then the end event with the same job: the
+    /// verdict line is shown once.
+    @Test func theVerdictLineIsNotRepeatedByTheEndEvent() throws {
+        let sample = Sample.events(5)
+        let end = try #require(sample.last)
+        let events = Array(sample.dropLast()) + [JobEvent(type: .state, jobId: 5, time: end.time, state: .succeeded, job: end.job), end]
+        let server = try FakeDaemon { _ in .send([Wire.chunked(200, [Sample.ndjson(events)])]) }
+        defer { server.stop() }
+        let result = try CtlRunner.run(["watch", "5", "--socket", server.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "job 5: succeeded").count == 2, "\(result.stderr)")
+    }
+
     @Test func watchJSONPrintsEveryEventAsALine() throws {
         let events = Sample.events(5)
         let server = try FakeDaemon { _ in .send([Wire.chunked(200, [Sample.ndjson(events)])]) }
