@@ -69,7 +69,7 @@ public struct StableDiffusionDecoder: LatentDecoder {
         let scope: TiledVAEDecoder.AttentionScope = width * height <= Self.wholeImageAttentionLimit ? .wholeImage : .tile
         let concurrent = Self.concurrentTiles(latentWidth: width, latentHeight: height,
                                               channels: vae.config.blockOutChannels.first ?? 128,
-                                              scale: 1 << max(0, vae.config.blockOutChannels.count - 1))
+                                              scale: vae.downsamplingFactor)
         let decoder = try TiledVAEDecoder(vae: vae, tileSize: tileSize, attentionScope: scope, maxConcurrentTiles: concurrent)
         let scale = decoder.outputScale, imageWidth = width * scale
         guard rgb.count == 3 * imageWidth * height * scale else {
