@@ -1,7 +1,10 @@
 // mosaic-bench [name...]: benchmark programs, timed outside the test suite.
 // With no names it runs them all (`make bench`) but `load`, which takes minutes and has
 // options of its own: `mosaic-bench load --help`.
+@preconcurrency import Glibc
 import Foundation
+// A line at a time, also into a pipe or file: these programs run for minutes and print as they go.
+setvbuf(stdout, nil, _IOLBF, 0)
 let arguments = Array(CommandLine.arguments.dropFirst())
 let benchmarks: [(name: String, run: () -> Void)] = [
     ("noise", { NoiseBenchmark.run() }),

@@ -57,15 +57,33 @@ extension DaemonCore {
             guard let n = Int64(text), n > 0 else { throw APIError(.badRequest, "invalid before: '\(text)' is not a job id") }
             return n
         }
+        let key = "\(states.map(\.rawValue).sorted()) \(owner.map(String.init) ?? "-") \(limit) \(before.map(String.init) ?? "-")"
+        if let body = responses.page(key) { return HTTPResponse(contentType: "application/json", body: .bytes(body)) }
+        let generation = responses.generation
         let page = try db { () throws(StoreError) in
             try store.list(states: states.isEmpty ? nil : states, ownerUID: owner, limit: limit, before: before)
         }
-        return cachedJSON { try jobJSON.body(of: page) }
+        return cachedJSON { () throws in
+            let body = try jobJSON.body(of: page)
+            responses.keep(page: key, body: body, readAt: generation)
+            return body
+        }
     }
 
-    /// `GET /v1/jobs/{id}`: the job, its JSON from the cache when it has not changed.
-    func show(_ job: Job) -> HTTPResponse {
-        cachedJSON { try jobJSON.body(of: job) }
+    /// `GET /v1/jobs/{id}`: the job, the whole answer kept until the job changes.
+    func show(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {
+        let id = try jobID(captures)
+        if let (job, body) = responses.job(id) {
+            try authorization.checkRead(job, by: request.peer)
+            return HTTPResponse(contentType: "application/json", body: .bytes(body))
+        }
+        let generation = responses.generation
+        let job = try readableJob(request, captures)
+        return cachedJSON { () throws in
+            let body = try jobJSON.body(of: job)
+            responses.keep(job, body: body, readAt: generation)
+            return body
+        }
     }
 
     /// A 200 with the body `encode` builds from `jobJSON`, or 500 as `HTTPResponse.json` gives.

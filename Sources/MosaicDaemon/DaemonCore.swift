@@ -20,6 +20,8 @@ public final class DaemonCore: Sendable {
     let logger: Logger
     /// The JSON of jobs listed or shown, reused while they do not change.
     let jobJSON = JobJSONCache()
+    /// Whole answers of show and list, reused until a job in them changes.
+    let responses: ResponseCache
 
     /// The daemon's version.
     public static let version = MosaicVersion.current
@@ -31,6 +33,7 @@ public final class DaemonCore: Sendable {
         self.store = store; self.worker = worker; self.hub = hub; self.metrics = metrics; self.catalog = catalog
         self.authorization = authorization; self.admission = admission; self.configuration = configuration
         self.threads = configuration.threads; self.logger = logger
+        responses = ResponseCache(changes: store.changes)
     }
 
     /// Answers one request through the route table; every error becomes the API's JSON error.
@@ -85,11 +88,17 @@ public final class DaemonCore: Sendable {
         return job
     }
 
-    /// The job named by the `id` capture, or 404.
-    func job(_ captures: [String: String]) throws(APIError) -> Job {
+    /// The job id in the `id` capture, or 404.
+    func jobID(_ captures: [String: String]) throws(APIError) -> Int64 {
         guard let text = captures["id"], let id = Int64(text), id > 0 else {
             throw APIError(.notFound, "no job '\(captures["id"] ?? "")' (job ids are positive integers)")
         }
+        return id
+    }
+
+    /// The job named by the `id` capture, or 404.
+    func job(_ captures: [String: String]) throws(APIError) -> Job {
+        let id = try jobID(captures)
         guard let job = try db({ () throws(StoreError) in try store.job(id: id) }) else {
             throw APIError(.notFound, "no job \(id)")
         }

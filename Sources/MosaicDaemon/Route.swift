@@ -39,7 +39,7 @@ extension DaemonCore {
         Route(.POST, "/v1/jobs") { (core, request, _) throws(APIError) in try core.submit(request) },
         Route(.GET, "/v1/jobs") { (core, request, _) throws(APIError) in try core.list(request) },
         Route(.POST, "/v1/jobs/prune") { (core, request, _) throws(APIError) in try core.prune(request) },
-        Route(.GET, "/v1/jobs/:id") { (core, request, captures) throws(APIError) in core.show(try core.readableJob(request, captures)) },
+        Route(.GET, "/v1/jobs/:id") { (core, request, captures) throws(APIError) in try core.show(request, captures) },
         Route(.DELETE, "/v1/jobs/:id") { (core, request, captures) throws(APIError) in try core.remove(request, captures) },
         Route(.GET, "/v1/jobs/:id/events") { (core, request, captures) throws(APIError) in try core.events(request, captures) },
         Route(.GET, "/v1/jobs/:id/log") { (core, request, captures) throws(APIError) in try core.log(request, captures) },

@@ -12,6 +12,8 @@ public final class JobStore: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// Which jobs this store's commits changed, for readers that cache what they read.
+    public let changes = JobChangeLog()
 
     /// Opens (creating if needed) and migrates the queue at `path`.
     ///
@@ -35,6 +37,7 @@ public final class JobStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try StoreSchema.migrate(pool, path: path)
+            pool.add(transactionObserver: JobChangeObserver(log: changes), extent: .databaseLifetime)
         } catch let error as StoreError {
             throw error
         } catch {

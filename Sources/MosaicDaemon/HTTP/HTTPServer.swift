@@ -150,9 +150,11 @@ public final class HTTPServer: Sendable {
         switch response.body {
         case .bytes(let bytes):
             headers.add(name: "Content-Length", value: String(bytes.count))
-            try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
-            if !bytes.isEmpty, !omitBody { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes)))) }
-            try await outbound.write(.end(nil))
+            // One hand-over to the event loop for the whole answer, not one per part.
+            var parts: [HTTPServerResponsePart] = [.head(HTTPResponseHead(version: version, status: response.status, headers: headers))]
+            if !bytes.isEmpty, !omitBody { parts.append(.body(.byteBuffer(ByteBuffer(bytes: bytes)))) }
+            parts.append(.end(nil))
+            try await outbound.write(contentsOf: parts)
         case .stream(let chunks):
             headers.add(name: "Transfer-Encoding", value: "chunked")
             try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))

@@ -1,0 +1,69 @@
+import MosaicAPI
+import MosaicStore
+import Synchronization
+
+/// Whole bodies of `GET /v1/jobs/{id}` and `GET /v1/jobs`, answered again without the database
+/// until a job they show changes.
+///
+/// Two hundred scripts polling a daemon mostly ask for jobs that have not changed since the last
+/// time; reading and decoding them from SQLite was the largest part of such a call. Validity
+/// comes from the store's `JobChangeLog`: an entry is kept under the generation taken before its
+/// read, and is good while no job it shows (for a listing: no job at all) has changed since. So
+/// no write path has to remember to invalidate anything, and an answer is never older than the
+/// last commit its caller could have seen. Authorization is still decided per request, from the
+/// kept job's owner.
+final class ResponseCache: Sendable {
+    private struct Shown {
+        let generation: UInt64
+        let job: Job
+        let body: [UInt8]
+    }
+
+    private struct Listed {
+        let generation: UInt64
+        let body: [UInt8]
+    }
+
+    private let changes: JobChangeLog
+    private let shown = Mutex<[Int64: Shown]>([:])
+    private let listed = Mutex<[String: Listed]>([:])
+    /// Above this many jobs, or listings, the cache of each starts again empty.
+    let capacity: Int
+
+    /// An empty cache validated by `changes`.
+    init(changes: JobChangeLog, capacity: Int = 4096) {
+        self.changes = changes
+        self.capacity = capacity
+    }
+
+    /// The generation to keep a read under: take it before reading.
+    var generation: UInt64 { changes.generation }
+
+    /// Job `id` and its body, if kept and unchanged since.
+    func job(_ id: Int64) -> (job: Job, body: [UInt8])? {
+        guard let entry = shown.withLock({ $0[id] }), !changes.jobChanged(id, since: entry.generation) else { return nil }
+        return (entry.job, entry.body)
+    }
+
+    /// Keeps `job`'s body, read after `generation` was taken.
+    func keep(_ job: Job, body: [UInt8], readAt generation: UInt64) {
+        shown.withLock { shown in
+            if shown.count >= capacity { shown.removeAll(keepingCapacity: true) }
+            shown[job.id] = Shown(generation: generation, job: job, body: body)
+        }
+    }
+
+    /// The listing `key` names, if kept and no job has changed since.
+    func page(_ key: String) -> [UInt8]? {
+        guard let entry = listed.withLock({ $0[key] }), !changes.anyJobChanged(since: entry.generation) else { return nil }
+        return entry.body
+    }
+
+    /// Keeps the body of the listing `key` names, read after `generation` was taken.
+    func keep(page key: String, body: [UInt8], readAt generation: UInt64) {
+        listed.withLock { listed in
+            if listed.count >= capacity { listed.removeAll(keepingCapacity: true) }
+            listed[key] = Listed(generation: generation, body: body)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import MosaicAPI
+@testable import MosaicDaemon
+import MosaicStore
+import Testing
+
+/// Kept answers are given back only while the jobs in them are unchanged in the real store.
+struct ResponseCacheTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-responses-\(UUID().uuidString)")
+    let owner = Owner(uid: 1000, name: "ada")
+
+    func store() throws -> JobStore {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return try JobStore(path: directory.appendingPathComponent("mosaic.sqlite").path)
+    }
+
+    func submit(_ store: JobStore) throws -> Job {
+        try store.submit(RenderSpec(prompt: "calm sea", width: 64, height: 64, steps: 4, seed: 1), priority: 0, owner: owner, now: Date())
+    }
+
+    @Test func aJobIsGivenBackUntilItChanges() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try store()
+        let cache = ResponseCache(changes: store.changes)
+        let (first, second) = (try submit(store), try submit(store))
+        for job in [first, second] {
+            let generation = cache.generation
+            cache.keep(job, body: Array("job \(job.id)".utf8), readAt: generation)
+        }
+        #expect(cache.job(first.id)?.body == Array("job \(first.id)".utf8))
+        #expect(cache.job(first.id)?.job == first)
+
+        _ = try store.cancelQueued(id: first.id, by: owner, now: Date())
+        #expect(cache.job(first.id) == nil)
+        #expect(cache.job(second.id)?.body == Array("job \(second.id)".utf8))
+    }
+
+    @Test func aReadThatRacesACommitIsNotKeptAsFresh() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try store()
+        let cache = ResponseCache(changes: store.changes)
+        let job = try submit(store)
+        // The generation is taken, then the job changes before the (older) read is kept.
+        let generation = cache.generation
+        _ = try store.cancelQueued(id: job.id, by: owner, now: Date())
+        cache.keep(job, body: Array("queued".utf8), readAt: generation)
+        #expect(cache.job(job.id) == nil)
+    }
+
+    @Test func aListingIsGivenBackUntilAnyJobChanges() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try store()
+        let cache = ResponseCache(changes: store.changes)
+        _ = try submit(store)
+        cache.keep(page: "newest 50", body: Array("page".utf8), readAt: cache.generation)
+        #expect(cache.page("newest 50") == Array("page".utf8))
+        #expect(cache.page("newest 10") == nil)
+        _ = try submit(store)
+        #expect(cache.page("newest 50") == nil)
+    }
+}
