@@ -1,14 +1,14 @@
 import Foundation
 
-/// The JSON conventions of the API: snake_case keys, ISO 8601 dates with fractional seconds.
+/// The JSON conventions of the API: snake_case keys (each type's `CodingKeys` spells them),
+/// ISO 8601 dates in UTC with milliseconds (`APITimestamp`), sorted keys.
 public enum APICoding {
     /// An encoder for API bodies.
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)))
+            try container.encode(APITimestamp.format(date))
         }
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
@@ -17,13 +17,12 @@ public enum APICoding {
     /// A decoder for API bodies.
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
-            let strategy = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-            if let date = try? strategy.parse(text) { return date }
-            if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date: \(text)"))
+            guard let date = APITimestamp.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date: \(text)"))
+            }
+            return date
         }
         return decoder
     }

@@ -13,6 +13,12 @@ public struct Owner: Codable, Sendable, Equatable, Hashable {
 
 /// A job's progress through its render.
 public struct JobProgress: Codable, Sendable, Equatable {
+    /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
+    enum CodingKeys: String, CodingKey {
+        case step, steps, tilesDone = "tiles_done", tilesTotal = "tiles_total", elapsedSeconds = "elapsed_seconds"
+        case etaSeconds = "eta_seconds"
+    }
+
     /// Steps completed.
     public var step: Int
     /// All steps.
@@ -36,6 +42,11 @@ public struct JobProgress: Codable, Sendable, Equatable {
 
 /// What the last resume of a job started from, reused and lost.
 public struct ResumeInfo: Codable, Sendable, Equatable {
+    /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
+    enum CodingKeys: String, CodingKey {
+        case fromStep = "from_step", reusedTiles = "reused_tiles", lostSteps = "lost_steps", note
+    }
+
     /// The step whose checkpoint the render continued from.
     public var fromStep: Int
     /// Finished tile outputs of the interrupted step that were reused.
@@ -53,6 +64,14 @@ public struct ResumeInfo: Codable, Sendable, Equatable {
 
 /// One job in the queue, as the API shows it.
 public struct Job: Codable, Sendable, Equatable, Identifiable {
+    /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
+    enum CodingKeys: String, CodingKey {
+        case id, state, render, priority, owner, attempts, createdAt = "created_at", startedAt = "started_at"
+        case finishedAt = "finished_at", progress, checkpointStep = "checkpoint_step", error
+        case canceledBy = "canceled_by", outputPath = "output_path", resumeCount = "resume_count"
+        case lastResume = "last_resume"
+    }
+
     /// The job id (positive, increasing).
     public var id: Int64
     /// The life-cycle state.

@@ -6,6 +6,11 @@ import Foundation
 /// every transition, `progress` events (at most five a second, the newest winning), `log` events, and ends with
 /// an `end` event carrying the final job, after which the daemon closes the stream.
 public struct JobEvent: Codable, Sendable, Equatable {
+    /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
+    enum CodingKeys: String, CodingKey {
+        case type, jobId = "job_id", time, state, progress, message, job
+    }
+
     /// What kind of event this is.
     public enum Kind: String, Codable, Sendable { case state, progress, log, end }
 

@@ -1,5 +1,11 @@
 /// A job's estimated peak memory and disk use, as admission control computed it.
 public struct JobResourceEstimate: Codable, Sendable, Equatable {
+    /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
+    enum CodingKeys: String, CodingKey {
+        case memoryBytes = "memory_bytes", diskBytes = "disk_bytes", memoryTerms = "memory_terms"
+        case diskTerms = "disk_terms"
+    }
+
     /// Estimated peak resident memory in bytes.
     public var memoryBytes: Int
     /// Estimated disk use in bytes (checkpoints, tile journal, output).

@@ -3,6 +3,13 @@
 /// Enumerations travel as their names (`"dpmpp_2m"`, `"overlap"`) so the API does not depend on
 /// the engine; the daemon validates them. Absent optional fields take the daemon's defaults.
 public struct RenderSpec: Codable, Sendable, Equatable {
+    /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
+    enum CodingKeys: String, CodingKey {
+        case prompt, negativePrompt = "negative_prompt", model, width, height, steps, sampler, guidance, seed
+        case tiling, tileSize = "tile_size", tileOverlap = "tile_overlap", tileWeighting = "tile_weighting"
+        case lossless, quality
+    }
+
     public var prompt: String
     public var negativePrompt: String?
     public var model: String?

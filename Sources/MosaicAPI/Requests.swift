@@ -13,6 +13,11 @@ public struct SubmitRequest: Codable, Sendable, Equatable {
 
 /// `GET /v1/jobs`: one page of jobs, newest first.
 public struct JobPage: Codable, Sendable, Equatable {
+    /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
+    enum CodingKeys: String, CodingKey {
+        case jobs, nextBefore = "next_before"
+    }
+
     /// The jobs on this page.
     public var jobs: [Job]
     /// Pass as `before` to get the next page; nil on the last page.
@@ -24,6 +29,11 @@ public struct JobPage: Codable, Sendable, Equatable {
 
 /// `POST /v1/jobs/prune`: remove finished jobs (and their files) in bulk.
 public struct PruneRequest: Codable, Sendable, Equatable {
+    /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
+    enum CodingKeys: String, CodingKey {
+        case olderThanSeconds = "older_than_seconds", states
+    }
+
     /// Only jobs that finished at least this many seconds ago (default: any age).
     public var olderThanSeconds: Double?
     /// Only jobs in these states (default: every finished state).
@@ -46,6 +56,11 @@ public struct PruneResult: Codable, Sendable, Equatable {
 
 /// `GET /v1/status`: the daemon at a glance.
 public struct DaemonStatus: Codable, Sendable, Equatable {
+    /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
+    enum CodingKeys: String, CodingKey {
+        case version, uptimeSeconds = "uptime_seconds", paused, counts, running, threads
+    }
+
     /// The daemon's version.
     public var version: String
     /// Seconds since the daemon started.
@@ -68,6 +83,11 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
 
 /// `GET /v1/models`: one model the daemon can render with.
 public struct ModelInfo: Codable, Sendable, Equatable {
+    /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
+    enum CodingKeys: String, CodingKey {
+        case name, kind, summary, defaultGuidance = "default_guidance"
+    }
+
     /// The name jobs use.
     public var name: String
     /// `built-in` or `stable-diffusion`.
