@@ -30,7 +30,7 @@ extension LoadBenchmark {
 
     /// Submits the render and runs the clients until it has finished and `duration` has passed.
     func renderUnderLoad(_ client: MosaicClient, socket: String, ids: [Int64], daemon: Int32) throws -> (Double, LoadResult) {
-        let stopping = Atomic<Bool>(false)
+        let gate = LoadGate(open: true)
         let started = Date()
         let daemonCPU = CPUTime.seconds(of: daemon), clientCPU = CPUTime.ownSeconds()
         let servingCPU = CPUTime.threadSeconds(of: daemon, excludingPrefixes: Self.renderThreadPrefixes)
@@ -40,11 +40,11 @@ extension LoadBenchmark {
             LoadClient(role: index < watcherCount ? .watcher : .poller, socketPath: socket, jobIds: ids + [job.id],
                        watchedJob: job.id, interval: interval)
         }
-        for loadClient in loadClients { loadClient.start { stopping.load(ordering: .relaxed) } }
+        for loadClient in loadClients { loadClient.start(gate) }
         let wall = try wallTime(of: job.id, client)
         let remaining = duration - Date().timeIntervalSince(started)
         if remaining > 0 { usleep(UInt32(remaining * 1e6)) }
-        stopping.store(true, ordering: .relaxed)
+        gate.stop()
         var result = LoadResult()
         if let now = CPUTime.seconds(of: daemon), let before = daemonCPU { result.daemonCPU = now - before }
         result.daemonServingCPU = CPUTime.threadSeconds(of: daemon, excludingPrefixes: Self.renderThreadPrefixes)

@@ -31,15 +31,21 @@ final class LoadClient: @unchecked Sendable {
         random = SystemRandomNumberGenerator()
     }
 
-    /// Starts the client's thread; it runs until `stop` says so.
-    func start(until stop: @escaping @Sendable () -> Bool) {
+    /// Starts the client's thread; it works while `gate` is open (a watcher closes its stream when
+    /// the gate closes) and ends when the gate is stopped.
+    func start(_ gate: LoadGate) {
         let thread = Thread { [self] in
-            // Spread the first calls over one interval, as real users do not start in step.
-            usleep(UInt32(Double.random(in: 0...interval, using: &random) * 1e6))
-            while !stop() {
+            var first = true
+            while !gate.isStopped {
+                if gate.waitUntilOpen() || first {
+                    // Spread the first calls over one interval, as real users do not start in step.
+                    usleep(UInt32(Double.random(in: 0...interval, using: &random) * 1e6))
+                    first = false
+                }
+                guard gate.isOpen else { continue }
                 switch role {
                 case .poller: poll()
-                case .watcher: watch(until: stop)
+                case .watcher: watch(until: { !gate.isOpen })
                 }
             }
             done.signal()

@@ -26,6 +26,20 @@ public struct HTTPResponse: Sendable {
         self.status = status; self.contentType = contentType; self.body = body
     }
 
+    /// The response's head: its headers, `Connection`, and for a whole body its length.
+    func head(version: HTTPVersion, keepAlive: Bool) -> HTTPResponseHead {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Server", value: "mosaicd")
+        headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+        for header in self.headers { headers.add(name: header.name, value: header.value) }
+        switch body {
+        case .bytes(let bytes): headers.add(name: "Content-Length", value: String(bytes.count))
+        case .stream: headers.add(name: "Transfer-Encoding", value: "chunked")
+        }
+        return HTTPResponseHead(version: version, status: status, headers: headers)
+    }
+
     /// A JSON response with the API's encoding.
     public static func json<T: Encodable>(_ value: T, status: HTTPResponseStatus = .ok) -> HTTPResponse {
         do {

@@ -23,6 +23,8 @@ public enum HTTPServerError: Error, CustomStringConvertible {
 public final class HTTPServer: Sendable {
     /// Answers one request.
     public typealias Handler = @Sendable (HTTPRequest) async -> HTTPResponse
+    /// The kept answer to a GET of `uri` for `peer`, or nil; called on the event loop, so it must not block.
+    public typealias KeptAnswer = @Sendable (_ uri: String, _ peer: PeerCredentials) -> HTTPResponse?
 
     /// An accepted connection: its peer, its channel, and whether it is over the connection cap
     /// (then its first request is answered 503 and it is closed).
@@ -53,8 +55,9 @@ public final class HTTPServer: Sendable {
     /// The connections open now (refused ones included while they are answered).
     public var openConnections: Int { connections.current }
 
-    /// Serves connections on the listening socket `descriptor` until the task is cancelled.
-    public func serve(descriptor: Int32, handler: @escaping Handler) async throws {
+    /// Serves connections on the listening socket `descriptor` until the task is cancelled;
+    /// `keptAnswer` answers on the event loop what it can (see `KeptAnswerHandler`).
+    public func serve(descriptor: Int32, keptAnswer: KeptAnswer? = nil, handler: @escaping Handler) async throws {
         let limits = self.limits, connections = self.connections, logger = self.logger, metrics = self.metrics
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
@@ -77,6 +80,7 @@ public final class HTTPServer: Sendable {
                     try sync.addHTTPServerCodec()
                     try sync.addHandler(JSONProtocolErrorHandler())
                     try sync.addHandler(RequestEndHandler(deadline: deadline))
+                    if admitted, let keptAnswer { try sync.addHandler(KeptAnswerHandler(peer: peer, lookup: keptAnswer)) }
                     deadline.enter(.idle)
                     let async = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel)
@@ -142,22 +146,16 @@ public final class HTTPServer: Sendable {
         _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, omitBody: Bool,
         to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, closed: EventLoopFuture<Void>
     ) async throws {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: response.contentType)
-        headers.add(name: "Server", value: "mosaicd")
-        headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-        for header in response.headers { headers.add(name: header.name, value: header.value) }
+        let head = response.head(version: version, keepAlive: keepAlive)
         switch response.body {
         case .bytes(let bytes):
-            headers.add(name: "Content-Length", value: String(bytes.count))
             // One hand-over to the event loop for the whole answer, not one per part.
-            var parts: [HTTPServerResponsePart] = [.head(HTTPResponseHead(version: version, status: response.status, headers: headers))]
+            var parts: [HTTPServerResponsePart] = [.head(head)]
             if !bytes.isEmpty, !omitBody { parts.append(.body(.byteBuffer(ByteBuffer(bytes: bytes)))) }
             parts.append(.end(nil))
             try await outbound.write(contentsOf: parts)
         case .stream(let chunks):
-            headers.add(name: "Transfer-Encoding", value: "chunked")
-            try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
+            try await outbound.write(.head(head))
             // A client that hangs up ends the stream at once (and with it the event subscription
             // behind it), not at the next chunk, which for a queued job may be hours away.
             let writer = Task {

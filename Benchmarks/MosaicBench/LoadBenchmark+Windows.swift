@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import MosaicAPI
+import MosaicClient
+
+extension LoadBenchmark {
+    /// A stretch of one render with the clients working or idle, and the steps it took.
+    struct Window {
+        let loaded: Bool
+        let steps: Int
+        let seconds: Double
+        /// CPU seconds of the daemon outside its render threads, and of the clients.
+        let servingCPU: Double?
+        let clientCPU: Double
+
+        var stepsPerSecond: Double { Double(steps) / seconds }
+    }
+
+    /// One long render, with the clients switched on and off in turns of `window` seconds:
+    /// `windows` loaded stretches, each between two unloaded ones. Each loaded stretch's step
+    /// rate is compared with the mean of its neighbours', so the render's drift (disk, the host)
+    /// cancels out; whole renders one after the other differ by more than the 5% to resolve.
+    func runWindows(_ client: MosaicClient, socket: String, ids: [Int64], daemon: Int32) throws -> (slowdowns: [Double], result: LoadResult) {
+        let gate = LoadGate(open: false)
+        let job = try client.submit(SubmitRequest(render: spec(seed: 1)))
+        let watcherCount = watchers ?? clients / 4
+        let loadClients = (0..<clients).map { index in
+            LoadClient(role: index < watcherCount ? .watcher : .poller, socketPath: socket, jobIds: ids + [job.id],
+                       watchedJob: job.id, interval: interval)
+        }
+        for loadClient in loadClients { loadClient.start(gate) }
+        // On an error the clients stop (and the program ends); on success they are joined below.
+        defer { gate.stop() }
+        // The first checkpoint is written: the render is past its set-up.
+        while try (client.job(job.id).checkpointStep ?? 0) < 1 { usleep(20_000) }
+        func sample() throws -> (step: Int, time: Double, serving: Double?, clients: Double) {
+            let current = try client.job(job.id)
+            guard current.state == .running, let step = current.checkpointStep else {
+                throw ValidationError("the render ended (\(current.state.rawValue)) before the windows did: raise --steps or --size")
+            }
+            let serving = CPUTime.threadSeconds(of: daemon, excludingPrefixes: Self.renderThreadPrefixes).map { $0.values.reduce(0, +) }
+            return (step, DispatchTime.now().seconds, serving, CPUTime.ownSeconds())
+        }
+        var stretches: [Window] = []
+        for index in 0..<(2 * windows + 1) {
+            let loaded = index % 2 == 1
+            gate.set(open: loaded)
+            // Measured from `settle` seconds on: watchers connect, pollers spread out, and an
+            // unloaded stretch starts once the last calls have been answered.
+            usleep(UInt32(settle * 1e6))
+            let start = try sample()
+            usleep(UInt32((window - settle) * 1e6))
+            let end = try sample()
+            let serving = end.serving.flatMap { end in start.serving.map { end - $0 } }
+            stretches.append(Window(loaded: loaded, steps: end.step - start.step, seconds: end.time - start.time,
+                                    servingCPU: serving, clientCPU: end.clients - start.clients))
+            let window = stretches[index]
+            print(String(format: "load: window %2d %@: %4d steps in %.2f s = %.2f steps/s; CPU outside the render threads %@, clients %.2f s",
+                         index + 1, loaded ? "loaded  " : "unloaded", window.steps, window.seconds, window.stepsPerSecond,
+                         window.servingCPU.map { String(format: "%.2f s", $0) } ?? "unknown", window.clientCPU))
+        }
+        gate.set(open: false)
+        _ = try? client.cancel(job.id)
+        var slowdowns: [Double] = []
+        for index in stride(from: 1, to: stretches.count, by: 2) {
+            let baseline = (stretches[index - 1].stepsPerSecond + stretches[index + 1].stepsPerSecond) / 2
+            slowdowns.append((baseline / stretches[index].stepsPerSecond - 1) * 100)
+        }
+        let loaded = stretches.filter(\.loaded), unloaded = stretches.filter { !$0.loaded }
+        func rate(_ windows: [Window]) -> Double { Double(windows.map(\.steps).reduce(0, +)) / windows.map(\.seconds).reduce(0, +) }
+        print(String(format: "load: all windows: %.2f steps/s unloaded, %.2f loaded: %+.1f%%", rate(unloaded), rate(loaded),
+                     (rate(unloaded) / rate(loaded) - 1) * 100))
+        gate.stop()
+        var result = LoadResult()
+        for loadClient in loadClients {
+            loadClient.join()
+            result.list.merge(loadClient.list)
+            result.show.merge(loadClient.show)
+            result.watches += loadClient.watches
+            result.events += loadClient.events
+            result.errors += loadClient.errors
+        }
+        result.seconds = loaded.map(\.seconds).reduce(0, +)
+        return (slowdowns, result)
+    }
+}
+
+extension DispatchTime {
+    /// Seconds since boot.
+    var seconds: Double { Double(uptimeNanoseconds) / 1e9 }
+}
