@@ -9,7 +9,8 @@ extension LoadBenchmark {
         let loaded: Bool
         let steps: Int
         let seconds: Double
-        /// CPU seconds of the daemon outside its render threads, and of the clients.
+        /// CPU seconds of the daemon's render threads, of the daemon outside them, and of the clients.
+        let renderCPU: Double?
         let servingCPU: Double?
         let clientCPU: Double
 
@@ -33,13 +34,13 @@ extension LoadBenchmark {
         defer { gate.stop() }
         // The first checkpoint is written: the render is past its set-up.
         while try (client.job(job.id).checkpointStep ?? 0) < 1 { usleep(20_000) }
-        func sample() throws -> (step: Int, time: Double, serving: Double?, clients: Double) {
+        func sample() throws -> (step: Int, time: Double, daemon: Double?, serving: Double?, clients: Double) {
             let current = try client.job(job.id)
             guard current.state == .running, let step = current.checkpointStep else {
                 throw ValidationError("the render ended (\(current.state.rawValue)) before the windows did: raise --steps or --size")
             }
             let serving = CPUTime.threadSeconds(of: daemon, excludingPrefixes: Self.renderThreadPrefixes).map { $0.values.reduce(0, +) }
-            return (step, DispatchTime.now().seconds, serving, CPUTime.ownSeconds())
+            return (step, DispatchTime.now().seconds, CPUTime.seconds(of: daemon), serving, CPUTime.ownSeconds())
         }
         var stretches: [Window] = []
         for index in 0..<(2 * windows + 1) {
@@ -52,12 +53,17 @@ extension LoadBenchmark {
             usleep(UInt32((window - settle) * 1e6))
             let end = try sample()
             let serving = end.serving.flatMap { end in start.serving.map { end - $0 } }
+            let total = end.daemon.flatMap { end in start.daemon.map { end - $0 } }
+            let render = total.flatMap { total in serving.map { total - $0 } }
             stretches.append(Window(loaded: loaded, steps: end.step - start.step, seconds: end.time - start.time,
-                                    servingCPU: serving, clientCPU: end.clients - start.clients))
+                                    renderCPU: render, servingCPU: serving, clientCPU: end.clients - start.clients))
             let window = stretches[index]
-            print(String(format: "load: window %2d %@: %4d steps in %.2f s = %.2f steps/s; CPU outside the render threads %@, clients %.2f s",
+            func seconds(_ value: Double?) -> String { value.map { String(format: "%.2f s", $0) } ?? "unknown" }
+            print(String(format: "load: window %2d %@: %4d steps in %.2f s = %.2f steps/s; CPU: render threads %@ (%@ a step), "
+                         + "the daemon's other threads %@, clients %.2f s",
                          index + 1, loaded ? "loaded  " : "unloaded", window.steps, window.seconds, window.stepsPerSecond,
-                         window.servingCPU.map { String(format: "%.2f s", $0) } ?? "unknown", window.clientCPU))
+                         seconds(render), render.map { String(format: "%.1f ms", $0 / Double(max(1, window.steps)) * 1000) } ?? "unknown",
+                         seconds(serving), window.clientCPU))
         }
         gate.set(open: false)
         _ = try? client.cancel(job.id)

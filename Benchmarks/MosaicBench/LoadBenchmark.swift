@@ -18,7 +18,7 @@ struct LoadBenchmark: ParsableCommand {
             --duration seconds (longer if the render is not done by then): --watchers of them \
             follow the running job's event stream, the rest alternately list the newest 50 jobs and \
             show one job, pausing about --interval seconds between calls. Every answer is checked \
-            (status 200, the whole body, valid JSON); one in ten is also decoded into the API's \
+            (status 200, the whole body, valid JSON), as is every event line; one in fifty is also decoded into the API's \
             types, as JSONDecoder on every answer would spend the shared cores on the load \
             generator. Reports errors, p50/p95/p99 latency of list and show, the CPU time of the \
             daemon (all of it, and outside its render threads) and of the clients during the load, \
@@ -74,6 +74,9 @@ struct LoadBenchmark: ParsableCommand {
     @Option(help: ArgumentHelp("The mosaicd executable (default: the one next to this program).", valueName: "path"))
     var mosaicd: String?
 
+    @Option(help: ArgumentHelp("A mosaicd config file (key = value lines) for the daemon, to compare settings.", valueName: "path"))
+    var daemonConfig: String?
+
     func validate() throws {
         guard (1...5000).contains(clients) else { throw ValidationError("--clients must be in 1...5000") }
         guard (0...clients).contains(watchers ?? 0) else { throw ValidationError("--watchers must be in 0...--clients") }
@@ -96,7 +99,7 @@ struct LoadBenchmark: ParsableCommand {
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("mosaicd")
         daemon.arguments = ["serve", "--state-dir", directory.appendingPathComponent("state").path, "--socket", socket,
-                            "--threads", String(threads)]
+                            "--threads", String(threads)] + (daemonConfig.map { ["--config", $0] } ?? [])
         daemon.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try daemon.run()
         defer { daemon.terminate(); daemon.waitUntilExit() }

@@ -59,7 +59,7 @@ final class LoadClient: @unchecked Sendable {
 
     /// Every how many answers one is decoded into the API's types (all are checked as JSON by
     /// `JSONSyntax`): the clients share the daemon's cores, and JSONDecoder's cost is theirs.
-    static let decodeEvery = 10
+    static let decodeEvery = 50
     private var answers = 0
 
     /// Times the round trip to the last byte of the answer; the answer is checked afterwards,
@@ -90,13 +90,23 @@ final class LoadClient: @unchecked Sendable {
         usleep(UInt32(Double.random(in: 0.5...1.5, using: &random) * interval * 1e6))
     }
 
+    /// Follows the stream as raw lines: each is checked as a JSON object and every
+    /// `decodeEvery`-th decoded as a `JobEvent`, as the pollers' answers are.
     private func watch(until stop: @escaping @Sendable () -> Bool) {
         watches += 1
         var ended = false
         do {
-            try client.events(watchedJob, idleTimeout: 30) { event in
+            try client.eventLines(watchedJob, idleTimeout: 30) { (line) throws(ClientError) in
                 self.events += 1
-                if event.type == .end { ended = true }
+                guard JSONSyntax.isObject(line) else {
+                    throw ClientError.protocolViolation("an event is not a JSON object: \(String(decoding: line.prefix(200), as: UTF8.self))")
+                }
+                if self.events % Self.decodeEvery == 0 {
+                    do { _ = try APICoding.decoder().decode(JobEvent.self, from: Data(line)) } catch {
+                        throw ClientError.protocolViolation("an event does not decode: \(error)")
+                    }
+                }
+                if Self.isEnd(line) { ended = true }
                 return !stop()
             }
         } catch {
@@ -104,5 +114,12 @@ final class LoadClient: @unchecked Sendable {
         }
         // The stream ended with the job: wait like a user would before watching again.
         if ended || !errors.isEmpty { usleep(UInt32(interval * 1e6)) }
+    }
+
+    /// Whether an event line is the stream's `end` event.
+    static func isEnd(_ line: [UInt8]) -> Bool {
+        let marker = Array(#""type":"end""#.utf8)
+        guard line.count >= marker.count else { return false }
+        return (0...(line.count - marker.count)).contains { start in line[start..<(start + marker.count)].elementsEqual(marker) }
     }
 }
