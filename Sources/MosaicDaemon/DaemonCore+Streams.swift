@@ -10,23 +10,12 @@ extension DaemonCore {
             throw APIError(.tooManyRequests, "too many event streams are open (\(configuration.maxEventStreams), max_event_streams); try again later")
         }
         let current = try job(captures)
-        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
-        func line(_ event: JobEvent) -> [UInt8] { EncodedEvent(event).line }
-        let task = Task {
-            continuation.yield(line(JobEvent(type: .state, jobId: current.id, state: current.state, job: current)))
-            if current.state.isFinished {
-                continuation.yield(line(JobEvent(type: .end, jobId: current.id, state: current.state, job: current)))
-                continuation.finish()
-                return
-            }
-            for await event in events {
-                continuation.yield(event.line)
-                if event.type == .end { break }
-            }
-            continuation.finish()
+        // The job as it is first; events published since the subscription follow it.
+        var initial = [EncodedEvent(JobEvent(type: .state, jobId: current.id, state: current.state, job: current))]
+        if current.state.isFinished {
+            initial.append(EncodedEvent(JobEvent(type: .end, jobId: current.id, state: current.state, job: current)))
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return HTTPResponse(contentType: "application/x-ndjson", body: .stream(stream))
+        return HTTPResponse(contentType: "application/x-ndjson", body: .events(initial: initial, following: events))
     }
 
     func output(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {

@@ -114,6 +114,33 @@ import Testing
         #expect(status == 200)
     }
 
+    /// The stream of a finished job is its state and its end; the subscription behind it is
+    /// released with it, so watching finished jobs never uses up the cap.
+    @Test func streamsOfFinishedJobsGiveTheirPlaceBack() throws {
+        let daemon = try DaemonProcess(extraArguments: ["--max-event-streams", "1"])
+        defer { daemon.stop() }
+        _ = try daemon.client.pause()
+        let job = try daemon.client.submit(SubmitRequest(render: smallRender()))
+        _ = try daemon.client.cancel(job.id)
+        for _ in 0..<5 {
+            var kinds: [String] = []
+            var watched = false
+            for _ in 0..<50 where !watched {
+                do {
+                    try daemon.client.events(job.id, idleTimeout: 5) { event in
+                        kinds.append(event.type.rawValue)
+                        return true
+                    }
+                    watched = true
+                } catch {
+                    usleep(20_000)  // 429 until the previous stream's subscription is released
+                }
+            }
+            #expect(watched)
+            #expect(kinds == ["state", "end"])
+        }
+    }
+
     @Test func connectionCloseIsHonouredAfterTheWholeBody() throws {
         let daemon = try DaemonProcess()
         defer { daemon.stop() }

@@ -8,8 +8,9 @@ public struct HTTPResponse: Sendable {
     public enum Body: Sendable {
         /// All at once, with a Content-Length.
         case bytes([UInt8])
-        /// Chunk by chunk (chunked transfer encoding) until the stream finishes.
-        case stream(AsyncStream<[UInt8]>)
+        /// A job's event stream (chunked transfer encoding): the lines of `initial` at once, then
+        /// those of `following` as they come, until an `end` event or the stream finishes.
+        case events(initial: [EncodedEvent], following: AsyncStream<EncodedEvent>)
     }
 
     /// The status.
@@ -35,7 +36,7 @@ public struct HTTPResponse: Sendable {
         for header in self.headers { headers.add(name: header.name, value: header.value) }
         switch body {
         case .bytes(let bytes): headers.add(name: "Content-Length", value: String(bytes.count))
-        case .stream: headers.add(name: "Transfer-Encoding", value: "chunked")
+        case .events: headers.add(name: "Transfer-Encoding", value: "chunked")
         }
         return HTTPResponseHead(version: version, status: status, headers: headers)
     }

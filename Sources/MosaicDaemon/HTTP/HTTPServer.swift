@@ -154,13 +154,17 @@ public final class HTTPServer: Sendable {
             if !bytes.isEmpty, !omitBody { parts.append(.body(.byteBuffer(ByteBuffer(bytes: bytes)))) }
             parts.append(.end(nil))
             try await outbound.write(contentsOf: parts)
-        case .stream(let chunks):
+        case .events(let initial, let following):
             try await outbound.write(.head(head))
             // A client that hangs up ends the stream at once (and with it the event subscription
-            // behind it), not at the next chunk, which for a queued job may be hours away.
+            // behind it), not at the next event, which for a queued job may be hours away.
             let writer = Task {
-                for await chunk in chunks where !chunk.isEmpty {
-                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: chunk))))
+                try await outbound.write(contentsOf: initial.map { .body(.byteBuffer(ByteBuffer(bytes: $0.line))) })
+                if !initial.contains(where: { $0.type == .end }) {
+                    for await event in following {
+                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: event.line))))
+                        if event.type == .end { break }
+                    }
                 }
                 try Task.checkCancellation()
                 try await outbound.write(.end(nil))
