@@ -64,10 +64,4 @@ extension LoadBenchmark {
 
     /// The names (`comm`) of the daemon's render threads, whose CPU is the render's.
     static let renderThreadPrefixes = ["mosaic-render", "mosaic-worker"]
-
-    /// The 1-, 5- and 15-minute load averages, as /proc/loadavg has them.
-    static func loadAverage() -> String {
-        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
-        return text.split(separator: " ").prefix(3).joined(separator: " ")
-    }
 }

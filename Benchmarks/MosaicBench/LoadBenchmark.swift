@@ -11,25 +11,31 @@ struct LoadBenchmark: ParsableCommand {
         commandName: "mosaic-bench load",
         abstract: "Load-test mosaicd: concurrent clients list, show and watch jobs while a render runs.",
         discussion: """
-            Starts `mosaicd serve` on a temporary state directory, fills the history with --history \
-            tiny jobs, then renders the same lossless euler job unloaded and under load by turns: \
-            --rounds loaded renders, each between two unloaded ones. During a loaded render \
-            --clients clients, each on a thread of its own with the real MosaicClient, work for \
-            --duration seconds (longer if the render is not done by then): --watchers of them \
-            follow the running job's event stream, the rest alternately list the newest 50 jobs and \
-            show one job, pausing about --interval seconds between calls. Every answer is checked \
-            (status 200, the whole body, valid JSON), as is every event line; one in fifty is also decoded into the API's \
-            types, as JSONDecoder on every answer would spend the shared cores on the load \
-            generator. Reports errors, p50/p95/p99 latency of list and show, the CPU time of the \
-            daemon (all of it, and outside its render threads) and of the clients during the load, \
-            and each loaded render's wall time against the mean of the unloaded ones either side of \
-            it; the slowdown judged is the median round's. The issue's targets: zero errors, \
-            p99 <= 50 ms, slowdown <= 5%. Choose --steps so that one render takes about --duration \
-            seconds.
+            Starts `mosaicd serve` on a temporary state directory and fills the history with \
+            --history tiny jobs. Then --clients clients, each on a thread of its own with the real \
+            MosaicClient, load the daemon while a lossless euler job renders: --watchers of them \
+            follow the running job's event stream, the rest alternately list the newest 50 jobs \
+            and show one job, pausing about --interval seconds between calls. Every answer is \
+            checked (status 200, the whole body, valid JSON), as is every event line; one in fifty \
+            is also decoded into the API's types, as JSONDecoder on every answer would spend the \
+            shared cores on the load generator.
 
-            EXAMPLE
+            With --windows n, one render runs with the clients switched on for n windows of \
+            --window seconds, each between two unloaded windows; each loaded window's step rate \
+            is compared with the mean of its neighbours', and the median window is judged. \
+            Without it, the same job renders unloaded and under load by turns: --rounds loaded \
+            renders, each between two unloaded ones, with --duration seconds of load each; the \
+            median round is judged. Choose --size and --steps so that the render outlasts the \
+            windows (2n+1 of them), or so that one render takes about --duration seconds.
+
+            Reports errors, p50/p95/p99 latency of list and show, the CPU of the daemon's render \
+            threads, of its other threads and of the clients, and the slowdowns. The issue's \
+            targets: zero errors, p99 <= 50 ms, slowdown <= 5%.
+
+            EXAMPLES
               swift build -c release --product mosaicd && swift build -c release --product mosaic-bench
-              .build/release/mosaic-bench load --clients 200 --duration 60 --size 4096 --steps 1000 --rounds 3
+              .build/release/mosaic-bench load --clients 200 --windows 6 --window 10 --size 10240 --steps 1000
+              .build/release/mosaic-bench load --clients 200 --duration 60 --size 4096 --steps 1000 --rounds 5
             """)
 
     @Option(help: "Concurrent clients.")
@@ -108,7 +114,7 @@ struct LoadBenchmark: ParsableCommand {
 
         let ids = try fillHistory(client)
         print("load: \(ids.count) jobs in the history; \(clients) clients (\(watchers ?? clients / 4) watching), "
-            + "\(size)x\(size) \(steps)-step renders on \(threads) threads; load average \(Self.loadAverage())")
+            + "\(size)x\(size) \(steps)-step renders on \(threads) threads; load average \(loadAverage())")
         // Unloaded and loaded renders alternate; each loaded one is compared with the mean of the
         // unloaded ones either side of it, and the median of those ratios is the figure: the
         // renders of one run drift by several percent, more than the 5% the target allows.
@@ -124,7 +130,7 @@ struct LoadBenchmark: ParsableCommand {
         for round in 1...rounds {
             let (loaded, roundResult) = try renderUnderLoad(client, socket: socket, ids: ids, daemon: daemon.processIdentifier)
             print(String(format: "load: round %d: loaded render %.2f s, %.1f s of load; load average %@", round, loaded,
-                         roundResult.seconds, Self.loadAverage()))
+                         roundResult.seconds, loadAverage()))
             unloaded.append(try render(client, seed: 1))
             let (before, after) = (unloaded[round - 1], unloaded[round])
             let baseline = (before + after) / 2
