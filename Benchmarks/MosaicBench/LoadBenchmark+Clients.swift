@@ -18,6 +18,18 @@ extension LoadBenchmark {
         var daemonServingCPU: Double?
         var clientCPU = 0.0
 
+        /// Waits for `clients` (their gate stopped) and adds what they saw.
+        mutating func join(_ clients: [LoadClient]) {
+            for client in clients {
+                client.join()
+                list.merge(client.list)
+                show.merge(client.show)
+                watches += client.watches
+                events += client.events
+                errors += client.errors
+            }
+        }
+
         /// Adds another round's samples and counts (each round prints its own times and CPU).
         mutating func merge(_ other: LoadResult) {
             list.merge(other.list)
@@ -35,12 +47,7 @@ extension LoadBenchmark {
         let daemonCPU = CPUTime.seconds(of: daemon), clientCPU = CPUTime.ownSeconds()
         let servingCPU = CPUTime.threadSeconds(of: daemon, excludingPrefixes: Self.renderThreadPrefixes)
         let job = try client.submit(SubmitRequest(render: spec(seed: 1)))
-        let watcherCount = watchers ?? clients / 4
-        let loadClients = (0..<clients).map { index in
-            LoadClient(role: index < watcherCount ? .watcher : .poller, socketPath: socket, jobIds: ids + [job.id],
-                       watchedJob: job.id, interval: interval)
-        }
-        for loadClient in loadClients { loadClient.start(gate) }
+        let loadClients = startClients(socket: socket, ids: ids + [job.id], watching: job.id, gate: gate)
         let wall = try wallTime(of: job.id, client)
         let remaining = duration - Date().timeIntervalSince(started)
         if remaining > 0 { usleep(UInt32(remaining * 1e6)) }
@@ -50,16 +57,20 @@ extension LoadBenchmark {
         result.daemonServingCPU = CPUTime.threadSeconds(of: daemon, excludingPrefixes: Self.renderThreadPrefixes)
             .map { now in now.reduce(0) { $0 + $1.value - (servingCPU?[$1.key] ?? 0) } }
         result.clientCPU = CPUTime.ownSeconds() - clientCPU
-        for loadClient in loadClients {
-            loadClient.join()
-            result.list.merge(loadClient.list)
-            result.show.merge(loadClient.show)
-            result.watches += loadClient.watches
-            result.events += loadClient.events
-            result.errors += loadClient.errors
-        }
+        result.join(loadClients)
         result.seconds = Date().timeIntervalSince(started)
         return (wall, result)
+    }
+
+    /// Starts `clients` clients on `gate`, a quarter (or `watchers`) of them watching `job`.
+    func startClients(socket: String, ids: [Int64], watching job: Int64, gate: LoadGate) -> [LoadClient] {
+        let watcherCount = watchers ?? clients / 4
+        let loadClients = (0..<clients).map { index in
+            LoadClient(role: index < watcherCount ? .watcher : .poller, socketPath: socket, jobIds: ids,
+                       watchedJob: job, interval: interval)
+        }
+        for loadClient in loadClients { loadClient.start(gate) }
+        return loadClients
     }
 
     /// The names (`comm`) of the daemon's render threads, whose CPU is the render's.

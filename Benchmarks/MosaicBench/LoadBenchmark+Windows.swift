@@ -24,12 +24,7 @@ extension LoadBenchmark {
     func runWindows(_ client: MosaicClient, socket: String, ids: [Int64], daemon: Int32) throws -> (slowdowns: [Double], result: LoadResult) {
         let gate = LoadGate(open: false)
         let job = try client.submit(SubmitRequest(render: spec(seed: 1)))
-        let watcherCount = watchers ?? clients / 4
-        let loadClients = (0..<clients).map { index in
-            LoadClient(role: index < watcherCount ? .watcher : .poller, socketPath: socket, jobIds: ids + [job.id],
-                       watchedJob: job.id, interval: interval)
-        }
-        for loadClient in loadClients { loadClient.start(gate) }
+        let loadClients = startClients(socket: socket, ids: ids + [job.id], watching: job.id, gate: gate)
         // On an error the clients stop (and the program ends); on success they are joined below.
         defer { gate.stop() }
         // The first checkpoint is written: the render is past its set-up.
@@ -78,14 +73,7 @@ extension LoadBenchmark {
                      (rate(unloaded) / rate(loaded) - 1) * 100))
         gate.stop()
         var result = LoadResult()
-        for loadClient in loadClients {
-            loadClient.join()
-            result.list.merge(loadClient.list)
-            result.show.merge(loadClient.show)
-            result.watches += loadClient.watches
-            result.events += loadClient.events
-            result.errors += loadClient.errors
-        }
+        result.join(loadClients)
         result.seconds = loaded.map(\.seconds).reduce(0, +)
         return (slowdowns, result)
     }
