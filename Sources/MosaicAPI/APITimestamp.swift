@@ -8,7 +8,13 @@ import Foundation
 public enum APITimestamp {
     /// `date` to the nearest millisecond, in UTC.
     public static func format(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        // Years 0001...9999 by hand; anything else (or not a number) the way Foundation writes it,
+        // before a conversion to Int64 could trap.
+        let exact = (date.timeIntervalSince1970 * 1000).rounded()
+        guard exact >= -62_135_596_800_000, exact < 253_402_300_800_000 else {
+            return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        }
+        let milliseconds = Int64(exact)
         let (days, millisecondOfDay) = floorDivide(milliseconds, 86_400_000)
         let (year, month, day) = civilDate(daysSince1970: days)
         let seconds = millisecondOfDay / 1000
@@ -23,9 +29,6 @@ public enum APITimestamp {
                 value %= divisor
                 divisor /= 10
             }
-        }
-        if year < 0 || year > 9999 {
-            return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
         }
         digits(year, 4); text.append(UInt8(ascii: "-")); digits(month, 2); text.append(UInt8(ascii: "-")); digits(day, 2)
         text.append(UInt8(ascii: "T"))

@@ -27,13 +27,18 @@ final class ResponseCache: Sendable {
     private let changes: JobChangeLog
     private let shown = Mutex<[Int64: Shown]>([:])
     private let listed = Mutex<[String: Listed]>([:])
-    /// Above this many jobs, or listings, the cache of each starts again empty.
+    /// Above this many jobs the kept jobs start again empty (a job's body is about a kilobyte).
     let capacity: Int
+    /// Above this many listings the kept listings start again empty: a listing of up to 500 jobs
+    /// is up to half a megabyte, and a client choosing new `limit`s and `before`s must not be
+    /// able to fill the daemon's memory with them.
+    let listingCapacity: Int
 
     /// An empty cache validated by `changes`.
-    init(changes: JobChangeLog, capacity: Int = 4096) {
+    init(changes: JobChangeLog, capacity: Int = 4096, listingCapacity: Int = 64) {
         self.changes = changes
         self.capacity = capacity
+        self.listingCapacity = listingCapacity
     }
 
     /// The generation to keep a read under: take it before reading.
@@ -48,7 +53,7 @@ final class ResponseCache: Sendable {
     /// Keeps `job`'s body, read after `generation` was taken.
     func keep(_ job: Job, body: [UInt8], readAt generation: UInt64) {
         shown.withLock { shown in
-            if shown.count >= capacity { shown.removeAll(keepingCapacity: true) }
+            if shown.count >= capacity, shown[job.id] == nil { shown.removeAll(keepingCapacity: true) }
             shown[job.id] = Shown(generation: generation, job: job, body: body)
         }
     }
@@ -62,7 +67,7 @@ final class ResponseCache: Sendable {
     /// Keeps the body of the listing `key` names, read after `generation` was taken.
     func keep(page key: String, body: [UInt8], readAt generation: UInt64) {
         listed.withLock { listed in
-            if listed.count >= capacity { listed.removeAll(keepingCapacity: true) }
+            if listed.count >= listingCapacity, listed[key] == nil { listed.removeAll(keepingCapacity: true) }
             listed[key] = Listed(generation: generation, body: body)
         }
     }

@@ -19,6 +19,13 @@ struct APITimestampTests {
         }
     }
 
+    @Test func datesBeyondFourDigitYearsAreWrittenByFoundation() {
+        for date in [Date.distantFuture, Date.distantPast, Date(timeIntervalSince1970: 1e300), Date(timeIntervalSince1970: -1e300)] {
+            #expect(APITimestamp.format(date) == date.formatted(Self.foundation))
+        }
+        #expect(APITimestamp.format(Date(timeIntervalSince1970: 253_402_300_799.999)) == "9999-12-31T23:59:59.999Z")
+    }
+
     @Test func aMillisecondTimestampReadsBackAsTheSameDate() throws {
         var random = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {

@@ -58,4 +58,13 @@ struct ResponseCacheTests {
         _ = try submit(store)
         #expect(cache.page("newest 50") == nil)
     }
+
+    @Test func keptListingsAreBounded() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try store()
+        let cache = ResponseCache(changes: store.changes, listingCapacity: 2)
+        for limit in 1...3 { cache.keep(page: "limit \(limit)", body: [UInt8(limit)], readAt: cache.generation) }
+        #expect(cache.page("limit 1") == nil && cache.page("limit 2") == nil)
+        #expect(cache.page("limit 3") == [3])
+    }
 }
