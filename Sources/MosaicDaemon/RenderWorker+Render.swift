@@ -10,9 +10,14 @@ extension RenderWorker {
     func render(_ job: Job, pool: WorkerPool) {
         publishState(job)
         log(job.id, "info", "started attempt \(job.attempts) on \(threads) threads")
-        // Cancelable from the claim on: loading a Stable Diffusion model and resuming take seconds.
-        let early = CancellationFlag()
-        running.withLock { $0 = Running(job: job, cancellation: early) }
+        // Cancelable from the claim on (`loop` registers the job as it claims it): loading a
+        // Stable Diffusion model and resuming take seconds.
+        let early = running.withLock { state -> CancellationFlag in
+            if let current = state, current.job.id == job.id { return current.cancellation }
+            let flag = CancellationFlag()
+            state = Running(job: job, cancellation: flag)
+            return flag
+        }
         defer { running.withLock { $0 = nil } }
         guard let start = start(job, pool: pool) else { return }
         let renderer = start.renderer

@@ -120,7 +120,15 @@ public final class RenderWorker: Sendable {
         while !flags.withLock({ $0.stopping }) {
             heartbeat.withLock { $0 = Date() }
             let job: Job?
-            do { job = try store.claimNext(now: Date()) } catch {
+            do {
+                // Claimed and cancelable in one step: a cancel that reads the job as running must
+                // find it here, not answer 409 because the worker has not registered it yet.
+                job = try running.withLock { (state) throws(StoreError) -> Job? in
+                    guard let job = try store.claimNext(now: Date()) else { return nil }
+                    state = Running(job: job, cancellation: CancellationFlag())
+                    return job
+                }
+            } catch {
                 logger.error("cannot claim the next job: \(error)")
                 job = nil
             }
