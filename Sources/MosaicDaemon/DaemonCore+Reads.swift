@@ -50,12 +50,26 @@ extension DaemonCore {
         let query = try listQuery(request)
         let key = query.key
         if let body = responses.page(key) { return HTTPResponse(contentType: "application/json", body: .bytes(body)) }
+        // Rebuilt from the page's ids: only the rows of jobs changed since their answers were
+        // kept are read (a running job changes at every step; the rest of the page does not).
         let generation = responses.generation
+        var kept: [Int64: ArraySlice<UInt8>] = [:]
         let page = try db { () throws(StoreError) in
-            try store.list(states: query.states.isEmpty ? nil : query.states, ownerUID: query.owner, limit: query.limit, before: query.before)
+            try store.listPage(states: query.states.isEmpty ? nil : query.states, ownerUID: query.owner, limit: query.limit,
+                               before: query.before) { id in
+                kept[id] = responses.json(of: id, keptBy: generation)
+                return kept[id] == nil
+            }
         }
         return cachedJSON { () throws in
-            let body = try jobJSON.body(of: page)
+            let jobs = try page.ids.map { id throws -> ArraySlice<UInt8> in
+                if let json = kept[id] { return json }
+                guard let job = page.rows[id] else { throw StoreError.notFound(id) }
+                let json = try jobJSON.json(job)
+                responses.keep(job, body: json + [0x0A], readAt: generation)
+                return json[...]
+            }
+            let body = JobJSONCache.body(ofPage: jobs, nextBefore: page.nextBefore)
             responses.keep(page: key, body: body, readAt: generation)
             return body
         }

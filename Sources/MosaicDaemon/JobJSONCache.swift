@@ -36,17 +36,17 @@ final class JobJSONCache: Sendable {
     /// The body of `GET /v1/jobs/{id}`: the job's JSON and a newline.
     func body(of job: Job) throws -> [UInt8] { try json(job) + [0x0A] }
 
-    /// The body of `GET /v1/jobs`, laid out as JSONEncoder lays out a `JobPage` (sorted keys,
-    /// `next_before` left out when nil), and a newline.
-    func body(of page: JobPage) throws -> [UInt8] {
+    /// The body of `GET /v1/jobs` from its jobs' JSON, laid out as JSONEncoder lays out a
+    /// `JobPage` (sorted keys, `next_before` left out when nil), and a newline.
+    static func body(ofPage jobs: [ArraySlice<UInt8>], nextBefore: Int64?) -> [UInt8] {
         var body = Array(#"{"jobs":["#.utf8)
-        body.reserveCapacity(page.jobs.count * 1024)
-        for (index, job) in page.jobs.enumerated() {
+        body.reserveCapacity(jobs.reduce(16) { $0 + $1.count + 1 } + 32)
+        for (index, json) in jobs.enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }
-            body += try json(job)
+            body += json
         }
         body.append(UInt8(ascii: "]"))
-        if let next = page.nextBefore { body += Array(#","next_before":\#(next)"#.utf8) }
+        if let next = nextBefore { body += Array(#","next_before":\#(next)"#.utf8) }
         body += Array("}\n".utf8)
         return body
     }

@@ -50,6 +50,14 @@ final class ResponseCache: Sendable {
         return (entry.job, entry.body)
     }
 
+    /// Job `id`'s JSON (its body without the newline) if kept under `generation` or an earlier
+    /// one and unchanged since: then it is the row as any snapshot taken after `generation` holds it.
+    func json(of id: Int64, keptBy generation: UInt64) -> ArraySlice<UInt8>? {
+        guard let entry = shown.withLock({ $0[id] }), entry.generation <= generation,
+              !changes.jobChanged(id, since: entry.generation) else { return nil }
+        return entry.body.dropLast()
+    }
+
     /// Keeps `job`'s body, read after `generation` was taken.
     func keep(_ job: Job, body: [UInt8], readAt generation: UInt64) {
         shown.withLock { shown in
