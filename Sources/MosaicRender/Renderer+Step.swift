@@ -27,31 +27,31 @@ extension Renderer {
         let level = NoiseLevel(timestep: sampler.timesteps[index], sigma: sampler.sigmas[index])
         let inputScale = sampler.modelInputScale(step: index)
 
-        var outputs = [Float](repeating: 0, count: total)
+        if tileOutputs.count < total { tileOutputs = [Float](repeating: 0, count: total) }
         try evaluateTiles(
-            tiles, offsets: offsets, level: level, inputScale: inputScale, into: &outputs, reuse: reuse,
+            tiles, offsets: offsets, level: level, inputScale: inputScale, into: &tileOutputs, reuse: reuse,
             onTileOutput: onTileOutput, onTile: onTile)
 
         let width = parameters.latentWidth, height = parameters.latentHeight
-        var fused = [Float](repeating: 0, count: channels * width * height)
-        outputs.withUnsafeBufferPointer { outputBuffer in
-            fused.withUnsafeMutableBufferPointer { canvas in
+        if fusedOutput.count != channels * width * height { fusedOutput = [Float](repeating: 0, count: channels * width * height) }
+        tileOutputs.withUnsafeBufferPointer { outputBuffer in
+            fusedOutput.withUnsafeMutableBufferPointer { canvas in
                 fusion.fuse(method: plan.method, tiles: tiles, outputs: outputBuffer, offsets: offsets,
                             canvas: canvas, channels: channels, width: width, height: height, pool: pool)
             }
         }
         prediction = Self.predictOriginal(
-            latent: state.latent, noise: fused, inputScale: inputScale, alphaCumprod: level.alphaCumprod)
+            latent: state.latent, noise: fusedOutput, inputScale: inputScale, alphaCumprod: level.alphaCumprod, pool: pool)
+        // The latent steps in place: copied only while the checkpoint writer still holds the
+        // previous state. Samplers check their arguments before they change anything.
         var generator = state.generator
-        var latent = state.latent
         do {
-            try fused.withUnsafeBufferPointer { modelOutput in
-                try latent.withUnsafeMutableBufferPointer { sample in
+            try fusedOutput.withUnsafeBufferPointer { modelOutput in
+                try state.latent.withUnsafeMutableBufferPointer { sample in
                     try sampler.step(modelOutput: modelOutput, sample: sample, step: index, noise: &generator)
                 }
             }
         } catch { throw .sampler(String(describing: error)) }
-        state.latent = latent
         state.generator = generator
         state.samplerHistory = sampler.history
         state.step = index + 1
@@ -114,9 +114,20 @@ extension Renderer {
 
     /// The model's prediction of the clean latent: `x0 = (u - sqrt(1 - a) eps) / sqrt(a)` for the
     /// model input `u = inputScale * latent`, which is `sqrt(a) x0 + sqrt(1 - a) eps` for every sampler.
-    static func predictOriginal(latent: [Float], noise: [Float], inputScale: Float, alphaCumprod: Double) -> [Float] {
+    /// Computed on the pool's threads, which also take the kernel's first touch of its pages.
+    static func predictOriginal(latent: [Float], noise: [Float], inputScale: Float, alphaCumprod: Double, pool: WorkerPool?) -> [Float] {
         let a = Float(alphaCumprod.squareRoot()), s = Float((1 - alphaCumprod).squareRoot())
-        return zip(latent, noise).map { (inputScale * $0 - s * $1) / a }
+        let count = min(latent.count, noise.count)
+        return [Float](unsafeUninitializedCapacity: count) { prediction, initialized in
+            latent.withUnsafeBufferPointer { latent in
+                noise.withUnsafeBufferPointer { noise in
+                    ComputeContext(pool: pool).parallelRanges(count, align: 4096) { range in
+                        for i in range { prediction[i] = (inputScale * latent[i] - s * noise[i]) / a }
+                    }
+                }
+            }
+            initialized = count
+        }
     }
 
     /// Runs the remaining steps, reporting progress after every tile and every step.

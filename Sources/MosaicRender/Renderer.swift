@@ -26,6 +26,11 @@ public final class Renderer {
     public let cancellation = CancellationFlag()
 
     var sampler: any Sampler
+    /// Scratch of `step`, kept from one step to the next: every tile's model output, and their
+    /// fusion. A fresh canvas-sized array each step was zeroed, and faulted in page by page by
+    /// the kernel, on the render thread while the workers waited.
+    var tileOutputs: [Float] = []
+    var fusedOutput: [Float] = []
     let denoiser: any TileDenoiser
     let fusion: TileFusion
     let pool: WorkerPool
