@@ -141,8 +141,11 @@ let package = Package(
         .testTarget(
             name: "MosaicDaemonTests",
             dependencies: [
-                "mosaicd", "mosaicctl", "MosaicTorture", "MosaicFuzz", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender",
+                "mosaicd", "mosaicctl", "MosaicTorture", "MosaicFuzz", "MosaicBench", "MosaicClient", "MosaicAPI",
+                "MosaicImage", "MosaicRender",
                 "MosaicDaemon",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),
     ]
 )

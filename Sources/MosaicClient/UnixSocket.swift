@@ -86,10 +86,14 @@ final class UnixSocket {
     /// Reads up to `maximum` bytes; an empty result means the daemon closed the connection.
     /// A nil `timeout` waits for as long as the daemon keeps the connection open.
     func read(maximum: Int, timeout: Double?) throws(ClientError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: maximum)
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count >= 0 { return Array(buffer[..<count]) }
+            // Not zeroed first, and as long as what arrived: a poller's reads are mostly short.
+            var count = 0
+            let bytes = [UInt8](unsafeUninitializedCapacity: maximum) { buffer, initialized in
+                count = recv(fd, buffer.baseAddress, buffer.count, 0)
+                initialized = max(0, count)
+            }
+            if count >= 0 { return bytes }
             switch errno {
             case EINTR: continue
             case EAGAIN:
