@@ -47,6 +47,22 @@ struct ResponseCacheTests {
         #expect(cache.job(job.id) == nil)
     }
 
+    @Test func aListingTakesOnlyJobsKeptBeforeItsReadAndUnchanged() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try store()
+        let cache = ResponseCache(changes: store.changes)
+        let (first, second) = (try submit(store), try submit(store))
+        let kept = cache.generation
+        cache.keep(first, body: Array("first\n".utf8), readAt: kept)
+        cache.keep(second, body: Array("second\n".utf8), readAt: kept)
+        #expect(cache.json(of: first.id, keptBy: kept) == Array("first".utf8)[...])
+        // A listing whose read began before these were kept cannot take them.
+        #expect(cache.json(of: first.id, keptBy: kept - 1) == nil)
+        _ = try store.cancelQueued(id: first.id, by: owner, now: Date())
+        #expect(cache.json(of: first.id, keptBy: cache.generation) == nil)
+        #expect(cache.json(of: second.id, keptBy: cache.generation) == Array("second".utf8)[...])
+    }
+
     @Test func aListingIsGivenBackUntilAnyJobChanges() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try store()

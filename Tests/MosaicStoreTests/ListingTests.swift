@@ -71,6 +71,30 @@ import Testing
         }
     }
 
+    @Test func partialPagesAreTheSamePagesWithOnlyTheRowsAskedFor() throws {
+        let (fixture, _) = try Self.populate()
+        let store = fixture.store
+        let filters: [(Set<JobState>?, UInt32?)] = [(nil, nil), ([.queued], nil), ([.failed, .canceled], 1000), (nil, 1001)]
+        for (states, owner) in filters {
+            for limit in [1, 7, 50] {
+                for before in [nil, Int64(200), Int64(3)] {
+                    let page = try store.list(states: states, ownerUID: owner, limit: limit, before: before)
+                    var asked: [Int64] = []
+                    let partial = try store.listPage(states: states, ownerUID: owner, limit: limit, before: before) { id in
+                        asked.append(id)
+                        return id % 3 == 0
+                    }
+                    let context = "states \(states.map { $0.map(\.rawValue).sorted() } ?? []), owner \(owner.map(String.init) ?? "any"), limit \(limit), before \(before.map(String.init) ?? "-")"
+                    #expect(partial.ids == page.jobs.map(\.id), "\(context)")
+                    #expect(partial.nextBefore == page.nextBefore, "\(context)")
+                    #expect(asked == partial.ids, "\(context)")
+                    #expect(partial.rows.values.sorted { $0.id > $1.id } == page.jobs.filter { $0.id % 3 == 0 }, "\(context)")
+                }
+            }
+        }
+        #expect(try store.listPage(states: [], limit: 10) { _ in true }.ids.isEmpty)
+    }
+
     @Test func countsEveryState() throws {
         let (fixture, all) = try Self.populate()
         let counts = try fixture.store.counts()
