@@ -55,6 +55,9 @@ extension Renderer {
         state.generator = generator
         state.samplerHistory = sampler.history
         state.step = index + 1
+        // The decode that follows the last step must not find the scratch still held: the
+        // admission estimate counts it only while steps run.
+        if isFinished { tileOutputs = []; fusedOutput = [] }
     }
 
     /// Evaluates (or reuses) every tile's model output in parallel into `outputs`.

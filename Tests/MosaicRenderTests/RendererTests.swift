@@ -33,6 +33,27 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
         }
     }
 
+    @Test func previewPredictionIsTheNaiveFormulaAndTheScratchGoesWithTheLastStep() throws {
+        let pool = WorkerPool(threadCount: 3)
+        defer { pool.shutdown() }
+        let parameters = RenderParameters(prompt: "harbour at dawn", width: 256, height: 192, steps: 4, seed: 9,
+                                          tileSize: 32, tileOverlap: 8)
+        let renderer = try Renderer(parameters: parameters, pool: pool)
+        while !renderer.isFinished {
+            let step = renderer.state.step, before = renderer.state.latent
+            try renderer.step()
+            guard !renderer.isFinished else { break }
+            let level = NoiseLevel(timestep: renderer.sampler.timesteps[step], sigma: renderer.sampler.sigmas[step])
+            let inputScale = renderer.sampler.modelInputScale(step: step)
+            let a = Float(level.alphaCumprod.squareRoot()), s = Float((1 - level.alphaCumprod).squareRoot())
+            let naive = zip(before, renderer.fusedOutput).map { (inputScale * $0 - s * $1) / a }
+            #expect(renderer.prediction == naive, "step \(step)")
+            #expect(renderer.state.latent != before)
+        }
+        #expect(renderer.tileOutputs.isEmpty && renderer.fusedOutput.isEmpty, "the scratch outlived the last step")
+        #expect(renderer.prediction?.count == renderer.state.latent.count)
+    }
+
     @Test func initialLatentIsTheWholeCanvasTorchNoiseScaledByInitSigma() throws {
         let parameters = RenderParameters(prompt: "x", width: 256, height: 192, steps: 10, sampler: .euler, seed: 42)
         let pool = WorkerPool(threadCount: 1)
