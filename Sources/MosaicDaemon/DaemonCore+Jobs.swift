@@ -45,6 +45,8 @@ extension DaemonCore {
             hub.publish(JobEvent(type: .end, jobId: job.id, state: canceled.state, job: canceled))
             return .json(canceled)
         case .running:
+            // Watched from before the cancel, so the job's stop cannot fall before the watch.
+            let events = hub.subscribe(jobId: job.id)
             guard worker.cancel(jobId: job.id, by: owner) else {
                 // It ended between the read above and now.
                 let current = try self.job(captures)
@@ -53,18 +55,33 @@ extension DaemonCore {
             // The render stops once the tile evaluations in progress end: milliseconds for the
             // built-in model, seconds to minutes for Stable Diffusion. Answer with the stopped job
             // when that is quick, else 202 with the job still running and `canceled_by` set.
-            let deadline = ContinuousClock.now + Self.cancelWait
-            while ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(10))
-                let current = try self.job(captures)
-                if current.state != .running { return .json(current) }
-            }
+            if let events, let stopped = await stopped(job.id, events: events) { return .json(stopped) }
             var stopping = try self.job(captures)
             if stopping.state != .running { return .json(stopping) }
             stopping.canceledBy = owner
             return .json(stopping, status: .accepted)
         default:
             throw APIError(.conflict, "job \(job.id) already \(job.state.rawValue)")
+        }
+    }
+
+    /// Job `id` once it has left `running`, or nil if it has not within `cancelWait`: its state
+    /// events say when to read it (the worker commits a job's new state before publishing it).
+    private func stopped(_ id: Int64, events: AsyncStream<EncodedEvent>) async -> Job? {
+        await withTaskGroup(of: Job?.self) { group in
+            group.addTask { [store] in
+                for await event in events where event.type == .state || event.type == .end {
+                    if let job = try? store.job(id: id), job.state != .running { return job }
+                }
+                return nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: Self.cancelWait)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
     }
 
