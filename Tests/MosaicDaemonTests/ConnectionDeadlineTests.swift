@@ -3,6 +3,7 @@ import NIOEmbedded
 import Testing
 
 @testable import MosaicDaemon
+@testable import MosaicFuzz
 
 /// `ConnectionDeadline` on an embedded event loop, whose clock the test moves: random request
 /// cycles against the naive rule (the connection closes exactly when the time of its current
@@ -24,7 +25,7 @@ import Testing
 
     @Test(arguments: [(1.0, 60.0), (30.0, 60.0), (5.0, 2.0), (0.05, 0.02)])
     func closesExactlyWhenThePhasesTimeIsUp(read: Double, idle: Double) throws {
-        var random = SplitMix64(seed: UInt64(read * 1000 + idle))
+        var random = SeededGenerator(seed: UInt64(read * 1000 + idle))
         for _ in 0..<40 {
             let drive = try Drive(read: read, idle: idle)
             let loop = drive.loop
@@ -69,18 +70,5 @@ import Testing
         drive.connection.cancel()
         drive.loop.advanceTime(by: .seconds(10))
         #expect(drive.channel.isActive)
-    }
-}
-
-/// A small seeded generator, so a failing sequence can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

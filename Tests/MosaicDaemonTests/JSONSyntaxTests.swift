@@ -3,6 +3,7 @@ import MosaicAPI
 import Testing
 
 @testable import MosaicBench
+@testable import MosaicFuzz
 
 /// The load clients' JSON check against Foundation's parser, on real answers and on random
 /// ASCII mutations of them that stay valid UTF-8 (it checks syntax, not encoding): it accepts
@@ -33,7 +34,7 @@ struct JSONSyntaxTests {
     }
 
     @Test func agreesWithFoundationOnMutatedAnswers() throws {
-        var random = SplitMix64(seed: 5)
+        var random = SeededGenerator(seed: 5)
         let answers = try Self.answers()
         let alphabet = Array(#"{}[]",:\/-+.0123456789eEtrufalsn x"#.utf8) + [0x09, 0x0A, 0x01]
         var accepted = 0
