@@ -7,17 +7,11 @@ import Synchronization
 
 extension RenderWorker {
     /// Renders one claimed job to its end (success, failure, cancel) or until the daemon stops.
-    func render(_ job: Job, pool: WorkerPool) {
+    /// `early` is the flag `loop` registered with the claim: the job is cancelable from then on,
+    /// since loading a Stable Diffusion model and resuming take seconds.
+    func render(_ job: Job, cancellation early: CancellationFlag, pool: WorkerPool) {
         publishState(job)
         log(job.id, "info", "started attempt \(job.attempts) on \(threads) threads")
-        // Cancelable from the claim on (`loop` registers the job as it claims it): loading a
-        // Stable Diffusion model and resuming take seconds.
-        let early = running.withLock { state -> CancellationFlag in
-            if let current = state, current.job.id == job.id { return current.cancellation }
-            let flag = CancellationFlag()
-            state = Running(job: job, cancellation: flag)
-            return flag
-        }
         defer { running.withLock { $0 = nil } }
         guard let start = start(job, pool: pool) else { return }
         let renderer = start.renderer

@@ -119,27 +119,28 @@ public final class RenderWorker: Sendable {
         defer { pool.shutdown() }
         while !flags.withLock({ $0.stopping }) {
             heartbeat.withLock { $0 = Date() }
-            let job: Job?
+            let claimed: (job: Job, cancellation: CancellationFlag)?
             do {
                 // Claimed and cancelable in one step: a cancel that reads the job as running must
                 // find it here, not answer 409 because the worker has not registered it yet.
-                job = try running.withLock { (state) throws(StoreError) -> Job? in
+                claimed = try running.withLock { (state) throws(StoreError) -> (Job, CancellationFlag)? in
                     guard let job = try store.claimNext(now: Date()) else { return nil }
-                    state = Running(job: job, cancellation: CancellationFlag())
-                    return job
+                    let cancellation = CancellationFlag()
+                    state = Running(job: job, cancellation: cancellation)
+                    return (job, cancellation)
                 }
             } catch {
                 logger.error("cannot claim the next job: \(error)")
-                job = nil
+                claimed = nil
             }
-            guard let job else {
+            guard let (job, cancellation) = claimed else {
                 signal.lock()
                 if !flags.withLock({ $0.woken || $0.stopping }) { _ = signal.wait(until: Date().addingTimeInterval(1)) }
                 flags.withLock { $0.woken = false }
                 signal.unlock()
                 continue
             }
-            render(job, pool: pool)
+            render(job, cancellation: cancellation, pool: pool)
         }
     }
 }
