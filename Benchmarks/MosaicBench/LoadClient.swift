@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import MosaicAPI
 import MosaicClient
 
@@ -15,7 +16,9 @@ final class LoadClient: @unchecked Sendable {
     let jobIds: [Int64]
     let watchedJob: Int64
     let interval: Double
-    private var random: SystemRandomNumberGenerator
+    /// Think times and choices; seeded from the system's generator, whose every draw is a
+    /// getrandom(2) call, two or three of them a call.
+    private var random: SplitMix
     /// Results, read after `thread` has finished.
     private(set) var list = LatencySamples()
     private(set) var show = LatencySamples()
@@ -28,7 +31,7 @@ final class LoadClient: @unchecked Sendable {
         self.role = role
         client = MosaicClient(socketPath: socketPath, timeout: 30)
         self.jobIds = jobIds; self.watchedJob = watchedJob; self.interval = interval
-        random = SystemRandomNumberGenerator()
+        random = SplitMix(state: UInt64.random(in: 0...UInt64.max))
     }
 
     /// Starts the client's thread; it works while `gate` is open (a watcher closes its stream when
@@ -118,8 +121,17 @@ final class LoadClient: @unchecked Sendable {
 
     /// Whether an event line is the stream's `end` event.
     static func isEnd(_ line: [UInt8]) -> Bool {
-        let marker = Array(#""type":"end""#.utf8)
+        let marker = endMarker
         guard line.count >= marker.count else { return false }
-        return (0...(line.count - marker.count)).contains { start in line[start..<(start + marker.count)].elementsEqual(marker) }
+        return line.withUnsafeBufferPointer { bytes in
+            marker.withUnsafeBufferPointer { marker in
+                for start in 0...(bytes.count - marker.count) where bytes[start] == marker[0] {
+                    if memcmp(bytes.baseAddress! + start, marker.baseAddress!, marker.count) == 0 { return true }
+                }
+                return false
+            }
+        }
     }
+
+    private static let endMarker = Array(#""type":"end""#.utf8)
 }

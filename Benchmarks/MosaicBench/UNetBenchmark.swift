@@ -111,8 +111,8 @@ enum UNetBenchmark {
     }
 }
 
-/// SplitMix64 with a Box-Muller normal, for benchmark inputs.
-struct SplitMix {
+/// SplitMix64, with a Box-Muller normal for benchmark inputs; also the load clients' choices.
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

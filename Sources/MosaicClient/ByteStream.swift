@@ -17,6 +17,10 @@ final class ByteStream {
     private var buffer: [UInt8] = []
     private var position = 0
     private var sawEnd = false
+    /// What each read lands in before it joins `buffer`, allocated once per connection.
+    private var scratch = [UInt8](repeating: 0, count: 65_536)
+    /// Set when a request has just been sent: the next read waits for the answer first.
+    var awaitingAnswer = false
 
     init(socket: UnixSocket, timeout: Double?) { self.socket = socket; self.timeout = timeout }
 
@@ -70,10 +74,15 @@ final class ByteStream {
             buffer.removeSubrange(..<position)
             position = 0
         }
-        let bytes = try socket.read(maximum: 65_536, timeout: timeout)
-        if bytes.isEmpty { sawEnd = true; return false }
-        receivedCount += bytes.count
-        buffer += bytes
+        let waitFirst = awaitingAnswer
+        awaitingAnswer = false
+        let socket = self.socket, timeout = self.timeout
+        let count = try scratch.withUnsafeMutableBytes { raw in
+            Result { () throws(ClientError) in try socket.read(into: raw, timeout: timeout, awaitingAnswer: waitFirst) }
+        }.get()
+        if count == 0 { sawEnd = true; return false }
+        receivedCount += count
+        buffer += scratch[..<count]
         return true
     }
 }

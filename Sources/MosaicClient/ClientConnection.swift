@@ -26,16 +26,21 @@ final class ClientConnection: @unchecked Sendable {
         // A daemon may answer (413, say) and close before reading the whole request: then the
         // write fails but the answer is still there to read, and it explains more than EPIPE.
         var sendError: ClientError?
-        do { try stream.socket.write(request.serialized(), timeout: timeout) } catch { sendError = error }
+        do {
+            try stream.socket.write(request.serialized(), timeout: timeout)
+            stream.awaitingAnswer = stream.isDrained
+        } catch { sendError = error }
         let head: HTTPResponseHead
         do { head = try HTTPResponseHead.read(from: stream) } catch { throw sendError ?? error }
         return (head, HTTPBodyReader(stream: stream, framing: try head.framing(method: request.method)))
     }
 
     /// Whether the connection can carry another request: the daemon said nothing of closing it,
-    /// and it is open and quiet. Call once the whole body of the last answer has been read.
+    /// and no byte beyond the answer has been read. Call once the whole body of the last answer
+    /// has been read. Whether it is still open and quiet is asked when it is taken for the next
+    /// call (`isOpenAndQuiet`), which is when it matters: a poller's next call is a second away.
     func isReusable(after head: HTTPResponseHead, body: HTTPBodyReader) -> Bool {
-        head.keepsConnectionAlive && body.framing != .untilClose && isOpenAndQuiet
+        head.keepsConnectionAlive && body.framing != .untilClose && stream.isDrained
     }
 
     /// Whether every byte received has been read and nothing more has come: no stray bytes after

@@ -61,7 +61,7 @@ final class HTTPBodyReader {
             guard let line = try stream.readLine(limit: 1024) else {
                 throw .connectionLost(socket: stream.path, reason: "the daemon closed the connection before the last chunk")
             }
-            let sizeText = String(decoding: line.prefix { $0 != UInt8(ascii: ";") }, as: UTF8.self).trimmingSpaces()
+            let sizeText = String(decoding: HTTPToken.trimmed(line.prefix { $0 != UInt8(ascii: ";") }), as: UTF8.self)
             guard let size = Int(sizeText, radix: 16), size >= 0, sizeText.count <= 15 else {
                 throw .protocolViolation("invalid chunk size line \(quoted(line))")
             }

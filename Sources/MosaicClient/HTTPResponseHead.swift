@@ -19,7 +19,7 @@ struct HTTPResponseHead {
     /// Whether the daemon keeps the connection open for another request: HTTP/1.1 does unless
     /// `Connection: close` says otherwise (HTTP/1.0's opt-in keep-alive is not used).
     var keepsConnectionAlive: Bool {
-        let tokens = headers["connection"]?.lowercased().split(separator: ",").map { $0.trimmingSpaces() } ?? []
+        let tokens = headers["connection"].map { HTTPToken.list(Array($0.utf8)) } ?? []
         return version == "HTTP/1.1" && status != 101 && !tokens.contains("close")
     }
 
@@ -41,8 +41,10 @@ struct HTTPResponseHead {
                 guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
                     throw .protocolViolation("malformed header line \(quoted(line))")
                 }
-                let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
-                let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()
+                // Bytes, not Strings: a poller reads a head every call, and String's Unicode
+                // case mapping and grapheme breaking cost more than the rest of the parse.
+                let name = String(decoding: line[..<colon].map(HTTPToken.lowercased), as: UTF8.self)
+                let value = String(decoding: HTTPToken.trimmed(line[(colon + 1)...]), as: UTF8.self)
                 headers[name] = headers[name].map { "\($0), \(value)" } ?? value
             }
             if (100..<200).contains(status), status != 101 { continue }
@@ -52,13 +54,16 @@ struct HTTPResponseHead {
 
     /// `HTTP/1.1 200 OK` -> ("HTTP/1.1", 200); anything else is not an HTTP answer.
     private static func parseStatusLine(_ line: [UInt8]) throws(ClientError) -> (version: String, status: Int) {
-        let text = String(decoding: line, as: UTF8.self)
-        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3,
-              let status = Int(parts[1]), (100...599).contains(status) else {
+        // "HTTP/1.x", a space, three digits, then the end or a space and the reason.
+        let prefix = Array("HTTP/1.".utf8)
+        guard line.count >= 12, line.starts(with: prefix), line[8] == UInt8(ascii: " "),
+              line.count == 12 || line[12] == UInt8(ascii: " "),
+              line[9...11].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
             throw .protocolViolation("not an HTTP/1.x status line: \(quoted(line))")
         }
-        return (String(parts[0]), status)
+        let status = line[9...11].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        guard (100...599).contains(status) else { throw .protocolViolation("not an HTTP/1.x status line: \(quoted(line))") }
+        return (String(decoding: line[..<8], as: UTF8.self), status)
     }
 
     /// How the body is delimited, for a response to `method`.
@@ -66,7 +71,7 @@ struct HTTPResponseHead {
         if method == "HEAD" || status == 204 || status == 304 { return .empty }
         if let coding = headers["transfer-encoding"] {
             // Chunked must be the final coding; any other would need decoding we do not do.
-            guard coding.lowercased().split(separator: ",").last?.trimmingSpaces() == "chunked" else {
+            guard HTTPToken.list(Array(coding.utf8)).last == "chunked" else {
                 throw .protocolViolation("unsupported Transfer-Encoding \"\(coding)\"")
             }
             return .chunked
@@ -87,13 +92,27 @@ func quoted(_ line: [UInt8]) -> String {
     return "\"\(text)\(line.count > 60 ? "..." : "")\""
 }
 
-extension StringProtocol {
+/// Byte-level helpers for HTTP's case-insensitive tokens and optional whitespace.
+enum HTTPToken {
+    /// An ASCII letter in lower case; every other byte as it is.
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+    }
+
     /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    func trimmingSpaces() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
+    static func trimmed<C: BidirectionalCollection<UInt8>>(_ bytes: C) -> C.SubSequence {
+        let isSpace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return bytes[bytes.endIndex...]
         }
-        return String(self[first...last])
+        return bytes[first...last]
+    }
+
+    /// A comma-separated header value's elements, trimmed and in lower case (`Connection`,
+    /// `Transfer-Encoding`).
+    static func list(_ value: [UInt8]) -> [String] {
+        value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map {
+            String(decoding: trimmed($0).map(lowercased), as: UTF8.self)
+        }
     }
 }

@@ -83,22 +83,23 @@ final class UnixSocket {
         }
     }
 
-    /// Reads up to `maximum` bytes; an empty result means the daemon closed the connection.
-    /// A nil `timeout` waits for as long as the daemon keeps the connection open.
-    func read(maximum: Int, timeout: Double?) throws(ClientError) -> [UInt8] {
+    /// Reads up to `buffer.count` bytes into `buffer` and returns how many; 0 means the daemon
+    /// closed the connection. A nil `timeout` waits for as long as the daemon keeps the
+    /// connection open. `awaitingAnswer` (a request was just sent) waits before the first try,
+    /// as a read at once would almost always find nothing yet.
+    func read(into buffer: UnsafeMutableRawBufferPointer, timeout: Double?, awaitingAnswer: Bool = false)
+        throws(ClientError) -> Int {
+        var mustWait = awaitingAnswer
         while true {
-            // Not zeroed first, and as long as what arrived: a poller's reads are mostly short.
-            var count = 0
-            let bytes = [UInt8](unsafeUninitializedCapacity: maximum) { buffer, initialized in
-                count = recv(fd, buffer.baseAddress, buffer.count, 0)
-                initialized = max(0, count)
-            }
-            if count >= 0 { return bytes }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN:
+            if mustWait {
                 try wait(for: Int16(POLLIN), until: timeout.map { Deadline(seconds: $0) }, phase: "waiting for the answer",
                          timeout: timeout ?? 0)
+            }
+            let count = recv(fd, buffer.baseAddress, buffer.count, 0)
+            if count >= 0 { return count }
+            switch errno {
+            case EINTR: mustWait = false
+            case EAGAIN: mustWait = true
             default:
                 lastFailure = errno
                 throw .connectionLost(socket: path, reason: "read: \(errnoText())")

@@ -58,4 +58,83 @@ import Testing
         #expect(bodies.count == 4 && bodies[0].hasPrefix("[") && bodies[1].contains("\"id\":\(job.id)")
                 && bodies[2].contains("\"version\"") && bodies[3] == bodies[1], "\(bodies)")
     }
+
+    /// One request on a fresh raw connection, sent in `pieces` writes `pause` seconds apart; the
+    /// whole answer as received, read until the connection ends when `halfClose` shuts down our side.
+    private func exchange(_ request: String, socket: String, pieces: Int = 1, halfClose: Bool = false)
+        throws -> (bytes: [UInt8], closed: Bool) {
+        let connection = try MosaicFuzz.RawConnection.connect(path: socket, timeout: 5)
+        let bytes = Array(request.utf8)
+        let cut = bytes.count / 2
+        let parts: [ArraySlice<UInt8>] = pieces == 1 ? [bytes[...]] : [bytes[..<cut], bytes[cut...]]
+        for index in parts.indices {
+            if index > 0 { usleep(100_000) }  // a read of its own: the first half is a partial request
+            #expect(connection.send(Array(parts[index]), until: MonotonicClock.now + 5))
+        }
+        if halfClose { connection.finishSending() }
+        let received = connection.receive(until: MonotonicClock.now + 10) { received in
+            let parsed = ResponseParser.parse(received, eof: false, headRequests: [])
+            return !halfClose && parsed.responses.first?.complete == true
+        }
+        return (received, connection.closedByPeer)
+    }
+
+    @Test func aPlainGETIsAnsweredBeforeTheCodecWithTheCodecsBytes() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        _ = try daemon.client.pause()
+        let job = try daemon.client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea", width: 64, height: 64)))
+        for path in ["/v1/jobs/\(job.id)", "/v1/jobs?limit=5"] {
+            let request = "GET \(path) HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n"
+            _ = try daemon.client.raw(method: "GET", path: path, body: nil)  // now kept
+            let before = try kept(daemon.client)
+            // Whole in one read: answered before the codec. Cut in two: the codec reads it, and
+            // the kept answer after it gives the same answer the long way round.
+            let fast = try exchange(request, socket: daemon.socketPath)
+            let codec = try exchange(request, socket: daemon.socketPath, pieces: 2)
+            #expect(try kept(daemon.client) == before + 2)
+            #expect(fast.bytes == codec.bytes && !fast.bytes.isEmpty, "\(String(decoding: fast.bytes.prefix(300), as: UTF8.self))")
+            let answer = try #require(ResponseParser.parse(fast.bytes, eof: false, headRequests: []).responses.first)
+            #expect(answer.status == 200 && answer.complete && answer.headers.contains { $0.name == "connection" && $0.value == "keep-alive" })
+        }
+    }
+
+    @Test func aClientThatHalfClosesAfterAPlainGETGetsTheWholeAnswer() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        _ = try daemon.client.pause()
+        for index in 0..<30 {
+            _ = try daemon.client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea \(index)", width: 64, height: 64)))
+        }
+        _ = try daemon.client.raw(method: "GET", path: "/v1/jobs?limit=30", body: nil)  // now kept
+        let (bytes, closed) = try exchange("GET /v1/jobs?limit=30 HTTP/1.1\r\nHost: x\r\n\r\n", socket: daemon.socketPath, halfClose: true)
+        let answers = ResponseParser.parse(bytes, eof: closed, headRequests: []).responses
+        #expect(closed && answers.count == 1 && answers.first?.complete == true && answers.first?.status == 200)
+        #expect(try daemon.client.jobs(limit: 30).jobs.count == 30)
+    }
+
+    @Test func aKeptAnswerWaitsForTheAnswerOwedBeforeIt() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        _ = try daemon.client.pause()
+        let job = try daemon.client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea", width: 64, height: 64)))
+        _ = try daemon.client.job(job.id)  // now kept
+        // The queued job's event stream is an answer that does not end while the job waits; a
+        // kept show sent after it, in a read of its own, must wait for the stream's end.
+        let connection = try MosaicFuzz.RawConnection.connect(path: daemon.socketPath, timeout: 5)
+        #expect(connection.send(Array("GET /v1/jobs/\(job.id)/events HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 5))
+        var received = connection.receive(until: MonotonicClock.now + 5) { String(decoding: $0, as: UTF8.self).contains("\"type\":\"state\"") }
+        #expect(connection.send(Array("GET /v1/jobs/\(job.id) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 5))
+        received += connection.receive(until: MonotonicClock.now + 0.5) { _ in false }
+        var answers = ResponseParser.parse(received, eof: false, headRequests: []).responses
+        #expect(answers.count == 1 && answers.first?.complete == false, "the show must not overtake the stream")
+        _ = try daemon.client.cancel(job.id)
+        received += connection.receive(until: MonotonicClock.now + 10) { more in
+            ResponseParser.parse(received + more, eof: false, headRequests: []).responses.filter(\.complete).count >= 2
+        }
+        answers = ResponseParser.parse(received, eof: false, headRequests: []).responses
+        #expect(answers.map(\.status) == [200, 200] && answers.allSatisfy(\.complete))
+        let show = answers.last.map { String(decoding: $0.body, as: UTF8.self) } ?? ""
+        #expect(show.hasPrefix("{") && show.contains("\"state\":\"canceled\""), "\(show)")
+    }
 }

@@ -77,9 +77,11 @@ public final class HTTPServer: Sendable {
                     channel.closeFuture.assumeIsolated().whenComplete { _ in deadline.cancel() }
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(RequestStartHandler(deadline: deadline), position: .first)
+                    let fastPath = admitted ? keptAnswer.map { KeptAnswerFastPath(peer: peer, lookup: $0, deadline: deadline) } : nil
+                    if let fastPath { try sync.addHandler(fastPath) }
                     try sync.addHTTPServerCodec()
                     try sync.addHandler(JSONProtocolErrorHandler())
-                    try sync.addHandler(RequestEndHandler(deadline: deadline))
+                    try sync.addHandler(RequestEndHandler(deadline: deadline, answerEnded: fastPath.map { path in { path.answerEnded() } }))
                     if admitted, let keptAnswer { try sync.addHandler(KeptAnswerHandler(peer: peer, lookup: keptAnswer)) }
                     deadline.enter(.idle)
                     let async = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(

@@ -18,13 +18,18 @@ final class RequestEndHandler: ChannelDuplexHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let deadline: ConnectionDeadline
+    /// Told when an answer's end is written (`KeptAnswerFastPath` counts the answers owed).
+    private let answerEnded: (() -> Void)?
     private var closeAfterResponse = false
     /// From a request's head until the end of its response.
     private var answerOwed = false
     private var answerIsStream = false
     private var inputEnded = false
 
-    init(deadline: ConnectionDeadline) { self.deadline = deadline }
+    init(deadline: ConnectionDeadline, answerEnded: (() -> Void)? = nil) {
+        self.deadline = deadline
+        self.answerEnded = answerEnded
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -59,6 +64,7 @@ final class RequestEndHandler: ChannelDuplexHandler {
         case .body: break
         case .end:
             answerOwed = false; answerIsStream = false
+            answerEnded?()
             guard closeAfterResponse || inputEnded else {
                 deadline.enter(.idle)
                 break
