@@ -6,14 +6,16 @@ extension DaemonCore {
     func events(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {
         let id = try readableJob(request, captures).id
         // Subscribe before reading the job again, so no transition falls between the two.
-        guard let events = hub.subscribe(jobId: id, limit: configuration.maxEventStreams) else {
+        guard let events = hub.feed(jobId: id, limit: configuration.maxEventStreams) else {
             throw APIError(.tooManyRequests, "too many event streams are open (\(configuration.maxEventStreams), max_event_streams); try again later")
         }
-        let current = try job(captures)
+        let current: Job
+        do { current = try job(captures) } catch { events.cancel(); throw error }
         // The job as it is first; events published since the subscription follow it.
         var initial = [EncodedEvent(JobEvent(type: .state, jobId: current.id, state: current.state, job: current))]
         if current.state.isFinished {
             initial.append(EncodedEvent(JobEvent(type: .end, jobId: current.id, state: current.state, job: current)))
+            events.cancel()
         }
         return HTTPResponse(contentType: "application/x-ndjson", body: .events(initial: initial, following: events))
     }

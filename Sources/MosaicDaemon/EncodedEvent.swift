@@ -1,4 +1,5 @@
 import MosaicAPI
+import NIOCore
 
 /// A job event as its stream line: encoded once when it is published and shared by every
 /// watcher of the job (200 watchers cost one encoding, not 200).
@@ -7,10 +8,13 @@ public struct EncodedEvent: Sendable {
     public let type: JobEvent.Kind
     /// The event's JSON and a newline.
     public let line: [UInt8]
+    /// The same bytes for the event loop, shared by every stream the event is written to.
+    let buffer: ByteBuffer
 
     /// Encodes `event` with the API's conventions.
     public init(_ event: JobEvent) {
         type = event.type
         line = ((try? APICoding.encoder().encode(event)).map { [UInt8]($0) } ?? []) + [0x0A]
+        buffer = ByteBuffer(bytes: line)
     }
 }

@@ -9,8 +9,8 @@ public struct HTTPResponse: Sendable {
         /// All at once, with a Content-Length.
         case bytes([UInt8])
         /// A job's event stream (chunked transfer encoding): the lines of `initial` at once, then
-        /// those of `following` as they come, until an `end` event or the stream finishes.
-        case events(initial: [EncodedEvent], following: AsyncStream<EncodedEvent>)
+        /// those of `following` as they come, until an `end` event or the client hangs up.
+        case events(initial: [EncodedEvent], following: EventFeed)
     }
 
     /// The status.

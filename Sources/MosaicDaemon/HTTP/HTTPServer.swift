@@ -40,12 +40,15 @@ public final class HTTPServer: Sendable {
     public let limits: HTTPServerLimits
     let connections: ConnectionCounter
     let metrics: Metrics?
+    /// Writes the event streams' lines on the event loop.
+    let lines: EventLineWriter
     /// The largest request body accepted.
     public var maxBodyBytes: Int { limits.maxBodyBytes }
 
     /// Creates a server with its own event loop thread; `metrics` counts its connections.
     public init(logger: Logger, limits: HTTPServerLimits = HTTPServerLimits(), metrics: Metrics? = nil) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        lines = EventLineWriter(eventLoop: group.next())
         self.logger = logger
         self.limits = limits
         self.metrics = metrics
@@ -130,7 +133,7 @@ public final class HTTPServer: Sendable {
                         // connection cannot carry another request.
                         let keepAlive = h.isKeepAlive && !tooLarge && !connection.refused && !h.endsHTTP
                         try await write(response, version: h.version, keepAlive: keepAlive, omitBody: h.method == .HEAD,
-                                        to: outbound, closed: connection.channel.channel.closeFuture)
+                                        to: outbound, channel: connection.channel.channel)
                         // Without keep-alive, RequestEndHandler closes the connection once the
                         // response is written; returning here would close it too early.
                         head = nil
@@ -146,7 +149,7 @@ public final class HTTPServer: Sendable {
     /// Only GET routes stream, so a HEAD never meets a stream.
     private func write(
         _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, omitBody: Bool,
-        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, closed: EventLoopFuture<Void>
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: Channel
     ) async throws {
         let head = response.head(version: version, keepAlive: keepAlive)
         switch response.body {
@@ -157,22 +160,20 @@ public final class HTTPServer: Sendable {
             parts.append(.end(nil))
             try await outbound.write(contentsOf: parts)
         case .events(let initial, let following):
+            defer { following.cancel() }
             try await outbound.write(.head(head))
-            // A client that hangs up ends the stream at once (and with it the event subscription
-            // behind it), not at the next event, which for a queued job may be hours away.
-            let writer = Task {
-                try await outbound.write(contentsOf: initial.map { .body(.byteBuffer(ByteBuffer(bytes: $0.line))) })
-                if !initial.contains(where: { $0.type == .end }) {
-                    for await event in following {
-                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: event.line))))
-                        if event.type == .end { break }
-                    }
-                }
-                try Task.checkCancellation()
+            try await outbound.write(contentsOf: initial.map { .body(.byteBuffer($0.buffer)) })
+            if initial.contains(where: { $0.type == .end }) {
                 try await outbound.write(.end(nil))
+                return
             }
-            closed.whenComplete { _ in writer.cancel() }
-            try await withTaskCancellationHandler { try await writer.value } onCancel: { writer.cancel() }
+            // The rest goes straight onto the channel from the event loop (`EventLineWriter`);
+            // the writes above were handed to the loop before these, so they stay in order.
+            // A client that hangs up ends the stream at once (and with it the subscription
+            // behind it), not at the next event, which for a queued job may be hours away.
+            let stream = EventStreamWriter(channel: channel)
+            following.start { [lines] event in lines.send(event, to: stream) }
+            try await stream.done.futureResult.get()
         }
     }
 }
