@@ -111,7 +111,7 @@ enum HTTPToken {
     /// A comma-separated header value's elements, trimmed and in lower case (`Connection`,
     /// `Transfer-Encoding`).
     static func list(_ value: [UInt8]) -> [String] {
-        value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map {
+        value.split(separator: UInt8(ascii: ",")).map {
             String(decoding: trimmed($0).map(lowercased), as: UTF8.self)
         }
     }

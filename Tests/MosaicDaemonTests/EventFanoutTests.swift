@@ -49,5 +49,20 @@ import Testing
         #expect(try daemon.client.job(job.id).state == .succeeded)
         _ = stalled
     }
-}
 
+    @Test(.timeLimit(.minutes(1))) func theDaemonStopsPromptlyWithAStreamOpen() throws {
+        let daemon = try DaemonProcess()
+        _ = try daemon.client.pause()
+        let job = try daemon.client.submit(SubmitRequest(render: smallRender()))
+        // The stream of a queued job stays open until the job ends, which it will not here.
+        let watcher = try MosaicFuzz.RawConnection.connect(path: daemon.socketPath, timeout: 5)
+        #expect(watcher.send(Array("GET /v1/jobs/\(job.id)/events HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 5))
+        let first = watcher.receive(until: MonotonicClock.now + 5) { String(decoding: $0, as: UTF8.self).contains("\"type\":\"state\"") }
+        #expect(String(decoding: first, as: UTF8.self).contains("\"queued\""))
+        let started = MonotonicClock.now
+        #expect(daemon.stop() == 0)
+        #expect(MonotonicClock.now - started < 10, "SIGTERM took \(MonotonicClock.now - started) s with a stream open")
+        _ = watcher.receive(until: MonotonicClock.now + 5) { _ in false }
+        #expect(watcher.closedByPeer)
+    }
+}

@@ -11,6 +11,15 @@ import Testing
         try #require(ClientKeepAliveTests.metric("mosaic_http_kept_answers_total", in: try client.metrics()))
     }
 
+    /// A daemon with its queue paused and one queued job, whose show is now kept.
+    private func pausedDaemonWithKeptJob() throws -> (DaemonProcess, Job) {
+        let daemon = try DaemonProcess()
+        _ = try daemon.client.pause()
+        let job = try daemon.client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea", width: 64, height: 64)))
+        _ = try daemon.client.job(job.id)
+        return (daemon, job)
+    }
+
     @Test func keptAnswersAreTheSameBytesAndNeverStale() throws {
         let daemon = try DaemonProcess()
         defer { daemon.stop() }
@@ -36,11 +45,8 @@ import Testing
     }
 
     @Test func answersStayInOrderBehindOnesStillOwed() throws {
-        let daemon = try DaemonProcess()
+        let (daemon, job) = try pausedDaemonWithKeptJob()
         defer { daemon.stop() }
-        _ = try daemon.client.pause()
-        let job = try daemon.client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea", width: 64, height: 64)))
-        _ = try daemon.client.job(job.id)  // now kept
         // The log goes the long way; the kept show pipelined behind it must not overtake it
         // (HTTPServerPipelineHandler hands requests on one at a time).
         let get = { (path: String) in "GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n" }
@@ -114,11 +120,8 @@ import Testing
     }
 
     @Test func aKeptAnswerWaitsForTheAnswerOwedBeforeIt() throws {
-        let daemon = try DaemonProcess()
+        let (daemon, job) = try pausedDaemonWithKeptJob()
         defer { daemon.stop() }
-        _ = try daemon.client.pause()
-        let job = try daemon.client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea", width: 64, height: 64)))
-        _ = try daemon.client.job(job.id)  // now kept
         // The queued job's event stream is an answer that does not end while the job waits; a
         // kept show sent after it, in a read of its own, must wait for the stream's end.
         let connection = try MosaicFuzz.RawConnection.connect(path: daemon.socketPath, timeout: 5)

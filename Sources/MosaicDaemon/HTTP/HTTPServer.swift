@@ -173,7 +173,12 @@ public final class HTTPServer: Sendable {
             // behind it), not at the next event, which for a queued job may be hours away.
             let stream = EventStreamWriter(channel: channel)
             following.start { [lines] event in lines.send(event, to: stream) }
-            try await stream.done.futureResult.get()
+            // The daemon stopping (its tasks cancelled) closes the stream's connection.
+            try await withTaskCancellationHandler {
+                try await stream.done.futureResult.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
         }
     }
 }
