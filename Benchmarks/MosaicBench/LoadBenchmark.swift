@@ -34,7 +34,7 @@ struct LoadBenchmark: ParsableCommand {
 
             EXAMPLES
               swift build -c release --product mosaicd && swift build -c release --product mosaic-bench
-              .build/release/mosaic-bench load --clients 200 --windows 10 --window 10 --size 14336 --steps 1000
+              .build/release/mosaic-bench load --clients 200 --windows 10 --window 10 --size 16376 --steps 1000
               .build/release/mosaic-bench load --clients 200 --windows 6 --window 10 --size 12288 --steps 1000
               .build/release/mosaic-bench load --clients 200 --duration 60 --size 4096 --steps 1000 --rounds 5
             """)
