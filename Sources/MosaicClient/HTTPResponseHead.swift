@@ -41,8 +41,9 @@ struct HTTPResponseHead {
                 guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
                     throw .protocolViolation("malformed header line \(quoted(line))")
                 }
-                // Bytes, not Strings: a poller reads a head every call, and String's Unicode
-                // case mapping and grapheme breaking cost more than the rest of the parse.
+                // Bytes, not Strings: a poller reads a head every call, and header names and
+                // values are ASCII, with no need for String's Unicode case mapping or grapheme
+                // breaking.
                 let name = String(decoding: line[..<colon].map(HTTPToken.lowercased), as: UTF8.self)
                 let value = String(decoding: HTTPToken.trimmed(line[(colon + 1)...]), as: UTF8.self)
                 headers[name] = headers[name].map { "\($0), \(value)" } ?? value
