@@ -6,15 +6,15 @@ import NIOCore
 public struct EncodedEvent: Sendable {
     /// The kind (an `end` closes the stream).
     public let type: JobEvent.Kind
-    /// The event's JSON and a newline.
-    public let line: [UInt8]
-    /// The same bytes for the event loop, shared by every stream the event is written to.
+    /// The event's JSON and a newline, shared by every stream the event is written to.
     let buffer: ByteBuffer
 
     /// Encodes `event` with the API's conventions.
     public init(_ event: JobEvent) {
         type = event.type
-        line = ((try? APICoding.encoder().encode(event)).map { [UInt8]($0) } ?? []) + [0x0A]
-        buffer = ByteBuffer(bytes: line)
+        var buffer = ByteBuffer()
+        if let json = try? APICoding.encoder().encode(event) { buffer.writeBytes(json) }
+        buffer.writeInteger(UInt8(0x0A))
+        self.buffer = buffer
     }
 }

@@ -29,9 +29,9 @@ final class KeptAnswerFastPath: ChannelInboundHandler {
     private var answersOwed = 0
     /// Whether the codec may hold part of a message: then it gets every byte from now on.
     private var codecOnly = false
-    /// Answers written here and not yet on the socket; the end of input waits for them.
-    private var answersInFlight = 0
-    private var inputClosedWaiting = false
+    /// Whether the last thing done with a request was an answer written here, which may still
+    /// wait for the socket when the input ends.
+    private var lastAnswerWasHere = false
 
     init(peer: PeerCredentials, lookup: @escaping HTTPServer.KeptAnswer, deadline: ConnectionDeadline) {
         self.peer = peer; self.lookup = lookup; self.deadline = deadline
@@ -47,13 +47,16 @@ final class KeptAnswerFastPath: ChannelInboundHandler {
         let buffer = unwrapInboundIn(data)
         guard let target = buffer.withUnsafeReadableBytes({ PlainGET.target($0) }) else {
             codecOnly = true
+            lastAnswerWasHere = false
             return context.fireChannelRead(data)
         }
         if answersOwed == 0, let answer = lookup(target, peer), case .bytes(let body) = answer.body {
             write(answer, body: body, context: context)
+            lastAnswerWasHere = true
             return
         }
         answersOwed += 1
+        lastAnswerWasHere = false
         context.fireChannelRead(data)
     }
 
@@ -67,26 +70,19 @@ final class KeptAnswerFastPath: ChannelInboundHandler {
         buffer.writeString("\r\n")
         buffer.writeBytes(body)
         deadline.enter(.idle)
-        answersInFlight += 1
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.assumeIsolated().whenComplete { [self] _ in
-            answersInFlight -= 1
-            if answersInFlight == 0, inputClosedWaiting {
-                inputClosedWaiting = false
-                context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-            }
-        }
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: promise)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
     /// A client that sends its request and shuts down its sending side still gets the answer:
     /// the handlers after this one close the connection at the end of input when they owe no
-    /// answer, so they hear of it only once this handler's answers are written.
+    /// answer, so after an answer written here they hear of it once the writes so far are out
+    /// (an empty write completes after them, writes completing in order).
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case ChannelEvent.inputClosed = event, answersInFlight > 0 {
-            inputClosedWaiting = true
-            return
+        guard case ChannelEvent.inputClosed = event, lastAnswerWasHere else {
+            return context.fireUserInboundEventTriggered(event)
         }
-        context.fireUserInboundEventTriggered(event)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenComplete { _ in context.fireUserInboundEventTriggered(event) }
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: written)
     }
 }
