@@ -128,16 +128,19 @@ let package = Package(
             ],
             path: "Tools/MosaicFuzz"),
 
+        // Shared by the test targets only (they all link into one test process).
+        .target(name: "MosaicTestSupport", path: "Tests/MosaicTestSupport"),
         .testTarget(name: "MosaicTensorTests", dependencies: ["MosaicTensor"]),
         .testTarget(name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MosaicStableDiffusionTests", dependencies: ["MosaicStableDiffusion", "MosaicTensor"],
             exclude: ["Fixtures"]),
         .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage"]),
-        .testTarget(name: "MosaicRenderTests", dependencies: ["MosaicRender", "MosaicImage", "MosaicTensor"]),
+        .testTarget(
+            name: "MosaicRenderTests", dependencies: ["MosaicRender", "MosaicImage", "MosaicTensor", "MosaicTestSupport"]),
         .testTarget(name: "MosaicdTests", dependencies: ["mosaicd", "MosaicImage", "MosaicRender"]),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicAPI"]),
-        .testTarget(name: "MosaicSystemdTests", dependencies: ["MosaicSystemd"]),
+        .testTarget(name: "MosaicSystemdTests", dependencies: ["MosaicSystemd", "MosaicTestSupport"]),
         .testTarget(
             name: "MosaicDaemonTests",
             dependencies: [

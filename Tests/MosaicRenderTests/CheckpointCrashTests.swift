@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MosaicRender
+import MosaicTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -21,9 +22,7 @@ import Glibc
 
     /// Forks a child that runs `body`, then `_exit(0)`; returns its pid.
     static func spawn(_ body: () -> Void) -> pid_t {
-        // One fork at a time: OpenBLAS's fork handler (`blas_thread_shutdown_`) deadlocks when
-        // two threads of this process fork at once (seen as a hung test run, 2026-11-28).
-        let pid = forkLock.withLock { fork() }
+        let pid = SerialFork.fork()
         if pid == 0 {
             alarm(20)
             body()
@@ -31,8 +30,6 @@ import Glibc
         }
         return pid
     }
-
-    private static let forkLock = NSLock()
 
     static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MosaicRender
+import MosaicTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -125,7 +126,7 @@ import Glibc
         let journal = try TileJournal(path: path, step: 1, parametersHash: Self.hash)
         try journal.append(tile: 0, values: Self.tileValues(0, count: 100))
         let limit = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
-        let pid = fork()
+        let pid = SerialFork.fork()
         if pid == 0 {
             alarm(20)
             signal(SIGXFSZ, SIG_IGN)

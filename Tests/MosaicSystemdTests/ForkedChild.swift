@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,7 @@ enum ForkedChild {
         // end, or the read below would wait for them too.
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         guard socketpair(AF_UNIX, type, 0, &fds) == 0 else { return "socketpair failed: errno \(errno)" }
-        let pid = fork()
+        let pid = SerialFork.fork()
         if pid == 0 {
             close(fds[0])
             alarm(20)
