@@ -55,9 +55,8 @@ extension RenderWorker {
                 let progress = Self.progress(step: step + 1, steps: steps, done: tiles, total: tiles,
                                              elapsed: Date().timeIntervalSince(started), durations: durations)
                 let persisted = reporter.report(progress, persist: true)
-                if let prediction = renderer.prediction {
-                    let preview = PreviewSource(prediction: prediction, latentWidth: renderer.parameters.latentWidth,
-                                                latentHeight: renderer.parameters.latentHeight, model: renderer.model)
+                if let latent = renderer.preview {
+                    let preview = PreviewSource(latent: latent, model: renderer.model)
                     running.withLock { $0?.preview = preview }
                 }
                 if persisted || step + 1 == steps {

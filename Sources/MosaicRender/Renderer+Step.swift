@@ -40,18 +40,29 @@ extension Renderer {
                             canvas: canvas, channels: channels, width: width, height: height, pool: pool)
             }
         }
-        prediction = Self.predictOriginal(
-            latent: state.latent, noise: fusedOutput, inputScale: inputScale, alphaCumprod: level.alphaCumprod, pool: pool)
-        // The latent steps in place: copied only while the checkpoint writer still holds the
-        // previous state. Samplers check their arguments before they change anything.
+        preview = state.latent.withUnsafeBufferPointer { latent in
+            fusedOutput.withUnsafeBufferPointer { noise in
+                PreviewLatent.predicting(
+                    latent: latent, noise: noise, channels: channels, latentWidth: width, latentHeight: height,
+                    inputScale: inputScale, alphaCumprod: level.alphaCumprod, pool: pool)
+            }
+        }
+        // The latent and the sampler's history step in place: copied only while the checkpoint
+        // writer still holds the previous state. The state lets go of its reference to the
+        // history first, or the history (67 MB at 16376 px for DPM++) was copied every step.
+        // Samplers check their arguments before they change anything.
         var generator = state.generator
+        state.samplerHistory.previousDenoised = []
         do {
             try fusedOutput.withUnsafeBufferPointer { modelOutput in
                 try state.latent.withUnsafeMutableBufferPointer { sample in
                     try sampler.step(modelOutput: modelOutput, sample: sample, step: index, noise: &generator)
                 }
             }
-        } catch { throw .sampler(String(describing: error)) }
+        } catch {
+            state.samplerHistory = sampler.history
+            throw .sampler(String(describing: error))
+        }
         state.generator = generator
         state.samplerHistory = sampler.history
         state.step = index + 1
@@ -113,24 +124,6 @@ extension Renderer {
         }
         if let error = failure.withLock({ $0 }) { throw error }
         if cancellation.isCanceled { throw .canceled(step: index) }
-    }
-
-    /// The model's prediction of the clean latent: `x0 = (u - sqrt(1 - a) eps) / sqrt(a)` for the
-    /// model input `u = inputScale * latent`, which is `sqrt(a) x0 + sqrt(1 - a) eps` for every sampler.
-    /// Computed on the pool's threads, which also take the kernel's first touch of its pages.
-    static func predictOriginal(latent: [Float], noise: [Float], inputScale: Float, alphaCumprod: Double, pool: WorkerPool?) -> [Float] {
-        let a = Float(alphaCumprod.squareRoot()), s = Float((1 - alphaCumprod).squareRoot())
-        let count = min(latent.count, noise.count)
-        return [Float](unsafeUninitializedCapacity: count) { prediction, initialized in
-            latent.withUnsafeBufferPointer { latent in
-                noise.withUnsafeBufferPointer { noise in
-                    ComputeContext(pool: pool).parallelRanges(count, align: 4096) { range in
-                        for i in range { prediction[i] = (inputScale * latent[i] - s * noise[i]) / a }
-                    }
-                }
-            }
-            initialized = count
-        }
     }
 
     /// Runs the remaining steps, reporting progress after every tile and every step.

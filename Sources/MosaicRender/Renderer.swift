@@ -20,8 +20,8 @@ public final class Renderer {
     public let plan: TilePlan
     /// The state after the last completed step.
     public internal(set) var state: RenderState
-    /// The model's prediction of the final latent after the last step (for previews).
-    public internal(set) var prediction: [Float]?
+    /// The model's prediction of the final latent at the last step, box-averaged (for previews).
+    public internal(set) var preview: PreviewLatent?
     /// Set it to stop the render before its next tile evaluation.
     public let cancellation = CancellationFlag()
 

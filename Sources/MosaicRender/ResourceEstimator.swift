@@ -5,8 +5,8 @@ import MosaicDiffusion
 /// The estimate follows what `Renderer` and the daemon's worker allocate, as upper bounds:
 ///
 /// - always held: the model (`DiffusionModel.residentMemoryBytes`), the latent canvas and the
-///   sampler's history (twice each: the state and the copy a step writes into), and the
-///   prediction kept for previews;
+///   sampler's history (twice each: the state and the copy a step writes into while the
+///   previous checkpoint is still being written), and the small preview latent;
 /// - during a step: every tile's model output (more than the canvas when tiles overlap), the
 ///   fused canvas, each thread's tile input and the model's scratch, and a checkpoint in flight
 ///   (its tensors copied, then serialised);
@@ -48,8 +48,8 @@ public struct ResourceEstimator: Sendable {
 
         let held: [ResourceEstimate.Term] = [
             .init("model", model.residentMemoryBytes),
-            // The state, the copy a step writes into, and the prediction kept for previews.
-            .init("latent canvas", 3 * canvas),
+            // The state, the copy a step writes into, and the preview.
+            .init("latent canvas", 2 * canvas + channels * PreviewLatent.maxSide * PreviewLatent.maxSide * float),
             .init("sampler history", 2 * history),
         ]
         let stepping: [ResourceEstimate.Term] = [

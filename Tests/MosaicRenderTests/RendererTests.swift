@@ -33,7 +33,7 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
         }
     }
 
-    @Test func previewPredictionIsTheNaiveFormulaAndTheScratchGoesWithTheLastStep() throws {
+    @Test func previewIsTheNaivePredictionAveragedAndTheScratchGoesWithTheLastStep() throws {
         let pool = WorkerPool(threadCount: 3)
         defer { pool.shutdown() }
         let parameters = RenderParameters(prompt: "harbour at dawn", width: 256, height: 192, steps: 4, seed: 9,
@@ -47,11 +47,74 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
             let inputScale = renderer.sampler.modelInputScale(step: step)
             let a = Float(level.alphaCumprod.squareRoot()), s = Float((1 - level.alphaCumprod).squareRoot())
             let naive = zip(before, renderer.fusedOutput).map { (inputScale * $0 - s * $1) / a }
-            #expect(renderer.prediction == naive, "step \(step)")
+            // 32 x 24 latent px: under 128, so the preview is the prediction itself.
+            #expect(renderer.preview == PreviewLatent(values: naive, channels: 4, width: 32, height: 24), "step \(step)")
             #expect(renderer.state.latent != before)
         }
         #expect(renderer.tileOutputs.isEmpty && renderer.fusedOutput.isEmpty, "the scratch outlived the last step")
-        #expect(renderer.prediction?.count == renderer.state.latent.count)
+        #expect(renderer.preview?.values.count == renderer.state.latent.count)
+    }
+
+    /// The averaged prediction against a plain loop over blocks, on random canvases of shapes
+    /// around the block size: wide, tall, thinner than a block, not a multiple of it.
+    @Test(arguments: [(300, 130), (130, 300), (2047, 8), (8, 2047), (257, 129), (128, 128), (1, 1)])
+    func previewAveragesThePredictionOverBlocks(latentWidth: Int, latentHeight: Int) {
+        let channels = 3, count = channels * latentWidth * latentHeight
+        var rng = CheckpointTestRNG(state: UInt64(latentWidth * 7919 + latentHeight))
+        let latent = (0..<count).map { _ in Float(rng.next() >> 40) / Float(1 << 22) - 2 }
+        let noise = (0..<count).map { _ in Float(rng.next() >> 40) / Float(1 << 22) - 2 }
+        let alphaCumprod = 0.37, inputScale: Float = 0.8
+        let a = Float(alphaCumprod.squareRoot()), s = Float((1 - alphaCumprod).squareRoot())
+        let factor = (max(latentWidth, latentHeight) + 127) / 128
+        let bw = min(factor, latentWidth), bh = min(factor, latentHeight)
+        let width = latentWidth / bw, height = latentHeight / bh
+        var expected = [Float](repeating: 0, count: channels * width * height)
+        for c in 0..<channels {
+            for y in 0..<height {
+                for x in 0..<width {
+                    var sum: Float = 0
+                    for dy in 0..<bh {
+                        for dx in 0..<bw {
+                            let i = (c * latentHeight + y * bh + dy) * latentWidth + x * bw + dx
+                            sum += (inputScale * latent[i] - s * noise[i]) / a
+                        }
+                    }
+                    expected[(c * height + y) * width + x] = sum / Float(bw * bh)
+                }
+            }
+        }
+        let pool = WorkerPool(threadCount: 3)
+        defer { pool.shutdown() }
+        let preview = latent.withUnsafeBufferPointer { l in
+            noise.withUnsafeBufferPointer { n in
+                PreviewLatent.predicting(latent: l, noise: n, channels: channels, latentWidth: latentWidth,
+                                         latentHeight: latentHeight, inputScale: inputScale,
+                                         alphaCumprod: alphaCumprod, pool: pool)
+            }
+        }
+        #expect(max(preview.width, preview.height) <= 128 && preview.width >= 1 && preview.height >= 1)
+        #expect(preview.width == width && preview.height == height && preview.channels == channels)
+        let worst = zip(preview.values, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .infinity
+        #expect(preview.values.count == expected.count && worst < 1e-6, "worst relative error \(worst)")
+    }
+
+    /// The canvas-sized arrays a step changes are changed in place, not copied into fresh
+    /// allocations every step (each 67 MB at 16376 px, faulted in page by page).
+    @Test(arguments: [SamplerKind.dpmpp2m, .eulerAncestral, .ddim])
+    func stepsUpdateTheLatentAndTheHistoryInPlace(sampler: SamplerKind) throws {
+        let pool = WorkerPool(threadCount: 2)
+        defer { pool.shutdown() }
+        let parameters = RenderParameters(prompt: "x", width: 256, height: 192, steps: 6, sampler: sampler, seed: 3,
+                                          tileSize: 32, tileOverlap: 8)
+        let renderer = try Renderer(parameters: parameters, pool: pool)
+        func address(_ values: [Float]) -> UnsafePointer<Float>? { values.withUnsafeBufferPointer { $0.baseAddress } }
+        try renderer.step()
+        let latent = address(renderer.state.latent), history = address(renderer.state.samplerHistory.previousDenoised)
+        for _ in 1..<5 {
+            try renderer.step()
+            #expect(address(renderer.state.latent) == latent)
+            #expect(address(renderer.state.samplerHistory.previousDenoised) == history)
+        }
     }
 
     @Test func initialLatentIsTheWholeCanvasTorchNoiseScaledByInitSigma() throws {
