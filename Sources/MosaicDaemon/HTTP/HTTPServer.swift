@@ -167,12 +167,16 @@ public final class HTTPServer: Sendable {
                 try await outbound.write(.end(nil))
                 return
             }
-            // The rest goes straight onto the channel from the event loop (`EventLineWriter`);
-            // the writes above were handed to the loop before these, so they stay in order.
+            // The rest goes straight onto the channel from the event loop (`EventLineWriter`).
+            // The feed starts in a task on the loop queued behind the writes above: a write of
+            // other streams' lines queued before them would otherwise take this stream's first
+            // lines along and put them on the wire ahead of its head.
             // A client that hangs up ends the stream at once (and with it the subscription
             // behind it), not at the next event, which for a queued job may be hours away.
             let stream = EventStreamWriter(channel: channel)
-            following.start { [lines] event in lines.send(event, to: stream) }
+            try await channel.eventLoop.submit { [lines] in
+                following.start { event in lines.send(event, to: stream) }
+            }.get()
             // The daemon stopping (its tasks cancelled) closes the stream's connection.
             try await withTaskCancellationHandler {
                 try await stream.done.futureResult.get()
