@@ -13,8 +13,12 @@ extension FuzzReport {
         lines.append(String(format: "  %d connections, %.1f MB sent; answers by status: %@", totals.connections,
                             Double(totals.bytesSent) / 1e6,
                             totals.statuses.sorted { $0.key < $1.key }.map { "\($0.key) x\($0.value)" }.joined(separator: ", ")))
-        lines.append("  closed without an answer (allowed for broken requests): \(totals.closedWithoutAnswer); "
-            + "connections refused in floods: \(totals.refusedConnections)")
+        let closedByKind = FuzzCase.Kind.allCases.compactMap { kind in
+            totals.closedWithoutAnswerByKind[kind].map { "\(kind.rawValue) \($0)" }
+        }
+        lines.append("  closed without an answer (allowed for broken requests): \(totals.closedWithoutAnswer)"
+            + (closedByKind.isEmpty ? "" : " (\(closedByKind.joined(separator: ", ")))")
+            + "; connections refused in floods: \(totals.refusedConnections)")
         lines.append("  daemon: \(daemonUp ? "up after every case" : "NOT up"); exit status on SIGTERM: \(exitStatus.map(String.init) ?? "none")")
         let mb = { (kib: Int?) in kib.map { String(format: "%.1f MB", Double($0) / 1024) } ?? "?" }
         lines.append("  memory: VmRSS \(mb(rssAfterWarmup)) after \(settings.warmup) warm-up cases, \(mb(rssAtEnd)) at the end: "

@@ -25,6 +25,8 @@ final class FuzzTally: Sendable {
         var connections = 0
         var bytesSent = 0
         var closedWithoutAnswer = 0
+        /// The same, by the family of the case.
+        var closedWithoutAnswerByKind: [FuzzCase.Kind: Int] = [:]
         var refusedConnections = 0
         var serverErrors = 0
         var failures: [Failure] = []
@@ -41,6 +43,7 @@ final class FuzzTally: Sendable {
             t.connections += outcome.connections
             t.bytesSent += outcome.bytesSent
             t.closedWithoutAnswer += outcome.closedWithoutAnswer
+            if outcome.closedWithoutAnswer > 0 { t.closedWithoutAnswerByKind[fuzzCase.kind, default: 0] += outcome.closedWithoutAnswer }
             t.refusedConnections += outcome.refusedConnections
             for problem in outcome.problems {
                 if problem.hasPrefix("status 5") { t.serverErrors += 1 }
