@@ -16,9 +16,9 @@ struct PreviewSource: Sendable {
         let pool = WorkerPool(threadCount: 1)
         defer { pool.shutdown() }
         let decoder = model.makeDecoder()
-        try latent.values.withUnsafeBufferPointer { latent in
+        try latent.values.withUnsafeBufferPointer { values in
             try image.withUnsafeMutablePixels { rgb in
-                try decoder.decode(latent: latent, width: width, height: height, into: rgb, pool: pool)
+                try decoder.decode(latent: values, width: width, height: height, into: rgb, pool: pool)
             }
         }
         return try WebPEncoder(.lossy(quality: 80)).encode(image)

@@ -11,8 +11,11 @@ public struct PreviewLatent: Sendable, Equatable {
 
     /// Channel-major values, `channels x height x width`.
     public let values: [Float]
+    /// The model's latent channels.
     public let channels: Int
+    /// The width in latent pixels.
     public let width: Int
+    /// The height in latent pixels.
     public let height: Int
 
     /// The side of the square block of canvas pixels one preview pixel averages.
@@ -35,7 +38,8 @@ public struct PreviewLatent: Sendable, Equatable {
         let factor = factor(latentWidth: latentWidth, latentHeight: latentHeight)
         let blockWidth = min(factor, latentWidth), blockHeight = min(factor, latentHeight)
         let width = latentWidth / blockWidth, height = latentHeight / blockHeight
-        precondition(latent.count >= channels * latentWidth * latentHeight && noise.count >= latent.count)
+        let canvas = channels * latentWidth * latentHeight
+        precondition(latent.count >= canvas && noise.count >= canvas, "latent or noise smaller than the canvas")
         let a = Float(alphaCumprod.squareRoot()), s = Float((1 - alphaCumprod).squareRoot())
         let norm = 1 / Float(blockWidth * blockHeight)
         let values = [Float](unsafeUninitializedCapacity: channels * width * height) { small, initialized in
