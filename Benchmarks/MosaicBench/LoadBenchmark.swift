@@ -159,8 +159,11 @@ struct LoadBenchmark: ParsableCommand {
         let p99 = max(result.list.percentile(99) ?? .infinity, result.show.percentile(99) ?? .infinity)
         let slowdown = median(slowdowns)
         if slowdowns.count > 1 {
+            let interval = BootstrapInterval.ofMedian(slowdowns).map {
+                String(format: " (95%% bootstrap interval %+.1f%% to %+.1f%%)", $0.low, $0.high)
+            } ?? ""
             print("load: slowdowns of the \(slowdowns.count) \(unit): " + slowdowns.map { String(format: "%+.1f%%", $0) }.joined(separator: ", ")
-                + String(format: "; median %+.1f%%", slowdown))
+                + String(format: "; median %+.1f%%", slowdown) + interval)
         }
         let pass = result.errors.isEmpty && p99 <= 50 && slowdown <= 5
         print(String(format: "load: %@: %d errors (target 0), p99 %.2f ms (target <= 50), slowdown %+.1f%% (target <= +5%%%@)",
