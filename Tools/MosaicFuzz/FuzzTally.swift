@@ -24,9 +24,10 @@ final class FuzzTally: Sendable {
         var statuses: [Int: Int] = [:]
         var connections = 0
         var bytesSent = 0
-        var closedWithoutAnswer = 0
-        /// The same, by the family of the case.
+        /// Connections closed without an answer, by the family of the case.
         var closedWithoutAnswerByKind: [FuzzCase.Kind: Int] = [:]
+        /// Connections closed without an answer, all families.
+        var closedWithoutAnswer: Int { closedWithoutAnswerByKind.values.reduce(0, +) }
         var refusedConnections = 0
         var serverErrors = 0
         var failures: [Failure] = []
@@ -42,7 +43,6 @@ final class FuzzTally: Sendable {
             for status in outcome.statuses { t.statuses[status, default: 0] += 1 }
             t.connections += outcome.connections
             t.bytesSent += outcome.bytesSent
-            t.closedWithoutAnswer += outcome.closedWithoutAnswer
             if outcome.closedWithoutAnswer > 0 { t.closedWithoutAnswerByKind[fuzzCase.kind, default: 0] += outcome.closedWithoutAnswer }
             t.refusedConnections += outcome.refusedConnections
             for problem in outcome.problems {
