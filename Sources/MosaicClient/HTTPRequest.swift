@@ -24,34 +24,47 @@ struct HTTPRequest {
 
     /// Refuses a method or target that would break the request line (spaces, CR, LF, empty).
     func validate() throws(ClientError) {
-        let tokenBytes = Set("!#$%&'*+-.^_`|~".utf8)
-        guard !method.isEmpty, method.utf8.allSatisfy({ isAlphanumeric($0) || tokenBytes.contains($0) }) else {
+        guard !method.isEmpty, method.utf8.allSatisfy(Self.isTokenByte) else {
             throw .invalidRequest("invalid HTTP method \"\(method)\"")
         }
-        guard target.hasPrefix("/"), target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+        guard target.utf8.first == UInt8(ascii: "/"), target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw .invalidRequest("invalid request target \"\(target)\" (it must start with / and be percent-encoded)")
         }
     }
 
-    /// The bytes on the wire.
+    /// The bytes on the wire, built straight into one array: a poller sends one every second,
+    /// on cores it shares with the render.
     func serialized() -> [UInt8] {
-        var head = "\(method) \(target) HTTP/1.1\r\n"
-        head += "Host: localhost\r\n"
-        head += "User-Agent: MosaicClient/1\r\n"
-        head += "Accept: application/json\r\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(method.utf8.count + target.utf8.count + Self.fixedHeaders.count + 80 + (body?.count ?? 0))
+        bytes += method.utf8
+        bytes.append(UInt8(ascii: " "))
+        bytes += target.utf8
+        bytes += Self.fixedHeaders
         if let body {
-            head += "Content-Type: \(contentType)\r\n"
-            head += "Content-Length: \(body.count)\r\n"
+            bytes += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n".utf8
         } else if Self.bodyMethods.contains(method) {
-            head += "Content-Length: 0\r\n"
+            bytes += "Content-Length: 0\r\n".utf8
         }
         // HTTP/1.1 keeps a connection alive unless a side says otherwise.
-        head += keepAlive ? "\r\n" : "Connection: close\r\n\r\n"
-        return Array(head.utf8) + (body ?? [])
+        bytes += keepAlive ? "\r\n".utf8 : "Connection: close\r\n\r\n".utf8
+        if let body { bytes += body }
+        return bytes
     }
 
-    private func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    /// The end of the request line and the headers every request carries.
+    private static let fixedHeaders = Array(" HTTP/1.1\r\nHost: localhost\r\nUser-Agent: MosaicClient/1\r\nAccept: application/json\r\n".utf8)
+
+    /// RFC 9110's `tchar`: letters, digits and `!#$%&'*+-.^_`|~`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
     }
 }

@@ -49,7 +49,7 @@ extension DaemonCore {
     func list(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
         let query = try listQuery(request)
         let key = query.key
-        if let body = responses.page(key) { return HTTPResponse(contentType: "application/json", body: .bytes(body)) }
+        if let kept = responses.page(key) { return kept.response }
         // Rebuilt from the page's ids: only the rows of jobs changed since their answers were
         // kept are read (a running job changes at every step; the rest of the page does not).
         let generation = responses.generation
@@ -79,30 +79,39 @@ extension DaemonCore {
     /// that is still valid and may give it without a blocking lookup: with `read_others_jobs` on,
     /// reading needs no group membership. Nil sends the request the usual way (errors included).
     /// Called on the event loop (`KeptAnswerHandler`).
-    public func keptAnswer(uri: String, peer: PeerCredentials) -> HTTPResponse? {
+    public func keptAnswer(uri: String, peer: PeerCredentials) -> KeptResponse? {
         guard authorization.readOthersJobs else { return nil }
+        let answer: KeptResponse?
+        switch keptTargets.name(of: uri, parse: { keptAnswerName(uri: $0, peer: peer) }) {
+        case .job(let id): answer = responses.job(id)?.answer
+        case .page(let key): answer = responses.page(key)
+        case nil: answer = nil
+        }
+        guard let answer else { return nil }
+        metrics.keptAnswerGiven()
+        return answer
+    }
+
+    /// Which kept answer `GET uri` would be, parsed as the routes parse it: nil for anything
+    /// else, a bad listing query included (it gets its 400 the usual way).
+    private func keptAnswerName(uri: String, peer: PeerCredentials) -> KeptTargets.Name? {
         let request = HTTPRequest(method: .GET, uri: uri, body: [], peer: peer)
         let path = request.pathComponents
         guard path.count == 2 || path.count == 3, path[0] == "v1", path[1] == "jobs" else { return nil }
-        let body: [UInt8]?
         if path.count == 3 {
             guard let id = Int64(path[2]), id > 0 else { return nil }
-            body = responses.job(id)?.body
-        } else {
-            guard let query = try? listQuery(request) else { return nil }
-            body = responses.page(query.key)
+            return .job(id)
         }
-        guard let body else { return nil }
-        metrics.keptAnswerGiven()
-        return HTTPResponse(contentType: "application/json", body: .bytes(body))
+        guard let query = try? listQuery(request) else { return nil }
+        return .page(query.key)
     }
 
     /// `GET /v1/jobs/{id}`: the job, the whole answer kept until the job changes.
     func show(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {
         let id = try jobID(captures)
-        if let (job, body) = responses.job(id) {
+        if let (job, kept) = responses.job(id) {
             try authorization.checkRead(job, by: request.peer)
-            return HTTPResponse(contentType: "application/json", body: .bytes(body))
+            return kept.response
         }
         let generation = responses.generation
         let job = try readableJob(request, captures)

@@ -22,6 +22,8 @@ public final class DaemonCore: Sendable {
     let jobJSON = JobJSONCache()
     /// Whole answers of show and list, reused until a job in them changes.
     let responses: ResponseCache
+    /// Which kept answer each polled target names (`keptAnswer`).
+    let keptTargets = KeptTargets()
 
     /// The daemon's version.
     public static let version = MosaicVersion.current

@@ -16,18 +16,19 @@ final class ResponseCache: Sendable {
     private struct Shown {
         let generation: UInt64
         let job: Job
-        let body: [UInt8]
+        let answer: KeptResponse
     }
 
     private struct Listed {
         let generation: UInt64
-        let body: [UInt8]
+        let answer: KeptResponse
     }
 
     private let changes: JobChangeLog
     private let shown = Mutex<[Int64: Shown]>([:])
     private let listed = Mutex<[String: Listed]>([:])
-    /// Above this many jobs the kept jobs start again empty (a job's body is about a kilobyte).
+    /// Above this many jobs the kept jobs start again empty (a job's answer is about two
+    /// kilobytes: its body, and head and body as written, `KeptResponse`).
     let capacity: Int
     /// Above this many listings the kept listings start again empty: a listing of up to 500 jobs
     /// is up to half a megabyte, and a client choosing new `limit`s and `before`s must not be
@@ -41,13 +42,16 @@ final class ResponseCache: Sendable {
         self.listingCapacity = listingCapacity
     }
 
+    /// Kept answers are JSON.
+    static let contentType = "application/json"
+
     /// The generation to keep a read under: take it before reading.
     var generation: UInt64 { changes.generation }
 
-    /// Job `id` and its body, if kept and unchanged since.
-    func job(_ id: Int64) -> (job: Job, body: [UInt8])? {
+    /// Job `id` and its answer, if kept and unchanged since.
+    func job(_ id: Int64) -> (job: Job, answer: KeptResponse)? {
         guard let entry = shown.withLock({ $0[id] }), !changes.jobChanged(id, since: entry.generation) else { return nil }
-        return (entry.job, entry.body)
+        return (entry.job, entry.answer)
     }
 
     /// Job `id`'s JSON (its body without the newline) if kept under `generation` or an earlier
@@ -55,28 +59,28 @@ final class ResponseCache: Sendable {
     func json(of id: Int64, keptBy generation: UInt64) -> ArraySlice<UInt8>? {
         guard let entry = shown.withLock({ $0[id] }), entry.generation <= generation,
               !changes.jobChanged(id, since: entry.generation) else { return nil }
-        return entry.body.dropLast()
+        return entry.answer.body.dropLast()
     }
 
     /// Keeps `job`'s body, read after `generation` was taken.
     func keep(_ job: Job, body: [UInt8], readAt generation: UInt64) {
         shown.withLock { shown in
             if shown.count >= capacity, shown[job.id] == nil { shown.removeAll(keepingCapacity: true) }
-            shown[job.id] = Shown(generation: generation, job: job, body: body)
+            shown[job.id] = Shown(generation: generation, job: job, answer: KeptResponse(contentType: Self.contentType, body: body))
         }
     }
 
     /// The listing `key` names, if kept and no job has changed since.
-    func page(_ key: String) -> [UInt8]? {
+    func page(_ key: String) -> KeptResponse? {
         guard let entry = listed.withLock({ $0[key] }), !changes.anyJobChanged(since: entry.generation) else { return nil }
-        return entry.body
+        return entry.answer
     }
 
     /// Keeps the body of the listing `key` names, read after `generation` was taken.
     func keep(page key: String, body: [UInt8], readAt generation: UInt64) {
         listed.withLock { listed in
             if listed.count >= listingCapacity, listed[key] == nil { listed.removeAll(keepingCapacity: true) }
-            listed[key] = Listed(generation: generation, body: body)
+            listed[key] = Listed(generation: generation, answer: KeptResponse(contentType: Self.contentType, body: body))
         }
     }
 }

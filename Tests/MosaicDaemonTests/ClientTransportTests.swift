@@ -108,7 +108,8 @@ import Testing
 
     @Test func requestTargetsThatWouldBreakTheRequestLineAreRefused() throws {
         let client = MosaicClient(socketPath: "/nonexistent/never-used.sock")
-        for (method, path) in [("GET", "/a b"), ("GET", "v1/status"), ("GE T", "/"), ("GET", "/x\r\nHost: evil")] {
+        for (method, path) in [("GET", "/a b"), ("GET", "v1/status"), ("GE T", "/"), ("GET", "/x\r\nHost: evil"),
+                               ("", "/"), ("GET", ""), ("GÉT", "/"), ("GET\r\n", "/"), ("GET", "/é")] {
             #expect(throws: ClientError.self) { _ = try client.raw(method: method, path: path, body: nil) }
             do { _ = try client.raw(method: method, path: path, body: nil) } catch {
                 guard case .invalidRequest = error else { Issue.record("\(method) \(path): \(error)"); continue }

@@ -63,4 +63,21 @@ struct JSONSyntaxTests {
         }
         #expect(accepted > 1000, "too few mutations stayed valid (\(accepted)) for the comparison to mean much")
     }
+
+    /// Strings are read eight bytes at a time: a byte that ends or breaks a string is found at
+    /// every offset in and across the words, as Foundation finds it.
+    @Test func everyByteIsSeenAtEveryOffsetOfAString() {
+        for length in [7, 8, 9, 16, 23] {
+            for offset in 0..<length {
+                for byte: UInt8 in [0x22, 0x5C, 0x00, 0x01, 0x1F, 0x20, 0x21, 0x5B, 0x5D, 0x7F, 0xC3] {
+                    var string = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    string[offset] = byte
+                    if byte == 0xC3 { string.insert(0xA9, at: offset + 1) }  // é, kept valid UTF-8
+                    let bytes = Array(#"{"k":""#.utf8) + string + Array(#""}"#.utf8)
+                    #expect(JSONSyntax.isObject(bytes) == Self.foundationAcceptsObject(bytes),
+                            "byte \(byte) at \(offset) of \(length)")
+                }
+            }
+        }
+    }
 }

@@ -111,7 +111,7 @@ import Testing
         let channel = EmbeddedChannel()
         let deadline = ConnectionDeadline(channel: channel, limits: HTTPServerLimits()) { _ in }
         let fastPath = KeptAnswerFastPath(peer: PeerCredentials(pid: 1, uid: 1000, gid: 1000), lookup: { uri, _ in
-            uri == "/v1/jobs/7" ? HTTPResponse(contentType: "application/json", body: .bytes(Array("{\"id\":7}\n".utf8))) : nil
+            uri == "/v1/jobs/7" ? KeptResponse(contentType: "application/json", body: Array("{\"id\":7}\n".utf8)) : nil
         }, deadline: deadline)
         try channel.pipeline.syncOperations.addHandler(fastPath)
         return (channel, fastPath)

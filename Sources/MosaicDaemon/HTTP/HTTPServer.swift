@@ -24,7 +24,7 @@ public final class HTTPServer: Sendable {
     /// Answers one request.
     public typealias Handler = @Sendable (HTTPRequest) async -> HTTPResponse
     /// The kept answer to a GET of `uri` for `peer`, or nil; called on the event loop, so it must not block.
-    public typealias KeptAnswer = @Sendable (_ uri: String, _ peer: PeerCredentials) -> HTTPResponse?
+    public typealias KeptAnswer = @Sendable (_ uri: String, _ peer: PeerCredentials) -> KeptResponse?
 
     /// An accepted connection: its peer, its channel, and whether it is over the connection cap
     /// (then its first request is answered 503 and it is closed).

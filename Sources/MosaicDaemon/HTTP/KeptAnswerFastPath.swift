@@ -7,7 +7,8 @@ import NIOCore
 /// llhttp, the request and response head types, the pipelining handler, the response encoder
 /// and their allocations, about half of what an answer cost with the render thrashing the caches.
 /// A poller's request is one read of a few hundred bytes in one fixed shape, and its answer
-/// is already in memory, so this handler writes head and body as one buffer.
+/// is already in memory with its head (`KeptResponse.wire`), so this handler writes that buffer
+/// and starts the connection's idle timeout.
 ///
 /// Answers stay in order and the codec stays in step:
 /// - A plain GET is answered here only when no answer is owed on the connection: requests
@@ -50,27 +51,15 @@ final class KeptAnswerFastPath: ChannelInboundHandler {
             lastAnswerWasHere = false
             return context.fireChannelRead(data)
         }
-        if answersOwed == 0, let answer = lookup(target, peer), case .bytes(let body) = answer.body {
-            write(answer, body: body, context: context)
+        if answersOwed == 0, let answer = lookup(target, peer) {
+            deadline.enter(.idle)
+            context.writeAndFlush(wrapOutboundOut(answer.wire), promise: nil)
             lastAnswerWasHere = true
             return
         }
         answersOwed += 1
         lastAnswerWasHere = false
         context.fireChannelRead(data)
-    }
-
-    /// Writes the answer as the codec would (`HTTPResponse.head`, keep-alive, a Content-Length),
-    /// head and body in one buffer, and starts the connection's idle timeout.
-    private func write(_ answer: HTTPResponse, body: [UInt8], context: ChannelHandlerContext) {
-        let head = answer.head(version: .http1_1, keepAlive: true)
-        var buffer = context.channel.allocator.buffer(capacity: 256 + body.count)
-        buffer.writeString("HTTP/1.1 \(head.status.code) \(head.status.reasonPhrase)\r\n")
-        for (name, value) in head.headers { buffer.writeString("\(name): \(value)\r\n") }
-        buffer.writeString("\r\n")
-        buffer.writeBytes(body)
-        deadline.enter(.idle)
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
     /// A client that sends its request and shuts down its sending side still gets the answer:

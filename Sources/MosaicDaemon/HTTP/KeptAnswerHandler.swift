@@ -34,11 +34,11 @@ final class KeptAnswerHandler: ChannelInboundHandler {
         case .body:
             passOnHeld(context: context)
         case .end:
-            if let head = held, let answer = lookup(head.uri, peer), case .bytes(let bytes) = answer.body {
+            if let head = held, let kept = lookup(head.uri, peer) {
                 held = nil
-                context.write(wrapOutboundOut(.head(answer.head(version: head.version, keepAlive: head.isKeepAlive))), promise: nil)
-                if !bytes.isEmpty {
-                    context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
+                context.write(wrapOutboundOut(.head(kept.response.head(version: head.version, keepAlive: head.isKeepAlive))), promise: nil)
+                if !kept.body.isEmpty {
+                    context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: kept.body)))), promise: nil)
                 }
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
                 return
