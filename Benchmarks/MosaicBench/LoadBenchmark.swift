@@ -140,10 +140,17 @@ struct LoadBenchmark: ParsableCommand {
                          + "(mean of %.2f and %.2f) = %.3f: %+.1f%%", round, after, loaded, baseline, before, after,
                          loaded / baseline, slowdowns[round - 1]))
             print(String(format: "load: round %d: CPU during the load: daemon %@ (outside the render threads %@), "
-                         + "clients (this program) %.1f s, of %.1f s x %d cores", round,
-                         roundResult.daemonCPU.map { String(format: "%.1f s", $0) } ?? "unknown",
-                         roundResult.daemonServingCPU.map { String(format: "%.1f s", $0) } ?? "unknown",
+                         + "clients (this program) %.2f s, of %.1f s x %d cores", round,
+                         roundResult.daemonCPU.map { String(format: "%.2f s", $0) } ?? "unknown",
+                         roundResult.daemonServingCPU.map { String(format: "%.2f s", $0) } ?? "unknown",
                          roundResult.clientCPU, roundResult.seconds, ProcessInfo.processInfo.activeProcessorCount))
+            // Per list or show call: what polling costs (watchers' streams, if any, count in too).
+            let calls = Double(roundResult.list.count + roundResult.show.count)
+            if calls > 0 {
+                print(String(format: "load: round %d: CPU per list or show call: daemon %@ outside the render threads, "
+                             + "clients %.0f µs", round, roundResult.daemonServingCPU.map { String(format: "%.0f µs", $0 / calls * 1e6) } ?? "unknown",
+                             roundResult.clientCPU / calls * 1e6))
+            }
             result.merge(roundResult)
         }
         try report(result, slowdowns: slowdowns, of: "rounds")

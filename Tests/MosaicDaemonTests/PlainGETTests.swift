@@ -169,4 +169,27 @@ import Testing
         #expect(try written(channel).isEmpty)
         #expect(try handedOn(channel).count == 3)
     }
+
+    /// Counts the ends of reads that reach it.
+    final class ReadCompleteCounter: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        var count = 0
+        func channelReadComplete(context: ChannelHandlerContext) { count += 1 }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) { context.fireChannelRead(data) }
+    }
+
+    @Test func theEndOfAReadGoesOnOnlyWhenSomethingWasHandedOn() throws {
+        let (channel, _) = try channel()
+        let counter = ReadCompleteCounter()
+        try channel.pipeline.syncOperations.addHandler(counter)
+        try send(Self.show, to: channel)
+        channel.pipeline.fireChannelReadComplete()
+        let answer = try written(channel)
+        #expect(counter.count == 0 && answer.hasSuffix("{\"id\":7}\n"), "answered here: nothing to hear of")
+        try send(Self.log, to: channel)
+        channel.pipeline.fireChannelReadComplete()
+        channel.pipeline.fireChannelReadComplete()
+        let requests = try handedOn(channel)
+        #expect(counter.count == 1 && requests == [Self.log], "once per read that handed something on")
+    }
 }
