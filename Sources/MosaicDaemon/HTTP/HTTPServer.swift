@@ -175,6 +175,7 @@ public final class HTTPServer: Sendable {
             // behind it), not at the next event, which for a queued job may be hours away.
             let stream = EventStreamWriter(channel: channel)
             try await channel.eventLoop.submit { [lines] in
+                stream.writeBelowCodec(from: RequestStartHandler.self)
                 following.start { event in lines.send(event, to: stream) }
             }.get()
             // The daemon stopping (its tasks cancelled) closes the stream's connection.
