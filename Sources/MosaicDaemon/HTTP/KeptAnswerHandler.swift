@@ -38,7 +38,7 @@ final class KeptAnswerHandler: ChannelInboundHandler {
                 held = nil
                 context.write(wrapOutboundOut(.head(kept.response.head(version: head.version, keepAlive: head.isKeepAlive))), promise: nil)
                 if !kept.body.isEmpty {
-                    context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: kept.body)))), promise: nil)
+                    context.write(wrapOutboundOut(.body(.byteBuffer(kept.bodyOnWire))), promise: nil)
                 }
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
                 return

@@ -16,6 +16,8 @@ public struct KeptResponse: Sendable {
     public let contentType: String
     /// The whole answer to an HTTP/1.1 request that keeps the connection alive.
     let wire: ByteBuffer
+    /// The body's bytes within `wire`, sharing its storage: what the codec's path writes.
+    let bodyOnWire: ByteBuffer
 
     /// A 200 with `body` of type `contentType`.
     public init(contentType: String, body: [UInt8]) {
@@ -23,6 +25,7 @@ public struct KeptResponse: Sendable {
         self.contentType = contentType
         let response = HTTPResponse(contentType: contentType, body: .bytes(body))
         wire = Self.serialize(response.head(version: .http1_1, keepAlive: true), body: body)
+        bodyOnWire = wire.getSlice(at: wire.writerIndex - body.count, length: body.count) ?? ByteBuffer(bytes: body)
     }
 
     /// The answer for the codec's path, which writes its own head for the request's version and
