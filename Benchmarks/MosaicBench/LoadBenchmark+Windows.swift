@@ -29,8 +29,11 @@ extension LoadBenchmark {
         defer { gate.stop() }
         // The first checkpoint is written: the render is past its set-up.
         while try (client.job(job.id).checkpointStep ?? 0) < 1 { usleep(20_000) }
+        let decoder = APICoding.decoder()
         func checkpointStep() throws -> Int {
-            let current = try client.job(job.id)
+            let answer = try client.raw(method: "GET", path: "/v1/jobs/\(job.id)", body: nil)
+            guard answer.status == 200 else { throw ValidationError("GET /v1/jobs/\(job.id) answered \(answer.status)") }
+            let current = try decoder.decode(RenderPoint.self, from: Data(answer.body))
             guard current.state == .running, let step = current.checkpointStep else {
                 throw ValidationError("the render ended (\(current.state.rawValue)) before the windows did: raise --steps or --size")
             }
@@ -82,12 +85,45 @@ extension LoadBenchmark {
         func rate(_ windows: [Window]) -> Double { Double(windows.map(\.steps).reduce(0, +)) / windows.map(\.seconds).reduce(0, +) }
         print(String(format: "load: all windows: %.2f steps/s unloaded, %.2f loaded: %+.1f%%", rate(unloaded), rate(loaded),
                      (rate(unloaded) / rate(loaded) - 1) * 100))
+        printDecomposition(stretches)
         gate.stop()
         var result = LoadResult()
         result.join(loadClients)
         result.seconds = loaded.map(\.seconds).reduce(0, +)
         return (slowdowns, result)
     }
+}
+
+extension LoadBenchmark {
+    /// Splits each loaded window's slowdown into its two factors, against its neighbours' mean:
+    /// the render threads' CPU per second (what the load took from them: the scheduler's share,
+    /// steady from window to window) and their CPU per step (the host's speed, which drifts by
+    /// several percent, and what the load did to the render's caches). Step rate is their quotient.
+    func printDecomposition(_ stretches: [Window]) {
+        var shares: [Double] = [], costs: [Double] = []
+        for index in stride(from: 1, to: stretches.count - 1, by: 2) {
+            let (before, loaded, after) = (stretches[index - 1], stretches[index], stretches[index + 1])
+            guard let b = before.renderCPU, let l = loaded.renderCPU, let a = after.renderCPU, l > 0,
+                  before.steps > 0, loaded.steps > 0, after.steps > 0 else { return }
+            shares.append(((b / before.seconds + a / after.seconds) / 2 / (l / loaded.seconds) - 1) * 100)
+            costs.append((l / Double(loaded.steps) / ((b / Double(before.steps) + a / Double(after.steps)) / 2) - 1) * 100)
+        }
+        guard !shares.isEmpty else { return }
+        func list(_ values: [Double]) -> String { values.map { String(format: "%+.1f%%", $0) }.joined(separator: ", ") }
+        print("load: the render threads' CPU per second, their neighbours' over the loaded window's: " + list(shares)
+            + String(format: "; median %+.1f%%", median(shares)))
+        print("load: the render threads' CPU per step, the loaded window's over their neighbours': " + list(costs)
+            + String(format: "; median %+.1f%%", median(costs)))
+    }
+}
+
+/// The two fields of a job the windows are sampled by, decoded alone: the sampler asks every
+/// 2 ms at each window's end, and a whole `Job` (dates and all) cost the clients' side a tenth of
+/// its CPU in `perf`.
+private struct RenderPoint: Decodable {
+    enum CodingKeys: String, CodingKey { case state, checkpointStep = "checkpoint_step" }
+    let state: JobState
+    let checkpointStep: Int?
 }
 
 extension DispatchTime {

@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import MosaicStore
+import NIOCore
 
 /// Show and list: answers kept until a job in them changes (`ResponseCache`), and given on the
 /// event loop when they can be (`keptAnswer`, called by `KeptAnswerHandler`).
@@ -53,7 +54,7 @@ extension DaemonCore {
         // Rebuilt from the page's ids: only the rows of jobs changed since their answers were
         // kept are read (a running job changes at every step; the rest of the page does not).
         let generation = responses.generation
-        var kept: [Int64: ArraySlice<UInt8>] = [:]
+        var kept: [Int64: ByteBufferView] = [:]
         let page = try db { () throws(StoreError) in
             try store.listPage(states: query.states.isEmpty ? nil : query.states, ownerUID: query.owner, limit: query.limit,
                                before: query.before) { id in
@@ -62,16 +63,12 @@ extension DaemonCore {
             }
         }
         return cachedJSON { () throws in
-            let jobs = try page.ids.map { id throws -> ArraySlice<UInt8> in
+            let jobs = try page.ids.map { id throws -> ByteBufferView in
                 if let json = kept[id] { return json }
                 guard let job = page.rows[id] else { throw StoreError.notFound(id) }
-                let json = try jobJSON.json(job)
-                responses.keep(job, body: json + [0x0A], readAt: generation)
-                return json[...]
+                return responses.keep(job, body: try jobJSON.body(of: job), readAt: generation).body.dropLast()
             }
-            let body = JobJSONCache.body(ofPage: jobs, nextBefore: page.nextBefore)
-            responses.keep(page: key, body: body, readAt: generation)
-            return body
+            return responses.keep(page: key, body: JobJSONCache.body(ofPage: jobs, nextBefore: page.nextBefore), readAt: generation)
         }
     }
 
@@ -115,17 +112,13 @@ extension DaemonCore {
         }
         let generation = responses.generation
         let job = try readableJob(request, captures)
-        return cachedJSON { () throws in
-            let body = try jobJSON.body(of: job)
-            responses.keep(job, body: body, readAt: generation)
-            return body
-        }
+        return cachedJSON { () throws in responses.keep(job, body: try jobJSON.body(of: job), readAt: generation) }
     }
 
-    /// A 200 with the body `encode` builds from `jobJSON`, or 500 as `HTTPResponse.json` gives.
-    private func cachedJSON(_ encode: () throws -> [UInt8]) -> HTTPResponse {
+    /// The answer `keep` builds from `jobJSON` and keeps, or 500 as `HTTPResponse.json` gives.
+    private func cachedJSON(_ keep: () throws -> KeptResponse) -> HTTPResponse {
         do {
-            return HTTPResponse(contentType: "application/json", body: .bytes(try encode()))
+            return try keep().response
         } catch {
             return .error(APIError(.internal, "cannot encode the response: \(error)"))
         }

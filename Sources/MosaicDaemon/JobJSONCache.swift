@@ -38,7 +38,7 @@ final class JobJSONCache: Sendable {
 
     /// The body of `GET /v1/jobs` from its jobs' JSON, laid out as JSONEncoder lays out a
     /// `JobPage` (sorted keys, `next_before` left out when nil), and a newline.
-    static func body(ofPage jobs: [ArraySlice<UInt8>], nextBefore: Int64?) -> [UInt8] {
+    static func body<JSON: Collection<UInt8>>(ofPage jobs: [JSON], nextBefore: Int64?) -> [UInt8] {
         var body = Array(#"{"jobs":["#.utf8)
         body.reserveCapacity(jobs.reduce(16) { $0 + $1.count + 1 } + 32)
         for (index, json) in jobs.enumerated() {

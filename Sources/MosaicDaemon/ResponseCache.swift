@@ -1,4 +1,5 @@
 import MosaicAPI
+import NIOCore
 import MosaicStore
 import Synchronization
 
@@ -27,8 +28,8 @@ final class ResponseCache: Sendable {
     private let changes: JobChangeLog
     private let shown = Mutex<[Int64: Shown]>([:])
     private let listed = Mutex<[String: Listed]>([:])
-    /// Above this many jobs the kept jobs start again empty (a job's answer is about two
-    /// kilobytes: its body, and head and body as written, `KeptResponse`).
+    /// Above this many jobs the kept jobs start again empty (a job's answer, head and body as
+    /// written, `KeptResponse`, is about a kilobyte).
     let capacity: Int
     /// Above this many listings the kept listings start again empty: a listing of up to 500 jobs
     /// is up to half a megabyte, and a client choosing new `limit`s and `before`s must not be
@@ -56,18 +57,21 @@ final class ResponseCache: Sendable {
 
     /// Job `id`'s JSON (its body without the newline) if kept under `generation` or an earlier
     /// one and unchanged since: then it is the row as any snapshot taken after `generation` holds it.
-    func json(of id: Int64, keptBy generation: UInt64) -> ArraySlice<UInt8>? {
+    func json(of id: Int64, keptBy generation: UInt64) -> ByteBufferView? {
         guard let entry = shown.withLock({ $0[id] }), entry.generation <= generation,
               !changes.jobChanged(id, since: entry.generation) else { return nil }
         return entry.answer.body.dropLast()
     }
 
-    /// Keeps `job`'s body, read after `generation` was taken.
-    func keep(_ job: Job, body: [UInt8], readAt generation: UInt64) {
+    /// Keeps `job`'s body, read after `generation` was taken, and returns the kept answer.
+    @discardableResult
+    func keep(_ job: Job, body: [UInt8], readAt generation: UInt64) -> KeptResponse {
+        let answer = KeptResponse(contentType: Self.contentType, body: body)
         shown.withLock { shown in
             if shown.count >= capacity, shown[job.id] == nil { shown.removeAll(keepingCapacity: true) }
-            shown[job.id] = Shown(generation: generation, job: job, answer: KeptResponse(contentType: Self.contentType, body: body))
+            shown[job.id] = Shown(generation: generation, job: job, answer: answer)
         }
+        return answer
     }
 
     /// The listing `key` names, if kept and no job has changed since.
@@ -76,11 +80,15 @@ final class ResponseCache: Sendable {
         return entry.answer
     }
 
-    /// Keeps the body of the listing `key` names, read after `generation` was taken.
-    func keep(page key: String, body: [UInt8], readAt generation: UInt64) {
+    /// Keeps the body of the listing `key` names, read after `generation` was taken, and returns
+    /// the kept answer.
+    @discardableResult
+    func keep(page key: String, body: [UInt8], readAt generation: UInt64) -> KeptResponse {
+        let answer = KeptResponse(contentType: Self.contentType, body: body)
         listed.withLock { listed in
             if listed.count >= listingCapacity, listed[key] == nil { listed.removeAll(keepingCapacity: true) }
-            listed[key] = Listed(generation: generation, answer: KeptResponse(contentType: Self.contentType, body: body))
+            listed[key] = Listed(generation: generation, answer: answer)
         }
+        return answer
     }
 }

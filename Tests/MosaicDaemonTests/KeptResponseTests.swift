@@ -30,7 +30,7 @@ import Testing
             for contentType in ["application/json", "image/webp"] {
                 let kept = KeptResponse(contentType: contentType, body: body)
                 #expect(Array(kept.wire.readableBytesView) == (try encoded(kept.response, body: body)), "\(body.count) bytes of \(contentType)")
-                #expect(kept.body == body && kept.response.contentType == contentType)
+                #expect(Array(kept.body) == body && kept.response.contentType == contentType)
             }
         }
     }

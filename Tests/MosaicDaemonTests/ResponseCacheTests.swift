@@ -27,12 +27,12 @@ struct ResponseCacheTests {
             let generation = cache.generation
             cache.keep(job, body: Array("job \(job.id)".utf8), readAt: generation)
         }
-        #expect(cache.job(first.id)?.answer.body == Array("job \(first.id)".utf8))
+        #expect(cache.job(first.id).map { Array($0.answer.body) } == Array("job \(first.id)".utf8))
         #expect(cache.job(first.id)?.job == first)
 
         _ = try store.cancelQueued(id: first.id, by: owner, now: Date())
         #expect(cache.job(first.id) == nil)
-        #expect(cache.job(second.id)?.answer.body == Array("job \(second.id)".utf8))
+        #expect(cache.job(second.id).map { Array($0.answer.body) } == Array("job \(second.id)".utf8))
     }
 
     @Test func aReadThatRacesACommitIsNotKeptAsFresh() throws {
@@ -55,12 +55,12 @@ struct ResponseCacheTests {
         let kept = cache.generation
         cache.keep(first, body: Array("first\n".utf8), readAt: kept)
         cache.keep(second, body: Array("second\n".utf8), readAt: kept)
-        #expect(cache.json(of: first.id, keptBy: kept) == Array("first".utf8)[...])
+        #expect(cache.json(of: first.id, keptBy: kept).map(Array.init) == Array("first".utf8))
         // A listing whose read began before these were kept cannot take them.
         #expect(cache.json(of: first.id, keptBy: kept - 1) == nil)
         _ = try store.cancelQueued(id: first.id, by: owner, now: Date())
         #expect(cache.json(of: first.id, keptBy: cache.generation) == nil)
-        #expect(cache.json(of: second.id, keptBy: cache.generation) == Array("second".utf8)[...])
+        #expect(cache.json(of: second.id, keptBy: cache.generation).map(Array.init) == Array("second".utf8))
     }
 
     @Test func aListingIsGivenBackUntilAnyJobChanges() throws {
@@ -69,7 +69,7 @@ struct ResponseCacheTests {
         let cache = ResponseCache(changes: store.changes)
         _ = try submit(store)
         cache.keep(page: "newest 50", body: Array("page".utf8), readAt: cache.generation)
-        #expect(cache.page("newest 50")?.body == Array("page".utf8))
+        #expect(cache.page("newest 50").map { Array($0.body) } == Array("page".utf8))
         #expect(cache.page("newest 10") == nil)
         _ = try submit(store)
         #expect(cache.page("newest 50") == nil)
@@ -81,6 +81,6 @@ struct ResponseCacheTests {
         let cache = ResponseCache(changes: store.changes, listingCapacity: 2)
         for limit in 1...3 { cache.keep(page: "limit \(limit)", body: [UInt8(limit)], readAt: cache.generation) }
         #expect(cache.page("limit 1") == nil && cache.page("limit 2") == nil)
-        #expect(cache.page("limit 3")?.body == [3])
+        #expect(cache.page("limit 3").map { Array($0.body) } == [3])
     }
 }

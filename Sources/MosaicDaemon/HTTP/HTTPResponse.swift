@@ -1,5 +1,6 @@
 import Foundation
 import MosaicAPI
+import NIOCore
 import NIOHTTP1
 
 /// A response: a status, headers and either a whole body or a stream of chunks.
@@ -8,6 +9,9 @@ public struct HTTPResponse: Sendable {
     public enum Body: Sendable {
         /// All at once, with a Content-Length.
         case bytes([UInt8])
+        /// All at once, with a Content-Length, from a buffer kept elsewhere (a kept answer's body,
+        /// written without a copy).
+        case buffer(ByteBuffer)
         /// A job's event stream (chunked transfer encoding): the lines of `initial` at once, then
         /// those of `following` as they come, until an `end` event or the client hangs up.
         case events(initial: [EncodedEvent], following: EventFeed)
@@ -36,6 +40,7 @@ public struct HTTPResponse: Sendable {
         for header in self.headers { headers.add(name: header.name, value: header.value) }
         switch body {
         case .bytes(let bytes): headers.add(name: "Content-Length", value: String(bytes.count))
+        case .buffer(let buffer): headers.add(name: "Content-Length", value: String(buffer.readableBytes))
         case .events: headers.add(name: "Transfer-Encoding", value: "chunked")
         }
         return HTTPResponseHead(version: version, status: status, headers: headers)

@@ -159,6 +159,11 @@ public final class HTTPServer: Sendable {
             if !bytes.isEmpty, !omitBody { parts.append(.body(.byteBuffer(ByteBuffer(bytes: bytes)))) }
             parts.append(.end(nil))
             try await outbound.write(contentsOf: parts)
+        case .buffer(let buffer):
+            var parts: [HTTPServerResponsePart] = [.head(head)]
+            if buffer.readableBytes > 0, !omitBody { parts.append(.body(.byteBuffer(buffer))) }
+            parts.append(.end(nil))
+            try await outbound.write(contentsOf: parts)
         case .events(let initial, let following):
             defer { following.cancel() }
             try await outbound.write(.head(head))

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// Before the HTTP codec: answers a plain GET (`PlainGET`) whose whole answer the daemon keeps
+/// Before the HTTP codec: answers a plain GET (`PlainRequest`) whose whole answer the daemon keeps
 /// straight from the request's bytes, and hands everything else to the codec untouched.
 ///
 /// Under 200 polling clients the codec's work was most of the daemon's CPU per kept answer:
@@ -15,9 +15,10 @@ import NIOCore
 ///   handed to the codec are counted, and `answerEnded` (called by `RequestEndHandler` when an
 ///   answer's end is written) counts them off. (`HTTPServerPipelineHandler` also stops reading
 ///   while an answer is owed, but a request read in the same pass over the socket gets here.)
-/// - A read that is not exactly one plain GET (a partial request, a pipelined pair, a body,
-///   anything unusual) may leave the codec in the middle of a message, so from then on the
-///   connection goes through the codec only.
+/// - A read that is not exactly one whole plain request (a partial request, a pipelined pair,
+///   chunked framing, anything unusual) may leave the codec in the middle of a message, so from
+///   then on the connection goes through the codec only. A whole request with a body (a submit)
+///   does not: the codec reads it to its end.
 final class KeptAnswerFastPath: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -48,17 +49,19 @@ final class KeptAnswerFastPath: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !codecOnly else { return handOn(data, context: context) }
         let buffer = unwrapInboundIn(data)
-        guard let target = buffer.withUnsafeReadableBytes({ PlainGET.target($0) }) else {
+        guard let shape = buffer.withUnsafeReadableBytes({ PlainRequest.shape($0) }) else {
             codecOnly = true
             lastAnswerWasHere = false
             return handOn(data, context: context)
         }
-        if answersOwed == 0, let answer = lookup(target, peer) {
+        if answersOwed == 0, case .get(let target) = shape, let answer = lookup(target, peer) {
             deadline.enter(.idle)
             context.writeAndFlush(wrapOutboundOut(answer.wire), promise: nil)
             lastAnswerWasHere = true
             return
         }
+        // The codec reads this request whole and answers it; the next plain GET after that
+        // answer's end may be answered here again.
         answersOwed += 1
         lastAnswerWasHere = false
         handOn(data, context: context)

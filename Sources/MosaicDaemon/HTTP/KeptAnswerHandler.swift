@@ -37,7 +37,7 @@ final class KeptAnswerHandler: ChannelInboundHandler {
             if let head = held, let kept = lookup(head.uri, peer) {
                 held = nil
                 context.write(wrapOutboundOut(.head(kept.response.head(version: head.version, keepAlive: head.isKeepAlive))), promise: nil)
-                if !kept.body.isEmpty {
+                if kept.bodyOnWire.readableBytes > 0 {
                     context.write(wrapOutboundOut(.body(.byteBuffer(kept.bodyOnWire))), promise: nil)
                 }
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
