@@ -29,12 +29,16 @@ struct LoadBenchmark: ParsableCommand {
             windows (2n+1 of them), or so that one render takes about --duration seconds.
 
             Reports errors, p50/p95/p99 latency of list and show, the CPU of the daemon's render \
-            threads, of its other threads and of the clients, and the slowdowns. The issue's \
-            targets: zero errors, p99 <= 50 ms, slowdown <= 5%.
+            threads, of its other threads and of the clients, and the slowdowns; with --windows, \
+            also each loaded window's slowdown split into its factors against the same neighbours: \
+            the render threads' CPU per second (what the load took) and their CPU per step (the \
+            host's speed, and the render's caches). scripts/pool_load_windows.py pools several \
+            runs. The issue's targets: zero errors, p99 <= 50 ms, slowdown <= 5%.
 
             EXAMPLES
               swift build -c release --product mosaicd && swift build -c release --product mosaic-bench
               .build/release/mosaic-bench load --clients 200 --windows 10 --window 10 --size 16376 --steps 1000
+              .build/release/mosaic-bench load --clients 200 --windows 20 --window 5 --size 16376 --steps 1000
               .build/release/mosaic-bench load --clients 200 --windows 6 --window 10 --size 12288 --steps 1000
               .build/release/mosaic-bench load --clients 200 --duration 60 --size 4096 --steps 1000 --rounds 5
             """)
