@@ -98,17 +98,22 @@ extension LoadBenchmark {
     /// Splits each loaded window's slowdown into its two factors, against its neighbours' mean:
     /// the render threads' CPU per second (what the load took from them: the scheduler's share,
     /// steady from window to window) and their CPU per step (the host's speed, which drifts by
-    /// several percent, and what the load did to the render's caches). Step rate is their quotient.
-    func printDecomposition(_ stretches: [Window]) {
+    /// several percent, and what the load did to the render's caches). Step rate is their
+    /// quotient. In percent, one pair per loaded window; nil when a window's CPU is unknown.
+    static func slowdownFactors(_ stretches: [Window]) -> (cpuShare: [Double], cpuPerStep: [Double])? {
         var shares: [Double] = [], costs: [Double] = []
         for index in stride(from: 1, to: stretches.count - 1, by: 2) {
             let (before, loaded, after) = (stretches[index - 1], stretches[index], stretches[index + 1])
             guard let b = before.renderCPU, let l = loaded.renderCPU, let a = after.renderCPU, l > 0,
-                  before.steps > 0, loaded.steps > 0, after.steps > 0 else { return }
+                  before.steps > 0, loaded.steps > 0, after.steps > 0 else { return nil }
             shares.append(((b / before.seconds + a / after.seconds) / 2 / (l / loaded.seconds) - 1) * 100)
             costs.append((l / Double(loaded.steps) / ((b / Double(before.steps) + a / Double(after.steps)) / 2) - 1) * 100)
         }
-        guard !shares.isEmpty else { return }
+        return shares.isEmpty ? nil : (shares, costs)
+    }
+
+    func printDecomposition(_ stretches: [Window]) {
+        guard let (shares, costs) = Self.slowdownFactors(stretches) else { return }
         func list(_ values: [Double]) -> String { values.map { String(format: "%+.1f%%", $0) }.joined(separator: ", ") }
         print("load: the render threads' CPU per second, their neighbours' over the loaded window's: " + list(shares)
             + String(format: "; median %+.1f%%", median(shares)))
