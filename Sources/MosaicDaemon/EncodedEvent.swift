@@ -1,3 +1,4 @@
+import Foundation
 import MosaicAPI
 import NIOCore
 
@@ -6,24 +7,25 @@ import NIOCore
 public struct EncodedEvent: Sendable {
     /// The kind (an `end` closes the stream).
     public let type: JobEvent.Kind
-    /// The event's JSON and a newline, shared by every stream the event is written to.
-    let buffer: ByteBuffer
-    /// `buffer` framed as one chunk of a chunked body (its length in hex, CRLF, the line, CRLF),
+    /// `line` framed as one chunk of a chunked body (its length in hex, CRLF, the line, CRLF),
     /// as NIO's response encoder frames it: what `EventStreamWriter` writes below the codec.
     let chunk: ByteBuffer
+    /// The event's JSON and a newline, a slice of `chunk` sharing its storage: what goes through
+    /// the codec (a stream's first lines), shared by every stream the event is written to.
+    let line: ByteBuffer
 
     /// Encodes `event` with the API's conventions.
     public init(_ event: JobEvent) {
         type = event.type
-        var buffer = ByteBuffer()
-        if let json = try? APICoding.encoder().encode(event) { buffer.writeBytes(json) }
-        buffer.writeInteger(UInt8(0x0A))
-        self.buffer = buffer
+        var json = (try? APICoding.encoder().encode(event)) ?? Data()
+        json.append(0x0A)
+        let prefix = String(json.count, radix: 16) + "\r\n"
         var chunk = ByteBuffer()
-        chunk.reserveCapacity(buffer.readableBytes + 12)
-        chunk.writeString(String(buffer.readableBytes, radix: 16) + "\r\n")
-        chunk.writeImmutableBuffer(buffer)
+        chunk.reserveCapacity(prefix.utf8.count + json.count + 2)
+        chunk.writeString(prefix)
+        chunk.writeBytes(json)
         chunk.writeStaticString("\r\n")
         self.chunk = chunk
+        line = chunk.getSlice(at: prefix.utf8.count, length: json.count)!
     }
 }

@@ -93,7 +93,7 @@ final class EventStreamWriter: @unchecked Sendable {
         if let belowCodec {
             belowCodec.write(NIOAny(event.chunk), promise: nil)
         } else {
-            channel.write(HTTPServerResponsePart.body(.byteBuffer(event.buffer)), promise: nil)
+            channel.write(HTTPServerResponsePart.body(.byteBuffer(event.line)), promise: nil)
         }
         if event.type == .end {
             channel.write(HTTPServerResponsePart.end(nil), promise: nil)

@@ -145,6 +145,11 @@ public final class HTTPServer: Sendable {
         }
     }
 
+    /// A whole answer's parts, handed to the event loop at once rather than one by one.
+    private static func whole(_ head: HTTPResponseHead, body: ByteBuffer?) -> [HTTPServerResponsePart] {
+        body.map { [.head(head), .body(.byteBuffer($0)), .end(nil)] } ?? [.head(head), .end(nil)]
+    }
+
     /// Writes `response`; `omitBody` (an answer to HEAD) sends its head and Content-Length only.
     /// Only GET routes stream, so a HEAD never meets a stream.
     private func write(
@@ -154,20 +159,13 @@ public final class HTTPServer: Sendable {
         let head = response.head(version: version, keepAlive: keepAlive)
         switch response.body {
         case .bytes(let bytes):
-            // One hand-over to the event loop for the whole answer, not one per part.
-            var parts: [HTTPServerResponsePart] = [.head(head)]
-            if !bytes.isEmpty, !omitBody { parts.append(.body(.byteBuffer(ByteBuffer(bytes: bytes)))) }
-            parts.append(.end(nil))
-            try await outbound.write(contentsOf: parts)
+            try await outbound.write(contentsOf: Self.whole(head, body: bytes.isEmpty || omitBody ? nil : ByteBuffer(bytes: bytes)))
         case .buffer(let buffer):
-            var parts: [HTTPServerResponsePart] = [.head(head)]
-            if buffer.readableBytes > 0, !omitBody { parts.append(.body(.byteBuffer(buffer))) }
-            parts.append(.end(nil))
-            try await outbound.write(contentsOf: parts)
+            try await outbound.write(contentsOf: Self.whole(head, body: buffer.readableBytes == 0 || omitBody ? nil : buffer))
         case .events(let initial, let following):
             defer { following.cancel() }
             try await outbound.write(.head(head))
-            try await outbound.write(contentsOf: initial.map { .body(.byteBuffer($0.buffer)) })
+            try await outbound.write(contentsOf: initial.map { .body(.byteBuffer($0.line)) })
             if initial.contains(where: { $0.type == .end }) {
                 try await outbound.write(.end(nil))
                 return
