@@ -56,9 +56,13 @@ build: deps
 demo: deps
 	./scripts/demo.sh
 
+# OPENBLAS_NUM_THREADS=1: Mosaic runs every BLAS call on one thread anyway (`BLAS.useSingleThread`),
+# and without OpenBLAS's own worker threads its fork handler has none to join: a clean-clone run
+# hung in `blas_thread_shutdown_` under `SerialFork.fork()` (2026-11-28, session 10), forks one at
+# a time notwithstanding. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE stay as the environment sets them.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
 	$(MAKE) --no-print-directory torture
 	$(MAKE) --no-print-directory fuzz
 

@@ -5,6 +5,7 @@
 # events' elapsed_seconds, step and tiles_done). Compare builds by turns: the host drifts.
 #
 #   scripts/render_rate.sh [BUILD_DIR (.build/release)] [SECONDS (55)] [SIDE (16376)]
+# Needs curl and python3 (a developer tool: neither is installed by `make deps`).
 set -euo pipefail
 build=${1:-.build/release}; seconds=${2:-55}; side=${3:-16376}
 work=$(mktemp -d)
