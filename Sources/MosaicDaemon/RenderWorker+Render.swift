@@ -6,6 +6,11 @@ import MosaicTensor
 import Synchronization
 
 extension RenderWorker {
+    /// Seconds between two previews a render computes (the first step always computes one). A
+    /// preview is a pass over the whole canvas, and at 16376 px a step every quarter second made
+    /// it about 1-2% of the render, for an image a person looks at now and then.
+    static let previewInterval = 1.0
+
     /// Renders one claimed job to its end (success, failure, cancel) or until the daemon stops.
     /// `early` is the flag `loop` registered with the claim: the job is cancelable from then on,
     /// since loading a Stable Diffusion model and resuming take seconds.
@@ -29,9 +34,13 @@ extension RenderWorker {
         var durations: [Double] = []
         let reporter = ProgressReporter(jobId: job.id, hub: hub, store: store)
         let steps = renderer.parameters.steps
+        var lastPreview = -Double.infinity
         do {
             while !renderer.isFinished {
                 let stepStarted = Date(), step = renderer.state.step
+                // No preview after the last step: the output follows at once.
+                let previewAt = ProcessInfo.processInfo.systemUptime
+                renderer.computesPreview = step + 1 < steps && previewAt - lastPreview >= Self.previewInterval
                 let history = durations
                 let journal = try start.checkpoints.openJournal(step: step, parametersHash: start.parametersHash)
                 defer { journal.close() }
@@ -55,9 +64,10 @@ extension RenderWorker {
                 let progress = Self.progress(step: step + 1, steps: steps, done: tiles, total: tiles,
                                              elapsed: Date().timeIntervalSince(started), durations: durations)
                 let persisted = reporter.report(progress, persist: true)
-                if let latent = renderer.preview {
+                if renderer.computesPreview, let latent = renderer.preview {
                     let preview = PreviewSource(latent: latent, model: renderer.model)
                     running.withLock { $0?.preview = preview }
+                    lastPreview = previewAt
                 }
                 if persisted || step + 1 == steps {
                     onStatus("job \(job.id): step \(step + 1)/\(steps)"

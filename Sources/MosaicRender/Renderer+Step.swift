@@ -40,11 +40,13 @@ extension Renderer {
                             canvas: canvas, channels: channels, width: width, height: height, pool: pool)
             }
         }
-        preview = state.latent.withUnsafeBufferPointer { latent in
-            fusedOutput.withUnsafeBufferPointer { noise in
-                PreviewLatent.predicting(
-                    latent: latent, noise: noise, channels: channels, latentWidth: width, latentHeight: height,
-                    inputScale: inputScale, alphaCumprod: level.alphaCumprod, pool: pool)
+        if computesPreview {
+            preview = state.latent.withUnsafeBufferPointer { latent in
+                fusedOutput.withUnsafeBufferPointer { noise in
+                    PreviewLatent.predicting(
+                        latent: latent, noise: noise, channels: channels, latentWidth: width, latentHeight: height,
+                        inputScale: inputScale, alphaCumprod: level.alphaCumprod, pool: pool)
+                }
             }
         }
         // The latent and the sampler's history step in place: copied only while the checkpoint

@@ -20,8 +20,12 @@ public final class Renderer {
     public let plan: TilePlan
     /// The state after the last completed step.
     public internal(set) var state: RenderState
-    /// The model's prediction of the final latent at the last step, box-averaged (for previews).
+    /// The model's prediction of the final latent, box-averaged (for previews), as of the last
+    /// step that computed one (see `computesPreview`).
     public internal(set) var preview: PreviewLatent?
+    /// Whether the next step computes `preview`, a pass over the whole canvas; the output is the
+    /// same either way. The daemon asks for one only when it will publish it (once a second).
+    public var computesPreview = true
     /// Set it to stop the render before its next tile evaluation.
     public let cancellation = CancellationFlag()
 

@@ -34,4 +34,29 @@ import Testing
         #expect(try daemon.client.status().running?.id == job.id, "the daemon or the render did not survive the preview")
         _ = try daemon.client.cancel(job.id)
     }
+
+    /// Previews are computed at most once a second (`RenderWorker.previewInterval`), not frozen:
+    /// a later one differs from the first while the job runs.
+    @Test func thePreviewFollowsTheRender() throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.stop() }
+        let job = try daemon.client.submit(SubmitRequest(render: RenderSpec(
+            prompt: "lighthouse in fog", width: 1024, height: 1024, steps: 1000, sampler: "euler", seed: 5)))
+        _ = try daemon.waitFor(job.id, timeout: 60) { ($0.progress?.step ?? 0) >= 1 || $0.state.isFinished }
+        var first: [UInt8]?
+        for _ in 0..<100 where first == nil {
+            first = try? daemon.client.preview(job.id)
+            if first == nil { usleep(20_000) }
+        }
+        let initial = try #require(first, "no preview after the first step")
+        var changed = false
+        let started = Date()
+        while !changed, Date().timeIntervalSince(started) < 10 {
+            usleep(100_000)
+            changed = try daemon.client.preview(job.id) != initial
+        }
+        #expect(changed, "the preview did not change in 10 s of rendering")
+        #expect(try daemon.client.job(job.id).state == .running, "the job ended before the test could see a second preview")
+        _ = try daemon.client.cancel(job.id)
+    }
 }

@@ -55,6 +55,28 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
         #expect(renderer.preview?.values.count == renderer.state.latent.count)
     }
 
+    /// A step that skips its preview (`computesPreview` off, as the daemon does between the
+    /// previews it publishes) leaves the last preview as it was and the render exactly the same.
+    @Test func aStepWithoutItsPreviewKeepsTheLastOneAndTheSameRender() throws {
+        let pool = WorkerPool(threadCount: 2)
+        defer { pool.shutdown() }
+        let parameters = RenderParameters(prompt: "harbour at dawn", width: 256, height: 192, steps: 5, seed: 9,
+                                          tileSize: 32, tileOverlap: 8)
+        let every = try Renderer(parameters: parameters, pool: pool)
+        let some = try Renderer(parameters: parameters, pool: pool)
+        var computed: PreviewLatent?
+        while !every.isFinished {
+            let step = every.state.step
+            some.computesPreview = step == 1 || step == 3
+            try every.step()
+            try some.step()
+            #expect(some.state.latent == every.state.latent && some.state.generator == every.state.generator, "step \(step)")
+            if some.computesPreview { computed = every.preview }
+            #expect(some.preview == computed, "step \(step)")
+        }
+        #expect(computed != nil && computed != every.preview, "the test skipped no preview that differed")
+    }
+
     /// The averaged prediction against a plain loop over blocks, on random canvases of shapes
     /// around the block size: wide, tall, thinner than a block, not a multiple of it.
     @Test(arguments: [(300, 130), (130, 300), (2047, 8), (8, 2047), (257, 129), (128, 128), (1, 1)])
