@@ -10,7 +10,9 @@ over all the runs' windows together. The windows of one run share the host's pha
 interval resamples whole runs (a cluster bootstrap: each resample draws as many runs as were
 given, with replacement, and takes the median of their windows together). Given enough runs
 (eight, say; with two or three it means little) it is the more honest of the two. First it prints the other two targets over all the runs:
-the errors in total and the largest p99 of list and show. Python's standard library only.
+the errors in total and the largest p99 of list and show; last, a verdict on the three targets
+(exit status 0 when met), with the pooled median slowdown judged and where its intervals end.
+Python's standard library only.
 """
 import random
 import re
@@ -33,7 +35,7 @@ def main(paths):
     if not paths:
         sys.exit(__doc__)
     texts = [open(path, encoding="utf-8").read() for path in paths]
-    targets(texts)
+    met, upper = targets(texts), None
     for key, label in LINES:
         runs = [found for found in (values(text, key) for text in texts) if found]
         pooled = [value for run in runs for value in run]
@@ -47,14 +49,26 @@ def main(paths):
         print(f"{label}: {len(pooled)} windows of {len(runs)} runs, median {statistics.median(pooled):+.1f}%, "
               f"95% interval {medians[100]:+.1f}% to {medians[3899]:+.1f}% (resampling runs: "
               f"{clustered[100]:+.1f}% to {clustered[3899]:+.1f}%), mean {statistics.mean(pooled):+.1f}%")
+        if key == "slowdowns of the":
+            slowdown, upper = statistics.median(pooled), max(medians[3899], clustered[3899])
+            met = met and slowdown <= 5
+    if upper is None:
+        sys.exit("FAIL: no slowdowns of loaded windows found")
+    print(f"{'PASS' if met else 'FAIL'}: the targets over all the runs (0 errors, p99 <= 50 ms, the pooled median "
+          f"slowdown <= +5%; its 95% intervals end at {upper:+.1f}%, "
+          f"{'within' if upper <= 5 else 'beyond'} the target)")
+    sys.exit(0 if met else 1)
 
 
 def targets(texts):
-    """The other two targets over all the runs: errors in total, and the largest p99 of list and show."""
+    """The other two targets over all the runs: errors in total, and the largest p99 of list and
+    show; whether both are met."""
     errors = sum(int(match) for text in texts for match in re.findall(r"^load: errors: (\d+)", text, re.M))
     p99s = [float(match) for text in texts for match in re.findall(r"p99 ([0-9.]+) ms \(target", text)]
-    if p99s:
-        print(f"errors: {errors} in all (target 0); the largest p99 of list and show: {max(p99s):.2f} ms (target <= 50)")
+    if not p99s:
+        return False
+    print(f"errors: {errors} in all (target 0); the largest p99 of list and show: {max(p99s):.2f} ms (target <= 50)")
+    return errors == 0 and max(p99s) <= 50
 
 
 if __name__ == "__main__":
