@@ -107,6 +107,8 @@ struct RenderCommand: ParsableCommand {
             default: throw error
             }
         }
+        // Nothing shows a preview here: it would be a pass over the canvas every step for nothing.
+        renderer.computesPreview = false
         let reporter = ProgressReporter(label: "render")
         let started = Date()
         try renderer.run { reporter.report($0) }

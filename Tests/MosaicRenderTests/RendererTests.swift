@@ -33,12 +33,16 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
         }
     }
 
+    /// A small render of 32 x 24 latent px, under the preview's 128 px, so that a preview is the
+    /// prediction itself.
+    static func harbour(steps: Int) -> RenderParameters {
+        RenderParameters(prompt: "harbour at dawn", width: 256, height: 192, steps: steps, seed: 9, tileSize: 32, tileOverlap: 8)
+    }
+
     @Test func previewIsTheNaivePredictionAveragedAndTheScratchGoesWithTheLastStep() throws {
         let pool = WorkerPool(threadCount: 3)
         defer { pool.shutdown() }
-        let parameters = RenderParameters(prompt: "harbour at dawn", width: 256, height: 192, steps: 4, seed: 9,
-                                          tileSize: 32, tileOverlap: 8)
-        let renderer = try Renderer(parameters: parameters, pool: pool)
+        let renderer = try Renderer(parameters: Self.harbour(steps: 4), pool: pool)
         while !renderer.isFinished {
             let step = renderer.state.step, before = renderer.state.latent
             try renderer.step()
@@ -60,10 +64,8 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
     @Test func aStepWithoutItsPreviewKeepsTheLastOneAndTheSameRender() throws {
         let pool = WorkerPool(threadCount: 2)
         defer { pool.shutdown() }
-        let parameters = RenderParameters(prompt: "harbour at dawn", width: 256, height: 192, steps: 5, seed: 9,
-                                          tileSize: 32, tileOverlap: 8)
-        let every = try Renderer(parameters: parameters, pool: pool)
-        let some = try Renderer(parameters: parameters, pool: pool)
+        let every = try Renderer(parameters: Self.harbour(steps: 5), pool: pool)
+        let some = try Renderer(parameters: Self.harbour(steps: 5), pool: pool)
         var computed: PreviewLatent?
         while !every.isFinished {
             let step = every.state.step
