@@ -71,7 +71,7 @@ public final class Daemon: Sendable {
 
         let signals = Self.terminationSignals()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.serve(descriptor: socket.descriptor, keptAnswer: core.keptAnswer) { await core.handle($0) } }
+            group.addTask { try await server.serve(descriptor: socket.descriptor) { await core.handle($0) } }
             group.addTask { await self.watchdog(worker) }
             _ = notifier.ready()
             _ = notifier.status("ready; \(try store.counts()[.queued] ?? 0) jobs queued")

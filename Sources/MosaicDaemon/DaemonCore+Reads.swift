@@ -1,12 +1,10 @@
 import Foundation
 import MosaicAPI
 import MosaicStore
-import NIOCore
 
-/// Show and list: answers kept until a job in them changes (`ResponseCache`), and given on the
-/// event loop when they can be (`keptAnswer`, called by `KeptAnswerHandler`).
+/// Show and list: bodies cached until a job in them changes (`ResponseCache`).
 extension DaemonCore {
-    /// What `GET /v1/jobs` asks for, after the privacy rule, and the name of its kept answer.
+    /// What `GET /v1/jobs` asks for, after the privacy rule, and its key in the response cache.
     struct ListQuery {
         var states: Set<JobState>
         var owner: UInt32?
@@ -50,75 +48,61 @@ extension DaemonCore {
     func list(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
         let query = try listQuery(request)
         let key = query.key
-        if let kept = responses.page(key) { return kept.response }
-        // Rebuilt from the page's ids: only the rows of jobs changed since their answers were
-        // kept are read (a running job changes at every step; the rest of the page does not).
+        if let body = responses.page(key) {
+            metrics.cachedAnswerGiven()
+            return Self.jsonBody(body)
+        }
+        // Rebuilt from the page's ids: only the rows of jobs changed since their JSON was cached
+        // are read (a running job changes at every step; the rest of the page does not).
         let generation = responses.generation
-        var kept: [Int64: ByteBufferView] = [:]
+        var cached: [Int64: ArraySlice<UInt8>] = [:]
         let page = try db { () throws(StoreError) in
             try store.listPage(states: query.states.isEmpty ? nil : query.states, ownerUID: query.owner, limit: query.limit,
                                before: query.before) { id in
-                kept[id] = responses.json(of: id, keptBy: generation)
-                return kept[id] == nil
+                cached[id] = responses.json(of: id, cachedBy: generation)
+                return cached[id] == nil
             }
         }
-        return cachedJSON { () throws in
-            let jobs = try page.ids.map { id throws -> ByteBufferView in
-                if let json = kept[id] { return json }
+        return encoded { () throws in
+            let jobs = try page.ids.map { id throws -> ArraySlice<UInt8> in
+                if let json = cached[id] { return json }
                 guard let job = page.rows[id] else { throw StoreError.notFound(id) }
-                return responses.keep(job, body: try jobJSON.body(of: job), readAt: generation).body.dropLast()
+                let body = try JobPageJSON.body(of: job)
+                responses.store(job, body: body, readAt: generation)
+                return body.dropLast()
             }
-            return responses.keep(page: key, body: JobJSONCache.body(ofPage: jobs, nextBefore: page.nextBefore), readAt: generation)
+            let body = JobPageJSON.body(ofPage: jobs, nextBefore: page.nextBefore)
+            responses.store(page: key, body: body, readAt: generation)
+            return body
         }
     }
 
-    /// The kept answer to `GET uri` (one job, or a listing) for `peer`, when the daemon has one
-    /// that is still valid and may give it without a blocking lookup: with `read_others_jobs` on,
-    /// reading needs no group membership. Nil sends the request the usual way (errors included).
-    /// Called on the event loop (`KeptAnswerHandler`).
-    public func keptAnswer(uri: String, peer: PeerCredentials) -> KeptResponse? {
-        guard authorization.readOthersJobs else { return nil }
-        let answer: KeptResponse?
-        switch keptTargets.name(of: uri, parse: { keptAnswerName(uri: $0, peer: peer) }) {
-        case .job(let id): answer = responses.job(id)?.answer
-        case .page(let key): answer = responses.page(key)
-        case nil: answer = nil
-        }
-        guard let answer else { return nil }
-        metrics.keptAnswerGiven()
-        return answer
-    }
-
-    /// Which kept answer `GET uri` would be, parsed as the routes parse it: nil for anything
-    /// else, a bad listing query included (it gets its 400 the usual way).
-    private func keptAnswerName(uri: String, peer: PeerCredentials) -> KeptTargets.Name? {
-        let request = HTTPRequest(method: .GET, uri: uri, body: [], peer: peer)
-        let path = request.pathComponents
-        guard path.count == 2 || path.count == 3, path[0] == "v1", path[1] == "jobs" else { return nil }
-        if path.count == 3 {
-            guard let id = Int64(path[2]), id > 0 else { return nil }
-            return .job(id)
-        }
-        guard let query = try? listQuery(request) else { return nil }
-        return .page(query.key)
-    }
-
-    /// `GET /v1/jobs/{id}`: the job, the whole answer kept until the job changes.
+    /// `GET /v1/jobs/{id}`: the job, its body cached until the job changes.
     func show(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {
         let id = try jobID(captures)
-        if let (job, kept) = responses.job(id) {
+        if let (job, body) = responses.job(id) {
             try authorization.checkRead(job, by: request.peer)
-            return kept.response
+            metrics.cachedAnswerGiven()
+            return Self.jsonBody(body)
         }
         let generation = responses.generation
         let job = try readableJob(request, captures)
-        return cachedJSON { () throws in responses.keep(job, body: try jobJSON.body(of: job), readAt: generation) }
+        return encoded { () throws in
+            let body = try JobPageJSON.body(of: job)
+            responses.store(job, body: body, readAt: generation)
+            return body
+        }
     }
 
-    /// The answer `keep` builds from `jobJSON` and keeps, or 500 as `HTTPResponse.json` gives.
-    private func cachedJSON(_ keep: () throws -> KeptResponse) -> HTTPResponse {
+    /// A 200 with the JSON `body`.
+    private static func jsonBody(_ body: [UInt8]) -> HTTPResponse {
+        HTTPResponse(contentType: "application/json", body: .bytes(body))
+    }
+
+    /// The 200 with the body `encode` builds, or the 500 that `HTTPResponse.json` gives.
+    private func encoded(_ encode: () throws -> [UInt8]) -> HTTPResponse {
         do {
-            return try keep().response
+            return Self.jsonBody(try encode())
         } catch {
             return .error(APIError(.internal, "cannot encode the response: \(error)"))
         }

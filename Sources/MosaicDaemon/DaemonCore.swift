@@ -18,12 +18,8 @@ public final class DaemonCore: Sendable {
     let admission: AdmissionControl
     let startedAt = Date()
     let logger: Logger
-    /// The JSON of jobs listed or shown, reused while they do not change.
-    let jobJSON = JobJSONCache()
-    /// Whole answers of show and list, reused until a job in them changes.
+    /// The bodies of show and list, reused until a job in them changes.
     let responses: ResponseCache
-    /// Which kept answer each polled target names (`keptAnswer`).
-    let keptTargets = KeptTargets()
 
     /// The daemon's version.
     public static let version = MosaicVersion.current

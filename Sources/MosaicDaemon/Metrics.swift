@@ -33,7 +33,7 @@ public final class Metrics: Sendable {
         var checkpointWrite = Histogram(bounds: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])
         var connectionsAccepted = 0
         var connectionsOpen = 0
-        var keptAnswers = 0
+        var cachedAnswers = 0
     }
 
     private let state = Mutex(State())
@@ -58,8 +58,8 @@ public final class Metrics: Sendable {
     /// Records the close of a connection counted by `connectionOpened`.
     public func connectionClosed() { state.withLock { $0.connectionsOpen -= 1 } }
 
-    /// Records an answer given on the event loop from the kept answers.
-    public func keptAnswerGiven() { state.withLock { $0.keptAnswers += 1 } }
+    /// Records a show or list answered from the response cache.
+    public func cachedAnswerGiven() { state.withLock { $0.cachedAnswers += 1 } }
 
     /// The exposition text (format 0.0.4), with the queue gauges supplied by the caller.
     public func render(jobsByState: [String: Int], uptime: Double, paused: Bool) -> String {
@@ -84,9 +84,9 @@ public final class Metrics: Sendable {
         out += "# HELP mosaic_http_connections_open Connections open on the API socket.\n"
         out += "# TYPE mosaic_http_connections_open gauge\n"
         out += "mosaic_http_connections_open \(s.connectionsOpen)\n"
-        out += "# HELP mosaic_http_kept_answers_total GETs answered on the event loop from kept answers.\n"
+        out += "# HELP mosaic_http_kept_answers_total GETs of a job or a listing answered from the response cache.\n"
         out += "# TYPE mosaic_http_kept_answers_total counter\n"
-        out += "mosaic_http_kept_answers_total \(s.keptAnswers)\n"
+        out += "mosaic_http_kept_answers_total \(s.cachedAnswers)\n"
         return out
     }
 }

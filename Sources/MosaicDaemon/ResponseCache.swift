@@ -1,94 +1,81 @@
 import MosaicAPI
-import NIOCore
 import MosaicStore
 import Synchronization
 
-/// Whole bodies of `GET /v1/jobs/{id}` and `GET /v1/jobs`, answered again without the database
-/// until a job they show changes.
+/// Bodies of `GET /v1/jobs/{id}` and `GET /v1/jobs`, answered again without the database until
+/// a job they show changes.
 ///
-/// Two hundred scripts polling a daemon mostly ask for jobs that have not changed since the last
-/// time; reading and decoding them from SQLite was the largest part of such a call. Validity
-/// comes from the store's `JobChangeLog`: an entry is kept under the generation taken before its
-/// read, and is good while no job it shows (for a listing: no job at all) has changed since. So
-/// no write path has to remember to invalidate anything, and an answer is never older than the
-/// last commit its caller could have seen. Authorization is still decided per request, from the
-/// kept job's owner.
+/// Validity comes from the store's `JobChangeLog`: an entry is kept under the generation taken
+/// before its read, and is good while no job it shows (for a listing: no job at all) has changed
+/// since. So no write path has to remember to invalidate anything, and an answer is never older
+/// than the last commit its caller could have seen. Authorization is still decided per request,
+/// from the cached job's owner.
 final class ResponseCache: Sendable {
-    private struct Shown {
+    private struct CachedJob {
         let generation: UInt64
         let job: Job
-        let answer: KeptResponse
+        /// The job's JSON and a newline: the body of its show.
+        let body: [UInt8]
     }
 
-    private struct Listed {
+    private struct CachedPage {
         let generation: UInt64
-        let answer: KeptResponse
+        let body: [UInt8]
     }
 
     private let changes: JobChangeLog
-    private let shown = Mutex<[Int64: Shown]>([:])
-    private let listed = Mutex<[String: Listed]>([:])
-    /// Above this many jobs the kept jobs start again empty (a job's answer, head and body as
-    /// written, `KeptResponse`, is about a kilobyte).
+    private let jobs = Mutex<[Int64: CachedJob]>([:])
+    private let pages = Mutex<[String: CachedPage]>([:])
+    /// Above this many jobs the cached jobs start again empty (a job's body is about a kilobyte).
     let capacity: Int
-    /// Above this many listings the kept listings start again empty: a listing of up to 500 jobs
-    /// is up to half a megabyte, and a client choosing new `limit`s and `before`s must not be
-    /// able to fill the daemon's memory with them.
-    let listingCapacity: Int
+    /// Above this many listings the cached listings start again empty: a listing of up to 500
+    /// jobs is up to half a megabyte, and a client choosing new `limit`s and `before`s must not
+    /// be able to fill the daemon's memory with them.
+    let pageCapacity: Int
 
     /// An empty cache validated by `changes`.
-    init(changes: JobChangeLog, capacity: Int = 4096, listingCapacity: Int = 64) {
+    init(changes: JobChangeLog, capacity: Int = 4096, pageCapacity: Int = 64) {
         self.changes = changes
         self.capacity = capacity
-        self.listingCapacity = listingCapacity
+        self.pageCapacity = pageCapacity
     }
 
-    /// Kept answers are JSON.
-    static let contentType = "application/json"
-
-    /// The generation to keep a read under: take it before reading.
+    /// The generation to cache a read under: take it before reading.
     var generation: UInt64 { changes.generation }
 
-    /// Job `id` and its answer, if kept and unchanged since.
-    func job(_ id: Int64) -> (job: Job, answer: KeptResponse)? {
-        guard let entry = shown.withLock({ $0[id] }), !changes.jobChanged(id, since: entry.generation) else { return nil }
-        return (entry.job, entry.answer)
+    /// Job `id` and its body, if cached and unchanged since.
+    func job(_ id: Int64) -> (job: Job, body: [UInt8])? {
+        guard let entry = jobs.withLock({ $0[id] }), !changes.jobChanged(id, since: entry.generation) else { return nil }
+        return (entry.job, entry.body)
     }
 
-    /// Job `id`'s JSON (its body without the newline) if kept under `generation` or an earlier
+    /// Job `id`'s JSON (its body without the newline) if cached under `generation` or an earlier
     /// one and unchanged since: then it is the row as any snapshot taken after `generation` holds it.
-    func json(of id: Int64, keptBy generation: UInt64) -> ByteBufferView? {
-        guard let entry = shown.withLock({ $0[id] }), entry.generation <= generation,
+    func json(of id: Int64, cachedBy generation: UInt64) -> ArraySlice<UInt8>? {
+        guard let entry = jobs.withLock({ $0[id] }), entry.generation <= generation,
               !changes.jobChanged(id, since: entry.generation) else { return nil }
-        return entry.answer.body.dropLast()
+        return entry.body.dropLast()
     }
 
-    /// Keeps `job`'s body, read after `generation` was taken, and returns the kept answer.
-    @discardableResult
-    func keep(_ job: Job, body: [UInt8], readAt generation: UInt64) -> KeptResponse {
-        let answer = KeptResponse(contentType: Self.contentType, body: body)
-        shown.withLock { shown in
-            if shown.count >= capacity, shown[job.id] == nil { shown.removeAll(keepingCapacity: true) }
-            shown[job.id] = Shown(generation: generation, job: job, answer: answer)
+    /// Caches `job`'s body, read after `generation` was taken.
+    func store(_ job: Job, body: [UInt8], readAt generation: UInt64) {
+        jobs.withLock { jobs in
+            if jobs.count >= capacity, jobs[job.id] == nil { jobs.removeAll(keepingCapacity: true) }
+            jobs[job.id] = CachedJob(generation: generation, job: job, body: body)
         }
-        return answer
     }
 
-    /// The listing `key` names, if kept and no job has changed since.
-    func page(_ key: String) -> KeptResponse? {
-        guard let entry = listed.withLock({ $0[key] }), !changes.anyJobChanged(since: entry.generation) else { return nil }
-        return entry.answer
+    /// The body of the listing `key` names, if cached and no job has changed since.
+    func page(_ key: String) -> [UInt8]? {
+        guard let entry = pages.withLock({ $0[key] }), !changes.anyJobChanged(since: entry.generation) else { return nil }
+        return entry.body
     }
 
-    /// Keeps the body of the listing `key` names, read after `generation` was taken, and returns
-    /// the kept answer.
-    @discardableResult
-    func keep(page key: String, body: [UInt8], readAt generation: UInt64) -> KeptResponse {
-        let answer = KeptResponse(contentType: Self.contentType, body: body)
-        listed.withLock { listed in
-            if listed.count >= listingCapacity, listed[key] == nil { listed.removeAll(keepingCapacity: true) }
-            listed[key] = Listed(generation: generation, answer: answer)
+    /// Caches the body of the listing `key` names, read after `generation` was taken.
+    func store(page key: String, body: [UInt8], readAt generation: UInt64) {
+        pages.withLock { pages in
+            if pages.count >= pageCapacity, pages[key] == nil { pages.removeAll(keepingCapacity: true) }
+            pages[key] = CachedPage(generation: generation, body: body)
         }
-        return answer
     }
 }

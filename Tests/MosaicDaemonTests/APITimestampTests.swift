@@ -50,7 +50,7 @@ struct APITimestampTests {
     }
 
     @Test func wireNamesAreSnakeCase() throws {
-        let job = JobJSONCacheTests.job(7, state: .running, step: 3)
+        let job = JobPageJSONTests.job(7, state: .running, step: 3)
         let text = String(decoding: try APICoding.encoder().encode(JobEvent(type: .state, jobId: 7, state: .running, job: job)), as: UTF8.self)
         for key in ["job_id", "created_at", "started_at", "checkpoint_step", "tiles_done", "tiles_total", "elapsed_seconds"] {
             #expect(text.contains("\"\(key)\":"), "\(key) in \(text)")

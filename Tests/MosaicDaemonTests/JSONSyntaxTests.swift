@@ -11,10 +11,10 @@ import Testing
 /// is stricter (a trailing comma).
 struct JSONSyntaxTests {
     static func answers() throws -> [[UInt8]] {
-        let jobs = (1...3).map { JobJSONCacheTests.job($0) } + [JobJSONCacheTests.job(4, state: .running, step: 3)]
+        let jobs = (1...3).map { JobPageJSONTests.job($0) } + [JobPageJSONTests.job(4, state: .running, step: 3)]
         let escaped = JobEvent(type: .log, jobId: 9, message: "tab\tquote\" backslash\\ \u{1} é ✓")
-        return try [JobJSONCacheTests.encoded(JobPage(jobs: jobs, nextBefore: 1)), JobJSONCacheTests.encoded(jobs[0]),
-                    JobJSONCacheTests.encoded(escaped), Array(#"{"a":[1,-0.5e+3,true,false,null,{"b":"\u00e9\/"}]}"#.utf8)]
+        return try [JobPageJSONTests.encoded(JobPage(jobs: jobs, nextBefore: 1)), JobPageJSONTests.encoded(jobs[0]),
+                    JobPageJSONTests.encoded(escaped), Array(#"{"a":[1,-0.5e+3,true,false,null,{"b":"\u00e9\/"}]}"#.utf8)]
     }
 
     static func foundationAcceptsObject(_ bytes: [UInt8]) -> Bool {

@@ -112,7 +112,7 @@ struct OwnershipTests {
         }
         _ = try daemon.client.pause()
         let mine = try daemon.client.submit(SubmitRequest(render: smallRender()))
-        // Read by its owner first, so the daemon keeps the answer: a kept answer is still refused.
+        // Read by its owner first, so the daemon caches the answer: a cached answer is still refused.
         #expect(try daemon.client.job(mine.id).id == mine.id)
         for arguments in [["show"], ["log"], ["watch"], ["output", "-o", "-"], ["preview", "-o", "-"]] {
             let verb = arguments[0]

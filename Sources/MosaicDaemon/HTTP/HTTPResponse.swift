@@ -9,9 +9,6 @@ public struct HTTPResponse: Sendable {
     public enum Body: Sendable {
         /// All at once, with a Content-Length.
         case bytes([UInt8])
-        /// All at once, with a Content-Length, from a buffer kept elsewhere (a kept answer's body,
-        /// written without a copy).
-        case buffer(ByteBuffer)
         /// A job's event stream (chunked transfer encoding): the lines of `initial` at once, then
         /// those of `following` as they come, until an `end` event or the client hangs up.
         case events(initial: [EncodedEvent], following: EventFeed)
@@ -40,7 +37,6 @@ public struct HTTPResponse: Sendable {
         for header in self.headers { headers.add(name: header.name, value: header.value) }
         switch body {
         case .bytes(let bytes): headers.add(name: "Content-Length", value: String(bytes.count))
-        case .buffer(let buffer): headers.add(name: "Content-Length", value: String(buffer.readableBytes))
         case .events: headers.add(name: "Transfer-Encoding", value: "chunked")
         }
         return HTTPResponseHead(version: version, status: status, headers: headers)

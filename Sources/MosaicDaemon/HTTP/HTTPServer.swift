@@ -23,8 +23,6 @@ public enum HTTPServerError: Error, CustomStringConvertible {
 public final class HTTPServer: Sendable {
     /// Answers one request.
     public typealias Handler = @Sendable (HTTPRequest) async -> HTTPResponse
-    /// The kept answer to a GET of `uri` for `peer`, or nil; called on the event loop, so it must not block.
-    public typealias KeptAnswer = @Sendable (_ uri: String, _ peer: PeerCredentials) -> KeptResponse?
 
     /// An accepted connection: its peer, its channel, and whether it is over the connection cap
     /// (then its first request is answered 503 and it is closed).
@@ -58,14 +56,13 @@ public final class HTTPServer: Sendable {
     /// The connections open now (refused ones included while they are answered).
     public var openConnections: Int { connections.current }
 
-    /// Serves connections on the listening socket `descriptor` until the task is cancelled;
-    /// `keptAnswer` answers on the event loop what it can (see `KeptAnswerHandler`).
-    public func serve(descriptor: Int32, keptAnswer: KeptAnswer? = nil, handler: @escaping Handler) async throws {
+    /// Serves connections on the listening socket `descriptor` until the task is cancelled.
+    public func serve(descriptor: Int32, handler: @escaping Handler) async throws {
         let limits = self.limits, connections = self.connections, logger = self.logger, metrics = self.metrics
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             // A client may close its sending side after its request and still read the answer;
-            // RequestEndHandler closes the connection once that answer is written.
+            // ConnectionStateHandler closes the connection once that answer is written.
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .bind(descriptor) { channel -> EventLoopFuture<Connection> in
                 PeerCredentials.read(from: channel).flatMapThrowing { peer in
@@ -80,12 +77,9 @@ public final class HTTPServer: Sendable {
                     channel.closeFuture.assumeIsolated().whenComplete { _ in deadline.cancel() }
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(RequestStartHandler(deadline: deadline), position: .first)
-                    let fastPath = admitted ? keptAnswer.map { KeptAnswerFastPath(peer: peer, lookup: $0, deadline: deadline) } : nil
-                    if let fastPath { try sync.addHandler(fastPath) }
                     try sync.addHTTPServerCodec()
                     try sync.addHandler(JSONProtocolErrorHandler())
-                    try sync.addHandler(RequestEndHandler(deadline: deadline, answerEnded: fastPath.map { path in { path.answerEnded() } }))
-                    if admitted, let keptAnswer { try sync.addHandler(KeptAnswerHandler(peer: peer, lookup: keptAnswer)) }
+                    try sync.addHandler(ConnectionStateHandler(deadline: deadline))
                     deadline.enter(.idle)
                     let async = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel)
@@ -134,7 +128,7 @@ public final class HTTPServer: Sendable {
                         let keepAlive = h.isKeepAlive && !tooLarge && !connection.refused && !h.endsHTTP
                         try await write(response, version: h.version, keepAlive: keepAlive, omitBody: h.method == .HEAD,
                                         to: outbound, channel: connection.channel.channel)
-                        // Without keep-alive, RequestEndHandler closes the connection once the
+                        // Without keep-alive, ConnectionStateHandler closes the connection once the
                         // response is written; returning here would close it too early.
                         head = nil
                     }
@@ -160,8 +154,6 @@ public final class HTTPServer: Sendable {
         switch response.body {
         case .bytes(let bytes):
             try await outbound.write(contentsOf: Self.whole(head, body: bytes.isEmpty || omitBody ? nil : ByteBuffer(bytes: bytes)))
-        case .buffer(let buffer):
-            try await outbound.write(contentsOf: Self.whole(head, body: buffer.readableBytes == 0 || omitBody ? nil : buffer))
         case .events(let initial, let following):
             defer { following.cancel() }
             try await outbound.write(.head(head))
@@ -170,15 +162,14 @@ public final class HTTPServer: Sendable {
                 try await outbound.write(.end(nil))
                 return
             }
-            // The rest goes straight onto the channel from the event loop (`EventLineWriter`).
-            // The feed starts in a task on the loop queued behind the writes above: a write of
-            // other streams' lines queued before them would otherwise take this stream's first
-            // lines along and put them on the wire ahead of its head.
+            // The rest goes onto the channel from the event loop (`EventLineWriter`). The feed
+            // starts in a task on the loop queued behind the writes above: a write of other
+            // streams' lines queued before them would otherwise take this stream's first lines
+            // along and put them on the wire ahead of its head.
             // A client that hangs up ends the stream at once (and with it the subscription
             // behind it), not at the next event, which for a queued job may be hours away.
             let stream = EventStreamWriter(channel: channel)
             try await channel.eventLoop.submit { [lines] in
-                stream.writeBelowCodec(from: RequestStartHandler.self)
                 following.start { event in lines.send(event, to: stream) }
             }.get()
             // The daemon stopping (its tasks cancelled) closes the stream's connection.

@@ -4,15 +4,15 @@ import MosaicClient
 @testable import MosaicFuzz
 import Testing
 
-/// GETs of unchanged jobs and listings are answered on the event loop, byte for byte as the
-/// long way answers them, never stale, and in order behind answers still owed.
-@Suite struct KeptAnswerTests {
-    private func kept(_ client: MosaicClient) throws -> Int {
+/// GETs of unchanged jobs and listings are answered from the response cache, byte for byte as
+/// the first answer, never stale, and in order behind answers still owed.
+@Suite struct CachedAnswerTests {
+    private func cached(_ client: MosaicClient) throws -> Int {
         try #require(ClientKeepAliveTests.metric("mosaic_http_kept_answers_total", in: try client.metrics()))
     }
 
-    /// A daemon with its queue paused and one queued job, whose show is now kept.
-    private func pausedDaemonWithKeptJob() throws -> (DaemonProcess, Job) {
+    /// A daemon with its queue paused and one queued job, whose show is now cached.
+    private func pausedDaemonWithCachedJob() throws -> (DaemonProcess, Job) {
         let daemon = try DaemonProcess()
         _ = try daemon.client.pause()
         let job = try daemon.client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea", width: 64, height: 64)))
@@ -20,34 +20,34 @@ import Testing
         return (daemon, job)
     }
 
-    @Test func keptAnswersAreTheSameBytesAndNeverStale() throws {
+    @Test func cachedAnswersAreTheSameBytesAndNeverStale() throws {
         let daemon = try DaemonProcess()
         defer { daemon.stop() }
         _ = try daemon.client.pause()
         let job = try daemon.client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea", width: 64, height: 64)))
-        let before = try kept(daemon.client)
+        let before = try cached(daemon.client)
         let first = try daemon.client.raw(method: "GET", path: "/v1/jobs/\(job.id)", body: nil)
         let firstList = try daemon.client.raw(method: "GET", path: "/v1/jobs?limit=5", body: nil)
-        #expect(try kept(daemon.client) == before, "the first reads go the long way and are kept")
+        #expect(try cached(daemon.client) == before, "the first reads go to the database and are cached")
         for _ in 0..<3 {
             let again = try daemon.client.raw(method: "GET", path: "/v1/jobs/\(job.id)", body: nil)
             #expect(again.status == 200 && again.body == first.body)
             #expect(try daemon.client.raw(method: "GET", path: "/v1/jobs?limit=5", body: nil).body == firstList.body)
         }
-        #expect(try kept(daemon.client) == before + 6)
-        // A change is seen at once, kept answers or not; the listing is rebuilt first, so it
-        // must not take the job's kept (now stale) answer.
+        #expect(try cached(daemon.client) == before + 6)
+        // A change is seen at once, cached answers or not; the listing is rebuilt first, so it
+        // must not take the job's cached (now stale) answer.
         _ = try daemon.client.cancel(job.id)
         #expect(try daemon.client.jobs(limit: 5).jobs.first?.state == .canceled)
         #expect(try daemon.client.job(job.id).state == .canceled)
-        // Bad queries still get their 400 the long way.
+        // Bad queries still get their 400.
         #expect(try daemon.client.raw(method: "GET", path: "/v1/jobs?limit=0", body: nil).status == 400)
     }
 
     @Test func answersStayInOrderBehindOnesStillOwed() throws {
-        let (daemon, job) = try pausedDaemonWithKeptJob()
+        let (daemon, job) = try pausedDaemonWithCachedJob()
         defer { daemon.stop() }
-        // The log goes the long way; the kept show pipelined behind it must not overtake it
+        // The log is not cached; the cached show pipelined behind it must not overtake it
         // (HTTPServerPipelineHandler hands requests on one at a time).
         let get = { (path: String) in "GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n" }
         let connection = try MosaicFuzz.RawConnection.connect(path: daemon.socketPath, timeout: 5)
@@ -85,45 +85,25 @@ import Testing
         return (received, connection.closedByPeer)
     }
 
-    @Test func aPlainGETIsAnsweredBeforeTheCodecWithTheCodecsBytes() throws {
-        let daemon = try DaemonProcess()
-        defer { daemon.stop() }
-        _ = try daemon.client.pause()
-        let job = try daemon.client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea", width: 64, height: 64)))
-        for path in ["/v1/jobs/\(job.id)", "/v1/jobs?limit=5"] {
-            let request = "GET \(path) HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n"
-            _ = try daemon.client.raw(method: "GET", path: path, body: nil)  // now kept
-            let before = try kept(daemon.client)
-            // Whole in one read: answered before the codec. Cut in two: the codec reads it, and
-            // the kept answer after it gives the same answer the long way round.
-            let fast = try exchange(request, socket: daemon.socketPath)
-            let codec = try exchange(request, socket: daemon.socketPath, pieces: 2)
-            #expect(try kept(daemon.client) == before + 2)
-            #expect(fast.bytes == codec.bytes && !fast.bytes.isEmpty, "\(String(decoding: fast.bytes.prefix(300), as: UTF8.self))")
-            let answer = try #require(ResponseParser.parse(fast.bytes, eof: false, headRequests: []).responses.first)
-            #expect(answer.status == 200 && answer.complete && answer.headers.contains { $0.name == "connection" && $0.value == "keep-alive" })
-        }
-    }
-
-    @Test func aClientThatHalfClosesAfterAPlainGETGetsTheWholeAnswer() throws {
+    @Test func aClientThatHalfClosesAfterAGETGetsTheWholeAnswer() throws {
         let daemon = try DaemonProcess()
         defer { daemon.stop() }
         _ = try daemon.client.pause()
         for index in 0..<30 {
             _ = try daemon.client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea \(index)", width: 64, height: 64)))
         }
-        _ = try daemon.client.raw(method: "GET", path: "/v1/jobs?limit=30", body: nil)  // now kept
+        _ = try daemon.client.raw(method: "GET", path: "/v1/jobs?limit=30", body: nil)  // now cached
         let (bytes, closed) = try exchange("GET /v1/jobs?limit=30 HTTP/1.1\r\nHost: x\r\n\r\n", socket: daemon.socketPath, halfClose: true)
         let answers = ResponseParser.parse(bytes, eof: closed, headRequests: []).responses
         #expect(closed && answers.count == 1 && answers.first?.complete == true && answers.first?.status == 200)
         #expect(try daemon.client.jobs(limit: 30).jobs.count == 30)
     }
 
-    @Test func aKeptAnswerWaitsForTheAnswerOwedBeforeIt() throws {
-        let (daemon, job) = try pausedDaemonWithKeptJob()
+    @Test func aCachedAnswerWaitsForTheAnswerOwedBeforeIt() throws {
+        let (daemon, job) = try pausedDaemonWithCachedJob()
         defer { daemon.stop() }
         // The queued job's event stream is an answer that does not end while the job waits; a
-        // kept show sent after it, in a read of its own, must wait for the stream's end.
+        // cached show sent after it, in a read of its own, must wait for the stream's end.
         let connection = try MosaicFuzz.RawConnection.connect(path: daemon.socketPath, timeout: 5)
         #expect(connection.send(Array("GET /v1/jobs/\(job.id)/events HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 5))
         var received = connection.receive(until: MonotonicClock.now + 5) { String(decoding: $0, as: UTF8.self).contains("\"type\":\"state\"") }
