@@ -1,11 +1,11 @@
 /// A JSON syntax check (RFC 8259) that builds nothing: the load test's clients check every
-/// answer with it, because JSONSerialization, which builds an NSDictionary of every answer,
-/// cost the shared cores more than the daemon's own work did. It is stricter than Foundation,
+/// answer with it, because JSONSerialization builds an NSDictionary of every answer, which costs
+/// the cores the render shares more than the daemon's own work. It is stricter than Foundation,
 /// which tolerates trailing commas, and checks syntax only, not that strings are valid UTF-8.
 ///
-/// It reads the answer through an unsafe buffer, a string's plain bytes eight at a time: read
-/// byte by byte through optionals with the array's bounds checks, strings were a fifth of the
-/// clients' CPU, which the render shares (`JSONSyntaxTests` checks it against Foundation).
+/// It reads the answer through an unsafe buffer, a string's plain bytes eight at a time, because
+/// the clients' CPU is taken from the render they measure (`JSONSyntaxTests` checks it against
+/// Foundation).
 struct JSONSyntax {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
@@ -108,9 +108,8 @@ struct JSONSyntax {
     /// has the pattern's byte, and `x - 0x01..01 & ~x` sets the high bit of the lowest byte of
     /// `x` below 0x01, and maybe of bytes above it that a borrow reached, never below; the same
     /// with 0x20 finds a control character; bytes from 0x80 never match). Words are read
-    /// little-endian, so the lowest bit set marks the first such byte. A 21 KB listing of 50
-    /// jobs takes 37 µs, against 55 µs byte by byte (`swiftc -O`, this machine); stopping at
-    /// the word and going on byte by byte gained nothing, most strings being short.
+    /// little-endian, so the lowest bit set marks the first such byte. Stopping at the word and
+    /// going on byte by byte is no faster, most strings being short.
     private mutating func skipPlainWords() {
         guard let base = bytes.baseAddress else { return }
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080

@@ -40,7 +40,7 @@ extension LoadBenchmark {
             return step
         }
         /// Waits for the next checkpoint and samples then: a window counts whole steps, so its
-        /// step rate is not off by up to a step (1.5% of a 10 s window of 7 steps a second).
+        /// step rate is not off by up to a step.
         func sample() throws -> (step: Int, time: Double, daemon: Double?, serving: Double?, clients: Double) {
             let before = try checkpointStep()
             var step = before
@@ -123,8 +123,8 @@ extension LoadBenchmark {
 }
 
 /// The two fields of a job the windows are sampled by, decoded alone: the sampler asks every
-/// 2 ms at each window's end, and a whole `Job` (dates and all) cost the clients' side a tenth of
-/// its CPU in `perf`.
+/// 2 ms at each window's end, and decoding a whole `Job` (dates and all) that often would add
+/// load of the benchmark's own.
 private struct RenderPoint: Decodable {
     enum CodingKeys: String, CodingKey { case state, checkpointStep = "checkpoint_step" }
     let state: JobState

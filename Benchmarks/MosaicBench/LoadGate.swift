@@ -1,7 +1,7 @@
 import Foundation
 
 /// Switches the load clients on and off: while closed they wait on a condition, so the
-/// unloaded windows carry no load at all (polling a flag from 200 threads cost a tenth of a core).
+/// unloaded windows carry no load at all (200 threads polling a flag would be load themselves).
 final class LoadGate: @unchecked Sendable {
     private let condition = NSCondition()
     // Guarded by `condition`.

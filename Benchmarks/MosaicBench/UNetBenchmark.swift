@@ -55,8 +55,8 @@ enum UNetBenchmark {
         let states = (try? Tensor(shape: [batch, 77, 768], scalars: rng.normals(batch * 77 * 768)))
             ?? Tensor(zeros: [batch, 77, 768])
         let flops = UNetFLOPs.forward(config: config, batch: batch, height: side, width: side, tokens: 77)
-        // sgemm is measured between the passes too: on this machine its rate drifts by a third
-        // within a run, so each pass is set against the mean of the rates just before and after it.
+        // sgemm is measured between the passes too: its rate drifts within a run on a shared
+        // host, so each pass is set against the mean of the rates just before and after it.
         var gemmRates = [gemmRate]
         var best = Double.infinity, bestShare = 0.0
         var checksum = 0.0

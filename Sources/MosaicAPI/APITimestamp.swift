@@ -2,8 +2,8 @@ import Foundation
 
 /// The API's timestamps: ISO 8601 in UTC with milliseconds, `2026-11-27T18:16:54.123Z`.
 ///
-/// Written and read by hand: Foundation's ISO 8601 format style was the largest cost of
-/// encoding a job (three dates each) and a large one of decoding a page of fifty. Other ISO 8601
+/// Written and read by hand: Foundation's ISO 8601 format style is slow, and every job carries
+/// three dates, so it would dominate encoding and decoding pages of jobs. Other ISO 8601
 /// forms (offsets, no fraction, more digits) are still read, through Foundation.
 public enum APITimestamp {
     /// `date` to the nearest millisecond, in UTC.

@@ -7,8 +7,8 @@ import Synchronization
 
 extension RenderWorker {
     /// Seconds between two previews a render computes (the first step always computes one). A
-    /// preview is a pass over the whole canvas, and at 16376 px a step every quarter second made
-    /// it about 1-2% of the render, for an image a person looks at now and then.
+    /// preview is a pass over the whole canvas, too much to pay every step of a fast render for
+    /// an image a person looks at now and then.
     static let previewInterval = 1.0
 
     /// Renders one claimed job to its end (success, failure, cancel) or until the daemon stops.

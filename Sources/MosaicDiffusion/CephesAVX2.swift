@@ -1,11 +1,12 @@
 // The Box-Muller block of torch's AVX2 CPU kernel, reproduced operation by operation.
 //
-// For float32 tensors with at least 16 elements torch (ATen/native/cpu/
-// DistributionTemplates.h, `NormalFill16<float>` under CPU_CAPABILITY_AVX2) turns
-// 16 uniforms into 16 normals: u1 = 1 - d[0..<8], u2 = d[8..<16],
+// For float32 tensors with at least 16 elements torch (PyTorch 2.15.0
+// `aten/src/ATen/native/cpu/DistributionTemplates.h`, `NormalFill16<float>` under
+// CPU_CAPABILITY_AVX2) turns 16 uniforms into 16 normals: u1 = 1 - d[0..<8], u2 = d[8..<16],
 // r = sqrt(-2 log u1), theta = 2 pi u2, d[0..<8] = r cos theta, d[8..<16] = r sin theta.
-// log and sincos are not libm but avx_mathfun.h's `log256_ps` / `sincos256_ps`
-// (Julien Pommier's SSE port of the Cephes single-precision polynomials).
+// log and sincos are not libm but `log256_ps` / `sincos256_ps` of
+// `aten/src/ATen/native/cpu/avx_mathfun.h` (Julien Pommier's SSE port of the Cephes
+// single-precision polynomials).
 //
 // Exactness depends on how the shipped binary evaluates them, not only on the
 // source: the wheel (torch 2.15.0+cu132, GCC 13.3, -O2, GNU default

@@ -1,11 +1,11 @@
 // DDIM, deterministic (eta = 0).
 //
-// Matches diffusers 0.42.1 `DDIMScheduler` configured as SD 1.5 ships it
-// (set_alpha_to_one=False, clip_sample=False, prediction_type "epsilon") and driven as
-// StableDiffusionPipeline does (eta 0.0). alphas_cumprod and the timesteps are reproduced
-// exactly; scalars and per-element arithmetic are float32 in diffusers' order of operations.
-// torch on x86 CPU takes float32 sqrt from MKL (not always correctly rounded) where this uses
-// IEEE sqrt, so trajectories agree to about 1e-6 relative rather than bit for bit.
+// Matches diffusers 0.42.1 `DDIMScheduler` (`src/diffusers/schedulers/scheduling_ddim.py`)
+// configured as SD 1.5 ships it (set_alpha_to_one=False, clip_sample=False, prediction_type
+// "epsilon") and driven as StableDiffusionPipeline does (eta 0.0). alphas_cumprod and the timesteps
+// are reproduced exactly; scalars and per-element arithmetic are float32 in diffusers' order of
+// operations. torch on x86 CPU takes float32 sqrt from MKL (not always correctly rounded) where
+// this uses IEEE sqrt, so trajectories agree to about 1e-6 relative rather than bit for bit.
 //
 // Limitations: eta > 0 (DDPM-like noise), clip_sample, thresholding, v/sample prediction and
 // rescale_betas_zero_snr are not implemented. As in diffusers, the step target is always

@@ -2,13 +2,14 @@ import Foundation
 
 // DPM-Solver++ 2M (multistep, second order, data prediction), optionally with Karras sigmas.
 //
-// Matches diffusers 0.42.1 `DPMSolverMultistepScheduler` with SD 1.5's config (scaled_linear,
-// "leading" spacing, steps_offset 1, prediction_type "epsilon") and algorithm_type
-// "dpmsolver++", solver_order 2, solver_type "midpoint", lower_order_final True,
-// final_sigmas_type "zero", use_karras_sigmas False (dpmpp_2m) or True (dpmpp_2m_karras), and
-// diffusers' defaults otherwise (no thresholding, euler_at_final False, lambda_min_clipped
-// -inf). The first step and the last step are first order (the last because the final sigma is
-// zero); the others are second order.
+// Matches diffusers 0.42.1 `DPMSolverMultistepScheduler`
+// (`src/diffusers/schedulers/scheduling_dpmsolver_multistep.py`) with SD 1.5's config
+// (scaled_linear, "leading" spacing, steps_offset 1, prediction_type "epsilon") and algorithm_type
+// "dpmsolver++", solver_order 2, solver_type "midpoint", lower_order_final True, final_sigmas_type
+// "zero", use_karras_sigmas False (dpmpp_2m) or True (dpmpp_2m_karras), and diffusers' defaults
+// otherwise (no thresholding, euler_at_final False, lambda_min_clipped -inf). The first step and
+// the last step are first order (the last because the final sigma is zero); the others are second
+// order.
 //
 // Precision: scalars and per-element arithmetic are float32 in diffusers' order. torch on x86
 // CPU takes float32 sqrt from MKL and log/exp from SLEEF, which are not always correctly

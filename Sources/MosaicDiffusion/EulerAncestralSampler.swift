@@ -1,6 +1,7 @@
 // Euler ancestral (k-diffusion "sample_euler_ancestral", eta 1).
 //
-// Matches diffusers 0.42.1 `EulerAncestralDiscreteScheduler` with SD 1.5's config
+// Matches diffusers 0.42.1 `EulerAncestralDiscreteScheduler`
+// (`src/diffusers/schedulers/scheduling_euler_ancestral_discrete.py`) with SD 1.5's config
 // (scaled_linear, "leading" spacing, steps_offset 1, prediction_type "epsilon"). Every step,
 // including the last (where sigma_up is 0), draws noise for the whole sample with one
 // NoiseSource.fillNormal call, as diffusers calls randn_tensor(model_output.shape,

@@ -1,12 +1,13 @@
 // Euler (k-diffusion "sample_euler", no churn).
 //
-// Matches diffusers 0.42.1 `EulerDiscreteScheduler` with SD 1.5's config (scaled_linear,
+// Matches diffusers 0.42.1 `EulerDiscreteScheduler`
+// (`src/diffusers/schedulers/scheduling_euler_discrete.py`) with SD 1.5's config (scaled_linear,
 // "leading" spacing, steps_offset 1, prediction_type "epsilon") and its defaults otherwise:
 // interpolation_type "linear", no Karras/exponential/beta sigmas, final_sigmas_type "zero",
-// timestep_type "discrete", s_churn 0 (so no noise is drawn). Scalars and per-element
-// arithmetic are float32 in diffusers' order of operations; the only differences from torch
-// on x86 CPU come from its MKL float32 sqrt (not always correctly rounded; this uses IEEE
-// sqrt), which moves some sigmas by 1 ulp: trajectories agree to about 1e-7 relative.
+// timestep_type "discrete", s_churn 0 (so no noise is drawn). Scalars and per-element arithmetic
+// are float32 in diffusers' order of operations; the only differences from torch on x86 CPU come
+// from its MKL float32 sqrt (not always correctly rounded; this uses IEEE sqrt), which moves some
+// sigmas by 1 ulp: trajectories agree to about 1e-7 relative.
 //
 // Limitations: s_churn/s_tmin/s_tmax/s_noise, v/sample prediction, Karras or other sigma
 // spacings, custom timesteps/sigmas and rescale_betas_zero_snr are not implemented. As in

@@ -1,4 +1,5 @@
-// MT19937, as PyTorch's CPU generator runs it (ATen's `at::mt19937`).
+// MT19937, as PyTorch's CPU generator runs it (ATen's `at::mt19937`: PyTorch 2.15.0
+// `aten/src/ATen/core/MT19937RNGEngine.h` and `aten/src/ATen/CPUGeneratorImpl.cpp`).
 //
 // Standard Matsumoto–Nishimura MT19937 with the 2002 initialisation. torch seeds it
 // with only the low 32 bits of the 64-bit seed and stores its position as a

@@ -2,7 +2,8 @@ import Foundation
 
 /// The training noise schedule: betas, alphas and their cumulative product, in float32
 /// exactly as diffusers builds them (`DDIMScheduler.__init__` and siblings, diffusers 0.42.1
-/// with torch 2.x on CPU).
+/// `src/diffusers/schedulers/scheduling_ddim.py`, with PyTorch 2.15.0 on CPU: `linspace` in
+/// `aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp`).
 ///
 /// Bit-for-bit notes: torch's CPU `linspace` computes `start + step * i` (and `end - step *
 /// (N - 1 - i)` for the second half) with a fused multiply-add in float32, which this

@@ -5,8 +5,8 @@
 // `torch.Generator("cpu").manual_seed(seed)`. Matching that stream lets a render
 // seeded here reproduce a reference render exactly.
 //
-// `torch.randn` on float32 takes one of two paths (ATen/native/cpu/
-// DistributionTemplates.h, `normal_kernel`):
+// `torch.randn` on float32 takes one of two paths (PyTorch 2.15.0
+// `aten/src/ATen/native/cpu/DistributionTemplates.h`, `normal_kernel`):
 //  * numel >= 16: draw numel uniforms (`(random() & 0xFFFFFF) * 2^-24`), run
 //    Box-Muller on each block of 16 in float (CephesAVX2.swift); when
 //    numel % 16 != 0, draw 16 fresh uniforms for the last 16 positions and run

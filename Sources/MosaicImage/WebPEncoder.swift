@@ -4,17 +4,10 @@
 // them into the encoder's native layout (YUV420 for lossy, ARGB for lossless) without any
 // full-size Swift-side copy. Compressed bytes are collected by WebPMemoryWriter.
 //
-// Settings, measured on 8192x8192 fBm value noise with ±3-level grain (release build, 2 cores,
-// `thread_level = 1`; CPU seconds, because other builds shared the machine):
-//   lossy q90, method 0/1/2: 1.8 / 2.3 / 2.9 s, 3.1 / 3.1 / 4.2 MiB, 41.8 / 41.8 / 42.1 dB
-//   lossy q90, method 3/4/5/6: 26 / 31 / 40 / 69 s wall (7-9 s on a smoother image)
-// Method 3 switches on rate-distortion optimisation and costs 3-10x, so the default is 2: on
-// smooth content it is both smaller and sharper than 0/1, on grainy content it matches method 1
-// at equal size (PSNR 43.16 vs 43.22 dB at 4.4 MB). Encoder memory ~120 MiB over the image.
-//   lossless level 0 / 1 (WebPConfigLosslessPreset): 7-10 / 13-18 s, 55.6 / 51.7 MiB,
-//   peak RSS 1.5 / 2.0 GiB including the 192 MiB source image.
-// Level 0 is the default: level 1 saves only 7-8% but doubles time and adds 0.5 GiB, which
-// would break a 2 GiB budget. Higher levels are slower still. See defaultLosslessLevel.
+// Settings: lossy method 3 and above switch on rate-distortion optimisation, which costs 3-10x
+// the time for no visible gain, so the default is 2, the slowest without it (smaller and sharper
+// than 0/1 on smooth content). Lossless level 0 is the default: level 1 saves only 7-8% of the
+// size but doubles the time and adds about 0.5 GiB of encoder memory at 8192x8192.
 import CWebP
 
 /// Encodes `RGBImage`s as WebP, optionally carrying an XMP packet.
@@ -28,10 +21,10 @@ public struct WebPEncoder: Sendable {
     }
 
     /// Lossy `method` used unless overridden (libwebp: 0 fastest ... 6 smallest); 2 is the
-    /// slowest setting without rate-distortion optimisation (~3 s at 8192x8192, see file header).
+    /// slowest setting without rate-distortion optimisation (see file header).
     public static let defaultLossyMethod = 2
     /// Lossless effort level for `WebPConfigLosslessPreset` (0 fastest ... 9 smallest); 0 keeps
-    /// an 8192x8192 encode near 10 s and 1.3 GiB of encoder memory (see file header).
+    /// the encoder's time and memory lowest (see file header).
     public static let defaultLosslessLevel = 0
 
     /// Lossy or lossless.

@@ -44,8 +44,7 @@ public struct PreviewLatent: Sendable, Equatable {
         let norm = 1 / Float(blockWidth * blockHeight)
         // x0 is affine in the latent and the noise, so a block's mean is the affine map of the
         // two block sums: each canvas value is read once, added in SIMD registers, with no
-        // division per value (a running scalar sum of divided values was a tenth of a 16376 px
-        // render's CPU in `perf`).
+        // division per value, since this pass runs over the whole canvas.
         let values = [Float](unsafeUninitializedCapacity: channels * width * height) { small, initialized in
             guard let l = latent.baseAddress, let n = noise.baseAddress, let out = small.baseAddress else { return }
             ComputeContext(pool: pool).parallelRanges(channels * height, align: 1) { rows in

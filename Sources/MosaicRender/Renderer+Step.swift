@@ -51,7 +51,7 @@ extension Renderer {
         }
         // The latent and the sampler's history step in place: copied only while the checkpoint
         // writer still holds the previous state. The state lets go of its reference to the
-        // history first, or the history (67 MB at 16376 px for DPM++) was copied every step.
+        // history first, or the canvas-sized history would be copied on write every step.
         // Samplers check their arguments before they change anything.
         var generator = state.generator
         state.samplerHistory.previousDenoised = []

@@ -31,8 +31,8 @@ public final class Renderer {
 
     var sampler: any Sampler
     /// Scratch of `step`, kept from one step to the next: every tile's model output, and their
-    /// fusion. A fresh canvas-sized array each step was zeroed, and faulted in page by page by
-    /// the kernel, on the render thread while the workers waited.
+    /// fusion. A fresh canvas-sized array each step would be zeroed, and faulted in page by page
+    /// by the kernel, on the render thread while the workers wait.
     var tileOutputs: [Float] = []
     var fusedOutput: [Float] = []
     let denoiser: any TileDenoiser

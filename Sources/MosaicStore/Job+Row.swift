@@ -51,10 +51,9 @@ extension Job {
     /// The jobs of a `SELECT *`, read through a cursor over a cached statement.
     ///
     /// A cursor's rows find a column through the statement's index of names (a dictionary);
-    /// the rows `Row.fetchAll` copies compare lowercased names one by one, which for the 40
-    /// lookups of 40 columns per job was most of the CPU time of `GET /v1/jobs`. The statement
-    /// is prepared once per connection: preparing it (SQLite's authorizer callback per column
-    /// included) cost more than running it.
+    /// the rows `Row.fetchAll` copies compare lowercased names one by one, quadratic in a job's
+    /// 40 columns. The statement is prepared once per connection: preparing it (SQLite's
+    /// authorizer callback per column included) costs more than running it.
     static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [Job] {
         try Array(Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments).map { try Job(row: $0) })
     }

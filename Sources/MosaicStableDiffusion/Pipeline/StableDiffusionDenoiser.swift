@@ -4,6 +4,9 @@ import MosaicTensor
 /// Evaluates the UNet on one tile with classifier-free guidance as diffusers'
 /// `StableDiffusionPipeline` does: the tile twice in one batch ([negative, positive] prompts),
 /// `uncond + scale * (cond - uncond)`; v-prediction models' output turned into noise.
+///
+/// Reference: diffusers 0.42.1
+/// `src/diffusers/pipelines/stable_diffusion/pipeline_stable_diffusion.py`.
 struct StableDiffusionDenoiser: TileDenoiser {
     let unet: UNet2DConditionModel
     /// `[batch, tokens, cross_attention_dim]`: negative then positive prompt, or the positive only.

@@ -2,6 +2,8 @@ import MosaicTensor
 
 /// transformers' `CLIPAttention` in the text model: `q_proj`, `k_proj`, `v_proj` and `out_proj`
 /// (all with bias), multi-head attention under the causal mask, scale `head_dim^-0.5`.
+///
+/// Reference: transformers 5.24.0 `src/transformers/models/clip/modeling_clip.py`.
 struct CLIPAttention: Sendable {
     let heads: Int
     let headDim: Int

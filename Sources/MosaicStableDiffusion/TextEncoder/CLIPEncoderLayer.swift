@@ -2,6 +2,8 @@ import MosaicTensor
 
 /// transformers' `CLIPEncoderLayer` (pre-norm): `x += self_attn(layer_norm1(x))`, then
 /// `x += mlp(layer_norm2(x))`.
+///
+/// Reference: transformers 5.24.0 `src/transformers/models/clip/modeling_clip.py`.
 struct CLIPEncoderLayer: Sendable {
     let layerNorm1: LayerNormLayer
     let selfAttn: CLIPAttention

@@ -2,6 +2,9 @@ import MosaicTensor
 
 /// transformers' `CLIPMLP`: `fc2(act(fc1(x)))` with `quick_gelu` (OpenAI CLIP, SD 1.x) or the
 /// exact `gelu` (OpenCLIP ViT-H, SD 2.x).
+///
+/// Reference: transformers 5.24.0 `src/transformers/models/clip/modeling_clip.py` and
+/// `src/transformers/activations.py`.
 struct CLIPMLP: Sendable {
     let fc1: LinearLayer
     let fc2: LinearLayer

@@ -4,6 +4,8 @@ import MosaicTensor
 ///
 /// The token table stays in its stored precision (49408 rows; an fp16 ViT-H table is 100 MB) and
 /// only the rows of the prompt's tokens are widened.
+///
+/// Reference: transformers 5.24.0 `src/transformers/models/clip/modeling_clip.py`.
 struct CLIPTextEmbeddings: Sendable {
     /// `token_embedding.weight`, `[vocab_size, hidden_size]`.
     let tokenEmbedding: WeightTensor

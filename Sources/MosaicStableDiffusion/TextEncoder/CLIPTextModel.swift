@@ -12,6 +12,10 @@ import MosaicTensor
 /// pipeline's `clip_skip` argument (hidden state `-(clip_skip + 1)`, then `final_layer_norm`).
 /// The pipeline passes no attention mask (`use_attention_mask` is unset in SD configs), so padded
 /// positions attend causally like any other token, as here.
+///
+/// Reference: transformers 5.24.0 `src/transformers/models/clip/modeling_clip.py`; the prompt
+/// encoding of diffusers 0.42.1
+/// `src/diffusers/pipelines/stable_diffusion/pipeline_stable_diffusion.py`.
 public struct CLIPTextModel: Sendable {
     /// The configuration (`text_encoder/config.json`).
     public let config: CLIPTextConfig

@@ -2,6 +2,9 @@
 /// `<|endoftext|>` and the pad token) are found in the raw text, leftmost and longest first,
 /// and become their ids directly; only the text between them is normalized and BPE-encoded.
 /// This matters for SD 2.x, whose pad token is `!`: every `!` in a prompt becomes id 0.
+///
+/// Reference: tokenizers 0.23.3 `tokenizers/src/tokenizer/added_vocabulary.rs`, as transformers
+/// 5.24.0's `CLIPTokenizer` uses it.
 struct AddedTokenSplitter: Sendable {
     /// A piece of the raw text.
     enum Segment: Equatable {

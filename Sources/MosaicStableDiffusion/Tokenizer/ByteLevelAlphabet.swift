@@ -1,6 +1,8 @@
 /// GPT-2's byte-to-unicode table (`bytes_to_unicode` in CLIP and transformers): printable
 /// Latin-1 bytes map to themselves, the other 68 to U+0100 onwards, so every byte sequence is a
 /// string of visible characters and BPE never sees whitespace or control characters.
+///
+/// Reference: tokenizers 0.23.3 `tokenizers/src/pre_tokenizers/byte_level.rs` (`bytes_char`).
 enum ByteLevelAlphabet {
     /// The symbol of each byte value.
     static let symbols: [String] = {

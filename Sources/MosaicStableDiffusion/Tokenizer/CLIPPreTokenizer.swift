@@ -9,6 +9,9 @@
 /// follows in `tokenizers` splits again with GPT-2's pattern; that changes only the special-token
 /// pieces (which reach this point only when not matched as added tokens, as `<|ENDOFTEXT|>`
 /// lowercased): `<|endoftext|>` becomes `<|`, `endoftext`, `|>`.
+///
+/// Reference: transformers 5.24.0 `src/transformers/models/clip/tokenization_clip.py` (its split
+/// pattern) with tokenizers 0.23.3.
 enum CLIPPreTokenizer {
     private static let specials: [[Unicode.Scalar]] = ["<|startoftext|>", "<|endoftext|>"].map { Array($0.unicodeScalars) }
     private static let contractions: [[Unicode.Scalar]] = ["'s", "'t", "'re", "'ve", "'m", "'ll", "'d"].map { Array($0.unicodeScalars) }

@@ -5,6 +5,9 @@ import Foundation
 /// space, then per-character full lowercase mapping (Rust's `char::to_lowercase`, which has no
 /// context rules: a final capital sigma becomes σ, not ς). Leading and trailing spaces stay;
 /// the pre-tokenizer drops them.
+///
+/// Reference: transformers 5.24.0 `src/transformers/models/clip/tokenization_clip.py` (its
+/// normalizer) with tokenizers 0.23.3.
 enum CLIPTextNormalizer {
     /// The normalized text.
     static func normalize(_ text: String) -> String {

@@ -7,6 +7,9 @@ import Foundation
 ///
 /// `encode` returns `maxLength` (77) ids: `<|startoftext|>`, at most 75 prompt tokens,
 /// `<|endoftext|>`, then the pad token (SD 1.x: `<|endoftext|>` 49407; SD 2.x: `!` 0).
+///
+/// Reference: transformers 5.24.0 `src/transformers/models/clip/tokenization_clip.py` with
+/// tokenizers 0.23.3.
 public struct CLIPTokenizer: Sendable {
     /// Token -> id (`vocab.json`).
     public let vocabulary: [String: Int]

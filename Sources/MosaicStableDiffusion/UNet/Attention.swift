@@ -2,6 +2,9 @@ import MosaicTensor
 
 /// diffusers' `Attention` (processor `AttnProcessor`) as SD uses it: bias-free `to_q`, `to_k`,
 /// `to_v`, multi-head scaled dot-product attention, `to_out.0` with bias.
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/attention_processor.py` (`Attention`,
+/// `AttnProcessor`).
 struct Attention: Sendable {
     let heads: Int
     let headDim: Int

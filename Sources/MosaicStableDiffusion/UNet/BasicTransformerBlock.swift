@@ -2,6 +2,8 @@ import MosaicTensor
 
 /// diffusers' `BasicTransformerBlock` (SD 1.x/2.x): pre-LayerNorm self-attention, cross-attention
 /// over the text encoder states, and a GEGLU feed-forward, each with a residual connection.
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/attention.py`.
 struct BasicTransformerBlock: Sendable {
     let norm1: LayerNormLayer
     let attn1: Attention

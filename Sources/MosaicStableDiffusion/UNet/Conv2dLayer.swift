@@ -1,6 +1,8 @@
 import MosaicTensor
 
 /// `torch.nn.Conv2d` with diffusers' names `weight` and `bias`.
+///
+/// Reference: PyTorch 2.15.0 `torch/nn/modules/conv.py`.
 struct Conv2dLayer: Sendable {
     /// Channels, kernel, stride and padding.
     let geometry: Conv2DGeometry

@@ -1,6 +1,8 @@
 import MosaicTensor
 
 /// diffusers' `CrossAttnDownBlock2D`: (resnet, transformer) pairs, then an optional downsampler.
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/unets/unet_2d_blocks.py`.
 struct CrossAttnDownBlock2D: UNetDownBlock {
     let resnets: [ResnetBlock2D]
     let attentions: [Transformer2DModel]

@@ -2,6 +2,8 @@ import MosaicTensor
 
 /// diffusers' `CrossAttnUpBlock2D`: (concatenate a skip, resnet, transformer) per layer, then an
 /// optional upsampler.
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/unets/unet_2d_blocks.py`.
 struct CrossAttnUpBlock2D: UNetUpBlock {
     let resnets: [ResnetBlock2D]
     let attentions: [Transformer2DModel]

@@ -1,6 +1,8 @@
 import MosaicTensor
 
 /// diffusers' `DownBlock2D`: resnets, then an optional downsampler.
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/unets/unet_2d_blocks.py`.
 struct DownBlock2D: UNetDownBlock {
     let resnets: [ResnetBlock2D]
     let downsampler: Downsample2D?

@@ -1,6 +1,8 @@
 import MosaicTensor
 
 /// diffusers' `Downsample2D` with `use_conv=True, padding=1`: a 3x3 stride-2 convolution (`conv`).
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/downsampling.py`.
 struct Downsample2D: Sendable {
     let conv: Conv2dLayer
 

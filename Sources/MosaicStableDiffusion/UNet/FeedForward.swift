@@ -2,6 +2,9 @@ import MosaicTensor
 
 /// diffusers' `FeedForward` with `activation_fn="geglu"`: `net.0.proj` to twice the inner width,
 /// GEGLU, `net.2` back (dropout is the identity at inference).
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/attention.py` (`FeedForward`) and
+/// `src/diffusers/models/activations.py` (`GEGLU`).
 struct FeedForward: Sendable {
     let inner: Int
     let proj: LinearLayer

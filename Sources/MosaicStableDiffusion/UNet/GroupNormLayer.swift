@@ -1,6 +1,8 @@
 import MosaicTensor
 
 /// `torch.nn.GroupNorm` (affine) with diffusers' names `weight` and `bias`, optionally followed by SiLU.
+///
+/// Reference: PyTorch 2.15.0 `torch/nn/modules/normalization.py`.
 struct GroupNormLayer: Sendable {
     /// Groups.
     let groups: Int

@@ -1,6 +1,8 @@
 import MosaicTensor
 
 /// `torch.nn.LayerNorm(features)` with diffusers' names `weight` and `bias`.
+///
+/// Reference: PyTorch 2.15.0 `torch/nn/modules/normalization.py`.
 struct LayerNormLayer: Sendable {
     /// Normalised features (the last dimension).
     let features: Int

@@ -1,6 +1,8 @@
 import MosaicTensor
 
 /// `torch.nn.Linear` with diffusers' names `weight` and (optional) `bias`.
+///
+/// Reference: PyTorch 2.15.0 `torch/nn/modules/linear.py`.
 struct LinearLayer: Sendable {
     /// Input features.
     let inFeatures: Int

@@ -1,6 +1,8 @@
 import MosaicTensor
 
 /// diffusers' `TimestepEmbedding`: `linear_1`, SiLU, `linear_2`.
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/embeddings.py`.
 struct TimestepEmbedding: Sendable {
     let linear1: LinearLayer
     let linear2: LinearLayer

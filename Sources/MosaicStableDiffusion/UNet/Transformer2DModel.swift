@@ -6,6 +6,8 @@ import MosaicTensor
 /// `proj_in`/`proj_out` are 1x1 convolutions (SD 1.x) or linears (`use_linear_projection`, SD 2.x);
 /// both are the same product, done here straight between the NCHW planes and the token rows
 /// (`sgemm` with transposed operands), so no permute pass is needed either way.
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/transformers/transformer_2d.py`.
 struct Transformer2DModel: Sendable {
     let channels: Int
     let inner: Int

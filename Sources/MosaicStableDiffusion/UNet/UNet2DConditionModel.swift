@@ -5,6 +5,8 @@ import MosaicTensor
 /// Weights are read by their diffusers names (a weight's name is its path in the module tree)
 /// and kept in their stored precision unless `WeightPrecisionPolicy.cacheFloat32` is chosen.
 /// The model holds its weight source, so memory-mapped weights stay mapped while it lives.
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/unets/unet_2d_condition.py`.
 public final class UNet2DConditionModel: Sendable {
     /// The configuration the model was built from.
     public let config: UNetConfig

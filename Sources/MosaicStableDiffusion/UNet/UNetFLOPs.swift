@@ -1,6 +1,8 @@
 /// The floating-point operations of one UNet forward pass, counted analytically: every convolution,
 /// linear layer and attention matrix product (two per multiply-add); norms, activations and
 /// additions are left out, as PyTorch's FLOP counter does.
+///
+/// Reference: PyTorch 2.15.0 `torch/utils/flop_counter.py`.
 public enum UNetFLOPs {
     /// FLOPs of `UNet2DConditionModel` with `config` on `batch` latents of `height x width` with
     /// `tokens` encoder states.

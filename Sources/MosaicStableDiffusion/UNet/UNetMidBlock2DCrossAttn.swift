@@ -1,6 +1,8 @@
 import MosaicTensor
 
 /// diffusers' `UNetMidBlock2DCrossAttn`: resnet, then (transformer, resnet) pairs.
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/unets/unet_2d_blocks.py`.
 struct UNetMidBlock2DCrossAttn: Sendable {
     let resnets: [ResnetBlock2D]
     let attentions: [Transformer2DModel]

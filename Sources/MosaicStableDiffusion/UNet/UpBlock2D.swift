@@ -1,6 +1,8 @@
 import MosaicTensor
 
 /// diffusers' `UpBlock2D`: (concatenate a skip, resnet) per layer, then an optional upsampler.
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/unets/unet_2d_blocks.py`.
 struct UpBlock2D: UNetUpBlock {
     let resnets: [ResnetBlock2D]
     let upsampler: Upsample2D?

@@ -1,6 +1,8 @@
 import MosaicTensor
 
 /// diffusers' `Upsample2D` with `use_conv=True`: nearest-neighbour 2x, then a 3x3 convolution (`conv`).
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/upsampling.py`.
 struct Upsample2D: Sendable {
     let conv: Conv2dLayer
 

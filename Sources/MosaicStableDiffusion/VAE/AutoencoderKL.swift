@@ -6,6 +6,8 @@ import MosaicTensor
 /// Like diffusers' `vae.decode`/`vae.encode`, neither side applies `scaling_factor`: the
 /// pipeline divides latents by it before decoding (`StableDiffusionDecoder` does that) and
 /// multiplies encoded latents by it.
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/autoencoders/autoencoder_kl.py`.
 public struct AutoencoderKL: Sendable {
     /// The configuration (`vae/config.json`).
     public let config: VAEConfig

@@ -3,6 +3,8 @@ import MosaicTensor
 
 /// diffusers' `DiagonalGaussianDistribution`: the encoder's posterior over latents, from the
 /// `2 * latent_channels` moments split into `mean` and `logvar` (clamped to [-30, 20]).
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/autoencoders/vae.py`.
 public struct DiagonalGaussianDistribution: Sendable {
     /// `[batch, latent_channels, H/8, W/8]`.
     public let mean: Tensor

@@ -5,6 +5,10 @@ import MosaicTensor
 /// (as `StableDiffusionPipeline` does before `vae.decode`), decodes it tile by tile with
 /// whole-image GroupNorm statistics on the render's pool, and converts to 8-bit RGB as diffusers'
 /// `VaeImageProcessor` does (`(x / 2 + 0.5).clamp(0, 1)`, then `numpy_to_pil`'s `(x * 255).round()`).
+///
+/// Reference: diffusers 0.42.1
+/// `src/diffusers/pipelines/stable_diffusion/pipeline_stable_diffusion.py` and
+/// `src/diffusers/image_processor.py`.
 public struct StableDiffusionDecoder: LatentDecoder {
     /// Latents of at most this many pixels get whole-image attention (exact); larger ones attend
     /// within each tile, since whole-image attention grows with the square of the pixel count.

@@ -19,6 +19,9 @@ import Synchronization
 /// neighbours. Whole-image attention keeps keys and values for every latent pixel
 /// (`2 * 512` floats each in SD: 4 GiB at 8192x8192) and costs O(pixels²); use ``AttentionScope/tile``
 /// for very large images (each tile attends within itself, as diffusers' own tiled decode does).
+///
+/// Reference: the whole-image decode of diffusers 0.42.1 `src/diffusers/models/autoencoders/vae.py`
+/// (`Decoder`).
 public struct TiledVAEDecoder: Sendable {
     /// Which pixels the mid block's attention sees.
     public enum AttentionScope: Sendable {

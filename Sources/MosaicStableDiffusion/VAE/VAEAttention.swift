@@ -4,6 +4,8 @@ import MosaicTensor
 /// `to_q`, `to_k`, `to_v` and `to_out.0` with bias, over the `H*W` pixels as tokens, with
 /// `channels / attention_head_dim` heads (one head in SD). Its `group_norm` and residual are
 /// separate program steps.
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/attention_processor.py`.
 struct VAEAttention: Sendable {
     let channels: Int
     let heads: Int

@@ -4,6 +4,9 @@
 /// execute the whole network, a whole image at a time or tile by tile, stopping at any
 /// GroupNorm or attention to gather what it needs from the whole image first (see
 /// ``TiledVAEDecoder``).
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/autoencoders/vae.py` and
+/// `src/diffusers/models/unets/unet_2d_blocks.py`.
 enum VAEOperation: Sendable {
     /// `x = conv(x)` (3x3 padding 1, 1x1, or the encoder's stride-2 downsampler).
     case conv(Conv2dLayer)

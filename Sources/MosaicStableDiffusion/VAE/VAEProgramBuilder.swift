@@ -2,6 +2,10 @@ import MosaicTensor
 
 /// Flattens diffusers' `AutoencoderKL` halves into ``VAEOperation`` programs, loading each
 /// weight under its diffusers name (`decoder.up_blocks.0.resnets.0.conv1.weight`, ...).
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/autoencoders/vae.py` (`Encoder`, `Decoder`)
+/// and `src/diffusers/models/unets/unet_2d_blocks.py` (`UNetMidBlock2D`, `DownEncoderBlock2D`,
+/// `UpDecoderBlock2D`).
 struct VAEProgramBuilder {
     let config: VAEConfig
     let weights: any WeightSource

@@ -3,6 +3,8 @@ import MosaicTensor
 /// Runs a ``VAEOperation`` program on one activation tensor: a whole image (every GroupNorm and
 /// attention over the tensor itself, as diffusers does) or one tile of a tiled decode (norms and
 /// attention from what was gathered over the whole image, or stopping to contribute to it).
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/autoencoders/vae.py`.
 struct VAEProgramRunner: Sendable {
     /// The flattened network.
     let operations: [VAEOperation]

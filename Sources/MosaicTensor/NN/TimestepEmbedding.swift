@@ -2,6 +2,8 @@ import Foundation
 
 /// Sinusoidal timestep embeddings, as diffusers' `get_timestep_embedding` (float32 arithmetic
 /// in the same order, so values agree to rounding).
+///
+/// Reference: diffusers 0.42.1 `src/diffusers/models/embeddings.py`.
 public enum SinusoidalTimestepEmbedding {
     /// `[timesteps.count, dimension]`: `exp(-ln(maxPeriod) * i / (half - downscaleFreqShift)) * t * scale`
     /// through `sin` then `cos` (`cos` first when `flipSinToCos`), zero-padded for odd dimensions.
