@@ -2,6 +2,14 @@ import Foundation
 
 /// `POST /v1/jobs`: a render and its priority.
 public struct SubmitRequest: Codable, Sendable, Equatable {
+    /// The wire names.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case render, priority
+    }
+
+    /// The JSON field names, from `CodingKeys`: the daemon refuses any other field.
+    public static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.stringValue)) }
+
     /// What to render.
     public var render: RenderSpec
     /// Higher runs first (-100...100, default 0).
@@ -30,9 +38,12 @@ public struct JobPage: Codable, Sendable, Equatable {
 /// `POST /v1/jobs/prune`: remove finished jobs (and their files) in bulk.
 public struct PruneRequest: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case olderThanSeconds = "older_than_seconds", states
     }
+
+    /// The JSON field names, from `CodingKeys`: the daemon refuses any other field.
+    public static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.stringValue)) }
 
     /// Only jobs that finished at least this many seconds ago (default: any age).
     public var olderThanSeconds: Double?
