@@ -33,7 +33,7 @@ extension RenderWorker {
         defer { try? writer.drain() }
         let started = Date()
         var durations: [Double] = []
-        let reporter = ProgressReporter(jobId: job.id, hub: hub, store: store)
+        let reporter = JobProgressPublisher(jobId: job.id, hub: hub, store: store)
         let steps = renderer.parameters.steps
         var lastPreview = -Double.infinity
         do {

@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// Fifty watchers of a running job each got every event through a task of their own: the
 /// publisher resumed fifty tasks on Swift's pool, and each handed its line to the event loop on
-/// its own, at five events a second (`ProgressReporter`). Now the publisher queues the line for
+/// its own, at five events a second (`JobProgressPublisher`). Now the publisher queues the line for
 /// each stream and the first line of a burst schedules one task on the event loop, which
 /// writes the whole queue (one shared buffer per event) and flushes each stream once.
 final class EventLineWriter: Sendable {
