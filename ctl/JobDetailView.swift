@@ -36,7 +36,7 @@ struct JobDetailView {
         lines.append("render:")
         lines += aligned(renderFields(job.render), indent: "  ")
         lines.append("log:" + (log.isEmpty ? " (empty)" : ""))
-        lines += log.map { "  \(Format.timestamp($0.time))  \($0.level.padding(toLength: 7, withPad: " ", startingAt: 0)) \($0.message)" }
+        lines += log.map { "  \(Format.timestamp($0.time))  \($0.level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \($0.message)" }
         return lines
     }
 

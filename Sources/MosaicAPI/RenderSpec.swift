@@ -4,11 +4,14 @@
 /// the engine; the daemon validates them. Absent optional fields take the daemon's defaults.
 public struct RenderSpec: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case prompt, negativePrompt = "negative_prompt", model, width, height, steps, sampler, guidance, seed
         case tiling, tileSize = "tile_size", tileOverlap = "tile_overlap", tileWeighting = "tile_weighting"
         case lossless, quality
     }
+
+    /// The JSON field names, from `CodingKeys`: the daemon refuses any other field.
+    public static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.stringValue)) }
 
     public var prompt: String
     public var negativePrompt: String?

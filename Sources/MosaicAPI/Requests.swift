@@ -2,6 +2,14 @@ import Foundation
 
 /// `POST /v1/jobs`: a render and its priority.
 public struct SubmitRequest: Codable, Sendable, Equatable {
+    /// The wire names.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case render, priority
+    }
+
+    /// The JSON field names, from `CodingKeys`: the daemon refuses any other field.
+    public static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.stringValue)) }
+
     /// What to render.
     public var render: RenderSpec
     /// Higher runs first (-100...100, default 0).
@@ -30,9 +38,12 @@ public struct JobPage: Codable, Sendable, Equatable {
 /// `POST /v1/jobs/prune`: remove finished jobs (and their files) in bulk.
 public struct PruneRequest: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case olderThanSeconds = "older_than_seconds", states
     }
+
+    /// The JSON field names, from `CodingKeys`: the daemon refuses any other field.
+    public static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.stringValue)) }
 
     /// Only jobs that finished at least this many seconds ago (default: any age).
     public var olderThanSeconds: Double?
@@ -103,15 +114,43 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     }
 }
 
-/// A line of a job's log.
+/// A line of a job's log: a message for people and, for programs, the event it records.
 public struct LogLine: Codable, Sendable, Equatable {
     /// When it was written.
     public var time: Date
-    /// `info`, `warning` or `error`.
-    public var level: String
-    /// What happened.
+    /// How much it matters.
+    public var level: JobLogLevel
+    /// What happened, in words.
     public var message: String
+    /// What happened, as a kind and its fields; nil for lines written before events were logged.
+    public var event: JobLogEvent?
 
     /// Creates a log line.
-    public init(time: Date, level: String, message: String) { self.time = time; self.level = level; self.message = message }
+    public init(time: Date, level: JobLogLevel, message: String, event: JobLogEvent? = nil) {
+        self.time = time; self.level = level; self.message = message; self.event = event
+    }
+
+    /// The wire names.
+    enum CodingKeys: String, CodingKey {
+        case time, level, message, event
+    }
+
+    /// Only an event's `kind`, to tell a kind this version does not know from a malformed event.
+    private struct EventKind: Decodable {
+        let kind: String
+    }
+
+    /// Decodes a line; an event of a kind a later daemon added reads as no event, so the line
+    /// (and the rest of the log) still reads.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        time = try c.decode(Date.self, forKey: .time)
+        level = try c.decode(JobLogLevel.self, forKey: .level)
+        message = try c.decode(String.self, forKey: .message)
+        if let kind = try c.decodeIfPresent(EventKind.self, forKey: .event), JobLogEvent.Kind(rawValue: kind.kind) != nil {
+            event = try c.decode(JobLogEvent.self, forKey: .event)
+        } else {
+            event = nil
+        }
+    }
 }

@@ -105,7 +105,8 @@ public final class Daemon: Sendable {
         for job in try store.jobs(in: .running) {
             let step = job.progress?.step ?? 0
             try store.requeue(
-                id: job.id, reason: "the daemon stopped while this job was at step \(step); it will resume from its newest checkpoint",
+                id: job.id, cause: .recovery, step: step,
+                reason: "the daemon stopped while this job was at step \(step); it will resume from its newest checkpoint",
                 now: Date())
             logger.warning("requeued job \(job.id), interrupted at step \(step)")
         }

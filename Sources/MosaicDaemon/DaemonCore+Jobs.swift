@@ -24,7 +24,8 @@ extension DaemonCore {
             try store.submit(spec, priority: priority, owner: owner, now: Date(), maxQueued: limits.maxQueuedJobs,
                              maxQueuedPerOwner: limits.maxQueuedJobsPerUser)
         }
-        try? store.appendLog(id: job.id, level: "info", message: "submitted by \(owner.name)", now: Date())
+        try? store.appendLog(id: job.id, level: .info, message: "submitted by \(owner.name)",
+                             event: .submitted(by: owner.name), now: Date())
         worker.wake()
         return .json(job, status: .created)
     }
@@ -41,7 +42,8 @@ extension DaemonCore {
         switch job.state {
         case .queued:
             let canceled = try db { () throws(StoreError) in try store.cancelQueued(id: job.id, by: owner, now: Date()) }
-            try? store.appendLog(id: job.id, level: "info", message: "canceled by \(owner.name) while queued", now: Date())
+            try? store.appendLog(id: job.id, level: .info, message: "canceled by \(owner.name) while queued",
+                                 event: .canceled(by: owner.name, step: nil), now: Date())
             hub.publish(JobEvent(type: .end, jobId: job.id, state: canceled.state, job: canceled))
             return .json(canceled)
         case .running:

@@ -37,11 +37,12 @@ extension RenderWorker {
         let checkpoints = checkpointStore(for: job.id)
         let hash = parameters.checkpointHash
         let (checkpoint, notes) = checkpoints.loadNewestValid(parametersHash: hash)
-        for note in notes { log(job.id, "warning", note) }
+        for note in notes { log(job.id, .warning, note, event: .checkpointUnusable) }
         do {
             guard let checkpoint else {
                 if !notes.isEmpty || job.checkpointStep != nil {
-                    log(job.id, "warning", "no valid checkpoint; the render starts again from step 0")
+                    log(job.id, .warning, "no valid checkpoint; the render starts again from step 0",
+                        event: .startedOver(lostSteps: job.checkpointStep ?? 0))
                 }
                 // Unusable files (and journals) must not be mistaken for this attempt's later.
                 try? checkpoints.removeAll()
@@ -65,7 +66,8 @@ extension RenderWorker {
             let lostSteps = max(0, (job.checkpointStep ?? step) - step)
             let note = "resumed from the checkpoint after step \(step) with \(reuse.count) of \(expected.count) tiles of step \(step + 1) reused"
                 + (lostSteps > 0 ? "; \(lostSteps) completed step\(lostSteps == 1 ? "" : "s") redone (newer checkpoint unusable)" : "")
-            log(job.id, "info", note)
+            log(job.id, .info, note, event: .resumed(attempt: job.attempts, fromStep: step, reusedTiles: reuse.count,
+                                                     lostTiles: expected.count - reuse.count, lostSteps: lostSteps))
             if try checkCrashLoop(job, step: step, reused: reuse.count, lostSteps: lostSteps, note: note, checkpoints: checkpoints) {
                 return nil
             }

@@ -16,7 +16,8 @@ extension RenderWorker {
     /// since loading a Stable Diffusion model and resuming take seconds.
     func render(_ job: Job, cancellation early: CancellationFlag, pool: WorkerPool) {
         publishState(job)
-        log(job.id, "info", "started attempt \(job.attempts) on \(threads) threads")
+        log(job.id, .info, "started attempt \(job.attempts) on \(threads) threads",
+            event: .attemptStarted(attempt: job.attempts, threads: threads))
         defer { running.withLock { $0 = nil } }
         guard let start = start(job, pool: pool) else { return }
         let renderer = start.renderer
@@ -32,7 +33,7 @@ extension RenderWorker {
         defer { try? writer.drain() }
         let started = Date()
         var durations: [Double] = []
-        let reporter = ProgressReporter(jobId: job.id, hub: hub, store: store)
+        let reporter = JobProgressPublisher(jobId: job.id, hub: hub, store: store)
         let steps = renderer.parameters.steps
         var lastPreview = -Double.infinity
         do {
@@ -80,19 +81,22 @@ extension RenderWorker {
             let url = outputDirectory.appendingPathComponent("\(job.id).webp")
             try renderer.write(image, to: url, encoding: job.render.encoding)
             finish(job, .succeeded, outputPath: url.path)
-            log(job.id, "info", String(format: "rendered in %.1f s to %@", Date().timeIntervalSince(started), url.path))
+            let seconds = Date().timeIntervalSince(started)
+            log(job.id, .info, String(format: "rendered in %.1f s to %@", seconds, url.path),
+                event: .rendered(seconds: seconds, outputPath: url.path))
             try? start.checkpoints.removeAll()
         } catch let error as RenderError {
             reporter.flush()
             if case .canceled(let step) = error {
                 if let owner = running.withLock({ $0?.canceledBy }) {
                     try? writer.drain()
-                    log(job.id, "info", "canceled by \(owner.name) at step \(step)")
+                    log(job.id, .info, "canceled by \(owner.name) at step \(step)", event: .canceled(by: owner.name, step: step))
                     finish(job, .canceled, canceledBy: owner)
                     try? start.checkpoints.removeAll()
                 } else {
                     try? writer.drain()
-                    requeue(job, reason: "the daemon stopped during step \(step + 1); the job will resume from its checkpoint")
+                    requeue(job, step: step,
+                            reason: "the daemon stopped during step \(step + 1); the job will resume from its checkpoint")
                 }
             } else {
                 try? writer.drain()
@@ -120,7 +124,7 @@ extension RenderWorker {
     }
 
     func finish(_ job: Job, _ state: JobState, error: String? = nil, outputPath: String? = nil, canceledBy: Owner? = nil) {
-        if let error { log(job.id, "error", error) }
+        if let error { log(job.id, .error, error, event: .failed) }
         do {
             let finished = try store.finish(id: job.id, state: state, error: error, outputPath: outputPath,
                                             canceledBy: canceledBy, now: Date())
@@ -131,9 +135,10 @@ extension RenderWorker {
         }
     }
 
-    func requeue(_ job: Job, reason: String) {
+    /// Requeues `job` as the daemon stops, after `step` completed steps.
+    func requeue(_ job: Job, step: Int, reason: String) {
         do {
-            try store.requeue(id: job.id, reason: reason, now: Date())
+            try store.requeue(id: job.id, cause: .shutdown, step: step, reason: reason, now: Date())
             if let queued = try store.job(id: job.id) { publishState(queued) }
         } catch {
             logger.error("cannot requeue job \(job.id): \(error)")
@@ -144,9 +149,9 @@ extension RenderWorker {
         hub.publish(JobEvent(type: .state, jobId: job.id, state: job.state, job: job))
     }
 
-    func log(_ id: Int64, _ level: String, _ message: String) {
-        logger.log(level: level == "error" ? .error : .info, "\(message)", metadata: ["job": "\(id)"])
-        try? store.appendLog(id: id, level: level, message: message, now: Date())
+    func log(_ id: Int64, _ level: JobLogLevel, _ message: String, event: JobLogEvent? = nil) {
+        logger.log(level: level == .error ? .error : .info, "\(message)", metadata: ["job": "\(id)"])
+        try? store.appendLog(id: id, level: level, message: message, event: event, now: Date())
         hub.publish(JobEvent(type: .log, jobId: id, message: message))
     }
 

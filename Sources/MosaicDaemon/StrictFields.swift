@@ -4,13 +4,12 @@ import MosaicAPI
 /// Rejects JSON bodies with fields the API does not know, or null values, naming the field: a
 /// typo such as `"step": 50` must not silently render with the default.
 enum StrictFields {
-    /// The fields of `SubmitRequest` and of its `render` object.
-    static let submit: Set<String> = ["render", "priority"]
-    static let render: Set<String> = [
-        "prompt", "negative_prompt", "model", "width", "height", "steps", "sampler", "guidance", "seed",
-        "tiling", "tile_size", "tile_overlap", "tile_weighting", "lossless", "quality",
-    ]
-    static let prune: Set<String> = ["older_than_seconds", "states"]
+    /// The fields of `SubmitRequest` and of its `render` object, from the wire types' `CodingKeys`
+    /// so that a field added there is accepted here.
+    static let submit = SubmitRequest.fieldNames
+    static let render = RenderSpec.fieldNames
+    /// The fields of `PruneRequest`.
+    static let prune = PruneRequest.fieldNames
 
     /// Throws 400 naming the first unknown field of `body` (and of its nested objects in `nested`).
     static func check(_ body: [UInt8], allowed: Set<String>, nested: [String: Set<String>] = [:]) throws(APIError) {

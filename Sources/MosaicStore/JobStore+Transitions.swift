@@ -90,18 +90,23 @@ extension JobStore {
                 canceled_by_uid = NULL, canceled_by_name = NULL, checkpoint_step = NULL,
                 resume_step = NULL, stalled_resumes = 0, \(Self.clearProgress)
                 """)
-            try Self.insertLog(db, id: id, level: "info", message: "retried after it \(previous.rawValue)", now: now)
+            try Self.insertLog(db, id: id, level: .info, message: "retried after it \(previous.rawValue)",
+                               event: .retried(previousState: previous), now: now)
             return job
         }
     }
 
     /// Puts a running job back in the queue (the daemon stopped mid-render); its checkpoint is
-    /// kept so the next attempt resumes. Logged as a warning with `reason`.
+    /// kept so the next attempt resumes. Logged as a warning with `reason` in words and a
+    /// `requeued` event of `cause`, after `step` completed steps.
     @discardableResult
-    public func requeue(id: Int64, reason: String, now: Date) throws(StoreError) -> Job {
+    public func requeue(
+        id: Int64, cause: JobLogEvent.RequeueCause, step: Int, reason: String, now: Date
+    ) throws(StoreError) -> Job {
         try write("requeue(id: \(id))") { db in
             let job = try Self.transition(db, id: id, from: [.running], to: .queued, set: "started_at_ms = NULL")
-            try Self.insertLog(db, id: id, level: "warning", message: "requeued: \(reason)", now: now)
+            try Self.insertLog(db, id: id, level: .warning, message: "requeued: \(reason)",
+                               event: .requeued(step: step, cause: cause), now: now)
             return job
         }
     }

@@ -10,7 +10,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notRunning(id: Int64, state: JobState)
     /// Only finished jobs (succeeded, failed, canceled) may be removed.
     case notFinished(id: Int64, state: JobState)
-    /// An argument is out of range (a non-positive page size, an unknown log level, ...).
+    /// An argument is out of range (a non-positive page size, ...).
     case invalidArgument(String)
     /// A stored value cannot be read back as its type; the row was written by something else.
     case corruptRow(id: Int64?, column: String, value: String)

@@ -109,7 +109,7 @@ struct RenderCommand: ParsableCommand {
         }
         // Nothing shows a preview here: it would be a pass over the canvas every step for nothing.
         renderer.computesPreview = false
-        let reporter = ProgressReporter(label: "render")
+        let reporter = TerminalProgress(label: "render")
         let started = Date()
         try renderer.run { reporter.report($0) }
         let denoised = Date()

@@ -42,7 +42,10 @@ import Testing
         let done = try third.waitFor(job.id) { $0.state.isFinished }
         #expect(done.state == .succeeded, "\(done.error ?? "")")
         #expect(done.resumeCount ?? 0 >= 1)
-        #expect(try third.client.log(job.id).contains { $0.message.contains("resumed from the checkpoint after step") })
+        let log = try third.client.log(job.id)
+        #expect(log.contains { $0.message.contains("resumed from the checkpoint after step") })
+        // The same resume as an event, which tools read instead of the sentence.
+        #expect(log.contains { if case .resumed(_, let fromStep, _, _, _)? = $0.event { fromStep > 0 } else { false } })
         let direct = first.directory.appendingPathComponent("direct.webp").path
         let render = Process()
         render.executableURL = DaemonProcess.binDirectory.appendingPathComponent("mosaicd")

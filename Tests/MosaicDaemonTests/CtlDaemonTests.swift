@@ -77,8 +77,8 @@ import Testing
     }
 
     @Test func showPrintsTheJobCheckpointAttemptsAndLog() throws {
-        let log = [LogLine(time: Sample.created, level: "info", message: "started"),
-                   LogLine(time: Sample.created, level: "warning", message: "resumed after step 11")]
+        let log = [LogLine(time: Sample.created, level: .info, message: "started"),
+                   LogLine(time: Sample.created, level: .warning, message: "resumed after step 11")]
         let server = try FakeDaemon { request in
             request.target.hasSuffix("/log") ? .send([Wire.response(200, Wire.json(log))])
                 : .send([Wire.response(200, Wire.json(Sample.job(7, .running)))])

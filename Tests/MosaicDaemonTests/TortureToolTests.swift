@@ -22,18 +22,21 @@ import Testing
         #expect(fixed.allSatisfy { $0.threadsAfterRestart == 2 })
     }
 
-    static func log(_ messages: String...) -> [LogLine] {
-        messages.enumerated().map { LogLine(time: Date(timeIntervalSince1970: Double($0.offset)), level: "info", message: $0.element) }
+    /// A log of `events`, one line each, with a message that says nothing: the analysis reads events only.
+    static func log(_ events: JobLogEvent?...) -> [LogLine] {
+        events.enumerated().map {
+            LogLine(time: Date(timeIntervalSince1970: Double($0.offset)), level: .info, message: "line \($0.offset)", event: $0.element)
+        }
     }
 
     @Test func aKilledAndRequeuedJobIsNotRunTwice() {
         let analysis = JobLogAnalysis(Self.log(
-            "submitted by ci", "started attempt 1 on 2 threads",
-            "requeued: the daemon stopped while this job was at step 5; it will run again",
-            "started attempt 2 on 1 threads", "rendered in 3.0 s to /s/outputs/1.webp",
+            .submitted(by: "ci"), .attemptStarted(attempt: 1, threads: 2),
+            .requeued(step: 5, cause: .recovery), .attemptStarted(attempt: 2, threads: 1), .startedOver(lostSteps: 0),
+            .rendered(seconds: 3.0, outputPath: "/s/outputs/1.webp"),
             // Killed after the output was written but before the success was committed.
-            "requeued: the daemon stopped while this job was at step 24; it will run again",
-            "started attempt 3 on 2 threads", "rendered in 3.1 s to /s/outputs/1.webp"))
+            .requeued(step: 24, cause: .recovery), .attemptStarted(attempt: 3, threads: 2),
+            .rendered(seconds: 3.1, outputPath: "/s/outputs/1.webp")))
         #expect(analysis.starts == 3 && analysis.rendered == 2)
         #expect(analysis.interruptedAtSteps == [5, 24])
         #expect(!analysis.ranAfterRendering)
@@ -42,17 +45,32 @@ import Testing
 
     @Test func anAttemptAfterASuccessIsRunTwice() {
         let analysis = JobLogAnalysis(Self.log(
-            "started attempt 1 on 2 threads", "rendered in 3.0 s to /s/outputs/1.webp", "started attempt 2 on 2 threads"))
+            .attemptStarted(attempt: 1, threads: 2), .rendered(seconds: 3.0, outputPath: "/s/outputs/1.webp"),
+            .attemptStarted(attempt: 2, threads: 2)))
         #expect(analysis.ranAfterRendering)
     }
 
     @Test func resumesAreReadFromTheLog() {
         let analysis = JobLogAnalysis(Self.log(
-            "started attempt 1 on 2 threads", "requeued: the daemon stopped while this job was at step 9; it will run again",
-            "started attempt 2 on 2 threads, resuming from step 8",
-            "requeued: the daemon stopped while this job was at step 12; it will run again",
-            "started attempt 3 on 1 threads", "resumed from step 11", "rendered in 1.0 s to /x.webp"))
+            .attemptStarted(attempt: 1, threads: 2), .requeued(step: 9, cause: .shutdown),
+            .attemptStarted(attempt: 2, threads: 2),
+            .resumed(attempt: 2, fromStep: 8, reusedTiles: 3, lostTiles: 1, lostSteps: 0),
+            .requeued(step: 12, cause: .recovery), .attemptStarted(attempt: 3, threads: 1), .checkpointUnusable,
+            .resumed(attempt: 3, fromStep: 11, reusedTiles: 0, lostTiles: 4, lostSteps: 1),
+            .rendered(seconds: 1.0, outputPath: "/x.webp")))
         #expect(analysis.resumedFromSteps == [8, 11] && analysis.resumes == 2 && analysis.restartsFromZero == 0)
+        #expect(analysis.interruptedAtSteps == [9, 12] && analysis.starts == 3 && analysis.rendered == 1)
+    }
+
+    @Test func messagesAreNotRead() {
+        // The sentences the daemon writes, without their events (lines from before events were
+        // logged): the analysis sees nothing, so rewording a message cannot change a verdict.
+        let lines = ["started attempt 1 on 2 threads", "requeued: the daemon stopped while this job was at step 5",
+                     "started attempt 2 on 2 threads", "resumed from the checkpoint after step 4 with 3 of 9 tiles",
+                     "rendered in 3.0 s to /s/outputs/1.webp", "started attempt 3 on 2 threads"]
+            .map { LogLine(time: Date(timeIntervalSince1970: 0), level: .info, message: $0) }
+        #expect(JobLogAnalysis(lines) == JobLogAnalysis([]))
+        #expect(JobLogAnalysis(Self.log(nil, .attemptStarted(attempt: 1, threads: 1), nil)).starts == 1)
     }
 
     static func job(_ id: Int64, _ state: JobState, attempts: Int, output: String? = nil) -> Job {

@@ -35,7 +35,7 @@ struct JobChangeLogTests {
         let job = try fixture.make(.queued)
         let before = changes.generation
         try fixture.store.setPaused(true)
-        try fixture.store.appendLog(id: job.id, level: "info", message: "a log line", now: fixture.tick())
+        try fixture.store.appendLog(id: job.id, level: .info, message: "a log line", now: fixture.tick())
         // A write that fails (the limit is reached) rolls back.
         #expect(throws: StoreError.self) {
             try fixture.store.submit(StoreFixture.spec(), priority: 0, owner: StoreFixture.alice, now: fixture.tick(), maxQueued: 1)

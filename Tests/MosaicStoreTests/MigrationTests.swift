@@ -24,6 +24,16 @@ private let seedRows: [String: String] = [
         INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (7, 1700000001000, 'info', 'started');
         UPDATE settings SET value = '1' WHERE key = 'queue_paused';
         """,
+    "0003_job_log_events": """
+        INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
+                          sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step,
+                          resume_step, stalled_resumes)
+        VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
+                'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1);
+        INSERT INTO job_logs (job_id, time_ms, level, message, event)
+        VALUES (7, 1700000001000, 'info', 'started', '{"attempt":1,"kind":"attempt_started","threads":2}');
+        UPDATE settings SET value = '1' WHERE key = 'queue_paused';
+        """,
 ]
 
 @Suite struct MigrationTests {
@@ -63,6 +73,9 @@ private let seedRows: [String: String] = [
             #expect(job.createdAt == Date(timeIntervalSince1970: 1_700_000_000.123))
             #expect(job.checkpointStep == 12)
             #expect(try store.log(id: 7).map(\.message) == ["started"])
+            // Lines written before 0003 have no event; later ones keep theirs.
+            let hasEvents = StoreSchema.identifiers[version - 1] >= "0003_job_log_events"
+            #expect(try store.log(id: 7).map(\.event) == [hasEvents ? .attemptStarted(attempt: 1, threads: 2) : nil])
             #expect(try store.isPaused())
             // The upgraded file keeps working: new ids follow the old ones.
             let next = try store.submit(StoreFixture.spec(), priority: 0, owner: StoreFixture.bob, now: Date())
@@ -117,11 +130,13 @@ private let seedRows: [String: String] = [
 
     @Test func schemaRejectsImpossibleRows() throws {
         let fixture = try StoreFixture()
-        // A running job without a start time, and an unknown state.
+        let job = try fixture.make(.queued)
+        // A running job without a start time, an unknown state, an orphan log line, an event that is not JSON.
         for sql in [
             "INSERT INTO jobs (state, owner_uid, owner_name, prompt, created_at_ms) VALUES ('running', 1, 'a', 'p', 0)",
             "INSERT INTO jobs (state, owner_uid, owner_name, prompt, created_at_ms) VALUES ('paused', 1, 'a', 'p', 0)",
             "INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (12345, 0, 'info', 'orphan')",
+            "INSERT INTO job_logs (job_id, time_ms, level, message, event) VALUES (\(job.id), 0, 'info', 'x', 'not json')",
         ] {
             #expect(throws: DatabaseError.self) { try fixture.store.pool.write { db in try db.execute(sql: sql) } }
         }

@@ -11,8 +11,8 @@ import Testing
         let store = fixture.store
         let kept = try fixture.make(state)
         let job = try fixture.make(state)
-        try store.appendLog(id: kept.id, level: "info", message: "kept", now: fixture.tick())
-        try store.appendLog(id: job.id, level: "error", message: "gone", now: fixture.tick())
+        try store.appendLog(id: kept.id, level: .info, message: "kept", now: fixture.tick())
+        try store.appendLog(id: job.id, level: .error, message: "gone", now: fixture.tick())
         let removed = try store.remove(id: job.id)
         #expect(removed == job)
         #expect(try store.job(id: job.id) == nil)
@@ -31,7 +31,7 @@ import Testing
             made[state, default: []].append(try fixture.make(state))
         }
         for job in made.values.joined() {
-            try store.appendLog(id: job.id, level: "info", message: "line", now: fixture.now)
+            try store.appendLog(id: job.id, level: .info, message: "line", now: fixture.now)
         }
         let firstRound = try #require(made[.canceled]?.first?.finishedAt)
 

@@ -80,8 +80,9 @@ import Testing
         #expect(retried.error == nil && retried.outputPath == nil && retried.progress == nil)
         #expect(retried.finishedAt == nil && retried.startedAt == nil && retried.canceledBy == nil)
         #expect(retried.checkpointStep == nil)
-        #expect(try store.log(id: ended.id).last == LogLine(time: fixture.now, level: "info",
-                                                            message: "retried after it \(state.rawValue)"))
+        #expect(try store.log(id: ended.id).last == LogLine(time: fixture.now, level: .info,
+                                                            message: "retried after it \(state.rawValue)",
+                                                            event: .retried(previousState: state)))
         let again = try #require(try store.claimNext(now: fixture.tick()))
         #expect(again.id == ended.id && again.attempts == 2)
         #expect(try store.resumeCount(id: again.id) == 0)
@@ -94,11 +95,12 @@ import Testing
         try store.updateProgress(id: running.id, progress: JobProgress(step: 6, steps: 20))
         try store.recordCheckpoint(id: running.id, step: 6)
         #expect(try store.jobs(in: .running).map(\.id) == [running.id])
-        let queued = try store.requeue(id: running.id, reason: "daemon restarted", now: fixture.tick())
+        let queued = try store.requeue(id: running.id, cause: .recovery, step: 6, reason: "daemon restarted", now: fixture.tick())
         #expect(queued.state == .queued && queued.checkpointStep == 6 && queued.startedAt == nil)
         #expect(try store.jobs(in: .running).isEmpty)
         #expect(try store.log(id: running.id).last?.message == "requeued: daemon restarted")
-        #expect(try store.log(id: running.id).last?.level == "warning")
+        #expect(try store.log(id: running.id).last?.level == .warning)
+        #expect(try store.log(id: running.id).last?.event == .requeued(step: 6, cause: .recovery))
         let resumed = try #require(try store.claimNext(now: fixture.tick()))
         #expect(resumed.id == running.id && resumed.attempts == 2 && resumed.checkpointStep == 6)
         #expect(resumed.progress == nil && resumed.startedAt == fixture.now)
@@ -130,7 +132,7 @@ import Testing
                 try store.finish(id: id, state: .succeeded, now: now)
             }
             #expect(throws: StoreError.invalidTransition(id: id, from: state, to: .queued)) {
-                try store.requeue(id: id, reason: "test", now: now)
+                try store.requeue(id: id, cause: .shutdown, step: 0, reason: "test", now: now)
             }
         } else {
             // finish only ends a job; requeue is the way back to the queue.
@@ -168,9 +170,9 @@ import Testing
         #expect(throws: StoreError.notFound(id)) { try store.finish(id: id, state: .queued, now: now) }
         #expect(throws: StoreError.notFound(id)) { try store.cancelQueued(id: id, by: StoreFixture.bob, now: now) }
         #expect(throws: StoreError.notFound(id)) { try store.retry(id: id, now: now) }
-        #expect(throws: StoreError.notFound(id)) { try store.requeue(id: id, reason: "", now: now) }
+        #expect(throws: StoreError.notFound(id)) { try store.requeue(id: id, cause: .shutdown, step: 0, reason: "", now: now) }
         #expect(throws: StoreError.notFound(id)) { try store.remove(id: id) }
-        #expect(throws: StoreError.notFound(id)) { try store.appendLog(id: id, level: "info", message: "", now: now) }
+        #expect(throws: StoreError.notFound(id)) { try store.appendLog(id: id, level: .info, message: "", now: now) }
         #expect(throws: StoreError.notFound(id)) { try store.log(id: id) }
         #expect(throws: StoreError.notFound(id)) { try store.resumeCount(id: id) }
     }
@@ -180,16 +182,51 @@ import Testing
         let store = fixture.store
         let id = try fixture.make(.running).id
         let planned = fixture.tick()
-        try store.appendLog(id: id, level: "info", message: "plan: 12 tiles", now: planned)
+        try store.appendLog(id: id, level: .info, message: "plan: 12 tiles", now: planned)
         // Half a second: a fraction binary floating point holds exactly, so times compare equal.
         let warned = fixture.tick(0.5)
-        try store.appendLog(id: id, level: "warning", message: "slow step", now: warned)
+        try store.appendLog(id: id, level: .warning, message: "slow step", now: warned)
         #expect(try store.log(id: id) == [
-            LogLine(time: planned, level: "info", message: "plan: 12 tiles"),
-            LogLine(time: warned, level: "warning", message: "slow step"),
+            LogLine(time: planned, level: .info, message: "plan: 12 tiles"),
+            LogLine(time: warned, level: .warning, message: "slow step"),
         ])
-        #expect(throws: StoreError.invalidArgument("log level must be info, warning or error, not debug")) {
-            try store.appendLog(id: id, level: "debug", message: "x", now: fixture.now)
+        // Levels are a type now; the schema still refuses any other level written around the store.
+        #expect(JobLogLevel.allCases.map(\.rawValue) == ["info", "warning", "error"])
+        #expect(throws: (any Error).self) {
+            try store.pool.write { db in
+                try db.execute(sql: "INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (?, 0, 'debug', 'x')",
+                               arguments: [id])
+            }
+        }
+    }
+
+    @Test func logLinesKeepTheirEvents() throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let id = try fixture.make(.running).id
+        let events: [JobLogEvent] = [
+            .submitted(by: "alice"), .attemptStarted(attempt: 2, threads: 4), .checkpointUnusable,
+            .startedOver(lostSteps: 3), .resumed(attempt: 2, fromStep: 8, reusedTiles: 5, lostTiles: 7, lostSteps: 1),
+            .requeued(step: 9, cause: .shutdown), .rendered(seconds: 12.5, outputPath: "/s/outputs/1.webp"),
+            .canceled(by: "bob", step: nil), .canceled(by: "bob", step: 4), .failed, .retried(previousState: .canceled),
+        ]
+        #expect(Set(events.map(\.kind)) == Set(JobLogEvent.Kind.allCases), "one of each kind")
+        let now = fixture.tick()
+        for (index, event) in events.enumerated() {
+            try store.appendLog(id: id, level: .info, message: "line \(index)", event: event, now: now)
+        }
+        try store.appendLog(id: id, level: .error, message: "no event", now: now)
+        let log = try store.log(id: id)
+        #expect(log.map(\.event) == events + [nil])
+        #expect(log.map(\.message) == events.indices.map { "line \($0)" } + ["no event"])
+        // An event the store cannot read back is a corrupt row, not a silently missing event.
+        try store.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO job_logs (job_id, time_ms, level, message, event) VALUES (?, 0, 'info', 'x', '{"kind":"teleported"}')
+                """, arguments: [id])
+        }
+        #expect(throws: StoreError.corruptRow(id: id, column: "job_logs.event", value: #"{"kind":"teleported"}"#)) {
+            try store.log(id: id)
         }
     }
 }

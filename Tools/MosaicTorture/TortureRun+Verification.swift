@@ -61,15 +61,15 @@ extension TortureRun {
         }
     }
 
-    /// The log must show the output written once per success: a start after a "rendered"
-    /// line with no requeue between means the job ran again after it had finished.
+    /// The log must show the output written once per success: a start after a `rendered`
+    /// event with no requeue between means the job ran again after it had finished.
     func check(_ analysis: JobLogAnalysis, of id: Int64, state: JobState?) {
         if analysis.ranAfterRendering {
             ledger.report("job \(id)'s log shows an attempt started after its output was written, with no requeue between",
                           ranTwice: id)
         }
         if state == .succeeded, analysis.rendered == 0 {
-            runProblems.append("job \(id) succeeded but its log has no \"rendered\" line")
+            runProblems.append("job \(id) succeeded but its log has no \"rendered\" event")
         }
     }
 

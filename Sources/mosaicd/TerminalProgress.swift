@@ -2,8 +2,9 @@ import Foundation
 import MosaicRender
 import Synchronization
 
-/// Shows render progress on stderr: a redrawn bar on a terminal, plain lines otherwise.
-final class ProgressReporter: Sendable {
+/// Shows the progress of a one-shot `mosaicd render` on stderr: a redrawn bar on a terminal,
+/// plain lines otherwise.
+final class TerminalProgress: Sendable {
     private let isTerminal: Bool
     private let lastDraw = Mutex<Double>(0)
     private let label: String

@@ -3,13 +3,13 @@ import MosaicAPI
 import MosaicStore
 import Synchronization
 
-/// Sends one render's progress to its watchers and to the database, each through a
+/// Publishes one job's render progress to its watchers and to the database, each through a
 /// `ProgressThrottle`: at most `eventInterval` apart as events, `storeInterval` apart as rows.
 ///
 /// Tile callbacks arrive on the pool's threads and step completions on the render thread; one
 /// lock orders them, so watchers never see progress go backwards. Events and rows held back are
 /// superseded by newer ones; `flush` sends the newest of each before the job's state changes.
-final class ProgressReporter: Sendable {
+final class JobProgressPublisher: Sendable {
     private struct State {
         var events: ProgressThrottle
         var rows: ProgressThrottle
@@ -20,7 +20,7 @@ final class ProgressReporter: Sendable {
     private let store: JobStore
     private let state: Mutex<State>
 
-    /// Creates the reporter of job `jobId`.
+    /// Creates the publisher of job `jobId`'s progress.
     init(jobId: Int64, hub: EventHub, store: JobStore, eventInterval: Double = 0.2, storeInterval: Double = 0.5) {
         self.jobId = jobId; self.hub = hub; self.store = store
         state = Mutex(State(events: ProgressThrottle(interval: eventInterval), rows: ProgressThrottle(interval: storeInterval)))
