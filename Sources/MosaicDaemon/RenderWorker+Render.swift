@@ -80,18 +80,19 @@ extension RenderWorker {
             let image = try renderer.decodeImage(pool: pool)
             let url = outputDirectory.appendingPathComponent("\(job.id).webp")
             try renderer.write(image, to: url, encoding: job.render.encoding)
-            finish(job, .succeeded, outputPath: url.path)
             let seconds = Date().timeIntervalSince(started)
-            log(job.id, .info, String(format: "rendered in %.1f s to %@", seconds, url.path),
-                event: .rendered(seconds: seconds, outputPath: url.path))
+            finish(job, .succeeded, outputPath: url.path, log: LogLine(
+                time: Date(), level: .info, message: String(format: "rendered in %.1f s to %@", seconds, url.path),
+                event: .rendered(seconds: seconds, outputPath: url.path)))
             try? start.checkpoints.removeAll()
         } catch let error as RenderError {
             reporter.flush()
             if case .canceled(let step) = error {
                 if let owner = running.withLock({ $0?.canceledBy }) {
                     try? writer.drain()
-                    log(job.id, .info, "canceled by \(owner.name) at step \(step)", event: .canceled(by: owner.name, step: step))
-                    finish(job, .canceled, canceledBy: owner)
+                    finish(job, .canceled, canceledBy: owner, log: LogLine(
+                        time: Date(), level: .info, message: "canceled by \(owner.name) at step \(step)",
+                        event: .canceled(by: owner.name, step: step)))
                     try? start.checkpoints.removeAll()
                 } else {
                     try? writer.drain()
@@ -123,11 +124,14 @@ extension RenderWorker {
         return JobProgress(step: step, steps: steps, tilesDone: done, tilesTotal: total, elapsedSeconds: elapsed, etaSeconds: eta)
     }
 
-    func finish(_ job: Job, _ state: JobState, error: String? = nil, outputPath: String? = nil, canceledBy: Owner? = nil) {
-        if let error { log(job.id, .error, error, event: .failed) }
+    /// Ends `job` as `state` with its log line (for a failure: the error) in one transaction,
+    /// and tells its watchers.
+    func finish(_ job: Job, _ state: JobState, error: String? = nil, outputPath: String? = nil, canceledBy: Owner? = nil,
+                log: LogLine? = nil) {
+        let line = log ?? error.map { LogLine(time: Date(), level: .error, message: $0, event: .failed) }
         do {
             let finished = try store.finish(id: job.id, state: state, error: error, outputPath: outputPath,
-                                            canceledBy: canceledBy, now: Date())
+                                            canceledBy: canceledBy, log: line, now: Date())
             hub.publish(JobEvent(type: .state, jobId: job.id, state: finished.state, job: finished))
             hub.publish(JobEvent(type: .end, jobId: job.id, state: finished.state, job: finished))
         } catch {

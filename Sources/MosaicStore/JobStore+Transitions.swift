@@ -46,18 +46,23 @@ extension JobStore {
         }
     }
 
-    /// Ends a running job as succeeded, failed or canceled, keeping its last progress.
+    /// Ends a running job as succeeded, failed or canceled, keeping its last progress; `log` is
+    /// written in the same transaction, so a job never ends without the line that says why.
     public func finish(
         id: Int64, state: JobState, error: String? = nil, outputPath: String? = nil, canceledBy: Owner? = nil,
-        now: Date
+        log: LogLine? = nil, now: Date
     ) throws(StoreError) -> Job {
         try write("finish(id: \(id))") { db in
             guard state.isFinished else {
                 throw StoreError.invalidTransition(id: id, from: try Self.state(db, id: id), to: state)
             }
-            return try Self.transition(db, id: id, from: [.running], to: state, set: """
+            let finished = try Self.transition(db, id: id, from: [.running], to: state, set: """
                 finished_at_ms = ?, error = ?, output_path = ?, canceled_by_uid = ?, canceled_by_name = ?
                 """, arguments: [now.millisecondsSince1970, error, outputPath, canceledBy?.uid, canceledBy?.name])
+            if let log {
+                try Self.insertLog(db, id: id, level: log.level, message: log.message, event: log.event, now: log.time)
+            }
+            return finished
         }
     }
 

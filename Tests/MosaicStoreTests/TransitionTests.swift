@@ -52,6 +52,21 @@ import Testing
         #expect(canceled.state == .canceled && canceled.canceledBy == StoreFixture.bob)
     }
 
+    @Test func aFinishAndItsLogLineCommitTogether() throws {
+        let fixture = try StoreFixture()
+        let running = try fixture.make(.running)
+        let line = LogLine(time: fixture.now, level: .info, message: "rendered in 1.0 s to /out/1.webp",
+                           event: .rendered(seconds: 1, outputPath: "/out/1.webp"))
+        _ = try fixture.store.finish(id: running.id, state: .succeeded, outputPath: "/out/1.webp", log: line, now: fixture.tick())
+        #expect(try fixture.store.log(id: running.id).last == line)
+        // A finish that cannot happen (the job is no longer running) writes no line either.
+        let before = try fixture.store.log(id: running.id).count
+        #expect(throws: StoreError.self) {
+            try fixture.store.finish(id: running.id, state: .failed, error: "late", log: line, now: fixture.tick())
+        }
+        #expect(try fixture.store.log(id: running.id).count == before)
+    }
+
     @Test func cancelingAQueuedJob() throws {
         let fixture = try StoreFixture()
         let queued = try fixture.make(.queued)

@@ -3,11 +3,10 @@ import MosaicAPI
 /// What a job's log (`GET /v1/jobs/{id}/log`) says about its attempts, read from the lines'
 /// structured events (`JobLogEvent`) only: a reworded message changes nothing here.
 ///
-/// The daemon logs `attempt_started` as an attempt begins, `rendered` after the output is
-/// written, and `requeued` when a stop or a restart finds the job interrupted. A kill between
-/// the output write and the commit that marks the job succeeded legitimately leaves `rendered`
-/// followed by `requeued`; `rendered` followed by another `attempt_started` without a
-/// `requeued` between means a finished job ran again.
+/// The daemon logs `attempt_started` as an attempt begins, `rendered` in the transaction that
+/// marks the job succeeded, and `requeued` when a stop or a restart finds the job interrupted.
+/// `rendered` followed by another `attempt_started` without a `requeued` between means a
+/// finished job ran again.
 struct JobLogAnalysis: Codable, Equatable, Sendable {
     /// `attempt_started` events.
     var starts = 0
