@@ -28,8 +28,7 @@ public struct HTTPRequest: Sendable {
     }
 
     /// `text` percent-decoded (and in a query `+` as a space); undecodable text is kept as it is.
-    /// Most components have nothing to decode, and Foundation's decoding was a tenth of a cached
-    /// answer's cost.
+    /// Most components have nothing to decode, so those skip Foundation's decoder.
     static func decode(_ text: Substring, plusIsSpace: Bool) -> String {
         guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else {
             return String(text)
