@@ -3,18 +3,19 @@
 // Layers (dependencies point downward only; scripts/check_imports.sh enforces the imports):
 //   mosaicctl (ctl/) -> MosaicClient -> MosaicAPI
 //   mosaicd -> MosaicDaemon -> MosaicStore (SQLite, GRDB) -> MosaicAPI
-//                          |               \-> EmbedMigrations (build plugin) -> MigrationEmbedder
-//                          \-> MosaicSystemd -> CSystemd
-//                          \-> MosaicRender -> MosaicStableDiffusion -> MosaicDiffusion -> MosaicTensor -> COpenBLAS
-//                                          \-> MosaicCheckpoint -> MosaicDiffusion, MosaicTensor, CCRC32
-//                                          \-> MosaicImage -> CWebP
-//   mosaicd seams -> MosaicImage
+//   MosaicStore's schema: EmbedMigrations (build plugin) -> MigrationEmbedder
+//   MosaicDaemon -> MosaicSystemd -> CSystemd
+//   MosaicDaemon -> MosaicRender, MosaicCheckpoint (a job's checkpoint store and writer)
+//   MosaicRender -> MosaicStableDiffusion -> MosaicDiffusion -> MosaicTensor -> COpenBLAS
+//   MosaicRender -> MosaicCheckpoint -> MosaicDiffusion, MosaicTensor, CCRC32
+//   MosaicRender -> MosaicImage -> CWebP
+//   mosaicd (render, seams) -> MosaicRender, MosaicImage
 // Tools and benchmarks sit on top and are never imported by a library:
 //   MosaicBench (mosaic-bench) -> MosaicRender, MosaicStore, MosaicClient and the layers below
 //   MosaicTorture (mosaic-torture) -> MosaicClient, MosaicImage
 //   MosaicFuzz (mosaic-fuzz) -> MosaicClient
-// Tests: MosaicTestSupport (no dependencies) is shared by the test targets; MosaicLayeringTests
-// runs the import check.
+// Tests: each <Name>Tests target tests <Name>; MosaicTestSupport (no dependencies) is shared by
+// them; MosaicLayeringTests runs the import check on the repository and on planted violations.
 import PackageDescription
 
 // The numeric targets are optimised in debug builds too: unoptimised Swift runs their loops 10 to

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks that every `import` in production code follows the layers of Package.swift's header:
-# each target may import only the modules on its allowlist below. Scans the Swift files of
+# each target may import only the modules on its allowlist below, and every target but the
+# tests appears in that header's diagram. Scans the Swift files of
 # ROOT's Sources/*, ctl/ (mosaicctl), Tools/*, Benchmarks/* and Plugins/* (ROOT defaults to the
 # repository this script lives in). Test targets are not checked: they may reach into anything.
 #
@@ -144,8 +145,20 @@ for directory in "$root"/Sources/*/ "$root"/Tools/*/ "$root"/Benchmarks/*/ "$roo
 done
 [[ -d "$root/ctl" ]] && check_target mosaicctl "$root/ctl"
 
+# Every target but the tests appears in Package.swift's layer diagram (its header comment).
+if [[ -f "$root/Package.swift" ]]; then
+    diagram=$(awk '/^import PackageDescription/ { exit } /^\/\// { print }' "$root/Package.swift")
+    while IFS= read -r target; do
+        if ! grep -qE "(^|[^A-Za-z0-9_])$target([^A-Za-z0-9_]|\$)" <<<"$diagram"; then
+            echo "Package.swift: target $target is missing from the layer diagram in the header comment"
+            violations=$((violations + 1))
+        fi
+    done < <(sed -E 's/\.product\(name: "[^"]*"//g' "$root/Package.swift" | grep -oE 'name: "[A-Za-z0-9_]+"' | sed -E 's/name: "(.*)"/\1/' \
+        | grep -vE '^(Mosaic|.*Tests)$' | sort -u)
+fi
+
 if ((violations > 0)); then
-    echo "check_imports: $violations import(s) cross the layers" >&2
+    echo "check_imports: $violations violation(s) of the layers" >&2
     exit 1
 fi
 exit 0

@@ -52,6 +52,27 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("Sources/MosaicNew") && $0.contains("has no import rule") })
     }
 
+    @Test func aTargetMissingFromTheDiagramFails() throws {
+        let tree = try ScratchTree()
+        try tree.write("Package.swift", """
+            // swift-tools-version:6.0
+            // Layers: MosaicRender -> MosaicImage
+            import PackageDescription
+            let package = Package(name: "Mosaic", targets: [
+                .target(name: "MosaicImage"), .target(name: "MosaicRender", dependencies: ["MosaicImage"]),
+                .target(name: "MosaicGhost"), .testTarget(name: "MosaicGhostTests"),
+                .target(name: "MosaicStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+            ])
+            """)
+        let result = try Self.check(tree.url)
+        #expect(result.status == 1)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "Package.swift: target MosaicGhost is missing from the layer diagram in the header comment",
+            "Package.swift: target MosaicStore is missing from the layer diagram in the header comment",
+        ], "\(result.output)")
+    }
+
     @Test func importsInCommentsAndStringsAreNotImports() throws {
         let tree = try ScratchTree()
         try tree.write("Sources/MosaicImage/Doc.swift", """
