@@ -16,8 +16,8 @@ public struct Preview: Sendable {
         self.model = model
     }
 
-    /// The preview as a small lossy WebP (at most 1024 px on the long side), decoded on one thread
-    /// of its own so that it never waits for the render's pool.
+    /// The preview as a small lossy WebP (at most 1024 px on the long side), decoded on a
+    /// one-thread pool of its own: the render's pool belongs to the thread stepping the render.
     public func webp() throws -> [UInt8] {
         let width = latent.width, height = latent.height
         let scale = model.latentScale
