@@ -1,6 +1,7 @@
 # Mosaic: the README's two commands live here.
 #   make demo   install system packages, build, render with the built-in model, print the WebP path
-#   make test   install system packages, build, run the whole test suite, the torture test and the fuzzer
+#   make test   install system packages, check the imports against the layers (scripts/check_imports.sh),
+#               build, run the whole test suite, the torture test and the fuzzer
 #   make torture  SIGKILL a real mosaicd 20 times mid-render; every job must end once, bit-identical
 #   make fuzz     5,000 hostile requests against a real mosaicd mid-render (docs/fuzzing.md)
 #   make install / make uninstall   PREFIX=/usr/local (default) DESTDIR=/staging (optional)
@@ -56,11 +57,13 @@ build: deps
 demo: deps
 	./scripts/demo.sh
 
-# OPENBLAS_NUM_THREADS=1: Mosaic runs every BLAS call on one thread anyway (`BLAS.useSingleThread`),
+# The import check comes first: it takes a second and names the file that crosses a layer.
+# OPENBLAS_NUM_THREADS=1: Mosaic runs every BLAS call on one thread anyway (`RenderThreads`),
 # and without OpenBLAS's own worker threads its fork handler has none to join: a clean-clone run
 # hung in `blas_thread_shutdown_` under `SerialFork.fork()` (2026-11-28, session 10), forks one at
 # a time notwithstanding. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE stay as the environment sets them.
 test: deps
+	./scripts/check_imports.sh
 	$(SWIFT) build --build-tests
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
 	$(MAKE) --no-print-directory torture

@@ -1,11 +1,21 @@
 // swift-tools-version:6.0
 // Mosaic: very large diffusion renders on ordinary CPUs.
-// Layers (dependencies point downward only):
+// Layers (dependencies point downward only; scripts/check_imports.sh enforces the imports):
 //   mosaicctl (ctl/) -> MosaicClient -> MosaicAPI
-//   mosaicd -> MosaicDaemon -> MosaicStore (SQLite) -> MosaicAPI
-//                          \-> MosaicSystemd -> CSystemd
-//                          \-> MosaicRender -> MosaicDiffusion -> MosaicTensor -> COpenBLAS
-//                                          \-> MosaicImage -> CWebP
+//   mosaicd -> MosaicDaemon -> MosaicStore (SQLite, GRDB) -> MosaicAPI
+//   MosaicStore's schema: EmbedMigrations (build plugin) -> MigrationEmbedder
+//   MosaicDaemon -> MosaicSystemd -> CSystemd
+//   MosaicDaemon -> MosaicRender, MosaicCheckpoint (a job's checkpoint store and writer)
+//   MosaicRender -> MosaicStableDiffusion -> MosaicDiffusion -> MosaicTensor -> COpenBLAS
+//   MosaicRender -> MosaicCheckpoint -> MosaicDiffusion, MosaicTensor, CCRC32
+//   MosaicRender -> MosaicImage -> CWebP
+//   mosaicd (render, seams) -> MosaicRender, MosaicImage
+// Tools and benchmarks sit on top and are never imported by a library:
+//   MosaicBench (mosaic-bench) -> MosaicRender, MosaicStore, MosaicClient and the layers below
+//   MosaicTorture (mosaic-torture) -> MosaicClient, MosaicImage
+//   MosaicFuzz (mosaic-fuzz) -> MosaicClient
+// Tests: each <Name>Tests target tests <Name>; MosaicTestSupport (no dependencies) is shared by
+// them; MosaicLayeringTests runs the import check on the repository and on planted violations.
 import PackageDescription
 
 // The numeric targets are optimised in debug builds too: unoptimised Swift runs their loops 10 to
@@ -53,10 +63,13 @@ let package = Package(
             swiftSettings: kernelSettings),
         // RGB images, WebP encode/decode with XMP metadata, the seam metric.
         .target(name: "MosaicImage", dependencies: ["CWebP"]),
-        // A render: parameters -> tiles -> sync -> decode -> WebP.
+        // Durable files: POSIX helpers, direct and atomic writes, CRC-32, SHA-256, the safetensors
+        // writer, checkpoints, tile journals and fault injection.
+        .target(name: "MosaicCheckpoint", dependencies: ["MosaicDiffusion", "MosaicTensor", "CCRC32"]),
+        // A render: parameters -> tiles -> sync -> decode -> WebP; previews, models, render threads.
         .target(
             name: "MosaicRender",
-            dependencies: ["MosaicDiffusion", "MosaicStableDiffusion", "MosaicImage", "MosaicTensor", "CCRC32"]),
+            dependencies: ["MosaicCheckpoint", "MosaicDiffusion", "MosaicStableDiffusion", "MosaicImage", "MosaicTensor"]),
         // Wire types shared by the daemon and its clients (JSON over HTTP/1.1).
         .target(name: "MosaicAPI"),
         // The job queue in SQLite (GRDB): schema from migrations/, embedded at build time.
@@ -76,8 +89,7 @@ let package = Package(
         .target(
             name: "MosaicDaemon",
             dependencies: [
-                "MosaicAPI", "MosaicStore", "MosaicRender", "MosaicSystemd", "MosaicImage", "MosaicDiffusion",
-                "MosaicTensor",
+                "MosaicAPI", "MosaicStore", "MosaicRender", "MosaicCheckpoint", "MosaicSystemd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -89,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "mosaicd",
             dependencies: [
-                "MosaicRender", "MosaicDaemon", "MosaicSystemd",
+                "MosaicRender", "MosaicDaemon", "MosaicSystemd", "MosaicImage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -105,9 +117,10 @@ let package = Package(
         .executableTarget(
             name: "MosaicBench",
             dependencies: [
-                "MosaicRender", "MosaicImage", "MosaicDiffusion", "MosaicTensor", "COpenBLAS",
+                "MosaicRender", "MosaicCheckpoint", "MosaicImage", "MosaicDiffusion", "MosaicTensor", "COpenBLAS",
                 "MosaicClient", "MosaicStore", "MosaicAPI", "MosaicStableDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/MosaicBench"),
         // The crash torture test: SIGKILLs a real mosaicd mid-render, checks every job ends
@@ -137,7 +150,13 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage"]),
         .testTarget(
-            name: "MosaicRenderTests", dependencies: ["MosaicRender", "MosaicImage", "MosaicTensor", "MosaicTestSupport"]),
+            name: "MosaicCheckpointTests",
+            dependencies: ["MosaicCheckpoint", "MosaicRender", "MosaicDiffusion", "MosaicTensor", "MosaicTestSupport"]),
+        .testTarget(
+            name: "MosaicRenderTests",
+            dependencies: ["MosaicRender", "MosaicCheckpoint", "MosaicImage", "MosaicTensor", "MosaicTestSupport"]),
+        // Runs scripts/check_imports.sh on the repository and on trees with planted violations.
+        .testTarget(name: "MosaicLayeringTests"),
         .testTarget(name: "MosaicdTests", dependencies: ["mosaicd", "MosaicImage", "MosaicRender"]),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicAPI"]),
         .testTarget(name: "MosaicSystemdTests", dependencies: ["MosaicSystemd", "MosaicTestSupport"]),

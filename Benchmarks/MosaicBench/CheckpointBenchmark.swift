@@ -1,4 +1,5 @@
 import Foundation
+import MosaicCheckpoint
 import MosaicRender
 import MosaicTensor
 

@@ -26,8 +26,10 @@ enum QueueBenchmark {
 
         // 100,000 finished jobs, written through the store before the daemon starts.
         let seedStarted = Date()
-        let store = try JobStore(path: state + "/mosaic.sqlite")
-        try store.insertHistory(count: 100_000, owner: Owner(uid: getuid(), name: "bench"))
+        let database = state + "/mosaic.sqlite"
+        // The store creates the schema; its connections close before the daemon opens the file.
+        do { _ = try JobStore(path: database) }
+        try JobHistory.insert(count: 100_000, owner: Owner(uid: getuid(), name: "bench"), databasePath: database)
         print(String(format: "queue: seeded 100,000 jobs in %.1f s", Date().timeIntervalSince(seedStarted)))
 
         let socket = directory.appendingPathComponent("mosaicd.sock").path

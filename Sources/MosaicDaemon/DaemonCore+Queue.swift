@@ -1,6 +1,5 @@
 import Foundation
 import MosaicAPI
-import MosaicDiffusion
 import MosaicStore
 
 extension DaemonCore {
@@ -19,11 +18,7 @@ extension DaemonCore {
     func models() -> [ModelInfo] {
         catalog.names.compactMap { name in
             guard let model = catalog.models[name] else { return nil }
-            let builtIn = model is MosaicField
-            return ModelInfo(
-                name: name, kind: builtIn ? "built-in" : "stable-diffusion",
-                summary: builtIn ? "Gaussian random field prior with an exact denoiser; needs no weights" : model.summary,
-                defaultGuidance: model.defaultGuidanceScale)
+            return ModelInfo(name: name, kind: model.kind, summary: model.summary, defaultGuidance: model.defaultGuidanceScale)
         }
     }
 

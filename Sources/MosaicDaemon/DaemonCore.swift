@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MosaicAPI
+import MosaicCheckpoint
 import MosaicRender
 import MosaicStore
 

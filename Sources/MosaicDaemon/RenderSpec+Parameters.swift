@@ -1,6 +1,5 @@
 import Foundation
 import MosaicAPI
-import MosaicDiffusion
 import MosaicRender
 
 extension RenderSpec {
@@ -70,7 +69,7 @@ extension RenderSpec {
         }
         // Some samplers cannot take every step count (DDIM and DPM++ 2M at 1000 steps): refuse
         // such a job now rather than accept it and fail it when it starts.
-        do { _ = try parameters.sampler.makeSampler(steps: parameters.steps, config: NoiseScheduleConfig()) } catch {
+        do { try parameters.validateSamplerSteps() } catch {
             throw APIError(.badRequest, "invalid steps: \(error)")
         }
         // The engine checks the overlap only where it is used; the API refuses nonsense anyway.

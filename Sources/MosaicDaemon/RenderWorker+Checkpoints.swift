@@ -1,8 +1,8 @@
 import Foundation
 import MosaicAPI
+import MosaicCheckpoint
 import MosaicRender
 import MosaicStore
-import MosaicTensor
 
 /// How a claimed job starts: from scratch or from its newest valid checkpoint.
 struct RenderStart {
@@ -21,7 +21,7 @@ extension RenderWorker {
 
     /// Builds the renderer of `job`, resuming from the newest valid checkpoint when there is one.
     /// Returns nil when the job was failed instead (bad parameters, a crash loop).
-    func start(_ job: Job, pool: WorkerPool) -> RenderStart? {
+    func start(_ job: Job, threads: RenderThreads) -> RenderStart? {
         let parameters: RenderParameters
         do { parameters = try job.render.parameters() } catch {
             finish(job, .failed, error: "cannot start the render: \(error)")
@@ -52,10 +52,10 @@ extension RenderWorker {
                                                         note: "started again from step 0 (no valid checkpoint)", checkpoints: checkpoints) {
                     return nil
                 }
-                let renderer = try Renderer(parameters: parameters, catalog: catalog, pool: pool, state: nil)
+                let renderer = try Renderer(parameters: parameters, catalog: catalog, pool: threads.pool, state: nil)
                 return RenderStart(renderer: renderer, checkpoints: checkpoints, parametersHash: hash, reuse: [:])
             }
-            let renderer = try Renderer(parameters: parameters, catalog: catalog, pool: pool, state: checkpoint.state)
+            let renderer = try Renderer(parameters: parameters, catalog: catalog, pool: threads.pool, state: checkpoint.state)
             let step = checkpoint.state.step
             var expected: [Int: Int] = [:]
             for (index, tile) in renderer.plan.tiles(step: step).enumerated() {

@@ -1,8 +1,8 @@
 import Foundation
 import MosaicAPI
+import MosaicCheckpoint
 import MosaicRender
 import MosaicStore
-import MosaicTensor
 import Synchronization
 
 extension RenderWorker {
@@ -14,12 +14,12 @@ extension RenderWorker {
     /// Renders one claimed job to its end (success, failure, cancel) or until the daemon stops.
     /// `early` is the flag `loop` registered with the claim: the job is cancelable from then on,
     /// since loading a Stable Diffusion model and resuming take seconds.
-    func render(_ job: Job, cancellation early: CancellationFlag, pool: WorkerPool) {
+    func render(_ job: Job, cancellation early: CancellationFlag, threads renderThreads: RenderThreads) {
         publishState(job)
         log(job.id, .info, "started attempt \(job.attempts) on \(threads) threads",
             event: .attemptStarted(attempt: job.attempts, threads: threads))
         defer { running.withLock { $0 = nil } }
-        guard let start = start(job, pool: pool) else { return }
+        guard let start = start(job, threads: renderThreads) else { return }
         let renderer = start.renderer
         let canceledEarly = running.withLock { state -> Bool in
             state?.cancellation = renderer.cancellation
@@ -65,8 +65,7 @@ extension RenderWorker {
                 let progress = Self.progress(step: step + 1, steps: steps, done: tiles, total: tiles,
                                              elapsed: Date().timeIntervalSince(started), durations: durations)
                 let persisted = reporter.report(progress, persist: true)
-                if renderer.computesPreview, let latent = renderer.preview {
-                    let preview = PreviewSource(latent: latent, model: renderer.model)
+                if renderer.computesPreview, let preview = renderer.latestPreview {
                     running.withLock { $0?.preview = preview }
                     lastPreview = previewAt
                 }
@@ -77,7 +76,7 @@ extension RenderWorker {
             }
             reporter.flush()
             try writer.drain()
-            let image = try renderer.decodeImage(pool: pool)
+            let image = try renderer.decodeImage(pool: renderThreads.pool)
             let url = outputDirectory.appendingPathComponent("\(job.id).webp")
             try renderer.write(image, to: url, encoding: job.render.encoding)
             let seconds = Date().timeIntervalSince(started)

@@ -3,7 +3,6 @@ import Logging
 import MosaicAPI
 import MosaicRender
 import MosaicStore
-import MosaicTensor
 import Synchronization
 
 /// Runs queued jobs one at a time on a thread of its own.
@@ -17,7 +16,7 @@ public final class RenderWorker: Sendable {
         /// The renderer's flag once it exists; before that, one of the worker's own.
         var cancellation: CancellationFlag
         var canceledBy: Owner?
-        var preview: PreviewSource?
+        var preview: Preview?
     }
 
     let store: JobStore
@@ -56,7 +55,7 @@ public final class RenderWorker: Sendable {
     /// Starts the worker thread.
     public func start() {
         let thread = Thread { [self] in
-            KernelThreadName.set("mosaic-render")
+            RenderThreads.nameCurrentThread("mosaic-render")
             loop()
         }
         thread.name = "mosaic-render"
@@ -105,18 +104,17 @@ public final class RenderWorker: Sendable {
 
     private func loop() {
         defer { flags.withLock { $0.finished = true } }
-        BLAS.useSingleThread()
         if let renderNice {
             // This thread steps the render between the pool's loops (checkpoints, the decode).
             do {
-                let nice = try ThreadNiceness.lowerCurrentThread(to: renderNice)
+                let nice = try RenderThreads.lowerCurrentThread(to: renderNice)
                 logger.info("render threads at nice \(nice) (render_nice = \(renderNice))")
             } catch {
                 logger.warning("\(error)")
             }
         }
-        let pool = WorkerPool(threadCount: threads, niceness: renderNice)
-        defer { pool.shutdown() }
+        let renderThreads = RenderThreads(count: threads, niceness: renderNice)
+        defer { renderThreads.shutdown() }
         while !flags.withLock({ $0.stopping }) {
             heartbeat.withLock { $0 = Date() }
             let claimed: (job: Job, cancellation: CancellationFlag)?
@@ -140,7 +138,7 @@ public final class RenderWorker: Sendable {
                 signal.unlock()
                 continue
             }
-            render(job, cancellation: cancellation, pool: pool)
+            render(job, cancellation: cancellation, threads: renderThreads)
         }
     }
 }

@@ -37,6 +37,8 @@ public protocol DiffusionModel: Sendable {
     func releaseDenoiserMemory()
     /// The noise schedule the model was trained with (its `scheduler/scheduler_config.json`).
     var scheduleConfig: NoiseScheduleConfig { get }
+    /// The family of model for listings: `built-in` or `stable-diffusion`.
+    var kind: String { get }
     /// One line for model listings: what kind of model it is and where it comes from.
     var summary: String { get }
     /// Bytes the model keeps in memory for a render (weights, text embeddings), for admission

@@ -14,6 +14,10 @@ public struct MosaicField: DiffusionModel {
     public init() {}
 
     public var name: String { Self.modelName }
+    /// Listed as built in: it ships with Mosaic and needs no files.
+    public var kind: String { "built-in" }
+    /// What the model is, for listings (its name alone says nothing).
+    public var summary: String { "Gaussian random field prior with an exact denoiser; needs no weights" }
     public var latentChannels: Int { FieldPrior.channels }
     public var latentScale: Int { FieldDecoder.scale }
     /// An exact prior needs little extrapolation; larger scales exaggerate the prompt's palette.

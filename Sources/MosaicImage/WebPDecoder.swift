@@ -36,17 +36,6 @@ public enum WebPDecoder {
         return image
     }
 
-    /// Reads and decodes the WebP file at `path`.
-    public static func decodeFile(at path: String) throws(WebPError) -> RGBImage {
-        let bytes: [UInt8]
-        do throws(FileError) {
-            bytes = try BinaryFile.contents(of: path)
-        } catch {
-            throw .file(error)
-        }
-        return try decode(bytes)
-    }
-
     /// The first `XMP ` chunk as UTF-8 text, or `nil` when the file carries none.
     ///
     /// - Throws: `WebPError.invalidBitstream` when WebPDemux cannot parse the container.

@@ -61,16 +61,6 @@ public struct WebPEncoder: Sendable {
         return try WebPMuxing.attach(xmp: xmp, to: bitstream)
     }
 
-    /// Encodes `image` and atomically replaces the file at `path` (see `BinaryFile`).
-    public func write(_ image: RGBImage, xmp: String? = nil, to path: String) throws(WebPError) {
-        let bytes = try encode(image, xmp: xmp)
-        do throws(FileError) {
-            try BinaryFile.writeAtomically(bytes, to: path)
-        } catch {
-            throw .file(error)
-        }
-    }
-
     /// Refuses sides libwebp cannot represent before doing any work.
     static func checkDimensions(_ image: RGBImage) throws(WebPError) {
         let limit = WebPError.maxDimension

@@ -1,7 +1,8 @@
-// Typed failures of the WebP codec and its file output. Each case carries enough context
-// (sizes, library status codes, paths) for a log line to be actionable on its own.
+// Typed failures of the WebP codec. Each case carries enough context (sizes, library status
+// codes) for a log line to be actionable on its own. Files are the caller's business: the codec
+// works on bytes, and MosaicCheckpoint's BinaryFile reads and writes them.
 
-/// Why encoding, muxing, decoding or writing a WebP image failed.
+/// Why encoding, muxing or decoding a WebP image failed.
 public enum WebPError: Error, Equatable, Sendable, CustomStringConvertible {
     /// WebP's largest side is 16383 px (`WEBP_MAX_DIMENSION`).
     public static let maxDimension = 16383
@@ -20,8 +21,6 @@ public enum WebPError: Error, Equatable, Sendable, CustomStringConvertible {
     case muxFailed(operation: String, code: Int)
     /// The bytes are not a decodable WebP image.
     case invalidBitstream(reason: String)
-    /// Reading or writing the file failed.
-    case file(FileError)
 
     /// A one-line explanation suitable for logs and CLI output.
     public var description: String {
@@ -40,8 +39,6 @@ public enum WebPError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(operation) failed (WebPMuxError \(code))"
         case let .invalidBitstream(reason):
             return "not a decodable WebP image: \(reason)"
-        case let .file(error):
-            return error.description
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MosaicCheckpoint
 import MosaicDiffusion
 
 /// The render parameters as embedded in a WebP's XMP, so a file tells how it was made.
@@ -46,10 +47,4 @@ public struct RenderMetadata: Codable, Equatable, Sendable {
     public static func parse(_ json: String) throws -> RenderMetadata {
         try JSONDecoder().decode(RenderMetadata.self, from: Data(json.utf8))
     }
-}
-
-/// The version of Mosaic, embedded in every output.
-public enum MosaicVersion {
-    /// Semantic version of this build.
-    public static let current = "0.1.0"
 }

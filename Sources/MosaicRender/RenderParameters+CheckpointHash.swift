@@ -4,6 +4,7 @@
 // sorted, no whitespace, integers in decimal, floats in Swift's shortest round-trip form) so
 // that it does not change with Foundation's encoder or with Swift property names.
 
+import MosaicCheckpoint
 import MosaicTensor
 
 extension RenderParameters {

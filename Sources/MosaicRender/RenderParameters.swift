@@ -78,6 +78,12 @@ public struct RenderParameters: Sendable, Codable, Equatable {
         }
     }
 
+    /// Checks that the sampler can take ``steps`` steps: DDIM and DPM++ 2M cannot take every
+    /// count (1000, for one), and a queue would rather refuse such a job than fail it later.
+    public func validateSamplerSteps() throws(SamplerError) {
+        _ = try sampler.makeSampler(steps: steps, config: NoiseScheduleConfig())
+    }
+
     /// The latent canvas width (image width / 8).
     public var latentWidth: Int { width / 8 }
     /// The latent canvas height (image height / 8).

@@ -1,4 +1,5 @@
 import Foundation
+import MosaicCheckpoint
 import MosaicDiffusion
 import MosaicImage
 import MosaicTensor
@@ -41,9 +42,11 @@ extension Renderer {
         case .lossless: WebPEncoder(.lossless)
         case .lossy(let quality): WebPEncoder(.lossy(quality: quality))
         }
-        do {
-            try encoder.write(image, xmp: XMPPacket.wrap(json: metadata.json()), to: url.path)
-        } catch {
+        let bytes: [UInt8]
+        do { bytes = try encoder.encode(image, xmp: XMPPacket.wrap(json: metadata.json())) } catch {
+            throw .output(path: url.path, message: error.description)
+        }
+        do { try BinaryFile.writeAtomically(bytes, to: url.path) } catch {
             throw .output(path: url.path, message: error.description)
         }
     }

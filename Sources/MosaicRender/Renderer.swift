@@ -1,4 +1,5 @@
 import Foundation
+import MosaicCheckpoint
 import MosaicDiffusion
 import MosaicTensor
 import Synchronization

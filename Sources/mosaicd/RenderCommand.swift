@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import MosaicDiffusion
 import MosaicRender
-import MosaicTensor
 
 extension SamplerKind: ExpressibleByArgument {}
 extension TilingMethod: ExpressibleByArgument {}
@@ -94,13 +93,12 @@ struct RenderCommand: ParsableCommand {
         let encoding = try makeEncoding()
         let outputURL = try checkedOutputURL()
         let threadCount = try checkedThreads()
-        BLAS.useSingleThread()
-        let pool = WorkerPool(threadCount: threadCount)
-        defer { pool.shutdown() }
+        let threads = RenderThreads(count: threadCount)
+        defer { threads.shutdown() }
 
         let renderer: Renderer
         do {
-            renderer = try Renderer(parameters: parameters, catalog: catalog, pool: pool)
+            renderer = try Renderer(parameters: parameters, catalog: catalog, pool: threads.pool)
         } catch {
             switch error {
             case .invalidParameters, .unknownModel, .tilePlan: throw UsageError(message: error.description)
@@ -113,7 +111,7 @@ struct RenderCommand: ParsableCommand {
         let started = Date()
         try renderer.run { reporter.report($0) }
         let denoised = Date()
-        let image = try renderer.decodeImage(pool: pool)
+        let image = try renderer.decodeImage(pool: threads.pool)
         let decoded = Date()
         try renderer.write(image, to: outputURL, encoding: encoding)
         let finished = Date()

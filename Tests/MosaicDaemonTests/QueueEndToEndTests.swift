@@ -165,6 +165,6 @@ import Testing
         try render.run()
         render.waitUntilExit()
         #expect(render.terminationStatus == 0)
-        #expect(try WebPDecoder.decodeFile(at: direct) == queued)
+        #expect(try WebPDecoder.decode(Array(Data(contentsOf: URL(fileURLWithPath: direct)))) == queued)
     }
 }

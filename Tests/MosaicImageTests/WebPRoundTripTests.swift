@@ -61,27 +61,4 @@ import Testing
         #expect(throws: WebPError.self) { try WebPDecoder.decode([1, 2, 3, 4, 5]) }
         #expect(throws: WebPError.self) { try WebPDecoder.xmp(in: [1, 2, 3]) }
     }
-
-    @Test func writesFileAtomically() throws {
-        let directory = try TestFiles.makeDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = "\(directory)/out.webp"
-        let image = try TestImages.noise(width: 31, height: 17, seed: 8)
-        try WebPEncoder(.lossless).write(image, xmp: XMPPacket.wrap(json: "{}"), to: path)
-        try WebPEncoder(.lossless).write(image, to: path)  // replaces the existing file
-        #expect(try WebPDecoder.decodeFile(at: path) == image)
-        #expect(try WebPDecoder.xmp(in: BinaryFile.contents(of: path)) == nil)
-        // Only the target remains: no temporary files left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["out.webp"])
-    }
-
-    @Test func reportsWriteFailureWithPath() throws {
-        let image = try RGBImage(width: 2, height: 2)
-        let error = #expect(throws: WebPError.self) {
-            try WebPEncoder(.lossless).write(image, to: "/nonexistent-dir-\(UUID().uuidString)/x.webp")
-        }
-        guard case let .file(fileError)? = error else { Issue.record("expected .file, got \(String(describing: error))"); return }
-        #expect(fileError.operation == "open")
-        #expect(fileError.description.contains("nonexistent-dir"))
-    }
 }

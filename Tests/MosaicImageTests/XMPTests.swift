@@ -55,8 +55,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = "\(directory)/meta.webp"
         let packet = XMPPacket.wrap(json: Self.json)
-        try WebPEncoder(.lossy(quality: 70)).write(try TestImages.smooth(width: 32, height: 32, seed: 1),
-                                                  xmp: packet, to: path)
+        let bytes = try WebPEncoder(.lossy(quality: 70)).encode(try TestImages.smooth(width: 32, height: 32, seed: 1), xmp: packet)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
         let webpmux = try #require(TestFiles.executable("webpmux"))
         let (status, output) = try TestFiles.run(webpmux, ["-get", "xmp", path, "-o", "-"])
         #expect(status == 0)

@@ -1,7 +1,9 @@
 import Foundation
+import MosaicCheckpoint
 import MosaicDiffusion
 import MosaicImage
 import MosaicTensor
+import MosaicTestSupport
 import Synchronization
 import Testing
 @testable import MosaicRender
@@ -84,7 +86,7 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
     @Test(arguments: [(300, 130), (130, 300), (2047, 8), (8, 2047), (257, 129), (128, 128), (1, 1)])
     func previewAveragesThePredictionOverBlocks(latentWidth: Int, latentHeight: Int) {
         let channels = 3, count = channels * latentWidth * latentHeight
-        var rng = CheckpointTestRNG(state: UInt64(latentWidth * 7919 + latentHeight))
+        var rng = SeededGenerator(seed: UInt64(latentWidth * 7919 + latentHeight))
         let latent = (0..<count).map { _ in Float(rng.next() >> 40) / Float(1 << 22) - 2 }
         let noise = (0..<count).map { _ in Float(rng.next() >> 40) / Float(1 << 22) - 2 }
         let alphaCumprod = 0.37, inputScale: Float = 0.8

@@ -50,6 +50,8 @@ public final class StableDiffusionModel: DiffusionModel, Sendable {
     public var scheduleConfig: NoiseScheduleConfig {
         (try? checkpoint.schedulerConfig.noiseScheduleConfig()) ?? .stableDiffusion15
     }
+    /// Listed as `stable-diffusion`, whatever its version.
+    public var kind: String { "stable-diffusion" }
     /// "Stable Diffusion 2.x (v_prediction), fp16 weights, /path".
     public var summary: String {
         let version = checkpoint.version == .v1 ? "1.x" : "2.x"

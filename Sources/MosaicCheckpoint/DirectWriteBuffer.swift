@@ -11,7 +11,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import MosaicImage
 
 /// A file's bytes in page-aligned memory, reused from one write to the next, and written with
 /// direct I/O where the file system takes it (buffered otherwise, with the same result).

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import MosaicRender
+@testable import MosaicCheckpoint
 import MosaicTestSupport
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import MosaicDiffusion
 import Testing
-@testable import MosaicRender
+@testable import MosaicCheckpoint
+import MosaicRender
 
 @Suite struct SHA256Tests {
     /// FIPS 180-2 appendix B examples and the empty message.

@@ -7,7 +7,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import MosaicImage
 
 extension TileJournal {
     static let fileMagic = Array("MOSAICTJ".utf8)

@@ -9,7 +9,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import MosaicImage
 
 extension CheckpointStore {
     /// The steps of the checkpoint files present (by name only), ascending.

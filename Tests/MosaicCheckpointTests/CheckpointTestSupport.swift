@@ -1,6 +1,6 @@
 import Foundation
 import MosaicDiffusion
-@testable import MosaicRender
+@testable import MosaicCheckpoint
 
 /// SplitMix64: a small deterministic generator for test data.
 struct CheckpointTestRNG {

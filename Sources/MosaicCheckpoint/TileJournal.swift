@@ -18,7 +18,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import MosaicImage
 import Synchronization
 
 /// An append-only journal of the tile outputs finished in one step (`step-000012.tiles`).

@@ -1,5 +1,5 @@
 import Testing
-@testable import MosaicRender
+@testable import MosaicCheckpoint
 
 @Suite struct CRC32Tests {
     /// Values from Python's `zlib.crc32`.

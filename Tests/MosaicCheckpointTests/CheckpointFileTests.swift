@@ -1,7 +1,8 @@
 import Foundation
 import MosaicDiffusion
 import Testing
-@testable import MosaicRender
+@testable import MosaicCheckpoint
+import MosaicRender
 import MosaicTensor
 
 @Suite struct CheckpointFileTests {
@@ -27,7 +28,11 @@ import MosaicTensor
 
     @Test func aRealRenderStateRoundTrips() throws {
         let parameters = RenderParameters(prompt: "x", width: 256, height: 128, steps: 4, sampler: .dpmpp2m, seed: 9, tileSize: 16, tileOverlap: 4)
-        let (state, _) = try render(parameters, threads: 1)
+        let pool = WorkerPool(threadCount: 1)
+        defer { pool.shutdown() }
+        let renderer = try Renderer(parameters: parameters, pool: pool)
+        try renderer.run()
+        let state = renderer.state
         let plan = try TilePlan(method: .overlap, canvasWidth: 32, canvasHeight: 16, tileSize: 16, overlap: 4, seed: 9)
         let bytes = try CheckpointFile.encode(Checkpoint(state: state, parametersHash: parameters.checkpointHash, plan: plan))
         #expect(try CheckpointFile.decode(bytes, path: "mem").state == state)

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import MosaicRender
+@testable import MosaicCheckpoint
 import MosaicTensor
 
 /// A checkpoint opened by the reference implementation: Python's `safetensors.safe_open(path,

@@ -1,7 +1,6 @@
 import Foundation
-import MosaicImage
 import Testing
-@testable import MosaicRender
+@testable import MosaicCheckpoint
 
 @Suite struct CheckpointFaultTests {
     @Test func parsesTheEnvironmentSyntax() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import MosaicDiffusion
 import Testing
-@testable import MosaicRender
+@testable import MosaicCheckpoint
 
 @Suite struct CheckpointStoreTests {
     /// A store in a fresh directory (below the scratch root, so creation is exercised) with

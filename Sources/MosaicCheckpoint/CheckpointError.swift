@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import MosaicImage
 import MosaicTensor
 
 /// Why a checkpoint could not be written, read or used; every case names the file.

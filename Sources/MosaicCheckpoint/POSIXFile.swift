@@ -7,7 +7,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import MosaicImage
 
 /// Thin, checked wrappers over the POSIX file calls that checkpoints need.
 enum POSIXFile {

@@ -13,7 +13,6 @@ import Glibc
 import Darwin
 #endif
 import MosaicDiffusion
-import MosaicImage
 import Synchronization
 
 /// Writes, prunes and recovers the checkpoints (and tile journals) of one job.

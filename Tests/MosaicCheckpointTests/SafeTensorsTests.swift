@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import MosaicRender
+@testable import MosaicCheckpoint
 import MosaicTensor
 
 @Suite struct SafeTensorsTests {
