@@ -1,10 +1,9 @@
-// Checkpoints are written with direct I/O from a page-aligned buffer. A checkpoint of an
-// 8192x8192 render is 33.6 MB and is written after every step, about eight times a second with
-// the built-in model: a buffered write copies it into the page cache, which cost 17 ms of CPU a
-// step in `mosaic-bench checkpoint` (more than the checksum and the fsync together), while with
-// O_DIRECT the device reads the buffer itself (about 2 ms of CPU for the same bytes). The buffer
-// is filled by the checksum's own pass over the tensors (`CRC32.update(copying:to:)`), so the
-// copy costs little more than the checksum did alone, and it is kept for the job's next write.
+// Checkpoints are written with direct I/O from a page-aligned buffer. A checkpoint of a large
+// render is tens of MB, written after every step: a buffered write copies it into the page cache
+// at a CPU cost larger than the checksum and the fsync together, while with O_DIRECT the device
+// reads the buffer itself (`mosaic-bench checkpoint` measures both). The buffer is filled by the
+// checksum's own pass over the tensors (`CRC32.update(copying:to:)`), so the copy costs little
+// more than the checksum alone, and it is kept for the job's next write.
 
 #if canImport(Glibc)
 import Glibc

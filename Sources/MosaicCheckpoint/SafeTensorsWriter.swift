@@ -1,7 +1,7 @@
 // Builds safetensors files without copying tensor data: added arrays are kept (copy-on-write, so
 // by reference) and streamed to the file one after the other. A checkpoint is tens of MB and is
 // written after every step; gathering it into one buffer first would cost an allocation and a
-// copy of the whole file (about 30 ms for 32 MB, mostly page faults) for nothing. The data
+// copy of the whole file for nothing. The data
 // section's checksum is computed over the same chunks before the header, which must carry it.
 
 import MosaicTensor
