@@ -108,6 +108,7 @@ let package = Package(
                 "MosaicRender", "MosaicImage", "MosaicDiffusion", "MosaicTensor", "COpenBLAS",
                 "MosaicClient", "MosaicStore", "MosaicAPI", "MosaicStableDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/MosaicBench"),
         // The crash torture test: SIGKILLs a real mosaicd mid-render, checks every job ends
@@ -115,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "MosaicTorture",
             dependencies: [
-                "MosaicClient", "MosaicAPI", "MosaicImage",
+                "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/MosaicTorture"),
@@ -123,33 +124,43 @@ let package = Package(
         .executableTarget(
             name: "MosaicFuzz",
             dependencies: [
-                "MosaicClient", "MosaicAPI",
+                "MosaicClient", "MosaicAPI", "MosaicTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/MosaicFuzz"),
 
-        // Shared by the test targets only (they all link into one test process).
-        .target(name: "MosaicTestSupport", path: "Tests/MosaicTestSupport"),
-        .testTarget(name: "MosaicTensorTests", dependencies: ["MosaicTensor"]),
-        .testTarget(name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion"], exclude: ["Fixtures"]),
+        // Shared by the test targets and the test tools (mosaic-fuzz, mosaic-torture): one seeded
+        // generator, one daemon launcher, one raw connection, one fake daemon.
+        .target(name: "MosaicTestSupport", dependencies: ["MosaicClient", "MosaicAPI"], path: "Tests/MosaicTestSupport"),
+        .testTarget(name: "MosaicTensorTests", dependencies: ["MosaicTensor", "MosaicTestSupport"]),
+        .testTarget(
+            name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion", "MosaicTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MosaicStableDiffusionTests", dependencies: ["MosaicStableDiffusion", "MosaicTensor"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage"]),
+        .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage", "MosaicTestSupport"]),
         .testTarget(
             name: "MosaicRenderTests", dependencies: ["MosaicRender", "MosaicImage", "MosaicTensor", "MosaicTestSupport"]),
         .testTarget(name: "MosaicdTests", dependencies: ["mosaicd", "MosaicImage", "MosaicRender"]),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicAPI"]),
         .testTarget(name: "MosaicSystemdTests", dependencies: ["MosaicSystemd", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicAPITests", dependencies: ["MosaicAPI"]),
+        .testTarget(name: "MosaicClientTests", dependencies: ["MosaicClient", "MosaicAPI", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicctlTests", dependencies: ["mosaicctl", "MosaicClient", "MosaicAPI", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicTortureTests", dependencies: ["MosaicTorture", "MosaicAPI", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicFuzzTests", dependencies: ["MosaicFuzz", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicBenchTests", dependencies: ["MosaicBench", "MosaicAPI", "MosaicTestSupport"]),
+        // The daemon's own tests; the end-to-end ones start the built `mosaicd`. MosaicFuzz is here
+        // for its response parser, which the HTTP-layer tests read answers with.
         .testTarget(
             name: "MosaicDaemonTests",
             dependencies: [
-                "mosaicd", "mosaicctl", "MosaicTorture", "MosaicFuzz", "MosaicBench", "MosaicClient", "MosaicAPI",
-                "MosaicImage", "MosaicRender",
-                "MosaicDaemon",
+                "mosaicd", "MosaicFuzz", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender", "MosaicDaemon",
+                "MosaicStore", "MosaicTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ]
 )

@@ -2,6 +2,7 @@ import Foundation
 import MosaicAPI
 import MosaicClient
 @testable import MosaicFuzz
+import MosaicTestSupport
 import Synchronization
 import Testing
 

@@ -4,6 +4,7 @@ import Logging
 import MosaicAPI
 @testable import MosaicDaemon
 @testable import MosaicFuzz
+import MosaicTestSupport
 import Testing
 
 /// An event stream's first bytes are its response head, even when the event loop already has a

@@ -2,6 +2,7 @@ import Foundation
 import MosaicAPI
 import MosaicClient
 @testable import MosaicFuzz
+import MosaicTestSupport
 import Testing
 
 /// What the fuzzer found in the daemon, pinned against the real daemon so it stays fixed.

@@ -2,6 +2,7 @@ import Foundation
 import MosaicAPI
 import MosaicClient
 @testable import MosaicFuzz
+import MosaicTestSupport
 import Testing
 
 /// GETs of unchanged jobs and listings are answered on the event loop, byte for byte as the

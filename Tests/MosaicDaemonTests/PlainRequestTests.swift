@@ -1,5 +1,6 @@
 @testable import MosaicDaemon
 @testable import MosaicFuzz
+import MosaicTestSupport
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1

@@ -3,6 +3,7 @@ import MosaicAPI
 import MosaicClient
 import MosaicImage
 import MosaicRender
+import MosaicTestSupport
 import Testing
 
 /// Drives the real `mosaicd` binary over its real Unix socket, with its real SQLite file,

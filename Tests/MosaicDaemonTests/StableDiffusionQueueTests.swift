@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// A Stable Diffusion render (the tiny random-weight SD 1.x fixture model) through the real
