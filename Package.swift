@@ -108,6 +108,7 @@ let package = Package(
                 "MosaicRender", "MosaicImage", "MosaicDiffusion", "MosaicTensor", "COpenBLAS",
                 "MosaicClient", "MosaicStore", "MosaicAPI", "MosaicStableDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "MosaicTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/MosaicBench"),
@@ -136,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion", "MosaicTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "MosaicStableDiffusionTests", dependencies: ["MosaicStableDiffusion", "MosaicTensor"],
+            name: "MosaicStableDiffusionTests", dependencies: ["MosaicStableDiffusion", "MosaicTensor", "MosaicTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage", "MosaicTestSupport"]),
         .testTarget(
