@@ -60,11 +60,15 @@ public final class DaemonProcess {
         throw DaemonTestError.notReady(log: log)
     }
 
-    /// The test's environment without systemd's variables (a test run under systemd must not
-    /// hand them on), plus `extra`.
+    /// This process's environment for a `mosaicd` child, plus `extra`: without systemd's
+    /// variables (a daemon started from a unit must not think systemd is watching it) and
+    /// without inherited fault injection (a test or tool names its faults in `extra`).
     public static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID"] { environment.removeValue(forKey: key) }
+        for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID",
+                    "MOSAIC_FAULTS"] {
+            environment.removeValue(forKey: key)
+        }
         return environment.merging(extra) { $1 }
     }
 
