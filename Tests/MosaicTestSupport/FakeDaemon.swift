@@ -12,6 +12,7 @@ public final class FakeDaemon: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let received = Mutex<[ReceivedRequest]>([])
 
+    /// Listens on a fresh socket and answers each request with what `reply` scripts for it.
     public init(reply: @escaping @Sendable (ReceivedRequest) -> CannedReply) throws {
         path = FakeDaemon.temporarySocketPath()
         listener = try FakeDaemon.listen(at: path)

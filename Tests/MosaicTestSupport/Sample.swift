@@ -3,8 +3,10 @@ import MosaicAPI
 
 /// Jobs and statuses to answer with. Whole-second dates survive the millisecond JSON exactly.
 public enum Sample {
+    /// When every sample job was created.
     public static let created = Date(timeIntervalSince1970: 1_800_000_000)
 
+    /// A job in `state`, with the fields that state has filled in.
     public static func job(_ id: Int64, _ state: JobState = .queued, prompt: String = "misty ocean at dusk") -> Job {
         Job(id: id, state: state,
             render: RenderSpec(prompt: prompt, model: "mosaic-field", width: 2048, height: 1024, steps: 30,
@@ -19,6 +21,7 @@ public enum Sample {
             outputPath: state == .succeeded ? "/var/lib/mosaic/outputs/\(id).webp" : nil)
     }
 
+    /// A running daemon's status.
     public static let status = DaemonStatus(
         version: "0.1.0", uptimeSeconds: 3725, paused: false,
         counts: ["queued": 2, "running": 1, "succeeded": 5, "failed": 1, "canceled": 0],
