@@ -25,8 +25,9 @@ public final class DaemonProcess {
     }
 
     /// Starts a daemon; `directory` is reused when given (a restart on the same state).
+    /// `executable` defaults to the `mosaicd` built next to this program.
     public init(directory existing: URL? = nil, threads: Int = 2, extraArguments: [String] = [],
-         environment: [String: String] = [:]) throws {
+                environment: [String: String] = [:], executable: URL? = nil) throws {
         if let existing {
             directory = existing
         } else {
@@ -38,7 +39,7 @@ public final class DaemonProcess {
         stateDirectory = directory.appendingPathComponent("state").path
         logPath = directory.appendingPathComponent("daemon-\(UUID().uuidString.prefix(4)).log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = Self.binDirectory.appendingPathComponent("mosaicd")
+        process.executableURL = executable ?? Self.binDirectory.appendingPathComponent("mosaicd")
         process.arguments = ["serve", "--state-dir", stateDirectory, "--socket", socketPath, "--threads", "\(threads)"]
             + extraArguments
         process.environment = Self.environment(environment)
