@@ -33,14 +33,8 @@ import Testing
         #expect(done.resumeCount ?? 0 >= 1)
         #expect(try third.client.log(job.id).contains { $0.message.contains("resumed from the checkpoint after step") })
         let direct = first.directory.appendingPathComponent("direct.webp").path
-        let render = Process()
-        render.executableURL = DaemonProcess.binDirectory.appendingPathComponent("mosaicd")
-        render.arguments = ["render", "--prompt", "waves at dusk", "--width", "512", "--height", "512", "--steps", "6",
-                            "--sampler", "euler_a", "--seed", "4", "--lossless", "--output", direct]
-        render.standardError = FileHandle.nullDevice
-        render.standardOutput = FileHandle.nullDevice
-        try render.run()
-        render.waitUntilExit()
+        _ = try DaemonProcess.runToExit(["render", "--prompt", "waves at dusk", "--width", "512", "--height", "512", "--steps", "6",
+                                        "--sampler", "euler_a", "--seed", "4", "--lossless", "--output", direct], seconds: 600)
         #expect(try Data(contentsOf: URL(fileURLWithPath: direct)) == Data(third.client.output(job.id)))
     }
 

@@ -73,8 +73,9 @@ public final class DaemonProcess {
         return environment.merging(extra) { $1 }
     }
 
-    /// Runs `mosaicd arguments...` that is expected to exit by itself (a refused start, an
-    /// injected crash), stopping it after `seconds`; returns its exit status and output. The
+    /// Runs `mosaicd arguments...` that is expected to exit by itself (a one-shot render, a
+    /// refused start, an injected crash), stopping it after `seconds`; returns its exit status
+    /// and output. The
     /// output goes to a file, so a chatty daemon never blocks on a full pipe.
     public static func runToExit(_ arguments: [String], environment: [String: String] = [:],
                                  seconds: Double = 20) throws -> (status: Int32, output: String) {
