@@ -11,11 +11,13 @@
 //   MosaicRender -> MosaicImage -> CWebP
 //   mosaicd (render, seams) -> MosaicRender, MosaicImage
 // Tools and benchmarks sit on top and are never imported by a library:
-//   MosaicBench (mosaic-bench) -> MosaicRender, MosaicStore, MosaicClient and the layers below
-//   MosaicTorture (mosaic-torture) -> MosaicClient, MosaicImage
-//   MosaicFuzz (mosaic-fuzz) -> MosaicClient
-// Tests: each <Name>Tests target tests <Name>; MosaicTestSupport (no dependencies) is shared by
-// them; MosaicLayeringTests runs the import check on the repository and on planted violations.
+//   MosaicBench (mosaic-bench) -> MosaicRender, MosaicStore, MosaicClient, MosaicTestSupport and the layers below
+//   MosaicTorture (mosaic-torture) -> MosaicClient, MosaicImage, MosaicTestSupport
+//   MosaicFuzz (mosaic-fuzz) -> MosaicClient, MosaicTestSupport
+//   MosaicTestSupport (Tests/MosaicTestSupport) -> MosaicClient -> MosaicAPI: one seeded generator,
+//   one daemon launcher, one raw connection, one fake daemon, for the tests and the test tools
+// Tests: each <Name>Tests target tests <Name>; MosaicLayeringTests runs the import check on the
+// repository and on planted violations.
 import PackageDescription
 
 // The numeric targets are optimised in debug builds too: unoptimised Swift runs their loops 10 to
@@ -119,6 +121,7 @@ let package = Package(
             dependencies: [
                 "MosaicRender", "MosaicCheckpoint", "MosaicImage", "MosaicDiffusion", "MosaicTensor", "COpenBLAS",
                 "MosaicClient", "MosaicStore", "MosaicAPI", "MosaicStableDiffusion",
+                "MosaicTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -128,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "MosaicTorture",
             dependencies: [
-                "MosaicClient", "MosaicAPI", "MosaicImage",
+                "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/MosaicTorture"),
@@ -136,19 +139,21 @@ let package = Package(
         .executableTarget(
             name: "MosaicFuzz",
             dependencies: [
-                "MosaicClient", "MosaicAPI",
+                "MosaicClient", "MosaicAPI", "MosaicTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/MosaicFuzz"),
 
-        // Shared by the test targets only (they all link into one test process).
-        .target(name: "MosaicTestSupport", path: "Tests/MosaicTestSupport"),
-        .testTarget(name: "MosaicTensorTests", dependencies: ["MosaicTensor"]),
-        .testTarget(name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion"], exclude: ["Fixtures"]),
+        // Shared by the test targets and the test tools (mosaic-fuzz, mosaic-torture): one seeded
+        // generator, one daemon launcher, one raw connection, one fake daemon.
+        .target(name: "MosaicTestSupport", dependencies: ["MosaicClient", "MosaicAPI"], path: "Tests/MosaicTestSupport"),
+        .testTarget(name: "MosaicTensorTests", dependencies: ["MosaicTensor", "MosaicTestSupport"]),
         .testTarget(
-            name: "MosaicStableDiffusionTests", dependencies: ["MosaicStableDiffusion", "MosaicTensor"],
+            name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion", "MosaicTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MosaicStableDiffusionTests", dependencies: ["MosaicStableDiffusion", "MosaicTensor", "MosaicTestSupport"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage"]),
+        .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage", "MosaicTestSupport"]),
         .testTarget(
             name: "MosaicCheckpointTests",
             dependencies: ["MosaicCheckpoint", "MosaicRender", "MosaicDiffusion", "MosaicTensor", "MosaicTestSupport"]),
@@ -160,15 +165,23 @@ let package = Package(
         .testTarget(name: "MosaicdTests", dependencies: ["mosaicd", "MosaicImage", "MosaicRender"]),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicAPI"]),
         .testTarget(name: "MosaicSystemdTests", dependencies: ["MosaicSystemd", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicAPITests", dependencies: ["MosaicAPI"]),
+        .testTarget(name: "MosaicClientTests", dependencies: ["MosaicClient", "MosaicAPI", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicctlTests", dependencies: ["mosaicctl", "MosaicClient", "MosaicAPI", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicTortureTests", dependencies: ["MosaicTorture", "MosaicAPI", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicFuzzTests", dependencies: ["MosaicFuzz", "MosaicTestSupport"]),
+        .testTarget(name: "MosaicBenchTests", dependencies: ["MosaicBench", "MosaicAPI", "MosaicTestSupport"]),
+        // The daemon's own tests; the end-to-end ones start the built `mosaicd`. MosaicFuzz is here
+        // for its response parser, which the HTTP-layer tests read answers with.
         .testTarget(
             name: "MosaicDaemonTests",
             dependencies: [
-                "mosaicd", "mosaicctl", "MosaicTorture", "MosaicFuzz", "MosaicBench", "MosaicClient", "MosaicAPI",
-                "MosaicImage", "MosaicRender",
-                "MosaicDaemon",
+                "mosaicd", "MosaicFuzz", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender", "MosaicDaemon",
+                "MosaicStore", "MosaicTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ]
 )

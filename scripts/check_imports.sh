@@ -2,8 +2,9 @@
 # Checks that every `import` in production code follows the layers of Package.swift's header:
 # each target may import only the modules on its allowlist below, and every target but the
 # tests appears in that header's diagram. Scans the Swift files of
-# ROOT's Sources/*, ctl/ (mosaicctl), Tools/*, Benchmarks/* and Plugins/* (ROOT defaults to the
-# repository this script lives in). Test targets are not checked: they may reach into anything.
+# ROOT's Sources/*, ctl/ (mosaicctl), Tools/*, Benchmarks/*, Plugins/* and Tests/MosaicTestSupport
+# (which the test tools link; ROOT defaults to the repository this script lives in). Test targets
+# are not checked: they may reach into anything.
 #
 #   scripts/check_imports.sh [ROOT]
 #
@@ -45,10 +46,11 @@ allowed() {
         mosaicd) echo "$system MosaicDaemon MosaicRender MosaicImage MosaicDiffusion MosaicSystemd ArgumentParser Logging" ;;
         MosaicBench)
             echo "$system ArgumentParser GRDB COpenBLAS MosaicAPI MosaicClient MosaicStore MosaicRender MosaicCheckpoint" \
-                "MosaicImage MosaicStableDiffusion MosaicDiffusion MosaicTensor"
+                "MosaicImage MosaicStableDiffusion MosaicDiffusion MosaicTensor MosaicTestSupport"
             ;;
-        MosaicTorture) echo "$system ArgumentParser MosaicAPI MosaicClient MosaicImage" ;;
-        MosaicFuzz) echo "$system ArgumentParser MosaicAPI MosaicClient" ;;
+        MosaicTorture) echo "$system ArgumentParser MosaicAPI MosaicClient MosaicImage MosaicTestSupport" ;;
+        MosaicFuzz) echo "$system ArgumentParser MosaicAPI MosaicClient MosaicTestSupport" ;;
+        MosaicTestSupport) echo "$system MosaicClient MosaicAPI" ;;
         MigrationEmbedder) echo "Foundation" ;;
         EmbedMigrations) echo "Foundation PackagePlugin" ;;
         *) return 1 ;;
@@ -138,7 +140,7 @@ check_target() {  # check_target TARGET DIRECTORY
     done < <(imports_of "${files[@]}")
 }
 
-for directory in "$root"/Sources/*/ "$root"/Tools/*/ "$root"/Benchmarks/*/ "$root"/Plugins/*/; do
+for directory in "$root"/Sources/*/ "$root"/Tools/*/ "$root"/Benchmarks/*/ "$root"/Plugins/*/ "$root"/Tests/MosaicTestSupport/; do
     [[ -d "$directory" ]] || continue
     directory=${directory%/}
     check_target "$(basename "$directory")" "$directory"

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 import Synchronization
 
 /// `mosaic-bench load`: many clients listing, showing and watching jobs while a render runs,
@@ -106,18 +107,12 @@ struct LoadBenchmark: ParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-load-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("mosaicd.sock").path
-        let daemon = Process()
-        daemon.executableURL = mosaicd.map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("mosaicd")
-        daemon.arguments = ["serve", "--state-dir", directory.appendingPathComponent("state").path, "--socket", socket,
-                            "--threads", String(threads)] + (daemonConfig.map { ["--config", $0] } ?? [])
-        daemon.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try daemon.run()
-        defer { daemon.terminate(); daemon.waitUntilExit() }
+        let daemon = try DaemonProcess(directory: directory, threads: threads,
+                                       extraArguments: daemonConfig.map { ["--config", $0] } ?? [],
+                                       executable: mosaicd.map { URL(fileURLWithPath: $0) })
+        defer { daemon.stop() }
+        let socket = daemon.socketPath
         let client = MosaicClient(socketPath: socket, timeout: 30)
-        for _ in 0..<500 where (try? client.status()) == nil { usleep(20_000) }
 
         let ids = try fillHistory(client)
         print("load: \(ids.count) jobs in the history; \(clients) clients (\(watchers ?? clients / 4) watching), "
@@ -126,7 +121,7 @@ struct LoadBenchmark: ParsableCommand {
         // unloaded ones either side of it, and the median of those ratios is the figure: the
         // renders of one run drift by several percent, more than the 5% the target allows.
         if windows > 0 {
-            let (slowdowns, result) = try runWindows(client, socket: socket, ids: ids, daemon: daemon.processIdentifier)
+            let (slowdowns, result) = try runWindows(client, socket: socket, ids: ids, daemon: daemon.process.processIdentifier)
             try report(result, slowdowns: slowdowns, of: "windows")
             return
         }
@@ -135,7 +130,7 @@ struct LoadBenchmark: ParsableCommand {
         var slowdowns: [Double] = []
         var result = LoadResult()
         for round in 1...rounds {
-            let (loaded, roundResult) = try renderUnderLoad(client, socket: socket, ids: ids, daemon: daemon.processIdentifier)
+            let (loaded, roundResult) = try renderUnderLoad(client, socket: socket, ids: ids, daemon: daemon.process.processIdentifier)
             print(String(format: "load: round %d: loaded render %.2f s, %.1f s of load; load average %@", round, loaded,
                          roundResult.seconds, loadAverage()))
             unloaded.append(try render(client, seed: 1))

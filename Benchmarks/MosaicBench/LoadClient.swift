@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 
 /// One simulated user of the daemon on a thread of its own: a poller lists the queue and shows
 /// jobs with a think time between calls; a watcher follows the running job's event stream and
@@ -18,7 +19,7 @@ final class LoadClient: @unchecked Sendable {
     let interval: Double
     /// Think times and choices; seeded from the system's generator, whose every draw is a
     /// getrandom(2) call, two or three of them a call.
-    private var random: SplitMix
+    private var random: SeededGenerator
     /// Results, read after `thread` has finished.
     private(set) var list = LatencySamples()
     private(set) var show = LatencySamples()
@@ -31,7 +32,7 @@ final class LoadClient: @unchecked Sendable {
         self.role = role
         client = MosaicClient(socketPath: socketPath, timeout: 30)
         self.jobIds = jobIds; self.watchedJob = watchedJob; self.interval = interval
-        random = SplitMix(state: UInt64.random(in: 0...UInt64.max))
+        random = SeededGenerator(seed: UInt64.random(in: 0...UInt64.max))
     }
 
     /// Starts the client's thread; it works while `gate` is open (a watcher closes its stream when

@@ -2,6 +2,7 @@ import Foundation
 import MosaicAPI
 import MosaicClient
 import MosaicStore
+import MosaicTestSupport
 
 /// The queue daemon's latencies, measured against the real `mosaicd` (built next to this
 /// program) over its real Unix socket:
@@ -32,15 +33,10 @@ enum QueueBenchmark {
         try JobHistory.insert(count: 100_000, owner: Owner(uid: getuid(), name: "bench"), databasePath: database)
         print(String(format: "queue: seeded 100,000 jobs in %.1f s", Date().timeIntervalSince(seedStarted)))
 
-        let socket = directory.appendingPathComponent("mosaicd.sock").path
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mosaicd")
-        daemon.arguments = ["serve", "--state-dir", state, "--socket", socket, "--threads", "2"]
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
-        defer { daemon.terminate(); daemon.waitUntilExit() }
-        let client = MosaicClient(socketPath: socket, timeout: 30)
-        for _ in 0..<500 where (try? client.status()) == nil { usleep(20_000) }
+        // The daemon serves the seeded state: DaemonProcess uses `state/` in the directory it is given.
+        let daemon = try DaemonProcess(directory: directory, threads: 2)
+        defer { daemon.stop() }
+        let client = MosaicClient(socketPath: daemon.socketPath, timeout: 30)
 
         let status = try samples(200) { _ = try client.models() }
         _ = try client.pause()
@@ -48,7 +44,7 @@ enum QueueBenchmark {
         let submit = try samples(200) { _ = try client.submit(SubmitRequest(render: spec)) }
         // The round trips include the typed client's decoding of 50 jobs; the daemon's own
         // share is its CPU time over the same calls.
-        let pid = daemon.processIdentifier
+        let pid = daemon.process.processIdentifier
         let (firstPage, firstPageCPU) = try daemonCPU(of: pid) { try samples(50) { _ = try client.jobs(limit: 50) } }
         let (filtered, filteredCPU) = try daemonCPU(of: pid) {
             try samples(50) { _ = try client.jobs(states: [.succeeded], owner: getuid(), limit: 50) }

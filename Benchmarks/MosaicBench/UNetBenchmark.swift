@@ -2,6 +2,7 @@ import COpenBLAS
 import Foundation
 import MosaicStableDiffusion
 import MosaicTensor
+import MosaicTestSupport
 
 /// `mosaic-bench unet`: a full-size SD 1.5-shaped UNet (random weights, 860 M parameters) on a
 /// 64x64 latent at batch 2 with 77x768 encoder states, against a cblas_sgemm rate measured in
@@ -49,7 +50,7 @@ enum UNetBenchmark {
         let pool = WorkerPool(threadCount: threads)
         defer { pool.shutdown() }
         let context = ComputeContext(pool: pool)
-        var rng = SplitMix(state: 7)
+        var rng = SeededGenerator(seed: 7)
         let sample = (try? Tensor(shape: [batch, 4, side, side], scalars: rng.normals(batch * 4 * side * side)))
             ?? Tensor(zeros: [batch, 4, side, side])
         let states = (try? Tensor(shape: [batch, 77, 768], scalars: rng.normals(batch * 77 * 768)))
@@ -95,7 +96,7 @@ enum UNetBenchmark {
         let n = 2048
         openblas_set_num_threads(Int32(threads))
         defer { BLAS.useSingleThread() }
-        var rng = SplitMix(state: 3)
+        var rng = SeededGenerator(seed: 3)
         let a = rng.normals(n * n), b = rng.normals(n * n)
         var c = [Float](repeating: 0, count: n * n)
         var best = Double.infinity
@@ -108,23 +109,5 @@ enum UNetBenchmark {
             best = min(best, Date().timeIntervalSince(t0))
         }
         return 2 * Double(n * n * n) / best / 1e9
-    }
-}
-
-/// SplitMix64, with a Box-Muller normal for benchmark inputs; also the load clients' choices.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func normals(_ n: Int) -> [Float] {
-        (0..<n).map { _ in
-            let u1 = max(Double(next() >> 11) / Double(1 << 53), 1e-300), u2 = Double(next() >> 11) / Double(1 << 53)
-            return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
-        }
     }
 }

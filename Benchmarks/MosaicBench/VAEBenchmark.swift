@@ -1,6 +1,7 @@
 import Foundation
 import MosaicStableDiffusion
 import MosaicTensor
+import MosaicTestSupport
 
 /// `mosaic-bench vae`: what one tile of the tiled SD 1.5 VAE decode holds and takes. A full-size
 /// SD VAE (random fp16 weights built in memory: block_out_channels 128/256/512/512) decodes a
@@ -31,7 +32,7 @@ enum VAEBenchmark {
         BLAS.useSingleThread()
         let pool = WorkerPool(threadCount: threads)
         defer { pool.shutdown() }
-        var rng = SplitMix(state: 11)
+        var rng = SeededGenerator(seed: 11)
         let latent = (try? Tensor(shape: [1, 4, side, side], scalars: rng.normals(4 * side * side)))
             ?? Tensor(zeros: [1, 4, side, side])
         let before = ProcessMemory.residentBytes()

@@ -10,6 +10,7 @@ let benchmarks: [(name: String, run: () -> Void)] = [
     ("noise", { NoiseBenchmark.run() }),
     ("render", { RenderBenchmark.run() }),
     ("queue", { QueueBenchmark.run() }),
+    ("store", { StoreBenchmark.run() }),
     ("checkpoint", {
         let environment = ProcessInfo.processInfo.environment
         CheckpointBenchmark.run(rounds: Int(environment["MOSAIC_BENCH_ROUNDS"] ?? "") ?? 2,

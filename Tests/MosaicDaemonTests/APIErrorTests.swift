@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// Bad requests get the right status and a JSON error that names the problem; the daemon stays up.

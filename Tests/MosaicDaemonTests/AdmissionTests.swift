@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// Admission control through the real daemon: a job whose estimate exceeds the budget is

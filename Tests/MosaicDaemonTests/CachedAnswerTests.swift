@@ -2,13 +2,14 @@ import Foundation
 import MosaicAPI
 import MosaicClient
 @testable import MosaicFuzz
+import MosaicTestSupport
 import Testing
 
 /// GETs of unchanged jobs and listings are answered from the response cache, byte for byte as
 /// the first answer, never stale, and in order behind answers still owed.
 @Suite struct CachedAnswerTests {
     private func cached(_ client: MosaicClient) throws -> Int {
-        try #require(ClientKeepAliveTests.metric("mosaic_http_kept_answers_total", in: try client.metrics()))
+        try #require(metricValue("mosaic_http_kept_answers_total", in: try client.metrics()))
     }
 
     /// A daemon with its queue paused and one queued job, whose show is now cached.
@@ -50,7 +51,7 @@ import Testing
         // The log is not cached; the cached show pipelined behind it must not overtake it
         // (HTTPServerPipelineHandler hands requests on one at a time).
         let get = { (path: String) in "GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n" }
-        let connection = try MosaicFuzz.RawConnection.connect(path: daemon.socketPath, timeout: 5)
+        let connection = try RawConnection.connect(path: daemon.socketPath, timeout: 5)
         connection.send(Array((get("/v1/jobs/\(job.id)/log") + get("/v1/jobs/\(job.id)") + get("/v1/status")
                                + get("/v1/jobs/\(job.id)")).utf8), until: MonotonicClock.now + 5)
         var parsed = ResponseParser.parse([], eof: false, headRequests: [])
@@ -69,7 +70,7 @@ import Testing
     /// whole answer as received, read until the connection ends when `halfClose` shuts down our side.
     private func exchange(_ request: String, socket: String, pieces: Int = 1, halfClose: Bool = false)
         throws -> (bytes: [UInt8], closed: Bool) {
-        let connection = try MosaicFuzz.RawConnection.connect(path: socket, timeout: 5)
+        let connection = try RawConnection.connect(path: socket, timeout: 5)
         let bytes = Array(request.utf8)
         let cut = bytes.count / 2
         let parts: [ArraySlice<UInt8>] = pieces == 1 ? [bytes[...]] : [bytes[..<cut], bytes[cut...]]
@@ -104,7 +105,7 @@ import Testing
         defer { daemon.stop() }
         // The queued job's event stream is an answer that does not end while the job waits; a
         // cached show sent after it, in a read of its own, must wait for the stream's end.
-        let connection = try MosaicFuzz.RawConnection.connect(path: daemon.socketPath, timeout: 5)
+        let connection = try RawConnection.connect(path: daemon.socketPath, timeout: 5)
         #expect(connection.send(Array("GET /v1/jobs/\(job.id)/events HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 5))
         var received = connection.receive(until: MonotonicClock.now + 5) { String(decoding: $0, as: UTF8.self).contains("\"type\":\"state\"") }
         #expect(connection.send(Array("GET /v1/jobs/\(job.id) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 5))

@@ -1,3 +1,4 @@
+import MosaicTestSupport
 import NIOCore
 import NIOEmbedded
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// Stalled, slow and surplus clients against the real daemon on a real socket: each is cut off
@@ -9,7 +10,7 @@ import Testing
     @Test func stalledRequestIsClosedAfterTheReadTimeoutWhileOthersAreServed() throws {
         let daemon = try DaemonProcess(extraArguments: ["--read-timeout", "1", "--idle-timeout", "30"])
         defer { daemon.stop() }
-        let stalled = try RawConnection(daemon.socketPath)
+        let stalled = try RawConnection.connect(daemon.socketPath)
         stalled.send("GET /v1/status HTTP/1.1\r\nHost: mosaicd\r\n")  // and never the blank line
         let started = Date()
         // Others are served while it stalls.
@@ -24,7 +25,7 @@ import Testing
         // A byte every 200 ms keeps a connection "active" but must not stretch the request.
         let daemon = try DaemonProcess(extraArguments: ["--read-timeout", "1", "--idle-timeout", "30"])
         defer { daemon.stop() }
-        let slow = try RawConnection(daemon.socketPath)
+        let slow = try RawConnection.connect(daemon.socketPath)
         let started = Date()
         var open = true
         for character in "GET /v1/status HTTP/1.1\r\nHost: mosaicd\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n" where open {
@@ -39,11 +40,11 @@ import Testing
         let daemon = try DaemonProcess(extraArguments: ["--idle-timeout", "1"])
         defer { daemon.stop() }
         // Connected, never a byte.
-        let silent = try RawConnection(daemon.socketPath)
+        let silent = try RawConnection.connect(daemon.socketPath)
         let silentSeconds = try #require(silent.secondsUntilClosed(timeout: 10), "the silent connection stayed open")
         #expect(silentSeconds >= 0.8 && silentSeconds < 5)
         // Kept alive after one answered request.
-        let kept = try RawConnection(daemon.socketPath)
+        let kept = try RawConnection.connect(daemon.socketPath)
         kept.get("/v1/status")
         let answer = kept.read(timeout: 5, until: "\"version\"")
         #expect(httpStatus(answer.text) == 200 && !answer.closed, "\(answer.text)")
@@ -56,19 +57,19 @@ import Testing
         defer { daemon.stop() }
         // waitUntilReady's connections are closed; let the daemon notice.
         usleep(200_000)
-        var first: RawConnection? = try RawConnection(daemon.socketPath)
-        let second = try RawConnection(daemon.socketPath)
+        var first: RawConnection? = try RawConnection.connect(daemon.socketPath)
+        let second = try RawConnection.connect(daemon.socketPath)
         first?.get("/v1/status")
         #expect(first.flatMap { httpStatus($0.read(timeout: 5, until: "\"version\"").text) } == 200)
 
-        let third = try RawConnection(daemon.socketPath)
+        let third = try RawConnection.connect(daemon.socketPath)
         third.get("/v1/status")
         let refused = third.read(timeout: 5)
         #expect(httpStatus(refused.text) == 503, "\(refused.text)")
         #expect(refused.text.contains("max_connections"), "\(refused.text)")
         #expect(refused.closed, "the refused connection is closed")
         // One over the cap that sends nothing is not kept for the 30 s idle timeout.
-        let silent = try RawConnection(daemon.socketPath)
+        let silent = try RawConnection.connect(daemon.socketPath)
         let silentSeconds = try #require(silent.secondsUntilClosed(timeout: 10), "the refused silent connection stayed open")
         #expect(silentSeconds < 4, "closed after \(silentSeconds) s")
         // The first two are served as before.
@@ -80,7 +81,7 @@ import Testing
         first = nil
         var served = false
         for _ in 0..<50 where !served {
-            let next = try RawConnection(daemon.socketPath)
+            let next = try RawConnection.connect(daemon.socketPath)
             next.get("/v1/status", keepAlive: false)
             served = httpStatus(next.read(timeout: 5).text) == 200
             if !served { usleep(50_000) }
@@ -93,7 +94,7 @@ import Testing
         defer { daemon.stop() }
         _ = try daemon.client.pause()
         let job = try daemon.client.submit(SubmitRequest(render: smallRender()))
-        var watcher: RawConnection? = try RawConnection(daemon.socketPath)
+        var watcher: RawConnection? = try RawConnection.connect(daemon.socketPath)
         watcher?.get("/v1/jobs/\(job.id)/events")
         let streaming = watcher?.read(timeout: 5, until: "\"state\"")
         #expect(streaming.flatMap { httpStatus($0.text) } == 200)
@@ -106,7 +107,7 @@ import Testing
         watcher = nil
         var status = 0
         for _ in 0..<50 where status != 200 {
-            let next = try RawConnection(daemon.socketPath)
+            let next = try RawConnection.connect(daemon.socketPath)
             next.get("/v1/jobs/\(job.id)/events")
             status = httpStatus(next.read(timeout: 5, until: "\r\n\r\n").text) ?? 0
             if status != 200 { usleep(50_000) }
@@ -152,7 +153,7 @@ import Testing
         #expect(expected.count > 256 << 10, "\(expected.count) bytes")
         for request in ["GET /v1/jobs/\(job.id)/output HTTP/1.1\r\nHost: mosaicd\r\nConnection: close\r\n\r\n",
                         "GET /v1/jobs/\(job.id)/output HTTP/1.0\r\n\r\n"] {
-            let connection = try RawConnection(daemon.socketPath)
+            let connection = try RawConnection.connect(daemon.socketPath)
             connection.send(request)
             let started = Date()
             let answer = connection.readBytes(timeout: 10)

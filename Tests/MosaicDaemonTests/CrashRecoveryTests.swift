@@ -2,6 +2,7 @@ import Foundation
 import MosaicAPI
 import MosaicClient
 import MosaicImage
+import MosaicTestSupport
 import Testing
 
 /// Crashes the real daemon on purpose (fault injection through MOSAIC_FAULTS) and checks what a
@@ -11,21 +12,9 @@ import Testing
     /// Starts `mosaicd serve` on `directory` with `faults` and waits until it exits by itself or
     /// `seconds` pass (then stops it).
     func runUntilExit(_ directory: URL, faults: String, seconds: Double = 30) throws {
-        let process = Process()
-        process.executableURL = DaemonProcess.binDirectory.appendingPathComponent("mosaicd")
-        process.arguments = ["serve", "--state-dir", directory.appendingPathComponent("state").path,
-                             "--socket", directory.appendingPathComponent("mosaicd.sock").path, "--threads", "2"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["MOSAIC_FAULTS"] = faults
-        environment.removeValue(forKey: "NOTIFY_SOCKET")
-        process.environment = environment
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        _ = try DaemonProcess.runToExit(["serve", "--state-dir", directory.appendingPathComponent("state").path,
+                                         "--socket", directory.appendingPathComponent("mosaicd.sock").path, "--threads", "2"],
+                                        environment: ["MOSAIC_FAULTS": faults], seconds: seconds)
     }
 
     @Test func aKilledRenderResumesAndEndsBitIdentical() throws {
@@ -47,14 +36,8 @@ import Testing
         // The same resume as an event, which tools read instead of the sentence.
         #expect(log.contains { if case .resumed(_, let fromStep, _, _, _)? = $0.event { fromStep > 0 } else { false } })
         let direct = first.directory.appendingPathComponent("direct.webp").path
-        let render = Process()
-        render.executableURL = DaemonProcess.binDirectory.appendingPathComponent("mosaicd")
-        render.arguments = ["render", "--prompt", "waves at dusk", "--width", "512", "--height", "512", "--steps", "6",
-                            "--sampler", "euler_a", "--seed", "4", "--lossless", "--output", direct]
-        render.standardError = FileHandle.nullDevice
-        render.standardOutput = FileHandle.nullDevice
-        try render.run()
-        render.waitUntilExit()
+        _ = try DaemonProcess.runToExit(["render", "--prompt", "waves at dusk", "--width", "512", "--height", "512", "--steps", "6",
+                                        "--sampler", "euler_a", "--seed", "4", "--lossless", "--output", direct], seconds: 600)
         #expect(try Data(contentsOf: URL(fileURLWithPath: direct)) == Data(third.client.output(job.id)))
     }
 

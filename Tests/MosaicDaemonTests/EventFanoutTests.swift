@@ -2,6 +2,7 @@ import Foundation
 import MosaicAPI
 import MosaicClient
 @testable import MosaicFuzz
+import MosaicTestSupport
 import Synchronization
 import Testing
 
@@ -15,7 +16,7 @@ import Testing
         _ = try daemon.client.pause()
         let job = try daemon.client.submit(SubmitRequest(render: smallRender(side: 512, steps: 40)))
         // A watcher that never reads: its lines pile up in its socket, nobody else's.
-        let stalled = try MosaicFuzz.RawConnection.connect(path: daemon.socketPath, timeout: 5)
+        let stalled = try RawConnection.connect(path: daemon.socketPath, timeout: 5)
         #expect(stalled.send(Array("GET /v1/jobs/\(job.id)/events HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 5))
         let watchers = 12, socketPath = daemon.socketPath
         let lines = Mutex([[String]](repeating: [], count: watchers))
@@ -55,7 +56,7 @@ import Testing
         _ = try daemon.client.pause()
         let job = try daemon.client.submit(SubmitRequest(render: smallRender()))
         // The stream of a queued job stays open until the job ends, which it will not here.
-        let watcher = try MosaicFuzz.RawConnection.connect(path: daemon.socketPath, timeout: 5)
+        let watcher = try RawConnection.connect(path: daemon.socketPath, timeout: 5)
         #expect(watcher.send(Array("GET /v1/jobs/\(job.id)/events HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 5))
         let first = watcher.receive(until: MonotonicClock.now + 5) { String(decoding: $0, as: UTF8.self).contains("\"type\":\"state\"") }
         #expect(String(decoding: first, as: UTF8.self).contains("\"queued\""))

@@ -4,6 +4,7 @@ import Logging
 import MosaicAPI
 @testable import MosaicDaemon
 @testable import MosaicFuzz
+import MosaicTestSupport
 import Testing
 
 /// An event stream's first bytes are its response head, even when the event loop already has a
@@ -38,8 +39,8 @@ import Testing
         // cooperative pool, which the parallel tests' blocking waits can hold for a while (hence
         // the long deadlines, too).
         let (firstHead, text) = try await Self.onThread { () throws -> (String, String) in
-            func open(_ target: String) throws -> MosaicFuzz.RawConnection {
-                let connection = try MosaicFuzz.RawConnection.connect(path: path, timeout: 60)
+            func open(_ target: String) throws -> RawConnection {
+                let connection = try RawConnection.connect(path: path, timeout: 60)
                 _ = connection.send(Array("GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 60)
                 return connection
             }

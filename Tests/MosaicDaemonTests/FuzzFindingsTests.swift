@@ -2,6 +2,7 @@ import Foundation
 import MosaicAPI
 import MosaicClient
 @testable import MosaicFuzz
+import MosaicTestSupport
 import Testing
 
 /// What the fuzzer found in the daemon, pinned against the real daemon so it stays fixed.
@@ -25,7 +26,7 @@ import Testing
         let daemon = try DaemonProcess()
         for request in ["GET /v1/status HTTP/1.1\r\nContent-Length: 0x10\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
                         "POST /v1/jobs HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"] {
-            let connection = try MosaicFuzz.RawConnection.connect(path: daemon.socketPath, timeout: 5)
+            let connection = try RawConnection.connect(path: daemon.socketPath, timeout: 5)
             connection.send(Array(request.utf8), until: MonotonicClock.now + 5)
             let bytes = connection.receive(until: MonotonicClock.now + 10) { _ in false }
             let parsed = ResponseParser.parse(bytes, eof: connection.closedByPeer)
@@ -92,7 +93,7 @@ import Testing
     /// closed it. `halfClose` shuts down the sending side after the request.
     private func exchange(_ request: String, on daemon: DaemonProcess, halfClose: Bool, heads: [Bool] = [],
                           answers: Int) throws -> (responses: [ParsedResponse], closed: Bool) {
-        let connection = try MosaicFuzz.RawConnection.connect(path: daemon.socketPath, timeout: 5)
+        let connection = try RawConnection.connect(path: daemon.socketPath, timeout: 5)
         connection.send(Array(request.utf8), until: MonotonicClock.now + 5)
         if halfClose { connection.finishSending() }
         // Read until the daemon hangs up (or 10 s): every answer here must end with a close.

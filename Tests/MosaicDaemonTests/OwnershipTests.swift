@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// A second, real user account talks to the daemon through `mosaicctl`: it may read others'

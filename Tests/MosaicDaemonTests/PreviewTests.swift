@@ -2,6 +2,7 @@ import Foundation
 import MosaicAPI
 import MosaicClient
 import MosaicImage
+import MosaicTestSupport
 import Testing
 
 /// Previews of running jobs through the real daemon: a small WebP of the current prediction,

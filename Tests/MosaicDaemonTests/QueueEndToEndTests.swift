@@ -3,6 +3,7 @@ import MosaicAPI
 import MosaicClient
 import MosaicImage
 import MosaicRender
+import MosaicTestSupport
 import Testing
 
 /// Drives the real `mosaicd` binary over its real Unix socket, with its real SQLite file,
@@ -155,16 +156,10 @@ import Testing
         #expect(try daemon.waitFor(job.id) { $0.state.isFinished }.state == .succeeded)
         let queued = try WebPDecoder.decode(try daemon.client.output(job.id))
         let direct = daemon.directory.appendingPathComponent("direct.webp").path
-        let render = Process()
-        render.executableURL = DaemonProcess.binDirectory.appendingPathComponent("mosaicd")
-        render.arguments = ["render", "--prompt", "rocky shore, vivid", "--width", "512", "--height", "384", "--steps", "6",
-                            "--sampler", "euler_a", "--seed", "77", "--tile-size", "32", "--tile-overlap", "8",
-                            "--lossless", "--threads", "1", "--output", direct]
-        render.standardError = FileHandle.nullDevice
-        render.standardOutput = FileHandle.nullDevice
-        try render.run()
-        render.waitUntilExit()
-        #expect(render.terminationStatus == 0)
+        let render = try DaemonProcess.runToExit(["render", "--prompt", "rocky shore, vivid", "--width", "512", "--height", "384", "--steps", "6",
+                                                 "--sampler", "euler_a", "--seed", "77", "--tile-size", "32", "--tile-overlap", "8",
+                                                 "--lossless", "--threads", "1", "--output", direct], seconds: 600)
+        #expect(render.status == 0, "\(render.output)")
         #expect(try WebPDecoder.decode(Array(Data(contentsOf: URL(fileURLWithPath: direct)))) == queued)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// `max_queued_jobs` and `max_queued_jobs_per_user`: 429 naming the limit, and mosaicctl's

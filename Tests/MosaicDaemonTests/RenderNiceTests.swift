@@ -1,5 +1,6 @@
 import Foundation
 import MosaicAPI
+import MosaicTestSupport
 import Testing
 
 /// The daemon's render threads run at `render_nice`, its event loop at the process's own nice

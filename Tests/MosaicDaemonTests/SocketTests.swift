@@ -1,5 +1,6 @@
 import Foundation
 import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// The daemon's socket: created 0660 with its group, never taken from a live daemon (the lock
@@ -7,21 +8,7 @@ import Testing
 @Suite(.serialized) struct SocketTests {
     /// Runs `mosaicd serve` that is expected to refuse to start; returns its exit status and output.
     func refusedServe(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = DaemonProcess.binDirectory.appendingPathComponent("mosaicd")
-        process.arguments = ["serve"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID"] { environment.removeValue(forKey: key) }
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        try DaemonProcess.runToExit(["serve"] + arguments)
     }
 
     func inode(_ path: String) -> (ino: UInt, mode: UInt32, gid: UInt32)? {

@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// The daemon under systemd's protocols, without systemd: a datagram socket stands in for

@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// One rule of request validation: a submit body, the status it must get, and what the error

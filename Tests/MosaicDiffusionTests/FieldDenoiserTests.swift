@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 import Testing
 @testable import MosaicDiffusion
 
@@ -67,7 +68,7 @@ func solve(_ a: [[Double]], _ b: [Double]) -> [Double] {
         let unconditional = FieldPrior(prompt: "muted")
         let denoiser = FieldDenoiser(conditional: conditional, unconditional: unconditional, guidanceScale: 2.5)
         let level = NoiseLevel(timestep: 500, sigma: sigma)
-        var rng = TestRandom(seed: UInt64(h * 10 + w))
+        var rng = SeededGenerator(seed: UInt64(h * 10 + w))
         let input = rng.floats(4 * h * w).map { $0 * 2 }
         var output = [Float](repeating: 0, count: input.count)
         try input.withUnsafeBufferPointer { i in

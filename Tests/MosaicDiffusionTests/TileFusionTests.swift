@@ -1,3 +1,4 @@
+import MosaicTestSupport
 import Testing
 import MosaicTensor
 @testable import MosaicDiffusion
@@ -30,7 +31,7 @@ import MosaicTensor
         let tiles = plan.tiles(step: 2)
         var offsets = [Int](), total = 0
         for t in tiles { offsets.append(total); total += channels * t.area }
-        var rng = TestRandom(seed: 11)
+        var rng = SeededGenerator(seed: 11)
         let outputs = rng.floats(total)
         let fusion = TileFusion(weighting: weighting)
         var results = [[Float]]()

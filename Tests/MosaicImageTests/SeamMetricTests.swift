@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 import Testing
 @testable import MosaicImage
 
@@ -94,7 +95,7 @@ import Testing
         #expect(Median.of([Float]()) == nil)
         #expect(Median.of([3]) == 3)
         #expect(Median.of([4, 1, 3, 2]) == 2.5)
-        var rng = SplitMix64(seed: 9)
+        var rng = SeededGenerator(seed: 9)
         for n in 1...60 {
             let values = (0..<n).map { _ in Float(rng.next() % 7) }
             let sorted = values.sorted()

@@ -1,29 +1,12 @@
 // Deterministic test images and small helpers shared by the MosaicImage tests.
 import Foundation
+import MosaicTestSupport
 @testable import MosaicImage
-
-/// SplitMix64: tiny, fast, and the same sequence on every platform, so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
 
 enum TestImages {
     /// Independent uniform random samples: worst case for compression, exact for round trips.
     static func noise(width: Int, height: Int, seed: UInt64) throws -> RGBImage {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let pixels = (0..<(width * height * 3)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         return try RGBImage(width: width, height: height, pixels: pixels)
     }
@@ -31,7 +14,7 @@ enum TestImages {
     /// A sum of random low-frequency sinusoids per channel plus ±`noise` levels of pixel noise.
     /// Wavelengths are 48...400 px, so nothing lines up with a 128-px grid on purpose.
     static func smooth(width: Int, height: Int, seed: UInt64, noise: Double = 2) throws -> RGBImage {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         struct Wave { var fx, fy, phase, amplitude: Double }
         let waves: [[Wave]] = (0..<3).map { _ in
             (0..<6).map { _ in
@@ -61,7 +44,7 @@ enum TestImages {
     static func withTileOffsets(
         _ image: RGBImage, tile: Int, tileHeight: Int? = nil, amplitude: Int, seed: UInt64
     ) throws -> RGBImage {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let tileHeight = tileHeight ?? tile
         let tilesX = (image.width + tile - 1) / tile
         let tilesY = (image.height + tileHeight - 1) / tileHeight

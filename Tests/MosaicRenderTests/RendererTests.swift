@@ -133,7 +133,10 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
         let parameters = RenderParameters(prompt: "x", width: 256, height: 192, steps: 6, sampler: sampler, seed: 3,
                                           tileSize: 32, tileOverlap: 8)
         let renderer = try Renderer(parameters: parameters, pool: pool)
-        func address(_ values: [Float]) -> UnsafePointer<Float>? { values.withUnsafeBufferPointer { $0.baseAddress } }
+        // The storage's address as a number, taken inside the closure: the pointer itself must not
+        // outlive it. A step that allocated a new array would hold old and new at once, so the
+        // numbers would differ.
+        func address(_ values: [Float]) -> UInt { values.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } }
         try renderer.step()
         let latent = address(renderer.state.latent), history = address(renderer.state.samplerHistory.previousDenoised)
         for _ in 1..<5 {

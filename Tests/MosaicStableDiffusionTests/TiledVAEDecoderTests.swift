@@ -1,5 +1,6 @@
 import Foundation
 import MosaicTensor
+import MosaicTestSupport
 import Testing
 @testable import MosaicStableDiffusion
 
@@ -9,14 +10,9 @@ import Testing
     /// A `[1, 4, height, width]` latent: seeded normal noise plus a left-to-right ramp, so
     /// regions differ in mean (as real images do) and per-tile statistics differ.
     static func latent(height: Int, width: Int, seed: UInt64 = 42) -> Tensor {
-        var state = seed
-        func uniform() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return (Double((z ^ (z >> 31)) >> 11) + 0.5) / 9_007_199_254_740_992
-        }
+        var generator = SeededGenerator(seed: seed)
+        // Half a step off zero, so the logarithm of the Box-Muller draw below stays finite.
+        func uniform() -> Double { (Double(generator.next() >> 11) + 0.5) / 9_007_199_254_740_992 }
         var scalars = [Float](repeating: 0, count: 4 * height * width)
         for c in 0..<4 {
             for y in 0..<height {

@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 import Testing
 @testable import MosaicTensor
 
@@ -26,7 +27,7 @@ func naiveDCT2D(_ x: [Float], height h: Int, width w: Int) -> [Float] {
     @Test(arguments: [(1, 1), (4, 4), (8, 5), (12, 20), (33, 16)])
     func forwardMatchesNaiveAndInverseRoundTrips(shape: (Int, Int)) {
         let (h, w) = shape, channels = 3
-        var rng = TestRandom(seed: UInt64(h * 100 + w))
+        var rng = SeededGenerator(seed: UInt64(h * 100 + w))
         let x = rng.floats(channels * h * w)
         let dct = DCT2D(height: h, width: w)
         var y = [Float](repeating: 0, count: x.count)

@@ -1,3 +1,4 @@
+import MosaicTestSupport
 import Testing
 @testable import MosaicTensor
 
@@ -6,7 +7,7 @@ import Testing
 
     @Test(arguments: counts)
     func axpyMatchesReference(count: Int) {
-        var rng = TestRandom(seed: UInt64(count) + 1)
+        var rng = SeededGenerator(seed: UInt64(count) + 1)
         let x = rng.floats(count), y0 = rng.floats(count), a: Float = 1.375
         var y = y0
         x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { VectorKernels.axpy(a, xp, $0) } }
@@ -15,7 +16,7 @@ import Testing
 
     @Test(arguments: counts)
     func scaleMatchesReference(count: Int) {
-        var rng = TestRandom(seed: UInt64(count) + 2)
+        var rng = SeededGenerator(seed: UInt64(count) + 2)
         let x0 = rng.floats(count)
         var x = x0
         x.withUnsafeMutableBufferPointer { VectorKernels.scale($0, by: -0.3) }
@@ -24,7 +25,7 @@ import Testing
 
     @Test(arguments: counts)
     func multiplyAddAndMultiplyMatchReference(count: Int) {
-        var rng = TestRandom(seed: UInt64(count) + 3)
+        var rng = SeededGenerator(seed: UInt64(count) + 3)
         let w = rng.floats(count), x = rng.floats(count), y0 = rng.floats(count)
         var y = y0
         w.withUnsafeBufferPointer { wp in

@@ -1,3 +1,5 @@
+import Foundation
+
 /// SplitMix64: a small, fast generator whose whole state is one seed, so a seed replays the same
 /// sequence on any machine and toolchain (the standard library's generator is not seedable).
 public struct SeededGenerator: RandomNumberGenerator {
@@ -32,4 +34,12 @@ public struct SeededGenerator: RandomNumberGenerator {
 
     /// Uniform in [0, 1), from the top 53 bits.
     public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// `n` standard normal draws, by Box-Muller on two `unit()`s each.
+    public mutating func normals(_ n: Int) -> [Float] {
+        (0..<n).map { _ in
+            let u1 = Swift.max(unit(), 1e-300), u2 = unit()
+            return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 
 /// Sends one case to the daemon and judges what comes back.
 struct CaseExecutor {

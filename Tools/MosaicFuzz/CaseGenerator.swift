@@ -1,3 +1,5 @@
+import MosaicTestSupport
+
 /// Draws the fuzz cases, a pure function of the seed: the same `--seed` sends the same bytes.
 struct CaseGenerator {
     private var random: SeededGenerator

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MosaicTestSupport
 
 /// `mosaic-fuzz`: drive a real mosaicd with hostile requests while it renders; check it stays
 /// up, answers every request with valid JSON and no 5xx, keeps its memory flat, and finishes

@@ -1,5 +1,6 @@
 import Foundation
 import MosaicClient
+import MosaicTestSupport
 
 /// One real `mosaicd serve` on its own state directory and socket, its output in a log file.
 final class FuzzDaemon {
@@ -33,12 +34,7 @@ final class FuzzDaemon {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["serve", "--state-dir", stateDirectory, "--socket", socketPath, "--threads", String(threads)]
-        var environment = ProcessInfo.processInfo.environment
-        // A daemon started from a unit must not think systemd is watching it.
-        for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID", "MOSAIC_FAULTS"] {
-            environment.removeValue(forKey: key)
-        }
-        process.environment = environment
+        process.environment = DaemonProcess.environment()
         guard FileManager.default.createFile(atPath: logPath, contents: nil), let log = FileHandle(forWritingAtPath: logPath) else {
             throw .io(path: logPath, reason: "cannot create the daemon log")
         }

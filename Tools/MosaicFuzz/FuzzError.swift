@@ -12,8 +12,6 @@ enum FuzzError: Error, CustomStringConvertible {
     case exited(status: Int32, log: String)
     /// The daemon did not answer on its socket in time.
     case notReady(seconds: Double, log: String)
-    /// A connection to the socket could not be opened.
-    case connect(path: String, reason: String)
     /// A typed client call failed where it must not.
     case client(what: String, ClientError)
     /// A render did not finish in time.
@@ -26,7 +24,6 @@ enum FuzzError: Error, CustomStringConvertible {
         case .cannotStart(let reason): "cannot start mosaicd: \(reason)"
         case .exited(let status, let log): "mosaicd exited with status \(status); its log ends:\n\(log)"
         case .notReady(let seconds, let log): "mosaicd did not answer within \(Int(seconds)) s; its log ends:\n\(log)"
-        case .connect(let path, let reason): "cannot connect to \(path): \(reason)"
         case .client(let what, let error): "\(what): \(error)"
         case .renderTimeout(let id, let seconds): "job \(id) did not finish within \(Int(seconds)) s"
         }

@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 
 /// One fuzz run: a daemon with a render in progress, the cases, the checks.
 final class FuzzRun {

@@ -1,3 +1,5 @@
+import MosaicTestSupport
+
 /// Raw JSON-ish values for mutated fields: extreme numbers, wrong types, huge strings, invalid
 /// UTF-8, broken escapes and deep nesting. Each is the bytes as they go on the wire, so values
 /// that no encoder would produce (a raw 0xFF, `NaN`, 1,000 digits) are possible.

@@ -1,3 +1,5 @@
+import MosaicTestSupport
+
 /// Broken HTTP: bad request lines, bad headers, bad chunked encoding, lying Content-Length,
 /// other protocols. Every case closes its sending side after the bytes, so the daemon may
 /// answer (with 400) or hang up, but it must not wait for ever or crash.

@@ -1,3 +1,5 @@
+import MosaicTestSupport
+
 extension RequestMutator {
     /// A submission with a valid render of a few optional fields, then bent.
     func submit(using random: inout SeededGenerator) -> FuzzCase {

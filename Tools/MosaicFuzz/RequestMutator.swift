@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 
 /// Mutated valid requests: every route of the API, with field values, ids, queries, methods and
 /// headers bent out of shape one to three at a time.

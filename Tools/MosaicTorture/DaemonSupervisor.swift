@@ -1,5 +1,6 @@
 import Foundation
 import MosaicClient
+import MosaicTestSupport
 
 /// Starts, kills and restarts one real `mosaicd serve` on a fixed state directory and socket.
 ///
@@ -49,14 +50,7 @@ final class DaemonSupervisor {
         // resumed 3 times at one step) would turn this test's own kills into failed jobs.
         process.arguments = ["serve", "--state-dir", stateDirectory, "--socket", socketPath, "--threads", String(threads),
                              "--max-stalled-resumes", "1000"]
-        var environment = ProcessInfo.processInfo.environment
-        // A daemon started from a unit must not think systemd is watching it.
-        for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID"] {
-            environment.removeValue(forKey: key)
-        }
-        environment.removeValue(forKey: "MOSAIC_FAULTS")
-        if let faults { environment["MOSAIC_FAULTS"] = faults }
-        process.environment = environment
+        process.environment = DaemonProcess.environment(faults.map { ["MOSAIC_FAULTS": $0] } ?? [:])
         guard let log = FileHandle(forWritingAtPath: logPath) else {
             throw .io(path: logPath, reason: "cannot open the daemon log for writing")
         }

@@ -1,3 +1,5 @@
+import MosaicTestSupport
+
 /// One planned SIGKILL: where to aim it, how long to wait after the phase's starting event,
 /// and how many threads the daemon gets when it is restarted afterwards.
 struct KillPlan: Codable, Equatable, Sendable {

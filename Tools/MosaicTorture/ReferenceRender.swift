@@ -1,5 +1,6 @@
 import Foundation
 import MosaicAPI
+import MosaicTestSupport
 
 /// An uninterrupted render of a job's parameters by `mosaicd render`, the one-shot command
 /// that shares no code with the queue's worker loop, its checkpoints or its database.

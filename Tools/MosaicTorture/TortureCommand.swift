@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MosaicTestSupport
 
 /// `mosaic-torture`: SIGKILL a real mosaicd mid-render again and again, then check that no job
 /// was lost or run twice and every output equals an uninterrupted render.

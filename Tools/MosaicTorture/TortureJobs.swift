@@ -1,4 +1,5 @@
 import MosaicAPI
+import MosaicTestSupport
 
 /// The renders a torture run submits, cycling through samplers and tilings.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 import Testing
 @testable import MosaicStableDiffusion
 import MosaicTensor
@@ -6,14 +7,8 @@ import MosaicTensor
 /// Each UNet block against `NaiveModules` on random weights and inputs, serial and on two threads.
 @Suite struct UNetBlockTests {
     static func random(_ n: Int, seed: UInt64) -> [Float] {
-        var state = seed
-        return (0..<n).map { _ in
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Float((z ^ (z >> 31)) >> 40) / Float(1 << 23) - 1
-        }
+        var generator = SeededGenerator(seed: seed)
+        return generator.floats(n)
     }
 
     static func contexts(_ body: (ComputeContext) throws -> Void) rethrows {

@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 import Testing
 @testable import MosaicTensor
 
@@ -6,7 +7,7 @@ import Testing
     @Test(arguments: [(1, 1, 1, 1, 1, 4), (1, 5, 3, 1, 8, 2), (2, 37, 77, 2, 8, 16), (2, 300, 300, 3, 5, 64), (1, 64, 7, 8, 40, 1000)])
     func attentionMatchesReference(shape: (Int, Int, Int, Int, Int, Int)) {
         let (batch, nq, nk, heads, dh, chunk) = shape
-        var rng = TestRandom(seed: UInt64(nq * 31 + nk * 7 + heads))
+        var rng = SeededGenerator(seed: UInt64(nq * 31 + nk * 7 + heads))
         let width = heads * dh
         let q = rng.floats(batch * nq * width), k = rng.floats(batch * nk * width), v = rng.floats(batch * nk * width)
         let ref = NNReference.attention(q: q, k: k, v: v, batch: batch, nq: nq, nk: nk, heads: heads, dh: dh)
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func nearestUpsampleRepeatsPixels() {
-        var rng = TestRandom(seed: 3)
+        var rng = SeededGenerator(seed: 3)
         let (planes, h, w) = (3, 4, 5)
         let x = rng.floats(planes * h * w)
         var out = [Float](repeating: .nan, count: planes * 4 * h * w)

@@ -1,3 +1,4 @@
+import MosaicTestSupport
 import Testing
 @testable import MosaicTensor
 
@@ -5,7 +6,7 @@ import Testing
     @Test(arguments: [(1, 1, 1), (3, 5, 7), (17, 33, 65), (100, 40, 96), (300, 64, 128)])
     func linearMatchesReference(shape: (Int, Int, Int)) {
         let (rows, inF, outF) = shape
-        var rng = TestRandom(seed: UInt64(rows * 1000 + inF * 10 + outF))
+        var rng = SeededGenerator(seed: UInt64(rows * 1000 + inF * 10 + outF))
         let x = rng.floats(rows * inF), w = rng.floats(outF * inF), b = rng.floats(outF)
         for threads in [1, 2] {
             for useBias in [false, true] {
@@ -43,7 +44,7 @@ import Testing
     @Test(arguments: 0..<convCases.count)
     func conv2dMatchesReference(index: Int) {
         let (g, batch, h, w) = Self.convCases[index]
-        var rng = TestRandom(seed: UInt64(index + 1))
+        var rng = SeededGenerator(seed: UInt64(index + 1))
         let x = rng.floats(batch * g.inChannels * h * w), weight = rng.floats(g.weightCount), bias = rng.floats(g.outChannels)
         let ref = NNReference.conv2d(x, batch: batch, h: h, w: w, g: g, weight: weight, bias: bias)
         // Budgets force one row per block, a few rows, and everything at once; 1 and 2 threads.
@@ -68,7 +69,7 @@ import Testing
     @Test func conv2dLargeSplitsAcrossThreads() {
         // Big enough for ParallelGEMM to split (m*n*k >= 2^20) on both paths.
         let g = Conv2DGeometry(inChannels: 32, outChannels: 48, kernel: 3, padding: 1)
-        var rng = TestRandom(seed: 99)
+        var rng = SeededGenerator(seed: 99)
         let x = rng.floats(32 * 24 * 24), weight = rng.floats(g.weightCount)
         let ref = NNReference.conv2d(x, batch: 1, h: 24, w: 24, g: g, weight: weight, bias: nil)
         var out = [Float](repeating: .nan, count: ref.count)

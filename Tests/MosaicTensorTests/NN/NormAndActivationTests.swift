@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 import Testing
 @testable import MosaicTensor
 
@@ -7,7 +8,7 @@ import Testing
     func groupNormMatchesReference(shape: (Int, Int, Int, Int)) {
         let (batch, channels, h, w) = shape
         let groups = channels % 32 == 0 ? 32 : (channels % 2 == 0 ? 2 : 1)
-        var rng = TestRandom(seed: UInt64(channels * h + w))
+        var rng = SeededGenerator(seed: UInt64(channels * h + w))
         let x = rng.floats(batch * channels * h * w).map { $0 * 3 + 0.5 }
         let gamma = rng.floats(channels), beta = rng.floats(channels)
         for silu in [false, true] {
@@ -33,7 +34,7 @@ import Testing
     /// Statistics of the four quadrants of an image, merged, equal the whole image's.
     @Test func groupNormStatisticsMergeAcrossTiles() {
         let (channels, h, w, groups) = (8, 10, 12, 4)
-        var rng = TestRandom(seed: 5)
+        var rng = SeededGenerator(seed: 5)
         let x = rng.floats(2 * channels * h * w)
         x.withUnsafeBufferPointer { xp in
             let whole = GroupNorm.statistics(xp.baseAddress!, batch: 2, channels: channels, height: h, width: w,
@@ -57,7 +58,7 @@ import Testing
     @Test(arguments: [(1, 1), (3, 7), (17, 320), (64, 768), (5, 1024)])
     func layerNormMatchesReference(shape: (Int, Int)) {
         let (rows, features) = shape
-        var rng = TestRandom(seed: UInt64(rows * 7 + features))
+        var rng = SeededGenerator(seed: UInt64(rows * 7 + features))
         let x = rng.floats(rows * features).map { $0 * 2 + 1 }, gamma = rng.floats(features), beta = rng.floats(features)
         var out = x
         x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
@@ -79,7 +80,7 @@ import Testing
     }
 
     @Test func activationsMatchReference() {
-        var rng = TestRandom(seed: 11)
+        var rng = SeededGenerator(seed: 11)
         let x = rng.floats(1003).map { $0 * 12 }  // [-12, 12): tails included
         func run(_ f: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> [Float] {
             var out = [Float](repeating: 0, count: x.count)
@@ -127,7 +128,7 @@ import Testing
     @Test(arguments: [(1, 1), (3, 5), (4, 77), (2, 4096), (9, 33)])
     func softmaxMatchesReference(shape: (Int, Int)) {
         let (rows, columns) = shape
-        var rng = TestRandom(seed: UInt64(rows + columns))
+        var rng = SeededGenerator(seed: UInt64(rows + columns))
         var x = rng.floats(rows * columns).map { $0 * 20 }
         let original = x
         x.withUnsafeMutableBufferPointer { Softmax.rows($0.baseAddress!, rows: rows, columns: columns, stride: columns, scale: 0.5) }

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import MosaicAPI
 @testable import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// The client's HTTP/1.1 over a real Unix socket, against canned raw answers.

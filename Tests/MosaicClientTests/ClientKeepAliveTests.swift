@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 @testable import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// The client's kept-alive connection against the real daemon on a real socket: calls share
@@ -18,7 +19,7 @@ import Testing
         _ = try client.raw(method: "GET", path: "/v1/models", body: nil)
         _ = try? client.job(999_999)  // a 404 keeps the connection too
         #expect(try accepted(client) == before, "every call after the first reused its connection")
-        #expect(ClientKeepAliveTests.metric("mosaic_http_connections_open", in: try client.metrics()) == 1)
+        #expect(metricValue("mosaic_http_connections_open", in: try client.metrics()) == 1)
         // Another client has a connection of its own.
         _ = try MosaicClient(socketPath: daemon.socketPath).status()
         #expect(try accepted(client) == before + 1)
@@ -66,11 +67,7 @@ import Testing
 
     /// `mosaic_http_connections_accepted_total`, read through `client`'s kept connection.
     private func accepted(_ client: MosaicClient) throws -> Int {
-        try #require(Self.metric("mosaic_http_connections_accepted_total", in: try client.metrics()))
-    }
-
-    static func metric(_ name: String, in text: String) -> Int? {
-        text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Int($0.split(separator: " ")[1]) }
+        try #require(metricValue("mosaic_http_connections_accepted_total", in: try client.metrics()))
     }
 }
 

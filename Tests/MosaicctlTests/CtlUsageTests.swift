@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 import Testing
 
 /// mosaicctl's exit statuses for usage errors and an absent daemon, from the built binary.

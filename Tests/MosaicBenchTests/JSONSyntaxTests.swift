@@ -1,20 +1,35 @@
 import Foundation
 import MosaicAPI
+import MosaicTestSupport
 import Testing
 
 @testable import MosaicBench
-@testable import MosaicFuzz
 
 /// The load clients' JSON check against Foundation's parser, on real answers and on random
 /// ASCII mutations of them that stay valid UTF-8 (it checks syntax, not encoding): it accepts
 /// only what Foundation accepts as an object, and rejects what Foundation accepts only where it
 /// is stricter (a trailing comma).
 struct JSONSyntaxTests {
+    /// A job as the daemon answers it, with fractional-second timestamps.
+    static func job(_ id: Int64, state: JobState = .succeeded, step: Int = 30) -> Job {
+        let created = Date(timeIntervalSince1970: 1_790_000_000.123 + Double(id))
+        return Job(id: id, state: state, render: RenderSpec(prompt: "calm \"sea\" / \(id)", width: 64, height: 64, steps: 30, seed: 7),
+                   priority: Int(id % 3) - 1, owner: Owner(uid: 1000, name: "ada"), attempts: 1, createdAt: created,
+                   startedAt: created.addingTimeInterval(0.5), finishedAt: state.isFinished ? created.addingTimeInterval(9.25) : nil,
+                   progress: JobProgress(step: step, steps: 30, tilesDone: 4, tilesTotal: 4, elapsedSeconds: 8.75, etaSeconds: 0),
+                   checkpointStep: step, outputPath: state == .succeeded ? "/var/lib/mosaic/outputs/\(id).webp" : nil)
+    }
+
+    /// `value` as one NDJSON line.
+    static func encoded<T: Encodable>(_ value: T) throws -> [UInt8] {
+        [UInt8](try APICoding.encoder().encode(value)) + [0x0A]
+    }
+
     static func answers() throws -> [[UInt8]] {
-        let jobs = (1...3).map { JobPageJSONTests.job($0) } + [JobPageJSONTests.job(4, state: .running, step: 3)]
+        let jobs = (1...3).map { Self.job($0) } + [Self.job(4, state: .running, step: 3)]
         let escaped = JobEvent(type: .log, jobId: 9, message: "tab\tquote\" backslash\\ \u{1} é ✓")
-        return try [JobPageJSONTests.encoded(JobPage(jobs: jobs, nextBefore: 1)), JobPageJSONTests.encoded(jobs[0]),
-                    JobPageJSONTests.encoded(escaped), Array(#"{"a":[1,-0.5e+3,true,false,null,{"b":"\u00e9\/"}]}"#.utf8)]
+        return try [Self.encoded(JobPage(jobs: jobs, nextBefore: 1)), Self.encoded(jobs[0]),
+                    Self.encoded(escaped), Array(#"{"a":[1,-0.5e+3,true,false,null,{"b":"\u00e9\/"}]}"#.utf8)]
     }
 
     static func foundationAcceptsObject(_ bytes: [UInt8]) -> Bool {

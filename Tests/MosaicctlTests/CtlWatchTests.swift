@@ -1,6 +1,6 @@
 import Foundation
 import MosaicAPI
-import Synchronization
+import MosaicTestSupport
 import Testing
 
 /// `mosaicctl watch` and `submit --wait`: progress lines, verdicts, and streams that break.
@@ -95,10 +95,3 @@ import Testing
     }
 }
 
-/// A count shared with the fake daemon's thread.
-final class Counter: Sendable {
-    private let value = Mutex(0)
-
-    /// The count before this call.
-    func next() -> Int { value.withLock { count in defer { count += 1 }; return count } }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import MosaicAPI
+import MosaicTestSupport
 import Testing
 
 /// mosaicctl against a scripted daemon: what it sends, prints, and how it exits.

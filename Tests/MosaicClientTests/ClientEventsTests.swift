@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// `GET /v1/jobs/{id}/events`: a chunked NDJSON stream read line by line as it arrives.

@@ -2,69 +2,42 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// A request as the fake daemon received it.
-struct ReceivedRequest: Sendable {
-    /// Every byte, head and body.
-    let raw: [UInt8]
-    /// The head as text, up to and without the blank line.
-    let head: String
-    /// The body.
-    let body: [UInt8]
-
-    /// `POST /v1/jobs HTTP/1.1` -> `POST`.
-    var method: String { String(head.prefix { $0 != " " }) }
-    /// The request target, path and query.
-    var target: String { head.split(separator: " ").dropFirst().first.map(String.init) ?? "" }
-}
-
-/// What the fake daemon does after reading a request.
-enum CannedReply: Sendable {
-    /// Writes each piece with its own write call, pausing in between so the client sees them
-    /// arrive separately, then closes.
-    case send([[UInt8]])
-    /// Answers nothing and keeps the connection open until the client leaves or the server stops.
-    case silent
-    /// Writes the pieces like `send`, then keeps the connection open like `silent`.
-    case sendAndHold([[UInt8]])
-    /// Writes the pieces like `send`, then reads the next request on the connection (a kept-alive
-    /// client's) and closes without answering it, as a daemon that stopped would.
-    case sendThenSwallowNext([[UInt8]])
-}
-
 /// A tiny HTTP server on a real Unix socket: a thread that accepts connections one at a time,
 /// reads a request, and answers what the test scripted.
-final class FakeDaemon: Sendable {
+public final class FakeDaemon: Sendable {
     /// The socket path.
-    let path: String
+    public let path: String
     private let listener: Int32
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
     private let received = Mutex<[ReceivedRequest]>([])
 
-    init(reply: @escaping @Sendable (ReceivedRequest) -> CannedReply) throws {
+    /// Listens on a fresh socket and answers each request with what `reply` scripts for it.
+    public init(reply: @escaping @Sendable (ReceivedRequest) -> CannedReply) throws {
         path = FakeDaemon.temporarySocketPath()
         listener = try FakeDaemon.listen(at: path)
         Thread { [self] in serve(reply) }.start()
     }
 
     /// Convenience: the same raw answer to every request.
-    convenience init(answer: [UInt8]) throws { try self.init { _ in .send([answer]) } }
+    public convenience init(answer: [UInt8]) throws { try self.init { _ in .send([answer]) } }
 
     /// The requests so far, in order.
-    var requests: [ReceivedRequest] { received.withLock { $0 } }
+    public var requests: [ReceivedRequest] { received.withLock { $0 } }
 
     /// Stops accepting, ends a held connection, and removes the socket.
-    func stop() {
+    public func stop() {
         guard !stopping.exchange(true, ordering: .relaxed) else { return }
         finished.wait()
     }
 
     /// A fresh path short enough for sun_path.
-    static func temporarySocketPath() -> String {
+    public static func temporarySocketPath() -> String {
         "/tmp/mosaic-test-\(UUID().uuidString.prefix(12)).sock"
     }
 
-    static func listen(at path: String) throws -> Int32 {
+    /// A listening socket bound at `path`.
+    public static func listen(at path: String) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)

@@ -50,7 +50,7 @@ struct APITimestampTests {
     }
 
     @Test func wireNamesAreSnakeCase() throws {
-        let job = JobPageJSONTests.job(7, state: .running, step: 3)
+        let job = Self.job(7, state: .running, step: 3)
         let text = String(decoding: try APICoding.encoder().encode(JobEvent(type: .state, jobId: 7, state: .running, job: job)), as: UTF8.self)
         for key in ["job_id", "created_at", "started_at", "checkpoint_step", "tiles_done", "tiles_total", "elapsed_seconds"] {
             #expect(text.contains("\"\(key)\":"), "\(key) in \(text)")
@@ -60,5 +60,15 @@ struct APITimestampTests {
         let estimate = JobResourceEstimate(memoryBytes: 1, diskBytes: 2, memoryTerms: ["decode and WebP encoder": 3])
         let encoded = String(decoding: try APICoding.encoder().encode(estimate), as: UTF8.self)
         #expect(encoded == #"{"disk_bytes":2,"memory_bytes":1,"memory_terms":{"decode and WebP encoder":3}}"#)
+    }
+
+    /// A running job with fractional-second timestamps and every optional field the wire names.
+    static func job(_ id: Int64, state: JobState = .succeeded, step: Int = 30) -> Job {
+        let created = Date(timeIntervalSince1970: 1_790_000_000.123 + Double(id))
+        return Job(id: id, state: state, render: RenderSpec(prompt: "calm \"sea\" / \(id)", width: 64, height: 64, steps: 30, seed: 7),
+                   priority: Int(id % 3) - 1, owner: Owner(uid: 1000, name: "ada"), attempts: 1, createdAt: created,
+                   startedAt: created.addingTimeInterval(0.5), finishedAt: state.isFinished ? created.addingTimeInterval(9.25) : nil,
+                   progress: JobProgress(step: step, steps: 30, tilesDone: 4, tilesTotal: 4, elapsedSeconds: 8.75, etaSeconds: 0),
+                   checkpointStep: step, outputPath: state == .succeeded ? "/var/lib/mosaic/outputs/\(id).webp" : nil)
     }
 }

@@ -1,23 +1,24 @@
 import Foundation
 
 /// Runs the built `mosaicctl` binary (it sits next to the test bundle) and captures its output.
-enum CtlRunner {
+public enum CtlRunner {
     /// What a run printed and how it exited.
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+    public struct Result {
+        /// The exit status.
+        public let status: Int32
+        /// Everything printed on stdout.
+        public let stdout: String
+        /// Everything printed on stderr.
+        public let stderr: String
     }
 
     /// The `mosaicctl` executable built with the tests.
-    static var executable: URL {
-        let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                         ?? CommandLine.arguments[0])
-        return bundle.deletingLastPathComponent().appendingPathComponent("mosaicctl")
+    public static var executable: URL {
+        DaemonProcess.binDirectory.appendingPathComponent("mosaicctl")
     }
 
     /// Runs `mosaicctl arguments...` with `$MOSAIC_SOCKET` unset unless `socket` is given.
-    static func run(_ arguments: [String], socket: String? = nil) throws -> Result {
+    public static func run(_ arguments: [String], socket: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -41,7 +42,7 @@ enum CtlRunner {
     }
 
     /// One value handed from a reader thread.
-    final class DataBox: @unchecked Sendable {
+    private final class DataBox: @unchecked Sendable {
         private var data = Data()
         private let ready = DispatchSemaphore(value: 0)
         func set(_ value: Data) { data = value; ready.signal() }

@@ -1,9 +1,9 @@
 import Glibc
 
 /// Seconds on the monotonic clock.
-enum MonotonicClock {
+public enum MonotonicClock {
     /// Now, in seconds since an arbitrary point.
-    static var now: Double {
+    public static var now: Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9

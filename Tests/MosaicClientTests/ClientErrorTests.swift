@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import MosaicAPI
 import MosaicClient
+import MosaicTestSupport
 import Testing
 
 /// How the client reports daemons that are absent, refuse, answer badly or do not answer.

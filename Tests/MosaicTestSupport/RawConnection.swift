@@ -2,29 +2,29 @@ import Glibc
 
 /// A raw AF_UNIX stream connection that sends whatever bytes it is given, broken HTTP included.
 ///
-/// The typed client refuses to send malformed requests; the fuzzer needs a socket that does
-/// not. The descriptor is non-blocking; every wait polls with a deadline, so a daemon that never
+/// The typed client refuses to send malformed requests and never stalls, trickles bytes or holds
+/// a connection open; the fuzzer and the connection tests need a socket that does. The descriptor is non-blocking; every wait polls with a deadline, so a daemon that never
 /// answers costs at most the case's deadline.
-final class RawConnection {
+public final class RawConnection {
     private let fd: Int32
     /// Whether the daemon closed its side (EOF seen).
-    private(set) var closedByPeer = false
+    public private(set) var closedByPeer = false
 
     private init(fd: Int32) { self.fd = fd }
 
     deinit { close(fd) }
 
     /// Connects to `path`; EAGAIN (a full backlog) is retried until `timeout` seconds pass.
-    static func connect(path: String, timeout: Double) throws(FuzzError) -> RawConnection {
+    public static func connect(path: String, timeout: Double) throws(RawConnectionError) -> RawConnection {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw .connect(path: path, reason: "the socket path is too long")
+            throw RawConnectionError(path: path, reason: "the socket path is too long")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes); $0[bytes.count] = 0 }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw .connect(path: path, reason: "socket(): \(errnoText())") }
+        guard fd >= 0 else { throw RawConnectionError(path: path, reason: "socket(): \(errnoText())") }
         let connection = RawConnection(fd: fd)
         let deadline = MonotonicClock.now + timeout
         while true {
@@ -37,12 +37,12 @@ final class RawConnection {
             switch errno {
             case EINTR: continue
             case EAGAIN:
-                guard MonotonicClock.now < deadline else { throw .connect(path: path, reason: "backlog full for \(timeout) s") }
+                guard MonotonicClock.now < deadline else { throw RawConnectionError(path: path, reason: "backlog full for \(timeout) s") }
                 usleep(2_000)
             case EINPROGRESS:
-                guard connection.poll(Int16(POLLOUT), until: deadline) else { throw .connect(path: path, reason: "timed out") }
+                guard connection.poll(Int16(POLLOUT), until: deadline) else { throw RawConnectionError(path: path, reason: "timed out") }
                 return connection
-            default: throw .connect(path: path, reason: errnoText())
+            default: throw RawConnectionError(path: path, reason: errnoText())
             }
         }
     }
@@ -50,7 +50,7 @@ final class RawConnection {
     /// Sends `bytes`, waiting for room until `deadline`; returns false when the daemon closed
     /// the connection or the deadline passed first (the daemon may answer and hang up early).
     @discardableResult
-    func send(_ bytes: [UInt8], until deadline: Double) -> Bool {
+    public func send(_ bytes: [UInt8], until deadline: Double) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -63,11 +63,11 @@ final class RawConnection {
     }
 
     /// Closes the sending side: the daemon reads end-of-file after what was sent.
-    func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
+    public func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
 
     /// Reads what is available until `deadline`, EOF, or `isComplete` says the bytes so far are
     /// enough. Returns everything read.
-    func receive(until deadline: Double, limit: Int = 64 << 20, isComplete: ([UInt8]) -> Bool) -> [UInt8] {
+    public func receive(until deadline: Double, limit: Int = 64 << 20, isComplete: ([UInt8]) -> Bool) -> [UInt8] {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while received.count < limit {
@@ -100,5 +100,16 @@ final class RawConnection {
     }
 }
 
+/// Why a raw connection could not be opened.
+public struct RawConnectionError: Error, CustomStringConvertible {
+    /// The socket's path.
+    public let path: String
+    /// What went wrong.
+    public let reason: String
+
+    /// A one-line description naming the socket.
+    public var description: String { "cannot connect to \(path): \(reason)" }
+}
+
 /// The current errno as text.
-func errnoText() -> String { String(cString: strerror(errno)) }
+private func errnoText() -> String { String(cString: strerror(errno)) }

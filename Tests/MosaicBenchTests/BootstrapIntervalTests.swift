@@ -1,10 +1,11 @@
 @testable import MosaicBench
+import MosaicTestSupport
 import Testing
 
 /// The load benchmark's interval for its median slowdown.
 @Suite struct BootstrapIntervalTests {
     @Test func theIntervalHoldsTheMedianAndNarrowsWithMoreWindows() throws {
-        var random = SplitMix(state: 42)
+        var random = SeededGenerator(seed: 42)
         func windows(_ count: Int) -> [Double] {
             // Slowdowns around +4% with a scatter of several points, as the runs show.
             (0..<count).map { _ in 4 + 8 * (Double(random.next() >> 11) / Double(1 << 53) - 0.5) }

@@ -1,16 +1,16 @@
 import Foundation
 import Synchronization
 
-/// Kills the daemon (or the reference render) when the torture tool itself is stopped (SIGINT,
-/// SIGTERM, SIGHUP), so a canceled CI job or a Ctrl-C leaves no mosaicd behind rendering into a
-/// temporary directory.
-enum DaemonReaper {
+/// Kills the running child (a daemon, a reference render) when the tool itself is stopped
+/// (SIGINT, SIGTERM, SIGHUP), so a canceled CI job or a Ctrl-C leaves no mosaicd behind
+/// rendering into a temporary directory.
+public enum DaemonReaper {
     /// The running child's pid, 0 when none: read by the signal handler, which may only make
     /// async-signal-safe calls (an atomic load, kill, _exit).
-    static let pid = Atomic<Int32>(0)
+    public static let pid = Atomic<Int32>(0)
 
     /// Installs the handlers; call once, before the first daemon starts.
-    static func install() {
+    public static func install() {
         pid.store(0, ordering: .relaxed)  // initialises the static before any signal can read it
         for number in [SIGINT, SIGTERM, SIGHUP] {
             signal(number) { received in

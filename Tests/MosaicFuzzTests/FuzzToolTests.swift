@@ -1,5 +1,6 @@
 import Foundation
 @testable import MosaicFuzz
+import MosaicTestSupport
 import Testing
 
 /// The fuzzer's judges on made-up answers (a checker that cannot fail proves nothing), its
