@@ -171,12 +171,11 @@ let package = Package(
         .testTarget(name: "MosaicTortureTests", dependencies: ["MosaicTorture", "MosaicAPI", "MosaicTestSupport"]),
         .testTarget(name: "MosaicFuzzTests", dependencies: ["MosaicFuzz", "MosaicTestSupport"]),
         .testTarget(name: "MosaicBenchTests", dependencies: ["MosaicBench", "MosaicAPI", "MosaicTestSupport"]),
-        // The daemon's own tests; the end-to-end ones start the built `mosaicd`. MosaicFuzz is here
-        // for its response parser, which the HTTP-layer tests read answers with.
+        // The daemon's own tests; the end-to-end ones start the built `mosaicd`.
         .testTarget(
             name: "MosaicDaemonTests",
             dependencies: [
-                "mosaicd", "MosaicFuzz", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender", "MosaicDaemon",
+                "mosaicd", "MosaicClient", "MosaicAPI", "MosaicImage", "MosaicRender", "MosaicDaemon",
                 "MosaicStore", "MosaicTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

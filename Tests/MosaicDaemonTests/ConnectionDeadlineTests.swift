@@ -4,7 +4,6 @@ import NIOEmbedded
 import Testing
 
 @testable import MosaicDaemon
-@testable import MosaicFuzz
 
 /// `ConnectionDeadline` on an embedded event loop, whose clock the test moves: random request
 /// cycles against the naive rule (the connection closes exactly when the time of its current

@@ -1,7 +1,6 @@
 import Foundation
 import MosaicAPI
 import MosaicClient
-@testable import MosaicFuzz
 import MosaicTestSupport
 import Synchronization
 import Testing

@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import MosaicAPI
 @testable import MosaicDaemon
-@testable import MosaicFuzz
 import MosaicTestSupport
 import Testing
 

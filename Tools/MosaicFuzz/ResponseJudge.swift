@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 import MosaicAPI
 
 /// Decides whether what came back on one connection is what a well-behaved daemon sends.

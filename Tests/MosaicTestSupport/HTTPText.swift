@@ -1,8 +1,8 @@
 /// Serialises requests by hand, as a client would or (with the options) as a careless one might.
-enum HTTPText {
+public enum HTTPText {
     /// A request with `Host`, optional `Content-Type`, `Content-Length` for a body and a
     /// `Connection` header; `extraHeaders` go in as given.
-    static func request(
+    public static func request(
         _ method: String, _ target: String, body: [UInt8]? = nil, contentType: String? = "application/json",
         keepAlive: Bool = false, version: String = "HTTP/1.1", extraHeaders: [String] = []
     ) -> [UInt8] {
@@ -17,7 +17,7 @@ enum HTTPText {
     }
 
     /// `body` in chunked transfer encoding, in chunks of at most `chunkSize` bytes.
-    static func chunked(_ body: [UInt8], chunkSize: Int) -> [UInt8] {
+    public static func chunked(_ body: [UInt8], chunkSize: Int) -> [UInt8] {
         var out: [UInt8] = []
         var offset = 0
         while offset < body.count {

@@ -1,18 +1,18 @@
 import Foundation
 
 /// Splits the bytes a connection received into responses.
-enum ResponseParser {
+public enum ResponseParser {
     /// What a connection's bytes held.
-    struct Result: Equatable {
+    public struct Result: Equatable {
         /// The responses, the last possibly incomplete.
-        var responses: [ParsedResponse]
+        public var responses: [ParsedResponse]
         /// Bytes that are not HTTP at all (a broken status line or head); empty when none.
-        var garbage: [UInt8]
+        public var garbage: [UInt8]
     }
 
     /// Parses `bytes`; `eof` says the daemon closed the connection after them. `headRequests`
     /// lists, per response, whether it answers a HEAD request (no body follows).
-    static func parse(_ bytes: [UInt8], eof: Bool, headRequests: [Bool] = []) -> Result {
+    public static func parse(_ bytes: [UInt8], eof: Bool, headRequests: [Bool] = []) -> Result {
         var responses: [ParsedResponse] = []
         var offset = 0
         while offset < bytes.count {
@@ -56,7 +56,7 @@ enum ResponseParser {
 
     /// Decodes a chunked body starting at `start`: the data so far, and the offset after the
     /// last chunk and its trailer when the body ended.
-    static func dechunk(_ bytes: [UInt8], from start: Int) -> (body: [UInt8], end: Int?) {
+    public static func dechunk(_ bytes: [UInt8], from start: Int) -> (body: [UInt8], end: Int?) {
         var body: [UInt8] = []
         var offset = start
         while let lineEnd = find([13, 10], in: bytes, from: offset) {
@@ -81,7 +81,7 @@ enum ResponseParser {
     }
 
     /// The index where `needle` starts in `bytes` at or after `from`.
-    static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
+    public static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
         guard needle.count <= bytes.count, from <= bytes.count - needle.count else { return nil }
         var i = from
         while i <= bytes.count - needle.count {
