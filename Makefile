@@ -1,7 +1,9 @@
 # Mosaic: the README's two commands live here.
 #   make demo   install system packages, build, render with the built-in model, print the WebP path
-#   make test   install system packages, check the imports against the layers (scripts/check_imports.sh),
-#               build, run the whole test suite, the torture test and the fuzzer
+#   make test   install system packages, check the imports against the layers (scripts/check_imports.sh)
+#               and the format (swift format lint, .swift-format), build, run the whole test suite, the
+#               torture test and the fuzzer
+#   make format   reformat the sources in place with the checked-in configuration
 #   make torture  SIGKILL a real mosaicd 20 times mid-render; every job must end once, bit-identical
 #   make fuzz     5,000 hostile requests against a real mosaicd mid-render (docs/fuzzing.md)
 #   make install / make uninstall   PREFIX=/usr/local (default) DESTDIR=/staging (optional)
@@ -41,7 +43,12 @@ INSTALL_ENV = SWIFT="$(SWIFT)" DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$
 	BASHCOMPDIR="$(BASHCOMPDIR)" ZSHCOMPDIR="$(ZSHCOMPDIR)" FISHCOMPDIR="$(FISHCOMPDIR)" \
 	INSTALL_BUILD_FLAGS="$(INSTALL_BUILD_FLAGS)"
 
-.PHONY: deps build demo test torture fuzz bench install uninstall clean
+# What `swift format` formats and `make test` lints. The configuration (.swift-format) is the
+# tool's default with 4-space indents and 120 columns, and without AlwaysUseLowerCamelCase: weight
+# and fixture names follow the checkpoints' and diffusers' own (`alphas_cumprod`).
+FORMATTED := Package.swift Sources Tests ctl Tools Benchmarks Plugins
+
+.PHONY: deps build demo test format torture fuzz bench install uninstall clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -57,13 +64,17 @@ build: deps
 demo: deps
 	./scripts/demo.sh
 
-# The import check comes first: it takes a second and names the file that crosses a layer.
+format:
+	$(SWIFT) format format --in-place --parallel --recursive $(FORMATTED)
+
+# The import check and the format lint come first: they take seconds and name the file at fault.
 # OPENBLAS_NUM_THREADS=1: Mosaic runs every BLAS call on one thread anyway (`RenderThreads`),
-# and without OpenBLAS's own worker threads its fork handler has none to join: a clean-clone run
-# hung in `blas_thread_shutdown_` under `SerialFork.fork()` (2026-11-28, session 10), forks one at
-# a time notwithstanding. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE stay as the environment sets them.
+# and without OpenBLAS's own worker threads its fork handler has none to join (a clean-clone run
+# hung in `blas_thread_shutdown_` under `SerialFork.fork()`), forks one at a time notwithstanding.
+# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE stay as the environment sets them.
 test: deps
 	./scripts/check_imports.sh
+	$(SWIFT) format lint --strict --parallel --recursive $(FORMATTED)
 	$(SWIFT) build --build-tests
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
 	$(MAKE) --no-print-directory torture

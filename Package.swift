@@ -71,7 +71,9 @@ let package = Package(
         // A render: parameters -> tiles -> sync -> decode -> WebP; previews, models, render threads.
         .target(
             name: "MosaicRender",
-            dependencies: ["MosaicCheckpoint", "MosaicDiffusion", "MosaicStableDiffusion", "MosaicImage", "MosaicTensor"]),
+            dependencies: [
+                "MosaicCheckpoint", "MosaicDiffusion", "MosaicStableDiffusion", "MosaicImage", "MosaicTensor",
+            ]),
         // Wire types shared by the daemon and its clients (JSON over HTTP/1.1).
         .target(name: "MosaicAPI"),
         // The job queue in SQLite (GRDB): schema from migrations/, embedded at build time.
@@ -146,12 +148,14 @@ let package = Package(
 
         // Shared by the test targets and the test tools (mosaic-fuzz, mosaic-torture): one seeded
         // generator, one daemon launcher, one raw connection, one fake daemon.
-        .target(name: "MosaicTestSupport", dependencies: ["MosaicClient", "MosaicAPI"], path: "Tests/MosaicTestSupport"),
+        .target(
+            name: "MosaicTestSupport", dependencies: ["MosaicClient", "MosaicAPI"], path: "Tests/MosaicTestSupport"),
         .testTarget(name: "MosaicTensorTests", dependencies: ["MosaicTensor", "MosaicTestSupport"]),
         .testTarget(
             name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion", "MosaicTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "MosaicStableDiffusionTests", dependencies: ["MosaicStableDiffusion", "MosaicTensor", "MosaicTestSupport"],
+            name: "MosaicStableDiffusionTests",
+            dependencies: ["MosaicStableDiffusion", "MosaicTensor", "MosaicTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage", "MosaicTestSupport"]),
         .testTarget(
@@ -167,7 +171,8 @@ let package = Package(
         .testTarget(name: "MosaicSystemdTests", dependencies: ["MosaicSystemd", "MosaicTestSupport"]),
         .testTarget(name: "MosaicAPITests", dependencies: ["MosaicAPI"]),
         .testTarget(name: "MosaicClientTests", dependencies: ["MosaicClient", "MosaicAPI", "MosaicTestSupport"]),
-        .testTarget(name: "MosaicctlTests", dependencies: ["mosaicctl", "MosaicClient", "MosaicAPI", "MosaicTestSupport"]),
+        .testTarget(
+            name: "MosaicctlTests", dependencies: ["mosaicctl", "MosaicClient", "MosaicAPI", "MosaicTestSupport"]),
         .testTarget(name: "MosaicTortureTests", dependencies: ["MosaicTorture", "MosaicAPI", "MosaicTestSupport"]),
         .testTarget(name: "MosaicFuzzTests", dependencies: ["MosaicFuzz", "MosaicTestSupport"]),
         .testTarget(name: "MosaicBenchTests", dependencies: ["MosaicBench", "MosaicAPI", "MosaicTestSupport"]),

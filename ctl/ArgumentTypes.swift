@@ -14,7 +14,9 @@ struct TimeSpan: ExpressibleByArgument, Equatable {
     init(seconds: Double) { self.seconds = seconds }
 
     init?(argument: String) {
-        var total = 0.0, digits = "", sawUnit = false
+        var total = 0.0
+        var digits = ""
+        var sawUnit = false
         for character in argument {
             if character.isASCII, character.isNumber {
                 digits.append(character)
@@ -39,7 +41,10 @@ struct UserArgument: ExpressibleByArgument {
     let uid: UInt32
 
     init?(argument: String) {
-        if let uid = UInt32(argument) { self.uid = uid; return }
+        if let uid = UInt32(argument) {
+            self.uid = uid
+            return
+        }
         guard let entry = getpwnam(argument) else { return nil }
         uid = entry.pointee.pw_uid
     }

@@ -9,7 +9,10 @@ struct CtlError: Error, Equatable {
     /// The line, without the `mosaicctl: ` prefix.
     let message: String
 
-    init(_ status: ExitStatus, _ message: String) { self.status = status; self.message = message }
+    init(_ status: ExitStatus, _ message: String) {
+        self.status = status
+        self.message = message
+    }
 
     /// Maps a client error: unreachable -> 3, 404 -> 4, 403 -> 5, 400/413/422 -> 2,
     /// 429/503 -> 6, else 1.
@@ -18,13 +21,14 @@ struct CtlError: Error, Equatable {
         case .unreachable:
             self.init(.unreachable, error.description)
         case .api(let status, let apiError):
-            let exit: ExitStatus = switch status {
-            case 404: .noSuchJob
-            case 403: .permissionDenied
-            case 400, 413, 422: .usage
-            case 429, 503: .busy
-            default: .failure
-            }
+            let exit: ExitStatus =
+                switch status {
+                case 404: .noSuchJob
+                case 403: .permissionDenied
+                case 400, 413, 422: .usage
+                case 429, 503: .busy
+                default: .failure
+                }
             // The daemon's sentence already says what went wrong ("job 7 belongs to alice").
             var message = apiError.message
             if let estimate = apiError.estimate {

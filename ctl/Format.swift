@@ -6,7 +6,8 @@ enum Format {
     /// `02:05`, or `1:02:05` from an hour on.
     static func clock(_ seconds: Double) -> String {
         let s = Int(max(0, seconds).rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
             : String(format: "%02d:%02d", s / 60, s % 60)
     }
 
@@ -43,8 +44,12 @@ enum Format {
     /// Bytes in binary units, one decimal: `9.1 GiB`.
     static func bytes(_ count: Int) -> String {
         let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(count), index = 0
-        while value >= 1024, index < units.count - 1 { value /= 1024; index += 1 }
+        var value = Double(count)
+        var index = 0
+        while value >= 1024, index < units.count - 1 {
+            value /= 1024
+            index += 1
+        }
         return index == 0 ? "\(count) bytes" : String(format: "%.1f %@", value, units[index])
     }
 

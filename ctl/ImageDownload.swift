@@ -17,7 +17,9 @@ struct ImageDownload {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CtlError(.usage, "output directory \(directory) does not exist")
         }
-        guard access(directory, W_OK) == 0 else { throw CtlError(.usage, "output directory \(directory) is not writable") }
+        guard access(directory, W_OK) == 0 else {
+            throw CtlError(.usage, "output directory \(directory) is not writable")
+        }
     }
 
     /// Writes the bytes; a file appears whole or not at all.

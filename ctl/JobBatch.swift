@@ -15,6 +15,8 @@ enum JobBatch {
                 first = first ?? failure
             }
         }
-        if let first { throw CtlError(first.status, "\(ids.count == 1 ? "" : "some jobs failed; first: ")\(first.message)") }
+        if let first {
+            throw CtlError(first.status, "\(ids.count == 1 ? "" : "some jobs failed; first: ")\(first.message)")
+        }
     }
 }

@@ -20,12 +20,20 @@ struct JobDetailView {
         if let started = job.startedAt { fields.append(("started", when(started))) }
         if let finished = job.finishedAt { fields.append(("finished", when(finished))) }
         let resumes = job.resumeCount ?? 0
-        fields.append(("attempts", "\(job.attempts) (resumed from a checkpoint \(resumes) time\(resumes == 1 ? "" : "s"))"))
+        fields.append(
+            ("attempts", "\(job.attempts) (resumed from a checkpoint \(resumes) time\(resumes == 1 ? "" : "s"))"))
         if let progress = job.progress { fields.append(("progress", describe(progress))) }
         fields.append(("checkpoint", job.checkpointStep.map { "after step \($0)" } ?? "none"))
         if let resume = job.lastResume {
-            let lost = resume.lostSteps == 0 ? "no completed step lost" : "\(resume.lostSteps) completed step\(resume.lostSteps == 1 ? "" : "s") redone"
-            fields.append(("last resume", "from step \(resume.fromStep), \(resume.reusedTiles) finished tile\(resume.reusedTiles == 1 ? "" : "s") reused, \(lost); at most the tiles in flight were lost"))
+            let lost =
+                resume.lostSteps == 0
+                ? "no completed step lost"
+                : "\(resume.lostSteps) completed step\(resume.lostSteps == 1 ? "" : "s") redone"
+            fields.append(
+                (
+                    "last resume",
+                    "from step \(resume.fromStep), \(resume.reusedTiles) finished tile\(resume.reusedTiles == 1 ? "" : "s") reused, \(lost); at most the tiles in flight were lost"
+                ))
             fields.append(("resume note", resume.note))
         }
         if let error = job.error { fields.append(("error", error)) }
@@ -36,7 +44,9 @@ struct JobDetailView {
         lines.append("render:")
         lines += aligned(renderFields(job.render), indent: "  ")
         lines.append("log:" + (log.isEmpty ? " (empty)" : ""))
-        lines += log.map { "  \(Format.timestamp($0.time))  \($0.level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \($0.message)" }
+        lines += log.map {
+            "  \(Format.timestamp($0.time))  \($0.level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \($0.message)"
+        }
         return lines
     }
 

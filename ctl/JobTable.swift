@@ -10,8 +10,9 @@ struct JobTable {
 
     /// The lines; the prompt is cut to fit `columns` (a terminal), or to 60 characters.
     func render(columns: Int?) -> [String] {
-        var table = TextTable(headers: ["ID", "STATE", "PRI", "OWNER", "SIZE", "STEPS", "PROGRESS", "AGE", "PROMPT"],
-                              rightAligned: [0, 2, 5, 7])
+        var table = TextTable(
+            headers: ["ID", "STATE", "PRI", "OWNER", "SIZE", "STEPS", "PROGRESS", "AGE", "PROMPT"],
+            rightAligned: [0, 2, 5, 7])
         for job in jobs {
             table.add([
                 String(job.id), job.state.rawValue, String(job.priority), job.owner.name, Format.size(job.render),

@@ -27,7 +27,10 @@ struct JobWatcher {
                     lostSince = nil
                     connected = true
                     if json { try? JSONOutput.print(event) } else { display?.show(event) }
-                    if event.type == .end { ended = event; return false }
+                    if event.type == .end {
+                        ended = event
+                        return false
+                    }
                     return true
                 }
             } catch {

@@ -55,7 +55,8 @@ struct ListCommand: ParsableCommand {
             if page.nextBefore != nil, !json { Terminal.writeError("(more jobs: use --all or a larger --limit)\n") }
         } else {
             let active = try client.allJobs(states: [.queued, .running], owner: uid)
-            let finished = try client.jobs(states: [.succeeded, .failed, .canceled], owner: uid, limit: limit ?? 10).jobs
+            let finished = try client.jobs(states: [.succeeded, .failed, .canceled], owner: uid, limit: limit ?? 10)
+                .jobs
             // A job that finished between the two calls is in both: the later answer is the newer.
             let byID = Dictionary((active + finished).map { ($0.id, $0) }, uniquingKeysWith: { _, later in later })
             jobs = byID.values.sorted { $0.id > $1.id }

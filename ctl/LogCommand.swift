@@ -28,7 +28,9 @@ struct LogCommand: ParsableCommand {
             if json {
                 try JSONOutput.print(line)
             } else {
-                Terminal.print("\(Format.timestamp(line.time))  \(line.level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(line.message)")
+                Terminal.print(
+                    "\(Format.timestamp(line.time))  \(line.level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(line.message)"
+                )
             }
         }
     }

@@ -21,7 +21,10 @@ struct ModelsCommand: ParsableCommand {
 
     func run() throws {
         let models = try global.client().models()
-        if json { return try models.forEach { try JSONOutput.print($0) } }
+        if json {
+            for model in models { try JSONOutput.print(model) }
+            return
+        }
         var table = TextTable(headers: ["NAME", "KIND", "GUIDANCE", "SUMMARY"], rightAligned: [2])
         for model in models {
             table.add([model.name, model.kind, String(format: "%g", model.defaultGuidance), model.summary])

@@ -64,7 +64,9 @@ struct MosaicCtl: ParsableCommand {
             case let error as ValidationError: failure = CtlError(.usage, error.message)
             default:
                 // Help, --version and ArgumentParser's own ExitCode keep their meaning.
-                if error is CleanExit || error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }
+                if error is CleanExit || error is ExitCode || exitCode(for: error) == .success {
+                    exit(withError: error)
+                }
                 failure = CtlError(.failure, "\(error)")
             }
             failure.exit()

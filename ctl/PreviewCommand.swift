@@ -19,8 +19,9 @@ struct PreviewCommand: ParsableCommand {
     @Argument(help: "The job id.")
     var id: Int64
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the WebP file (- for stdout).", valueName: "file"),
-            completion: .file(extensions: ["webp"]))
+    @Option(
+        name: [.short, .long], help: ArgumentHelp("Where to write the WebP file (- for stdout).", valueName: "file"),
+        completion: .file(extensions: ["webp"]))
     var output: String
 
     func run() throws {

@@ -6,7 +6,7 @@ import MosaicAPI
 final class ProgressDisplay {
     private let label: String
     private let isTerminal: Bool
-    private var bar: String?          // the bar currently drawn, to redraw after a note
+    private var bar: String?  // the bar currently drawn, to redraw after a note
     private var lastDraw = 0.0
     private var lastPrintedStep: Int?
     private var lastStateLine: String?  // the end event repeats the final state change's line
@@ -62,8 +62,9 @@ final class ProgressDisplay {
         guard progress.step > 0, progress.step != lastPrintedStep else { return }
         lastPrintedStep = progress.step
         let eta = progress.etaSeconds.map { String(format: " eta %.1fs", $0) } ?? ""
-        Terminal.writeError("\(label): step \(progress.step)/\(progress.steps) elapsed "
-                            + String(format: "%.1fs", progress.elapsedSeconds) + eta + "\n")
+        Terminal.writeError(
+            "\(label): step \(progress.step)/\(progress.steps) elapsed "
+                + String(format: "%.1fs", progress.elapsedSeconds) + eta + "\n")
     }
 
     /// `job 7 [#########...............] step 12/30 tiles 200/441 01:02 elapsed, ETA 02:30`.
@@ -79,7 +80,8 @@ final class ProgressDisplay {
         guard let job else { return state.rawValue }
         switch state {
         case .running where job.attempts > 1:
-            return "running (attempt \(job.attempts)" + (job.checkpointStep.map { ", resuming after step \($0)" } ?? "") + ")"
+            return "running (attempt \(job.attempts)" + (job.checkpointStep.map { ", resuming after step \($0)" } ?? "")
+                + ")"
         case .failed:
             return "failed" + (job.error.map { ": \($0)" } ?? "")
         case .canceled:

@@ -31,7 +31,8 @@ struct PruneCommand: ParsableCommand {
 
     func validate() throws {
         if let active = states.first(where: { !$0.isFinished }) {
-            throw ValidationError("--state \(active.rawValue): only finished jobs (succeeded, failed, canceled) are pruned")
+            throw ValidationError(
+                "--state \(active.rawValue): only finished jobs (succeeded, failed, canceled) are pruned")
         }
     }
 

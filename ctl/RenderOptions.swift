@@ -21,8 +21,9 @@ struct RenderOptions: ParsableArguments {
     @Option(help: "Denoising steps, 1...1000 (default: 30).")
     var steps: Int?
 
-    @Option(help: "The sampler: ddim, euler, euler_a, dpmpp_2m (default) or dpmpp_2m_karras.",
-            completion: .list(["ddim", "euler", "euler_a", "dpmpp_2m", "dpmpp_2m_karras"]))
+    @Option(
+        help: "The sampler: ddim, euler, euler_a, dpmpp_2m (default) or dpmpp_2m_karras.",
+        completion: .list(["ddim", "euler", "euler_a", "dpmpp_2m", "dpmpp_2m_karras"]))
     var sampler: String?
 
     @Option(help: "Classifier-free guidance scale, 0...50 (default: the model's, 2 for mosaic-field).")
@@ -31,8 +32,9 @@ struct RenderOptions: ParsableArguments {
     @Option(help: "Seed of the torch-compatible noise generator, 0...2^64-1 (default: random, fixed at submission).")
     var seed: UInt64?
 
-    @Option(help: "Tiling: overlap (default; averaged, seamless), shifted (moving grid), none (pasted).",
-            completion: .list(["overlap", "shifted", "none"]))
+    @Option(
+        help: "Tiling: overlap (default; averaged, seamless), shifted (moving grid), none (pasted).",
+        completion: .list(["overlap", "shifted", "none"]))
     var tiling: String?
 
     @Option(help: "Tile side in latent px (1 latent px = 8 image px), 8...512 (default: 64).")
@@ -41,8 +43,9 @@ struct RenderOptions: ParsableArguments {
     @Option(help: "Overlap between tiles in latent px (overlap tiling), 0...tile-size/2 (default: 16).")
     var tileOverlap: Int?
 
-    @Option(help: "Weights of overlapping tiles: gaussian (default) or uniform.",
-            completion: .list(["gaussian", "uniform"]))
+    @Option(
+        help: "Weights of overlapping tiles: gaussian (default) or uniform.",
+        completion: .list(["gaussian", "uniform"]))
     var tileWeighting: String?
 
     @Flag(help: "Write lossless WebP (larger; pixels exactly as rendered).")

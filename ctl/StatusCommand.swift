@@ -27,17 +27,21 @@ struct StatusCommand: ParsableCommand {
 
     /// The status for people.
     static func lines(_ status: DaemonStatus) -> [String] {
-        let counts = JobState.allCases.map { "\(status.counts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        let counts = JobState.allCases.map { "\(status.counts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(
+            separator: ", ")
         var lines = [
             "mosaicd \(status.version), up \(Format.uptime(status.uptimeSeconds)), \(status.threads) threads",
             "queue:   \(status.paused ? "paused (no new job starts)" : "accepting")",
             "jobs:    \(counts)",
         ]
         if let job = status.running {
-            let progress = job.progress.map { p in
-                " step \(p.step)/\(p.steps) (\(Format.percent(p)))" + (p.etaSeconds.map { ", ETA \(Format.clock($0))" } ?? "")
-            } ?? ""
-            lines.append("running: \(job.id) by \(job.owner.name):\(progress) \"\(Format.truncate(job.render.prompt, to: 40))\"")
+            let progress =
+                job.progress.map { p in
+                    " step \(p.step)/\(p.steps) (\(Format.percent(p)))"
+                        + (p.etaSeconds.map { ", ETA \(Format.clock($0))" } ?? "")
+                } ?? ""
+            lines.append(
+                "running: \(job.id) by \(job.owner.name):\(progress) \"\(Format.truncate(job.render.prompt, to: 40))\"")
         } else {
             lines.append("running: nothing")
         }

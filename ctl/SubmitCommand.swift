@@ -24,16 +24,23 @@ struct SubmitCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "What to render. The built-in model maps keywords (palette, texture, scale, direction) to its prior.")
+    @Argument(
+        help: "What to render. The built-in model maps keywords (palette, texture, scale, direction) to its prior.")
     var prompt: String?
 
-    @Option(name: .customLong("prompt"), help: ArgumentHelp("The prompt as an option, as mosaicd render takes it.",
-                                                            visibility: .hidden))
+    @Option(
+        name: .customLong("prompt"),
+        help: ArgumentHelp(
+            "The prompt as an option, as mosaicd render takes it.",
+            visibility: .hidden))
     var promptOption: String?
 
     @OptionGroup(title: "Render options") var render: RenderOptions
 
-    @Option(help: "Higher runs first, -100...100 (default: 0); equal priorities run oldest first. Write negative values as --priority=-5.")
+    @Option(
+        help:
+            "Higher runs first, -100...100 (default: 0); equal priorities run oldest first. Write negative values as --priority=-5."
+    )
     var priority: Int?
 
     @Flag(help: "Follow the job to its end, then print the output path.")

@@ -7,7 +7,10 @@ struct TextTable {
     var rightAligned: Set<Int> = []
     private(set) var rows: [[String]] = []
 
-    init(headers: [String], rightAligned: Set<Int> = []) { self.headers = headers; self.rightAligned = rightAligned }
+    init(headers: [String], rightAligned: Set<Int> = []) {
+        self.headers = headers
+        self.rightAligned = rightAligned
+    }
 
     /// Adds a row with one cell per column.
     mutating func add(_ row: [String]) { rows.append(row) }

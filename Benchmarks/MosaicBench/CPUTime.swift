@@ -36,7 +36,8 @@ enum CPUTime {
 
     private static func seconds(statPath: String) -> Double? {
         guard let stat = try? String(contentsOfFile: statPath, encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         // After the name: field 3 (state) first; utime and stime are fields 14 and 15.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }

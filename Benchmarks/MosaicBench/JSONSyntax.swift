@@ -87,12 +87,14 @@ struct JSONSyntax {
                 index += 1
                 switch escaped {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     continue
                 case UInt8(ascii: "u"):
                     for _ in 0..<4 {
-                        guard let hex = peek, (0x30...0x39).contains(hex) || (0x41...0x46).contains(hex)
-                                || (0x61...0x66).contains(hex) else { return false }
+                        guard let hex = peek,
+                            (0x30...0x39).contains(hex) || (0x41...0x46).contains(hex)
+                                || (0x61...0x66).contains(hex)
+                        else { return false }
                         index += 1
                     }
                 default: return false
@@ -112,11 +114,15 @@ struct JSONSyntax {
     /// going on byte by byte is no faster, most strings being short.
     private mutating func skipPlainWords() {
         guard let base = bytes.baseAddress else { return }
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         while index + 8 <= bytes.count {
             let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-            let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)) & highs
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let special =
+                (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word))
+                & highs
             if special != 0 {
                 index += special.trailingZeroBitCount / 8
                 return
@@ -127,7 +133,9 @@ struct JSONSyntax {
 
     private mutating func literal(_ word: StaticString) -> Bool {
         let text = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        guard index + text.count <= bytes.count, bytes[index..<index + text.count].elementsEqual(text) else { return false }
+        guard index + text.count <= bytes.count, bytes[index..<index + text.count].elementsEqual(text) else {
+            return false
+        }
         index += text.count
         return true
     }

@@ -10,11 +10,12 @@ enum JobHistory {
     static func insert(count: Int, owner: Owner, databasePath path: String, now: Date = Date()) throws {
         let database = try DatabaseQueue(path: path)
         try database.write { db in
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO jobs (state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
-                                  sampler, seed, tiling, attempts, created_at_ms, started_at_ms, finished_at_ms)
-                VALUES ('succeeded', 0, ?, ?, ?, 'mosaic-field', 1024, 1024, 30, 'dpmpp_2m', ?, 'overlap', 1, ?, ?, ?)
-                """)
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO jobs (state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
+                                      sampler, seed, tiling, attempts, created_at_ms, started_at_ms, finished_at_ms)
+                    VALUES ('succeeded', 0, ?, ?, ?, 'mosaic-field', 1024, 1024, 30, 'dpmpp_2m', ?, 'overlap', 1, ?, ?, ?)
+                    """)
             let end = Int64(now.timeIntervalSince1970 * 1000)
             for index in 0..<count {
                 let created = end - Int64(count - index) * 1000

@@ -21,9 +21,11 @@ struct LatencySamples {
 
     /// `p50 1.2 ms, p95 3.4 ms, p99 5.6 ms, max 7.8 ms (n calls)`.
     var summary: String {
-        guard let p50 = percentile(50), let p95 = percentile(95), let p99 = percentile(99), let max = percentile(100) else {
+        guard let p50 = percentile(50), let p95 = percentile(95), let p99 = percentile(99), let max = percentile(100)
+        else {
             return "no samples"
         }
-        return String(format: "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms (%d calls)", p50, p95, p99, max, count)
+        return String(
+            format: "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms (%d calls)", p50, p95, p99, max, count)
     }
 }

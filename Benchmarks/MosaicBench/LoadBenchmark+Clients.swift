@@ -41,10 +41,13 @@ extension LoadBenchmark {
     }
 
     /// Submits the render and runs the clients until it has finished and `duration` has passed.
-    func renderUnderLoad(_ client: MosaicClient, socket: String, ids: [Int64], daemon: Int32) throws -> (Double, LoadResult) {
+    func renderUnderLoad(_ client: MosaicClient, socket: String, ids: [Int64], daemon: Int32) throws -> (
+        Double, LoadResult
+    ) {
         let gate = LoadGate(open: true)
         let started = Date()
-        let daemonCPU = CPUTime.seconds(of: daemon), clientCPU = CPUTime.ownSeconds()
+        let daemonCPU = CPUTime.seconds(of: daemon)
+        let clientCPU = CPUTime.ownSeconds()
         let servingCPU = CPUTime.threadSeconds(of: daemon, excludingPrefixes: Self.renderThreadPrefixes)
         let job = try client.submit(SubmitRequest(render: spec(seed: 1)))
         let loadClients = startClients(socket: socket, ids: ids + [job.id], watching: job.id, gate: gate)
@@ -66,8 +69,9 @@ extension LoadBenchmark {
     func startClients(socket: String, ids: [Int64], watching job: Int64, gate: LoadGate) -> [LoadClient] {
         let watcherCount = watchers ?? clients / 4
         let loadClients = (0..<clients).map { index in
-            LoadClient(role: index < watcherCount ? .watcher : .poller, socketPath: socket, jobIds: ids,
-                       watchedJob: job, interval: interval)
+            LoadClient(
+                role: index < watcherCount ? .watcher : .poller, socketPath: socket, jobIds: ids,
+                watchedJob: job, interval: interval)
         }
         for loadClient in loadClients { loadClient.start(gate) }
         return loadClients

@@ -21,7 +21,9 @@ extension LoadBenchmark {
     /// `windows` loaded stretches, each between two unloaded ones. Each loaded stretch's step
     /// rate is compared with the mean of its neighbours', so the render's drift (disk, the host)
     /// cancels out; whole renders one after the other differ by more than the 5% to resolve.
-    func runWindows(_ client: MosaicClient, socket: String, ids: [Int64], daemon: Int32) throws -> (slowdowns: [Double], result: LoadResult) {
+    func runWindows(_ client: MosaicClient, socket: String, ids: [Int64], daemon: Int32) throws -> (
+        slowdowns: [Double], result: LoadResult
+    ) {
         let gate = LoadGate(open: false)
         let job = try client.submit(SubmitRequest(render: spec(seed: 1)))
         let loadClients = startClients(socket: socket, ids: ids + [job.id], watching: job.id, gate: gate)
@@ -32,10 +34,13 @@ extension LoadBenchmark {
         let decoder = APICoding.decoder()
         func checkpointStep() throws -> Int {
             let answer = try client.raw(method: "GET", path: "/v1/jobs/\(job.id)", body: nil)
-            guard answer.status == 200 else { throw ValidationError("GET /v1/jobs/\(job.id) answered \(answer.status)") }
+            guard answer.status == 200 else {
+                throw ValidationError("GET /v1/jobs/\(job.id) answered \(answer.status)")
+            }
             let current = try decoder.decode(RenderPoint.self, from: Data(answer.body))
             guard current.state == .running, let step = current.checkpointStep else {
-                throw ValidationError("the render ended (\(current.state.rawValue)) before the windows did: raise --steps or --size")
+                throw ValidationError(
+                    "the render ended (\(current.state.rawValue)) before the windows did: raise --steps or --size")
             }
             return step
         }
@@ -48,7 +53,9 @@ extension LoadBenchmark {
                 usleep(2_000)
                 step = try checkpointStep()
             }
-            let serving = CPUTime.threadSeconds(of: daemon, excludingPrefixes: Self.renderThreadPrefixes).map { $0.values.reduce(0, +) }
+            let serving = CPUTime.threadSeconds(of: daemon, excludingPrefixes: Self.renderThreadPrefixes).map {
+                $0.values.reduce(0, +)
+            }
             return (step, DispatchTime.now().seconds, CPUTime.seconds(of: daemon), serving, CPUTime.ownSeconds())
         }
         var stretches: [Window] = []
@@ -64,15 +71,21 @@ extension LoadBenchmark {
             let serving = end.serving.flatMap { end in start.serving.map { end - $0 } }
             let total = end.daemon.flatMap { end in start.daemon.map { end - $0 } }
             let render = total.flatMap { total in serving.map { total - $0 } }
-            stretches.append(Window(loaded: loaded, steps: end.step - start.step, seconds: end.time - start.time,
-                                    renderCPU: render, servingCPU: serving, clientCPU: end.clients - start.clients))
+            stretches.append(
+                Window(
+                    loaded: loaded, steps: end.step - start.step, seconds: end.time - start.time,
+                    renderCPU: render, servingCPU: serving, clientCPU: end.clients - start.clients))
             let window = stretches[index]
             func seconds(_ value: Double?) -> String { value.map { String(format: "%.2f s", $0) } ?? "unknown" }
-            print(String(format: "load: window %2d %@: %4d steps in %.2f s = %.2f steps/s; CPU: render threads %@ (%@ a step), "
-                         + "the daemon's other threads %@, clients %.2f s",
-                         index + 1, loaded ? "loaded  " : "unloaded", window.steps, window.seconds, window.stepsPerSecond,
-                         seconds(render), render.map { String(format: "%.1f ms", $0 / Double(max(1, window.steps)) * 1000) } ?? "unknown",
-                         seconds(serving), window.clientCPU))
+            print(
+                String(
+                    format:
+                        "load: window %2d %@: %4d steps in %.2f s = %.2f steps/s; CPU: render threads %@ (%@ a step), "
+                        + "the daemon's other threads %@, clients %.2f s",
+                    index + 1, loaded ? "loaded  " : "unloaded", window.steps, window.seconds, window.stepsPerSecond,
+                    seconds(render),
+                    render.map { String(format: "%.1f ms", $0 / Double(max(1, window.steps)) * 1000) } ?? "unknown",
+                    seconds(serving), window.clientCPU))
         }
         gate.set(open: false)
         _ = try? client.cancel(job.id)
@@ -81,10 +94,15 @@ extension LoadBenchmark {
             let baseline = (stretches[index - 1].stepsPerSecond + stretches[index + 1].stepsPerSecond) / 2
             slowdowns.append((baseline / stretches[index].stepsPerSecond - 1) * 100)
         }
-        let loaded = stretches.filter(\.loaded), unloaded = stretches.filter { !$0.loaded }
-        func rate(_ windows: [Window]) -> Double { Double(windows.map(\.steps).reduce(0, +)) / windows.map(\.seconds).reduce(0, +) }
-        print(String(format: "load: all windows: %.2f steps/s unloaded, %.2f loaded: %+.1f%%", rate(unloaded), rate(loaded),
-                     (rate(unloaded) / rate(loaded) - 1) * 100))
+        let loaded = stretches.filter(\.loaded)
+        let unloaded = stretches.filter { !$0.loaded }
+        func rate(_ windows: [Window]) -> Double {
+            Double(windows.map(\.steps).reduce(0, +)) / windows.map(\.seconds).reduce(0, +)
+        }
+        print(
+            String(
+                format: "load: all windows: %.2f steps/s unloaded, %.2f loaded: %+.1f%%", rate(unloaded), rate(loaded),
+                (rate(unloaded) / rate(loaded) - 1) * 100))
         printDecomposition(stretches)
         gate.stop()
         var result = LoadResult()
@@ -101,13 +119,16 @@ extension LoadBenchmark {
     /// several percent, and what the load did to the render's caches). Step rate is their
     /// quotient. In percent, one pair per loaded window; nil when a window's CPU is unknown.
     static func slowdownFactors(_ stretches: [Window]) -> (cpuShare: [Double], cpuPerStep: [Double])? {
-        var shares: [Double] = [], costs: [Double] = []
+        var shares: [Double] = []
+        var costs: [Double] = []
         for index in stride(from: 1, to: stretches.count - 1, by: 2) {
             let (before, loaded, after) = (stretches[index - 1], stretches[index], stretches[index + 1])
             guard let b = before.renderCPU, let l = loaded.renderCPU, let a = after.renderCPU, l > 0,
-                  before.steps > 0, loaded.steps > 0, after.steps > 0 else { return nil }
+                before.steps > 0, loaded.steps > 0, after.steps > 0
+            else { return nil }
             shares.append(((b / before.seconds + a / after.seconds) / 2 / (l / loaded.seconds) - 1) * 100)
-            costs.append((l / Double(loaded.steps) / ((b / Double(before.steps) + a / Double(after.steps)) / 2) - 1) * 100)
+            costs.append(
+                (l / Double(loaded.steps) / ((b / Double(before.steps) + a / Double(after.steps)) / 2) - 1) * 100)
         }
         return shares.isEmpty ? nil : (shares, costs)
     }
@@ -115,10 +136,12 @@ extension LoadBenchmark {
     func printDecomposition(_ stretches: [Window]) {
         guard let (shares, costs) = Self.slowdownFactors(stretches) else { return }
         func list(_ values: [Double]) -> String { values.map { String(format: "%+.1f%%", $0) }.joined(separator: ", ") }
-        print("load: the render threads' CPU per second, their neighbours' over the loaded window's: " + list(shares)
-            + String(format: "; median %+.1f%%", median(shares)))
-        print("load: the render threads' CPU per step, the loaded window's over their neighbours': " + list(costs)
-            + String(format: "; median %+.1f%%", median(costs)))
+        print(
+            "load: the render threads' CPU per second, their neighbours' over the loaded window's: " + list(shares)
+                + String(format: "; median %+.1f%%", median(shares)))
+        print(
+            "load: the render threads' CPU per step, the loaded window's over their neighbours': " + list(costs)
+                + String(format: "; median %+.1f%%", median(costs)))
     }
 }
 
@@ -126,7 +149,10 @@ extension LoadBenchmark {
 /// 2 ms at each window's end, and decoding a whole `Job` (dates and all) that often would add
 /// load of the benchmark's own.
 private struct RenderPoint: Decodable {
-    enum CodingKeys: String, CodingKey { case state, checkpointStep = "checkpoint_step" }
+    enum CodingKeys: String, CodingKey {
+        case state
+        case checkpointStep = "checkpoint_step"
+    }
     let state: JobState
     let checkpointStep: Int?
 }

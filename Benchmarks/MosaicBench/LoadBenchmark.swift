@@ -64,19 +64,25 @@ struct LoadBenchmark: ParsableCommand {
     @Option(help: "The render's steps.")
     var steps: Int = 300
 
-    @Option(help: ArgumentHelp("Loaded renders, each between two unloaded ones; the slowdown reported is the median "
-                               + "round's (an odd count gives a true median).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Loaded renders, each between two unloaded ones; the slowdown reported is the median "
+                + "round's (an odd count gives a true median).", valueName: "n"))
     var rounds: Int = 1
 
-    @Option(help: ArgumentHelp("Instead of whole renders by turns: one render, with the clients switched on for n "
-                               + "windows of --window seconds, each between two unloaded windows; the slowdown "
-                               + "reported is the median loaded window's step rate against its neighbours'.", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Instead of whole renders by turns: one render, with the clients switched on for n "
+                + "windows of --window seconds, each between two unloaded windows; the slowdown "
+                + "reported is the median loaded window's step rate against its neighbours'.", valueName: "n"))
     var windows: Int = 0
 
     @Option(help: ArgumentHelp("The length of a window (with --windows).", valueName: "s"))
     var window: Double = 10
 
-    @Option(help: ArgumentHelp("Seconds at the start of each window left out of its step rate (with --windows).", valueName: "s"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds at the start of each window left out of its step rate (with --windows).", valueName: "s"))
     var settle: Double = 1
 
     @Option(help: "The daemon's render threads.")
@@ -88,16 +94,28 @@ struct LoadBenchmark: ParsableCommand {
     @Option(help: ArgumentHelp("The mosaicd executable (default: the one next to this program).", valueName: "path"))
     var mosaicd: String?
 
-    @Option(help: ArgumentHelp("A mosaicd config file (key = value lines) for the daemon, to compare settings.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "A mosaicd config file (key = value lines) for the daemon, to compare settings.", valueName: "path"))
     var daemonConfig: String?
 
     func validate() throws {
         guard (1...5000).contains(clients) else { throw ValidationError("--clients must be in 1...5000") }
-        guard (0...clients).contains(watchers ?? 0) else { throw ValidationError("--watchers must be in 0...--clients") }
-        guard (1...20).contains(rounds), (0...50).contains(windows) else { throw ValidationError("--rounds must be in 1...20, --windows in 0...50") }
-        guard window > 0, (0..<window).contains(settle) else { throw ValidationError("--window must be positive, --settle in 0..<--window") }
-        guard duration > 0, interval >= 0 else { throw ValidationError("--duration must be positive, --interval not negative") }
-        guard (64...16384).contains(size), size % 8 == 0 else { throw ValidationError("--size must be a multiple of 8 in 64...16384") }
+        guard (0...clients).contains(watchers ?? 0) else {
+            throw ValidationError("--watchers must be in 0...--clients")
+        }
+        guard (1...20).contains(rounds), (0...50).contains(windows) else {
+            throw ValidationError("--rounds must be in 1...20, --windows in 0...50")
+        }
+        guard window > 0, (0..<window).contains(settle) else {
+            throw ValidationError("--window must be positive, --settle in 0..<--window")
+        }
+        guard duration > 0, interval >= 0 else {
+            throw ValidationError("--duration must be positive, --interval not negative")
+        }
+        guard (64...16384).contains(size), size % 8 == 0 else {
+            throw ValidationError("--size must be a multiple of 8 in 64...16384")
+        }
         guard (1...1000).contains(steps), (1...1024).contains(threads), (0...100_000).contains(history) else {
             throw ValidationError("--steps must be in 1...1000, --threads in 1...1024, --history in 0...100000")
         }
@@ -107,21 +125,24 @@ struct LoadBenchmark: ParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-load-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let daemon = try DaemonProcess(directory: directory, threads: threads,
-                                       extraArguments: daemonConfig.map { ["--config", $0] } ?? [],
-                                       executable: mosaicd.map { URL(fileURLWithPath: $0) })
+        let daemon = try DaemonProcess(
+            directory: directory, threads: threads,
+            extraArguments: daemonConfig.map { ["--config", $0] } ?? [],
+            executable: mosaicd.map { URL(fileURLWithPath: $0) })
         defer { daemon.stop() }
         let socket = daemon.socketPath
         let client = MosaicClient(socketPath: socket, timeout: 30)
 
         let ids = try fillHistory(client)
-        print("load: \(ids.count) jobs in the history; \(clients) clients (\(watchers ?? clients / 4) watching), "
-            + "\(size)x\(size) \(steps)-step renders on \(threads) threads; load average \(loadAverage())")
+        print(
+            "load: \(ids.count) jobs in the history; \(clients) clients (\(watchers ?? clients / 4) watching), "
+                + "\(size)x\(size) \(steps)-step renders on \(threads) threads; load average \(loadAverage())")
         // Unloaded and loaded renders alternate; each loaded one is compared with the mean of the
         // unloaded ones either side of it, and the median of those ratios is the figure: the
         // renders of one run drift by several percent, more than the 5% the target allows.
         if windows > 0 {
-            let (slowdowns, result) = try runWindows(client, socket: socket, ids: ids, daemon: daemon.process.processIdentifier)
+            let (slowdowns, result) = try runWindows(
+                client, socket: socket, ids: ids, daemon: daemon.process.processIdentifier)
             try report(result, slowdowns: slowdowns, of: "windows")
             return
         }
@@ -130,27 +151,37 @@ struct LoadBenchmark: ParsableCommand {
         var slowdowns: [Double] = []
         var result = LoadResult()
         for round in 1...rounds {
-            let (loaded, roundResult) = try renderUnderLoad(client, socket: socket, ids: ids, daemon: daemon.process.processIdentifier)
-            print(String(format: "load: round %d: loaded render %.2f s, %.1f s of load; load average %@", round, loaded,
-                         roundResult.seconds, loadAverage()))
+            let (loaded, roundResult) = try renderUnderLoad(
+                client, socket: socket, ids: ids, daemon: daemon.process.processIdentifier)
+            print(
+                String(
+                    format: "load: round %d: loaded render %.2f s, %.1f s of load; load average %@", round, loaded,
+                    roundResult.seconds, loadAverage()))
             unloaded.append(try render(client, seed: 1))
             let (before, after) = (unloaded[round - 1], unloaded[round])
             let baseline = (before + after) / 2
             slowdowns.append((loaded / baseline - 1) * 100)
-            print(String(format: "load: round %d: unloaded render again %.2f s; render %.2f s loaded / %.2f s unloaded "
-                         + "(mean of %.2f and %.2f) = %.3f: %+.1f%%", round, after, loaded, baseline, before, after,
-                         loaded / baseline, slowdowns[round - 1]))
-            print(String(format: "load: round %d: CPU during the load: daemon %@ (outside the render threads %@), "
-                         + "clients (this program) %.2f s, of %.1f s x %d cores", round,
-                         roundResult.daemonCPU.map { String(format: "%.2f s", $0) } ?? "unknown",
-                         roundResult.daemonServingCPU.map { String(format: "%.2f s", $0) } ?? "unknown",
-                         roundResult.clientCPU, roundResult.seconds, ProcessInfo.processInfo.activeProcessorCount))
+            print(
+                String(
+                    format: "load: round %d: unloaded render again %.2f s; render %.2f s loaded / %.2f s unloaded "
+                        + "(mean of %.2f and %.2f) = %.3f: %+.1f%%", round, after, loaded, baseline, before, after,
+                    loaded / baseline, slowdowns[round - 1]))
+            print(
+                String(
+                    format: "load: round %d: CPU during the load: daemon %@ (outside the render threads %@), "
+                        + "clients (this program) %.2f s, of %.1f s x %d cores", round,
+                    roundResult.daemonCPU.map { String(format: "%.2f s", $0) } ?? "unknown",
+                    roundResult.daemonServingCPU.map { String(format: "%.2f s", $0) } ?? "unknown",
+                    roundResult.clientCPU, roundResult.seconds, ProcessInfo.processInfo.activeProcessorCount))
             // Per list or show call: what polling costs (watchers' streams, if any, count in too).
             let calls = Double(roundResult.list.count + roundResult.show.count)
             if calls > 0 {
-                print(String(format: "load: round %d: CPU per list or show call: daemon %@ outside the render threads, "
-                             + "clients %.0f µs", round, roundResult.daemonServingCPU.map { String(format: "%.0f µs", $0 / calls * 1e6) } ?? "unknown",
-                             roundResult.clientCPU / calls * 1e6))
+                print(
+                    String(
+                        format: "load: round %d: CPU per list or show call: daemon %@ outside the render threads, "
+                            + "clients %.0f µs", round,
+                        roundResult.daemonServingCPU.map { String(format: "%.0f µs", $0 / calls * 1e6) } ?? "unknown",
+                        roundResult.clientCPU / calls * 1e6))
             }
             result.merge(roundResult)
         }
@@ -163,20 +194,28 @@ struct LoadBenchmark: ParsableCommand {
         print("load: list: \(result.list.summary)")
         print("load: show: \(result.show.summary)")
         print("load: watch: \(result.watches) streams, \(result.events) events")
-        print("load: errors: \(result.errors.count)" + (result.errors.isEmpty ? "" : "; first: " + result.errors.prefix(5).joined(separator: " | ")))
+        print(
+            "load: errors: \(result.errors.count)"
+                + (result.errors.isEmpty ? "" : "; first: " + result.errors.prefix(5).joined(separator: " | ")))
         let p99 = max(result.list.percentile(99) ?? .infinity, result.show.percentile(99) ?? .infinity)
         let slowdown = median(slowdowns)
         if slowdowns.count > 1 {
-            let interval = BootstrapInterval.ofMedian(slowdowns).map {
-                String(format: " (95%% bootstrap interval %+.1f%% to %+.1f%%)", $0.low, $0.high)
-            } ?? ""
-            print("load: slowdowns of the \(slowdowns.count) \(unit): " + slowdowns.map { String(format: "%+.1f%%", $0) }.joined(separator: ", ")
-                + String(format: "; median %+.1f%%", slowdown) + interval)
+            let interval =
+                BootstrapInterval.ofMedian(slowdowns).map {
+                    String(format: " (95%% bootstrap interval %+.1f%% to %+.1f%%)", $0.low, $0.high)
+                } ?? ""
+            print(
+                "load: slowdowns of the \(slowdowns.count) \(unit): "
+                    + slowdowns.map { String(format: "%+.1f%%", $0) }.joined(separator: ", ")
+                    + String(format: "; median %+.1f%%", slowdown) + interval)
         }
         let pass = result.errors.isEmpty && p99 <= 50 && slowdown <= 5
-        print(String(format: "load: %@: %d errors (target 0), p99 %.2f ms (target <= 50), slowdown %+.1f%% (target <= +5%%%@)",
-                     pass ? "PASS" : "FAIL", result.errors.count, p99, slowdown,
-                     slowdowns.count > 1 ? ", the median of the \(unit)" : ""))
+        print(
+            String(
+                format:
+                    "load: %@: %d errors (target 0), p99 %.2f ms (target <= 50), slowdown %+.1f%% (target <= +5%%%@)",
+                pass ? "PASS" : "FAIL", result.errors.count, p99, slowdown,
+                slowdowns.count > 1 ? ", the median of the \(unit)" : ""))
         guard pass else { throw ExitCode.failure }
     }
 
@@ -184,8 +223,13 @@ struct LoadBenchmark: ParsableCommand {
     func fillHistory(_ client: MosaicClient) throws -> [Int64] {
         var ids: [Int64] = []
         for seed in 0..<history {
-            ids.append(try client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea", width: 64, height: 64, steps: 1,
-                                                                          seed: UInt64(seed)))).id)
+            ids.append(
+                try client.submit(
+                    SubmitRequest(
+                        render: RenderSpec(
+                            prompt: "calm sea", width: 64, height: 64, steps: 1,
+                            seed: UInt64(seed)))
+                ).id)
         }
         while let last = ids.last, try !client.job(last).state.isFinished { usleep(50_000) }
         return ids
@@ -198,8 +242,10 @@ struct LoadBenchmark: ParsableCommand {
     }
 
     func spec(seed: UInt64) -> RenderSpec {
-        RenderSpec(prompt: "vast misty ocean at dusk, waves", width: size, height: size, steps: steps, sampler: "euler", seed: seed,
-                   lossless: true)
+        RenderSpec(
+            prompt: "vast misty ocean at dusk, waves", width: size, height: size, steps: steps, sampler: "euler",
+            seed: seed,
+            lossless: true)
     }
 
     func wallTime(of id: Int64, _ client: MosaicClient) throws -> Double {

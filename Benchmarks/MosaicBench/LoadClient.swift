@@ -31,7 +31,9 @@ final class LoadClient: @unchecked Sendable {
     init(role: Role, socketPath: String, jobIds: [Int64], watchedJob: Int64, interval: Double) {
         self.role = role
         client = MosaicClient(socketPath: socketPath, timeout: 30)
-        self.jobIds = jobIds; self.watchedJob = watchedJob; self.interval = interval
+        self.jobIds = jobIds
+        self.watchedJob = watchedJob
+        self.interval = interval
         random = SeededGenerator(seed: UInt64.random(in: 0...UInt64.max))
     }
 
@@ -77,15 +79,21 @@ final class LoadClient: @unchecked Sendable {
             let answer = try client.raw(method: "GET", path: path, body: nil)
             let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
             guard answer.status == 200 else {
-                throw ClientError.api(status: answer.status, error: APIError(.internal, String(decoding: answer.body.prefix(200), as: UTF8.self)))
+                throw ClientError.api(
+                    status: answer.status,
+                    error: APIError(.internal, String(decoding: answer.body.prefix(200), as: UTF8.self)))
             }
             guard JSONSyntax.isObject(answer.body) else {
-                throw ClientError.protocolViolation("the answer is not a JSON object: \(String(decoding: answer.body.prefix(200), as: UTF8.self))")
+                throw ClientError.protocolViolation(
+                    "the answer is not a JSON object: \(String(decoding: answer.body.prefix(200), as: UTF8.self))")
             }
             answers += 1
             if answers % Self.decodeEvery == 0 {
-                if listing { _ = try APICoding.decoder().decode(JobPage.self, from: Data(answer.body)) }
-                else { _ = try APICoding.decoder().decode(Job.self, from: Data(answer.body)) }
+                if listing {
+                    _ = try APICoding.decoder().decode(JobPage.self, from: Data(answer.body))
+                } else {
+                    _ = try APICoding.decoder().decode(Job.self, from: Data(answer.body))
+                }
             }
             if listing { list.add(ms) } else { show.add(ms) }
         } catch {
@@ -103,7 +111,8 @@ final class LoadClient: @unchecked Sendable {
             try client.eventLines(watchedJob, idleTimeout: 30) { (line) throws(ClientError) in
                 self.events += 1
                 guard JSONSyntax.isObject(line) else {
-                    throw ClientError.protocolViolation("an event is not a JSON object: \(String(decoding: line.prefix(200), as: UTF8.self))")
+                    throw ClientError.protocolViolation(
+                        "an event is not a JSON object: \(String(decoding: line.prefix(200), as: UTF8.self))")
                 }
                 if self.events % Self.decodeEvery == 0 {
                     do { _ = try APICoding.decoder().decode(JobEvent.self, from: Data(line)) } catch {

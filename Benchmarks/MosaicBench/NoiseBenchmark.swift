@@ -25,7 +25,9 @@ enum NoiseBenchmark {
         }
         // Print a sample so the work cannot be optimised away.
         let format = "noise: %d floats x %d runs: wall best %.1f ms, mean %.1f ms; thread CPU best %.1f ms; sample %.6f"
-        print(String(format: format, count, repetitions, bestWall * 1e3, totalWall / Double(repetitions) * 1e3,
-                     bestCPU * 1e3, buffer[count / 2]))
+        print(
+            String(
+                format: format, count, repetitions, bestWall * 1e3, totalWall / Double(repetitions) * 1e3,
+                bestCPU * 1e3, buffer[count / 2]))
     }
 }

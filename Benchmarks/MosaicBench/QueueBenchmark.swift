@@ -50,26 +50,35 @@ enum QueueBenchmark {
             try samples(50) { _ = try client.jobs(states: [.succeeded], owner: getuid(), limit: 50) }
         }
         print(report("GET /v1/models (baseline)", status, baseline: status))
-        print(report("GET /v1/status (counts 100k jobs)", try samples(50) { _ = try client.status() }, baseline: status))
+        print(
+            report("GET /v1/status (counts 100k jobs)", try samples(50) { _ = try client.status() }, baseline: status))
         print(report("submit round trip", submit, baseline: status))
         print(report("list, first page of 50 (100k jobs)", firstPage, baseline: status))
         print(report("list, filtered by state and owner", filtered, baseline: status))
-        print(String(format: "queue: daemon CPU per list call (connection included): first page %.2f ms, filtered %.2f ms",
-                     firstPageCPU / 50 * 1000, filteredCPU / 50 * 1000))
+        print(
+            String(
+                format: "queue: daemon CPU per list call (connection included): first page %.2f ms, filtered %.2f ms",
+                firstPageCPU / 50 * 1000, filteredCPU / 50 * 1000))
 
         // Enqueue-to-start on an idle daemon: cancel the queued backlog, resume, submit one at a time.
         for job in try client.allJobs(states: [.queued]) { _ = try client.cancel(job.id) }
         _ = try client.resume()
         var latencies: [Double] = []
         for seed in 1...20 {
-            let job = try client.submit(SubmitRequest(render: RenderSpec(prompt: "bench", width: 64, height: 64, steps: 1, seed: UInt64(seed))))
+            let job = try client.submit(
+                SubmitRequest(render: RenderSpec(prompt: "bench", width: 64, height: 64, steps: 1, seed: UInt64(seed))))
             var current = job
-            while !current.state.isFinished { usleep(2_000); current = try client.job(job.id) }
+            while !current.state.isFinished {
+                usleep(2_000)
+                current = try client.job(job.id)
+            }
             if let started = current.startedAt { latencies.append(started.timeIntervalSince(current.createdAt) * 1000) }
         }
         latencies.sort()
-        print(String(format: "queue: submit to running on an idle daemon: median %.2f ms, max %.2f ms (%d jobs)",
-                     latencies[latencies.count / 2], latencies.last ?? .nan, latencies.count))
+        print(
+            String(
+                format: "queue: submit to running on an idle daemon: median %.2f ms, max %.2f ms (%d jobs)",
+                latencies[latencies.count / 2], latencies.last ?? .nan, latencies.count))
     }
 
     /// Milliseconds per call, sorted.
@@ -84,9 +93,11 @@ enum QueueBenchmark {
     }
 
     static func report(_ label: String, _ times: [Double], baseline: [Double]) -> String {
-        let median = times[times.count / 2], p99 = times[min(times.count - 1, times.count * 99 / 100)]
+        let median = times[times.count / 2]
+        let p99 = times[min(times.count - 1, times.count * 99 / 100)]
         let base = baseline[baseline.count / 2]
-        return String(format: "queue: %@: median %.2f ms, p99 %.2f ms (%.1fx the baseline)", label, median, p99, median / base)
+        return String(
+            format: "queue: %@: median %.2f ms, p99 %.2f ms (%.1fx the baseline)", label, median, p99, median / base)
     }
 
     /// What `body` returns and the CPU seconds process `pid` used meanwhile (0 when unknown).

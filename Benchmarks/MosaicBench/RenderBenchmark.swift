@@ -37,18 +37,24 @@ enum RenderBenchmark {
                 return
             }
             let r = results[results.count - 1]
-            print(String(format: "  %-8@ total %6.1f s (denoise %5.1f s, decode %4.1f s, encode+write %5.1f s)  "
-                         + "evaluations/step / non-overlapping tiles %.2fx  seam score %.3f  peak RSS %.0f MiB",
-                         method.rawValue, r.total, r.denoise, r.decode, r.encode, r.evaluationRatio, r.seamScore, r.peakRSSMiB))
+            print(
+                String(
+                    format: "  %-8@ total %6.1f s (denoise %5.1f s, decode %4.1f s, encode+write %5.1f s)  "
+                        + "evaluations/step / non-overlapping tiles %.2fx  seam score %.3f  peak RSS %.0f MiB",
+                    method.rawValue, r.total, r.denoise, r.decode, r.encode, r.evaluationRatio, r.seamScore,
+                    r.peakRSSMiB))
         }
         guard let baseline = results.first else { return }
         for r in results.dropFirst() {
-            print(String(format: "  %@ / none: total %.2fx, denoise %.2fx", r.method.rawValue,
-                         r.total / baseline.total, r.denoise / baseline.denoise))
+            print(
+                String(
+                    format: "  %@ / none: total %.2fx, denoise %.2fx", r.method.rawValue,
+                    r.total / baseline.total, r.denoise / baseline.denoise))
         }
     }
 
-    static func measure(method: TilingMethod, side: Int, steps: Int, pool: WorkerPool, directory: URL) throws -> Result {
+    static func measure(method: TilingMethod, side: Int, steps: Int, pool: WorkerPool, directory: URL) throws -> Result
+    {
         let parameters = RenderParameters(
             prompt: "vast misty ocean at dusk, waves", width: side, height: side, steps: steps, seed: 7, tiling: method)
         let start = Date()
@@ -73,8 +79,8 @@ enum RenderBenchmark {
     /// VmHWM from /proc/self/status: the peak resident set size of this process so far.
     static func peakRSSMiB() -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return .nan }
         return kib / 1024
     }

@@ -26,27 +26,39 @@ enum StoreBenchmark {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("mosaic.sqlite").path
         let store = try JobStore(path: path)
-        let inserted = try bulkInsert(path: path, count: jobCount, state: """
-            CASE WHEN i % 20 < 2 THEN 'failed' WHEN i % 20 = 2 THEN 'canceled'
-                 WHEN i % 20 < 10 THEN 'queued' ELSE 'succeeded' END
-            """)
+        let inserted = try bulkInsert(
+            path: path, count: jobCount,
+            state: """
+                CASE WHEN i % 20 < 2 THEN 'failed' WHEN i % 20 = 2 THEN 'canceled'
+                     WHEN i % 20 < 10 THEN 'queued' ELSE 'succeeded' END
+                """)
         print(String(format: "store: inserting %d jobs in one transaction: %.1f ms", jobCount, inserted))
 
         let baseline = try time { _ = try store.list(limit: 50) }
         print(report("list(limit: 50), first page", baseline, baseline: baseline))
-        print(report("list(limit: 50, before: 40000)", try time { _ = try store.list(limit: 50, before: 40_000) },
-                     baseline: baseline))
-        print(report("list(states: [failed], limit: 50)", try time { _ = try store.list(states: [.failed], limit: 50) },
-                     baseline: baseline))
+        print(
+            report(
+                "list(limit: 50, before: 40000)", try time { _ = try store.list(limit: 50, before: 40_000) },
+                baseline: baseline))
+        print(
+            report(
+                "list(states: [failed], limit: 50)", try time { _ = try store.list(states: [.failed], limit: 50) },
+                baseline: baseline))
         // Owner 1002 submitted every 20th job, all canceled: one branch of the filter finds none.
-        print(report("list(states: [failed, canceled], ownerUID: 1002, limit: 50)",
-                     try time { _ = try store.list(states: [.failed, .canceled], ownerUID: 1_002, limit: 50) },
-                     baseline: baseline))
-        print(report("list(ownerUID: 1007, limit: 50, before: 50000)",
-                     try time { _ = try store.list(ownerUID: 1_007, limit: 50, before: 50_000) }, baseline: baseline))
+        print(
+            report(
+                "list(states: [failed, canceled], ownerUID: 1002, limit: 50)",
+                try time { _ = try store.list(states: [.failed, .canceled], ownerUID: 1_002, limit: 50) },
+                baseline: baseline))
+        print(
+            report(
+                "list(ownerUID: 1007, limit: 50, before: 50000)",
+                try time { _ = try store.list(ownerUID: 1_007, limit: 50, before: 50_000) }, baseline: baseline))
         // A filter that matches nothing must not scan the table either.
-        print(report("list(states: [running], limit: 50), no match",
-                     try time { _ = try store.list(states: [.running], limit: 50) }, baseline: baseline))
+        print(
+            report(
+                "list(states: [running], limit: 50), no match",
+                try time { _ = try store.list(states: [.running], limit: 50) }, baseline: baseline))
         print(report("counts()", try time { _ = try store.counts() }, baseline: baseline))
     }
 
@@ -69,13 +81,18 @@ enum StoreBenchmark {
         print(report("claimNext() with \(jobCount) queued", claim, baseline: baseline))
         guard let running = claimed.first else { return print("store: nothing was claimed") }
         let progress = JobProgress(step: 1, steps: 30, tilesDone: 3, tilesTotal: 9)
-        print(report("updateProgress()", try time { try store.updateProgress(id: running.id, progress: progress) },
-                     baseline: baseline))
-        let spec = RenderSpec(prompt: "a lighthouse at dusk", model: "builtin", width: 1024, height: 768, steps: 20,
-                              sampler: "euler", seed: 42, tiling: "overlap")
+        print(
+            report(
+                "updateProgress()", try time { try store.updateProgress(id: running.id, progress: progress) },
+                baseline: baseline))
+        let spec = RenderSpec(
+            prompt: "a lighthouse at dusk", model: "builtin", width: 1024, height: 768, steps: 20,
+            sampler: "euler", seed: 42, tiling: "overlap")
         let owner = Owner(uid: 1000, name: "bench")
-        print(report("submit()", try time { _ = try store.submit(spec, priority: 0, owner: owner, now: now) },
-                     baseline: baseline))
+        print(
+            report(
+                "submit()", try time { _ = try store.submit(spec, priority: 0, owner: owner, now: now) },
+                baseline: baseline))
     }
 
     /// Inserts `count` jobs in one transaction over a second connection to the store's file, one
@@ -86,17 +103,18 @@ enum StoreBenchmark {
         let queue = try DatabaseQueue(path: path)
         let start = DispatchTime.now().uptimeNanoseconds
         try queue.write { db in
-            try db.execute(sql: """
-                WITH RECURSIVE counter(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM counter WHERE i + 1 < ?),
-                rows AS (SELECT i, \(state) AS state, 1750000000000 + i * 1000 AS created FROM counter)
-                INSERT INTO jobs (state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
-                                  sampler, seed, tiling, attempts, created_at_ms, started_at_ms, finished_at_ms)
-                SELECT state, i % 5 - 2, 1000 + i % 20, 'user' || (1000 + i % 20), 'benchmark prompt ' || i,
-                       'builtin', 4096, 4096, 30, 'dpmpp_2m', i, 'shifted', state <> 'queued', created,
-                       CASE WHEN state = 'queued' THEN NULL ELSE created + 500 END,
-                       CASE WHEN state IN ('succeeded', 'failed', 'canceled') THEN created + 900 END
-                FROM rows
-                """, arguments: [count])
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE counter(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM counter WHERE i + 1 < ?),
+                    rows AS (SELECT i, \(state) AS state, 1750000000000 + i * 1000 AS created FROM counter)
+                    INSERT INTO jobs (state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
+                                      sampler, seed, tiling, attempts, created_at_ms, started_at_ms, finished_at_ms)
+                    SELECT state, i % 5 - 2, 1000 + i % 20, 'user' || (1000 + i % 20), 'benchmark prompt ' || i,
+                           'builtin', 4096, 4096, 30, 'dpmpp_2m', i, 'shifted', state <> 'queued', created,
+                           CASE WHEN state = 'queued' THEN NULL ELSE created + 500 END,
+                           CASE WHEN state IN ('succeeded', 'failed', 'canceled') THEN created + 900 END
+                    FROM rows
+                    """, arguments: [count])
         }
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
     }
@@ -113,13 +131,16 @@ enum StoreBenchmark {
     }
 
     static func report(_ label: String, _ times: [Double], baseline: [Double]) -> String {
-        let median = times[times.count / 2], base = baseline[baseline.count / 2]
-        return String(format: "store: %@: median %.3f ms, min %.3f ms (%.2fx the first page)", label, median, times[0],
-                      median / base)
+        let median = times[times.count / 2]
+        let base = baseline[baseline.count / 2]
+        return String(
+            format: "store: %@: median %.3f ms, min %.3f ms (%.2fx the first page)", label, median, times[0],
+            median / base)
     }
 
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-store-bench-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mosaic-store-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -20,7 +20,8 @@ enum VAEBenchmark {
         let side = Int(env["MOSAIC_BENCH_VAE_SIZE"] ?? "") ?? 100
         let threads = Int(env["MOSAIC_BENCH_THREADS"] ?? "") ?? 2
         let config = VAEConfig(blockOutChannels: [128, 256, 512, 512], layersPerBlock: 2)
-        let vae: AutoencoderKL, weights: RandomWeights
+        let vae: AutoencoderKL
+        let weights: RandomWeights
         do {
             (vae, weights) = try RandomWeights.build(dtype: .f16) { w throws(ModelLoadError) in
                 try AutoencoderKL(config: config, weights: w)
@@ -33,7 +34,8 @@ enum VAEBenchmark {
         let pool = WorkerPool(threadCount: threads)
         defer { pool.shutdown() }
         var rng = SeededGenerator(seed: 11)
-        let latent = (try? Tensor(shape: [1, 4, side, side], scalars: rng.normals(4 * side * side)))
+        let latent =
+            (try? Tensor(shape: [1, 4, side, side], scalars: rng.normals(4 * side * side)))
             ?? Tensor(zeros: [1, 4, side, side])
         let before = ProcessMemory.residentBytes()
         ProcessMemory.resetPeak()
@@ -47,11 +49,15 @@ enum VAEBenchmark {
         }
         let seconds = Date().timeIntervalSince(started)
         let peak = ProcessMemory.peakResidentBytes()
-        print(String(format: "vae: %.1f M parameters (f16), %dx%d latent -> %dx%d px, %d threads: %.1f s",
-                     Double(weights.parameterCount) / 1e6, side, side, image.shape[3], image.shape[2], threads, seconds))
-        print(String(format: "vae: resident before %.0f MiB, peak during the decode %.0f MiB: the decode added %.0f MiB "
-                     + "(the output image, %.0f MiB of it)", Double(before) / 1_048_576, Double(peak) / 1_048_576,
-                     Double(peak - before) / 1_048_576, Double(image.scalars.count * 4) / 1_048_576))
+        print(
+            String(
+                format: "vae: %.1f M parameters (f16), %dx%d latent -> %dx%d px, %d threads: %.1f s",
+                Double(weights.parameterCount) / 1e6, side, side, image.shape[3], image.shape[2], threads, seconds))
+        print(
+            String(
+                format: "vae: resident before %.0f MiB, peak during the decode %.0f MiB: the decode added %.0f MiB "
+                    + "(the output image, %.0f MiB of it)", Double(before) / 1_048_576, Double(peak) / 1_048_576,
+                Double(peak - before) / 1_048_576, Double(image.scalars.count * 4) / 1_048_576))
     }
 }
 

@@ -1,8 +1,9 @@
 // mosaic-bench [name...]: benchmark programs, timed outside the test suite.
 // With no names it runs them all (`make bench`) but `load`, which takes minutes and has
 // options of its own: `mosaic-bench load --help`.
+@preconcurrency import Foundation
 @preconcurrency import Glibc
-import Foundation
+
 // A line at a time, also into a pipe or file: these programs run for minutes and print as they go.
 setvbuf(stdout, nil, _IOLBF, 0)
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -11,11 +12,15 @@ let benchmarks: [(name: String, run: () -> Void)] = [
     ("render", { RenderBenchmark.run() }),
     ("queue", { QueueBenchmark.run() }),
     ("store", { StoreBenchmark.run() }),
-    ("checkpoint", {
-        let environment = ProcessInfo.processInfo.environment
-        CheckpointBenchmark.run(rounds: Int(environment["MOSAIC_BENCH_ROUNDS"] ?? "") ?? 2,
-                                parts: CheckpointBenchmark.Parts(environment["MOSAIC_BENCH_CHECKPOINT_PARTS"]))
-    }),
+    (
+        "checkpoint",
+        {
+            let environment = ProcessInfo.processInfo.environment
+            CheckpointBenchmark.run(
+                rounds: Int(environment["MOSAIC_BENCH_ROUNDS"] ?? "") ?? 2,
+                parts: CheckpointBenchmark.Parts(environment["MOSAIC_BENCH_CHECKPOINT_PARTS"]))
+        }
+    ),
     ("unet", { UNetBenchmark.run() }),
     ("vae", { VAEBenchmark.run() }),
 ]

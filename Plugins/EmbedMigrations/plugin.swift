@@ -16,7 +16,7 @@ struct EmbedMigrations: BuildToolPlugin {
                 executable: try context.tool(named: "MigrationEmbedder").url,
                 arguments: [output.path] + files.map(\.path),
                 inputFiles: files,
-                outputFiles: [output]),
+                outputFiles: [output])
         ]
     }
 }

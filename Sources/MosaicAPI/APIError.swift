@@ -20,7 +20,10 @@ public struct APIError: Codable, Sendable, Equatable, Error, CustomStringConvert
 
     /// Creates an error.
     public init(_ code: Code, _ message: String, estimate: JobResourceEstimate? = nil, budget: ResourceBudget? = nil) {
-        self.code = code; self.message = message; self.estimate = estimate; self.budget = budget
+        self.code = code
+        self.message = message
+        self.estimate = estimate
+        self.budget = budget
     }
 
     public var description: String { message }

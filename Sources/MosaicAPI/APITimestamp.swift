@@ -12,7 +12,8 @@ public enum APITimestamp {
         // before a conversion to Int64 could trap.
         let exact = (date.timeIntervalSince1970 * 1000).rounded()
         guard exact >= -62_135_596_800_000, exact < 253_402_300_800_000 else {
-            return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+            return date.formatted(
+                .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
         }
         let milliseconds = Int64(exact)
         let (days, millisecondOfDay) = floorDivide(milliseconds, 86_400_000)
@@ -30,10 +31,19 @@ public enum APITimestamp {
                 divisor /= 10
             }
         }
-        digits(year, 4); text.append(UInt8(ascii: "-")); digits(month, 2); text.append(UInt8(ascii: "-")); digits(day, 2)
+        digits(year, 4)
+        text.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        text.append(UInt8(ascii: "-"))
+        digits(day, 2)
         text.append(UInt8(ascii: "T"))
-        digits(seconds / 3600, 2); text.append(UInt8(ascii: ":")); digits(seconds / 60 % 60, 2); text.append(UInt8(ascii: ":"))
-        digits(seconds % 60, 2); text.append(UInt8(ascii: ".")); digits(millisecondOfDay % 1000, 3)
+        digits(seconds / 3600, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(seconds / 60 % 60, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(seconds % 60, 2)
+        text.append(UInt8(ascii: "."))
+        digits(millisecondOfDay % 1000, 3)
         text.append(UInt8(ascii: "Z"))
         return String(decoding: text, as: UTF8.self)
     }
@@ -59,15 +69,18 @@ public enum APITimestamp {
         }
         let separators: [(Int, Character)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")]
         guard separators.allSatisfy({ bytes[$0.0] == $0.1.asciiValue }),
-              let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              hour < 24, minute < 60, second < 60 else { return nil }
+            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
         var nanoseconds: Int64 = 0
         let fractionEnd = bytes.count - 1
         if fractionEnd > 19 {
             let fractionDigits = fractionEnd - 20
-            guard bytes[19] == UInt8(ascii: "."), (1...9).contains(fractionDigits), let fraction = number(20, fractionDigits) else { return nil }
+            guard bytes[19] == UInt8(ascii: "."), (1...9).contains(fractionDigits),
+                let fraction = number(20, fractionDigits)
+            else { return nil }
             nanoseconds = fraction
             for _ in fractionDigits..<9 { nanoseconds *= 10 }
         } else if fractionEnd != 19 {
@@ -85,7 +98,8 @@ public enum APITimestamp {
 
     /// Floor division and its non-negative remainder.
     static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
-        let quotient = value / divisor, remainder = value % divisor
+        let quotient = value / divisor
+        let remainder = value % divisor
         return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 

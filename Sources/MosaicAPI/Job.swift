@@ -8,14 +8,20 @@ public struct Owner: Codable, Sendable, Equatable, Hashable {
     public var name: String
 
     /// Creates an owner.
-    public init(uid: UInt32, name: String) { self.uid = uid; self.name = name }
+    public init(uid: UInt32, name: String) {
+        self.uid = uid
+        self.name = name
+    }
 }
 
 /// A job's progress through its render.
 public struct JobProgress: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey {
-        case step, steps, tilesDone = "tiles_done", tilesTotal = "tiles_total", elapsedSeconds = "elapsed_seconds"
+        case step, steps
+        case tilesDone = "tiles_done"
+        case tilesTotal = "tiles_total"
+        case elapsedSeconds = "elapsed_seconds"
         case etaSeconds = "eta_seconds"
     }
 
@@ -33,10 +39,16 @@ public struct JobProgress: Codable, Sendable, Equatable {
     public var etaSeconds: Double?
 
     /// Creates a progress record.
-    public init(step: Int, steps: Int, tilesDone: Int = 0, tilesTotal: Int = 0, elapsedSeconds: Double = 0,
-                etaSeconds: Double? = nil) {
-        self.step = step; self.steps = steps; self.tilesDone = tilesDone; self.tilesTotal = tilesTotal
-        self.elapsedSeconds = elapsedSeconds; self.etaSeconds = etaSeconds
+    public init(
+        step: Int, steps: Int, tilesDone: Int = 0, tilesTotal: Int = 0, elapsedSeconds: Double = 0,
+        etaSeconds: Double? = nil
+    ) {
+        self.step = step
+        self.steps = steps
+        self.tilesDone = tilesDone
+        self.tilesTotal = tilesTotal
+        self.elapsedSeconds = elapsedSeconds
+        self.etaSeconds = etaSeconds
     }
 }
 
@@ -44,7 +56,10 @@ public struct JobProgress: Codable, Sendable, Equatable {
 public struct ResumeInfo: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey {
-        case fromStep = "from_step", reusedTiles = "reused_tiles", lostSteps = "lost_steps", note
+        case fromStep = "from_step"
+        case reusedTiles = "reused_tiles"
+        case lostSteps = "lost_steps"
+        case note
     }
 
     /// The step whose checkpoint the render continued from.
@@ -58,7 +73,10 @@ public struct ResumeInfo: Codable, Sendable, Equatable {
 
     /// Creates a resume record.
     public init(fromStep: Int, reusedTiles: Int, lostSteps: Int, note: String) {
-        self.fromStep = fromStep; self.reusedTiles = reusedTiles; self.lostSteps = lostSteps; self.note = note
+        self.fromStep = fromStep
+        self.reusedTiles = reusedTiles
+        self.lostSteps = lostSteps
+        self.note = note
     }
 }
 
@@ -66,9 +84,16 @@ public struct ResumeInfo: Codable, Sendable, Equatable {
 public struct Job: Codable, Sendable, Equatable, Identifiable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey {
-        case id, state, render, priority, owner, attempts, createdAt = "created_at", startedAt = "started_at"
-        case finishedAt = "finished_at", progress, checkpointStep = "checkpoint_step", error
-        case canceledBy = "canceled_by", outputPath = "output_path", resumeCount = "resume_count"
+        case id, state, render, priority, owner, attempts
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case progress
+        case checkpointStep = "checkpoint_step"
+        case error
+        case canceledBy = "canceled_by"
+        case outputPath = "output_path"
+        case resumeCount = "resume_count"
         case lastResume = "last_resume"
     }
 
@@ -111,9 +136,19 @@ public struct Job: Codable, Sendable, Equatable, Identifiable {
         createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, progress: JobProgress? = nil,
         checkpointStep: Int? = nil, error: String? = nil, canceledBy: Owner? = nil, outputPath: String? = nil
     ) {
-        self.id = id; self.state = state; self.render = render; self.priority = priority; self.owner = owner
-        self.attempts = attempts; self.createdAt = createdAt; self.startedAt = startedAt
-        self.finishedAt = finishedAt; self.progress = progress; self.checkpointStep = checkpointStep
-        self.error = error; self.canceledBy = canceledBy; self.outputPath = outputPath
+        self.id = id
+        self.state = state
+        self.render = render
+        self.priority = priority
+        self.owner = owner
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.progress = progress
+        self.checkpointStep = checkpointStep
+        self.error = error
+        self.canceledBy = canceledBy
+        self.outputPath = outputPath
     }
 }

@@ -8,7 +8,9 @@ import Foundation
 public struct JobEvent: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey {
-        case type, jobId = "job_id", time, state, progress, message, job
+        case type
+        case jobId = "job_id"
+        case time, state, progress, message, job
     }
 
     /// What kind of event this is.
@@ -30,9 +32,16 @@ public struct JobEvent: Codable, Sendable, Equatable {
     public var job: Job?
 
     /// Creates an event.
-    public init(type: Kind, jobId: Int64, time: Date = Date(), state: JobState? = nil, progress: JobProgress? = nil,
-                message: String? = nil, job: Job? = nil) {
-        self.type = type; self.jobId = jobId; self.time = time; self.state = state; self.progress = progress
-        self.message = message; self.job = job
+    public init(
+        type: Kind, jobId: Int64, time: Date = Date(), state: JobState? = nil, progress: JobProgress? = nil,
+        message: String? = nil, job: Job? = nil
+    ) {
+        self.type = type
+        self.jobId = jobId
+        self.time = time
+        self.state = state
+        self.progress = progress
+        self.message = message
+        self.job = job
     }
 }

@@ -4,8 +4,12 @@ extension JobLogEvent: Codable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey {
         case kind, by, attempt, threads, step, cause, seconds
-        case lostSteps = "lost_steps", fromStep = "from_step", reusedTiles = "reused_tiles", lostTiles = "lost_tiles"
-        case outputPath = "output_path", previousState = "previous_state"
+        case lostSteps = "lost_steps"
+        case fromStep = "from_step"
+        case reusedTiles = "reused_tiles"
+        case lostTiles = "lost_tiles"
+        case outputPath = "output_path"
+        case previousState = "previous_state"
     }
 
     /// Decodes an event; an unknown kind or a missing field is an error.
@@ -15,7 +19,8 @@ extension JobLogEvent: Codable {
         case .submitted:
             self = .submitted(by: try c.decode(String.self, forKey: .by))
         case .attemptStarted:
-            self = .attemptStarted(attempt: try c.decode(Int.self, forKey: .attempt), threads: try c.decode(Int.self, forKey: .threads))
+            self = .attemptStarted(
+                attempt: try c.decode(Int.self, forKey: .attempt), threads: try c.decode(Int.self, forKey: .threads))
         case .checkpointUnusable:
             self = .checkpointUnusable
         case .startedOver:
@@ -23,14 +28,19 @@ extension JobLogEvent: Codable {
         case .resumed:
             self = .resumed(
                 attempt: try c.decode(Int.self, forKey: .attempt), fromStep: try c.decode(Int.self, forKey: .fromStep),
-                reusedTiles: try c.decode(Int.self, forKey: .reusedTiles), lostTiles: try c.decode(Int.self, forKey: .lostTiles),
+                reusedTiles: try c.decode(Int.self, forKey: .reusedTiles),
+                lostTiles: try c.decode(Int.self, forKey: .lostTiles),
                 lostSteps: try c.decode(Int.self, forKey: .lostSteps))
         case .requeued:
-            self = .requeued(step: try c.decode(Int.self, forKey: .step), cause: try c.decode(RequeueCause.self, forKey: .cause))
+            self = .requeued(
+                step: try c.decode(Int.self, forKey: .step), cause: try c.decode(RequeueCause.self, forKey: .cause))
         case .rendered:
-            self = .rendered(seconds: try c.decode(Double.self, forKey: .seconds), outputPath: try c.decode(String.self, forKey: .outputPath))
+            self = .rendered(
+                seconds: try c.decode(Double.self, forKey: .seconds),
+                outputPath: try c.decode(String.self, forKey: .outputPath))
         case .canceled:
-            self = .canceled(by: try c.decode(String.self, forKey: .by), step: try c.decodeIfPresent(Int.self, forKey: .step))
+            self = .canceled(
+                by: try c.decode(String.self, forKey: .by), step: try c.decodeIfPresent(Int.self, forKey: .step))
         case .failed:
             self = .failed
         case .retried:

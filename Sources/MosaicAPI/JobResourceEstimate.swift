@@ -2,7 +2,9 @@
 public struct JobResourceEstimate: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey {
-        case memoryBytes = "memory_bytes", diskBytes = "disk_bytes", memoryTerms = "memory_terms"
+        case memoryBytes = "memory_bytes"
+        case diskBytes = "disk_bytes"
+        case memoryTerms = "memory_terms"
         case diskTerms = "disk_terms"
     }
 
@@ -17,7 +19,9 @@ public struct JobResourceEstimate: Codable, Sendable, Equatable {
 
     /// Creates an estimate.
     public init(memoryBytes: Int, diskBytes: Int, memoryTerms: [String: Int]? = nil, diskTerms: [String: Int]? = nil) {
-        self.memoryBytes = memoryBytes; self.diskBytes = diskBytes
-        self.memoryTerms = memoryTerms; self.diskTerms = diskTerms
+        self.memoryBytes = memoryBytes
+        self.diskBytes = diskBytes
+        self.memoryTerms = memoryTerms
+        self.diskTerms = diskTerms
     }
 }

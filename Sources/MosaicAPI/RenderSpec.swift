@@ -5,8 +5,13 @@
 public struct RenderSpec: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case prompt, negativePrompt = "negative_prompt", model, width, height, steps, sampler, guidance, seed
-        case tiling, tileSize = "tile_size", tileOverlap = "tile_overlap", tileWeighting = "tile_weighting"
+        case prompt
+        case negativePrompt = "negative_prompt"
+        case model, width, height, steps, sampler, guidance, seed
+        case tiling
+        case tileSize = "tile_size"
+        case tileOverlap = "tile_overlap"
+        case tileWeighting = "tile_weighting"
         case lossless, quality
     }
 
@@ -38,10 +43,20 @@ public struct RenderSpec: Codable, Sendable, Equatable {
         tiling: String? = nil, tileSize: Int? = nil, tileOverlap: Int? = nil, tileWeighting: String? = nil,
         lossless: Bool? = nil, quality: Float? = nil
     ) {
-        self.prompt = prompt; self.negativePrompt = negativePrompt; self.model = model
-        self.width = width; self.height = height; self.steps = steps; self.sampler = sampler
-        self.guidance = guidance; self.seed = seed; self.tiling = tiling; self.tileSize = tileSize
-        self.tileOverlap = tileOverlap; self.tileWeighting = tileWeighting
-        self.lossless = lossless; self.quality = quality
+        self.prompt = prompt
+        self.negativePrompt = negativePrompt
+        self.model = model
+        self.width = width
+        self.height = height
+        self.steps = steps
+        self.sampler = sampler
+        self.guidance = guidance
+        self.seed = seed
+        self.tiling = tiling
+        self.tileSize = tileSize
+        self.tileOverlap = tileOverlap
+        self.tileWeighting = tileWeighting
+        self.lossless = lossless
+        self.quality = quality
     }
 }

@@ -16,14 +16,18 @@ public struct SubmitRequest: Codable, Sendable, Equatable {
     public var priority: Int?
 
     /// Creates a submission.
-    public init(render: RenderSpec, priority: Int? = nil) { self.render = render; self.priority = priority }
+    public init(render: RenderSpec, priority: Int? = nil) {
+        self.render = render
+        self.priority = priority
+    }
 }
 
 /// `GET /v1/jobs`: one page of jobs, newest first.
 public struct JobPage: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey {
-        case jobs, nextBefore = "next_before"
+        case jobs
+        case nextBefore = "next_before"
     }
 
     /// The jobs on this page.
@@ -32,14 +36,18 @@ public struct JobPage: Codable, Sendable, Equatable {
     public var nextBefore: Int64?
 
     /// Creates a page.
-    public init(jobs: [Job], nextBefore: Int64?) { self.jobs = jobs; self.nextBefore = nextBefore }
+    public init(jobs: [Job], nextBefore: Int64?) {
+        self.jobs = jobs
+        self.nextBefore = nextBefore
+    }
 }
 
 /// `POST /v1/jobs/prune`: remove finished jobs (and their files) in bulk.
 public struct PruneRequest: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case olderThanSeconds = "older_than_seconds", states
+        case olderThanSeconds = "older_than_seconds"
+        case states
     }
 
     /// The JSON field names, from `CodingKeys`: the daemon refuses any other field.
@@ -52,7 +60,8 @@ public struct PruneRequest: Codable, Sendable, Equatable {
 
     /// Creates a prune request.
     public init(olderThanSeconds: Double? = nil, states: [JobState]? = nil) {
-        self.olderThanSeconds = olderThanSeconds; self.states = states
+        self.olderThanSeconds = olderThanSeconds
+        self.states = states
     }
 }
 
@@ -69,7 +78,9 @@ public struct PruneResult: Codable, Sendable, Equatable {
 public struct DaemonStatus: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey {
-        case version, uptimeSeconds = "uptime_seconds", paused, counts, running, threads
+        case version
+        case uptimeSeconds = "uptime_seconds"
+        case paused, counts, running, threads
     }
 
     /// The daemon's version.
@@ -86,9 +97,15 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     public var threads: Int
 
     /// Creates a status.
-    public init(version: String, uptimeSeconds: Double, paused: Bool, counts: [String: Int], running: Job?, threads: Int) {
-        self.version = version; self.uptimeSeconds = uptimeSeconds; self.paused = paused
-        self.counts = counts; self.running = running; self.threads = threads
+    public init(
+        version: String, uptimeSeconds: Double, paused: Bool, counts: [String: Int], running: Job?, threads: Int
+    ) {
+        self.version = version
+        self.uptimeSeconds = uptimeSeconds
+        self.paused = paused
+        self.counts = counts
+        self.running = running
+        self.threads = threads
     }
 }
 
@@ -96,7 +113,8 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
 public struct ModelInfo: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey {
-        case name, kind, summary, defaultGuidance = "default_guidance"
+        case name, kind, summary
+        case defaultGuidance = "default_guidance"
     }
 
     /// The name jobs use.
@@ -110,7 +128,10 @@ public struct ModelInfo: Codable, Sendable, Equatable {
 
     /// Creates a model description.
     public init(name: String, kind: String, summary: String, defaultGuidance: Float) {
-        self.name = name; self.kind = kind; self.summary = summary; self.defaultGuidance = defaultGuidance
+        self.name = name
+        self.kind = kind
+        self.summary = summary
+        self.defaultGuidance = defaultGuidance
     }
 }
 
@@ -127,7 +148,10 @@ public struct LogLine: Codable, Sendable, Equatable {
 
     /// Creates a log line.
     public init(time: Date, level: JobLogLevel, message: String, event: JobLogEvent? = nil) {
-        self.time = time; self.level = level; self.message = message; self.event = event
+        self.time = time
+        self.level = level
+        self.message = message
+        self.event = event
     }
 
     /// The wire names.
@@ -147,7 +171,9 @@ public struct LogLine: Codable, Sendable, Equatable {
         time = try c.decode(Date.self, forKey: .time)
         level = try c.decode(JobLogLevel.self, forKey: .level)
         message = try c.decode(String.self, forKey: .message)
-        if let kind = try c.decodeIfPresent(EventKind.self, forKey: .event), JobLogEvent.Kind(rawValue: kind.kind) != nil {
+        if let kind = try c.decodeIfPresent(EventKind.self, forKey: .event),
+            JobLogEvent.Kind(rawValue: kind.kind) != nil
+        {
             event = try c.decode(JobLogEvent.self, forKey: .event)
         } else {
             event = nil

@@ -2,7 +2,8 @@
 public struct ResourceBudget: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey {
-        case memoryBytes = "memory_bytes", diskBytes = "disk_bytes"
+        case memoryBytes = "memory_bytes"
+        case diskBytes = "disk_bytes"
     }
 
     /// The largest estimated peak memory a job may have.
@@ -11,5 +12,8 @@ public struct ResourceBudget: Codable, Sendable, Equatable {
     public var diskBytes: Int
 
     /// Creates a budget.
-    public init(memoryBytes: Int, diskBytes: Int) { self.memoryBytes = memoryBytes; self.diskBytes = diskBytes }
+    public init(memoryBytes: Int, diskBytes: Int) {
+        self.memoryBytes = memoryBytes
+        self.diskBytes = diskBytes
+    }
 }

@@ -4,9 +4,9 @@
 // (rename is only atomic within one file system), fsync it, rename it over the target, then
 // fsync the directory so the rename itself is durable.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads whole files and replaces files atomically.

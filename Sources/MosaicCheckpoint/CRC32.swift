@@ -36,7 +36,8 @@ public struct CRC32: Sendable, Equatable {
     /// alone.
     public mutating func update(copying source: UnsafeRawBufferPointer, to destination: UnsafeMutableRawPointer) {
         guard var base = source.baseAddress, !source.isEmpty else { return }
-        var target = destination, count = source.count
+        var target = destination
+        var count = source.count
         if count >= Self.foldMinimum, Self.foldAvailable {
             let bulk = count & ~15
             state = mosaic_crc32_fold_copy(
@@ -61,7 +62,8 @@ public struct CRC32: Sendable, Equatable {
                 // Two unaligned little-endian loads; the first absorbs the running CRC.
                 let low = UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)) ^ crc
                 let high = UInt32(littleEndian: (p + 4).loadUnaligned(as: UInt32.self))
-                crc = table[7 * 256 + Int(low & 0xFF)]
+                crc =
+                    table[7 * 256 + Int(low & 0xFF)]
                     ^ table[6 * 256 + Int((low >> 8) & 0xFF)]
                     ^ table[5 * 256 + Int((low >> 16) & 0xFF)]
                     ^ table[4 * 256 + Int(low >> 24)]

@@ -15,7 +15,9 @@ public struct Checkpoint: Sendable, Equatable {
     public var mosaicVersion: String
 
     /// Creates a checkpoint of `state`.
-    public init(state: RenderState, parametersHash: String, plan: TilePlan, mosaicVersion: String = MosaicVersion.current) {
+    public init(
+        state: RenderState, parametersHash: String, plan: TilePlan, mosaicVersion: String = MosaicVersion.current
+    ) {
         self.state = state
         self.parametersHash = parametersHash
         self.plan = plan

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import MosaicTensor
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Why a checkpoint could not be written, read or used; every case names the file.
 public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -35,8 +36,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         switch self {
         case .file(let error): return error.path
         case .malformed(let path, _), .unsupportedFormat(let path, _), .checksumMismatch(let path, _, _),
-             .metadataChecksumMismatch(let path, _, _), .missingMetadata(let path, _), .invalidMetadata(let path, _, _),
-             .shapeMismatch(let path, _, _, _), .stepMismatch(let path, _, _), .parametersMismatch(let path, _, _):
+            .metadataChecksumMismatch(let path, _, _), .missingMetadata(let path, _), .invalidMetadata(let path, _, _),
+            .shapeMismatch(let path, _, _, _), .stepMismatch(let path, _, _), .parametersMismatch(let path, _, _):
             return path
         case .invalidState: return ""
         }
@@ -66,7 +67,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case .stepMismatch(_, let fileStep, let metadataStep):
             return "file name says step \(fileStep) but the metadata says step \(metadataStep)"
         case .parametersMismatch(_, let expected, let actual):
-            return "written for other render parameters (hash \(actual.prefix(12)), this job's is \(expected.prefix(12)))"
+            return
+                "written for other render parameters (hash \(actual.prefix(12)), this job's is \(expected.prefix(12)))"
         case .invalidState(let reason): return reason
         }
     }

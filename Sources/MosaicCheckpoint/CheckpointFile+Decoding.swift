@@ -18,7 +18,9 @@ extension CheckpointFile {
         }
         let expectedCRC = try entry(Key.crc32)
         let actualCRC = CRC32.hex(file.withDataSection { CRC32.checksum($0) })
-        guard expectedCRC == actualCRC else { throw .checksumMismatch(path: path, expected: expectedCRC, actual: actualCRC) }
+        guard expectedCRC == actualCRC else {
+            throw .checksumMismatch(path: path, expected: expectedCRC, actual: actualCRC)
+        }
         let expectedMetadataCRC = try entry(Key.metadataCRC32)
         let actualMetadataCRC = CRC32.hex(metadataChecksum(metadata))
         guard expectedMetadataCRC == actualMetadataCRC else {
@@ -36,14 +38,16 @@ extension CheckpointFile {
         let latent = try floats(latentTensor, in: file, plan: plan, channels: nil, path: path)
         if file.info(previousDenoisedTensor) != nil {
             history.previousDenoised = try floats(
-                previousDenoisedTensor, in: file, plan: plan, channels: latent.count / max(plan.canvasWidth * plan.canvasHeight, 1),
+                previousDenoisedTensor, in: file, plan: plan,
+                channels: latent.count / max(plan.canvasWidth * plan.canvasHeight, 1),
                 path: path)
         } else {
             history.previousDenoised = []
         }
         let state = RenderState(step: step, latent: latent, samplerHistory: history, generator: generator)
         return Checkpoint(
-            state: state, parametersHash: try entry(Key.parametersHash), plan: plan, mosaicVersion: try entry(Key.mosaicVersion))
+            state: state, parametersHash: try entry(Key.parametersHash), plan: plan,
+            mosaicVersion: try entry(Key.mosaicVersion))
     }
 
     /// Reads an F32 tensor of shape `[1, C, H, W]` with the plan's H and W (and `channels`
@@ -55,11 +59,14 @@ extension CheckpointFile {
         let actual = info.shape
         let expectedChannels = channels ?? (actual.count == 4 && actual[1] > 0 ? actual[1] : 1)
         let expected = [1, expectedChannels, plan.canvasHeight, plan.canvasWidth]
-        guard actual == expected else { throw .shapeMismatch(path: path, tensor: name, expected: expected, actual: actual) }
+        guard actual == expected else {
+            throw .shapeMismatch(path: path, tensor: name, expected: expected, actual: actual)
+        }
         do { return try file.floats(name) } catch { throw .malformed(path: path, error) }
     }
 
-    private static func decodeJSON<T: Decodable>(_ text: String, key: String, path: String) throws(CheckpointError) -> T {
+    private static func decodeJSON<T: Decodable>(_ text: String, key: String, path: String) throws(CheckpointError) -> T
+    {
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
         } catch {

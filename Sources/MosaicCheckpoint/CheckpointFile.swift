@@ -59,12 +59,14 @@ public enum CheckpointFile {
         let state = checkpoint.state
         guard state.step >= 0 else { throw .invalidState(reason: "step \(state.step) is negative") }
         guard let shape = checkpoint.latentShape else {
-            throw .invalidState(reason: "latent of \(state.latent.count) values does not fill whole channels of the "
-                + "\(checkpoint.plan.canvasWidth)x\(checkpoint.plan.canvasHeight) canvas")
+            throw .invalidState(
+                reason: "latent of \(state.latent.count) values does not fill whole channels of the "
+                    + "\(checkpoint.plan.canvasWidth)x\(checkpoint.plan.canvasHeight) canvas")
         }
         let history = state.samplerHistory.previousDenoised
         guard history.isEmpty || history.count == state.latent.count else {
-            throw .invalidState(reason: "sampler history holds \(history.count) values, the latent \(state.latent.count)")
+            throw .invalidState(
+                reason: "sampler history holds \(history.count) values, the latent \(state.latent.count)")
         }
         var writer = SafeTensorsWriter()
         do {

@@ -5,9 +5,9 @@
 // than its last checkpoint.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension CheckpointStore {
@@ -38,11 +38,13 @@ extension CheckpointStore {
             do throws(CheckpointError) {
                 let checkpoint = try load(step: step)
                 guard checkpoint.parametersHash == parametersHash else {
-                    throw .parametersMismatch(path: path(step: step), expected: parametersHash, actual: checkpoint.parametersHash)
+                    throw .parametersMismatch(
+                        path: path(step: step), expected: parametersHash, actual: checkpoint.parametersHash)
                 }
                 return (checkpoint, notes)
             } catch {
-                let next = i + 1 < candidates.count
+                let next =
+                    i + 1 < candidates.count
                     ? "falling back to \(Self.fileName(step: candidates[i + 1]))" : "no older checkpoint"
                 notes.append("\(name): \(error.reason); \(next)")
             }

@@ -7,13 +7,14 @@
 // overwrites in place (cheaper than a new file), the rest are deleted. Two checkpoints are kept so that a newest one that is torn or
 // bit-rotted anyway (a lying disk, a cut-off copy) still leaves a valid one to resume from.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import MosaicDiffusion
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes, prunes and recovers the checkpoints (and tile journals) of one job.
 ///
@@ -74,7 +75,8 @@ public final class CheckpointStore: Sendable {
     ) throws(CheckpointError) -> (path: String, bytes: Int, seconds: Double) {
         let clock = ContinuousClock()
         let start = clock.now
-        let file = try CheckpointFile.unsealedParts(Checkpoint(state: state, parametersHash: parametersHash, plan: plan))
+        let file = try CheckpointFile.unsealedParts(
+            Checkpoint(state: state, parametersHash: parametersHash, plan: plan))
         let final = path(step: state.step)
         // The spare is the oldest checkpoint of an earlier write, renamed: overwriting its blocks
         // in place costs less than a new file's allocation. Until the rename below it is not a
@@ -138,7 +140,8 @@ public final class CheckpointStore: Sendable {
         guard let bytes = buffer.reserve(size) else {
             throw FileError(operation: "allocate \(size) bytes for", path: path, code: ENOMEM)
         }
-        var crc = CRC32(), offset = headerSize
+        var crc = CRC32()
+        var offset = headerSize
         file.forEachDataChunk { chunk in
             crc.update(copying: chunk, to: bytes + offset)
             offset += chunk.count
@@ -164,7 +167,8 @@ public final class CheckpointStore: Sendable {
 
     /// The valid records of the tile journal of `step` (see ``TileJournal/read(path:step:parametersHash:expectedCounts:)``).
     public func readJournal(step: Int, parametersHash: String, expectedCounts: [Int: Int]) -> [Int: [Float]] {
-        TileJournal.read(path: journalPath(step: step), step: step, parametersHash: parametersHash, expectedCounts: expectedCounts)
+        TileJournal.read(
+            path: journalPath(step: step), step: step, parametersHash: parametersHash, expectedCounts: expectedCounts)
     }
 
     /// Runs fault point `name`, turning an injected errno into the error of `operation`.

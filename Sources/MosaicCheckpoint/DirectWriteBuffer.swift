@@ -6,9 +6,9 @@
 // more than the checksum alone, and it is kept for the job's next write.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file's bytes in page-aligned memory, reused from one write to the next, and written with
@@ -89,11 +89,11 @@ final class DirectWriteBuffer {
     /// `_GNU_SOURCE`): Linux's value for the architecture, or 0 (buffered writes) elsewhere.
     static let directFlag: Int32 = {
         #if os(Linux) && (arch(x86_64) || arch(i386))
-        return 0o40000
+            return 0o40000
         #elseif os(Linux) && (arch(arm64) || arch(arm))
-        return 0o200000
+            return 0o200000
         #else
-        return 0
+            return 0
         #endif
     }()
 }

@@ -7,9 +7,9 @@
 // lookup on an empty dictionary.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Named points where a test can make Mosaic sleep, fail or crash.
@@ -66,9 +66,15 @@ public struct FaultInjection: Sendable, Equatable {
             let entry = item.trimmingSpaces
             guard !entry.isEmpty else { continue }
             let parts = entry.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, !parts[0].isEmpty else { throw .malformed(entry: entry, reason: "expected point=action") }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw .malformed(entry: entry, reason: "expected point=action")
+            }
             guard let action = Self.parseAction(String(parts[1])) else {
-                throw .malformed(entry: entry, reason: "unknown action '\(parts[1])' (a duration like 150ms, an errno name like ENOSPC, errno:N, or crash)")
+                throw .malformed(
+                    entry: entry,
+                    reason:
+                        "unknown action '\(parts[1])' (a duration like 150ms, an errno name like ENOSPC, errno:N, or crash)"
+                )
             }
             actions[String(parts[0])] = action
         }
@@ -106,7 +112,9 @@ public struct FaultInjection: Sendable, Equatable {
         if let code = errnoNames[text] { return .fail(errno: code) }
         if text.hasPrefix("errno:"), let code = Int32(text.dropFirst(6)), code > 0 { return .fail(errno: code) }
         for (suffix, scale) in [("ms", 1000), ("us", 1), ("s", 1_000_000)] where text.hasSuffix(suffix) {
-            guard let amount = Int(text.dropLast(suffix.count)), amount >= 0, amount <= Int.max / scale else { return nil }
+            guard let amount = Int(text.dropLast(suffix.count)), amount >= 0, amount <= Int.max / scale else {
+                return nil
+            }
             return .sleep(microseconds: amount * scale)
         }
         return nil

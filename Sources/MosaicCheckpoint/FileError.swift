@@ -1,8 +1,8 @@
 // A failed system call while reading or writing a file, with the errno it reported.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file operation that failed, the path involved and the `errno` it set.

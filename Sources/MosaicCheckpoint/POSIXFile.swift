@@ -3,9 +3,9 @@
 // very helper that writes checkpoints against /dev/full.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Thin, checked wrappers over the POSIX file calls that checkpoints need.
@@ -50,7 +50,9 @@ enum POSIXFile {
         var parts = [first, second].filter { !$0.isEmpty }
         var position = offset
         while !parts.isEmpty {
-            var vectors = parts.map { iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count) }
+            var vectors = parts.map {
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count)
+            }
             let written = pwritev(fd, &vectors, Int32(vectors.count), off_t(position))
             if written < 0 {
                 if errno == EINTR { continue }
@@ -112,7 +114,9 @@ enum POSIXFile {
         var done = 0
         while done < count {
             let got = bytes.withUnsafeMutableBytes { raw in
-                pread(fd, UnsafeMutableRawBufferPointer(rebasing: raw[done...]).baseAddress, count - done, off_t(offset + done))
+                pread(
+                    fd, UnsafeMutableRawBufferPointer(rebasing: raw[done...]).baseAddress, count - done,
+                    off_t(offset + done))
             }
             if got == 0 { break }
             if got < 0 {
@@ -133,7 +137,9 @@ enum POSIXFile {
 
     /// Removes the file at `path`; a missing file is not an error.
     static func removeFile(_ path: String) throws(FileError) {
-        guard unlink(path) == 0 || errno == ENOENT else { throw FileError(operation: "unlink", path: path, code: errno) }
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw FileError(operation: "unlink", path: path, code: errno)
+        }
     }
 
     /// Creates `path` and its missing parents (mode 0755 minus umask), like `mkdir -p`. Each
@@ -158,7 +164,9 @@ enum POSIXFile {
 
     /// The names in `directory`, without `.` and `..`, in no particular order.
     static func listDirectory(_ directory: String) throws(FileError) -> [String] {
-        guard let stream = opendir(directory) else { throw FileError(operation: "opendir", path: directory, code: errno) }
+        guard let stream = opendir(directory) else {
+            throw FileError(operation: "opendir", path: directory, code: errno)
+        }
         defer { closedir(stream) }
         var names: [String] = []
         while let entry = readdir(stream) {

@@ -13,6 +13,9 @@ public struct RenderState: Sendable, Codable, Equatable {
 
     /// Creates a state.
     public init(step: Int, latent: [Float], samplerHistory: SamplerHistory, generator: TorchGenerator) {
-        self.step = step; self.latent = latent; self.samplerHistory = samplerHistory; self.generator = generator
+        self.step = step
+        self.latent = latent
+        self.samplerHistory = samplerHistory
+        self.generator = generator
     }
 }

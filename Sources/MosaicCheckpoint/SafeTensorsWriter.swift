@@ -23,7 +23,10 @@ public struct SafeTensorsWriter: Sendable {
     private var chunks: [Chunk] = []
 
     private enum Chunk: Sendable {
-        case floats([Float]), uint32s([UInt32]), int64s([Int64]), bytes([UInt8])
+        case floats([Float])
+        case uint32s([UInt32])
+        case int64s([Int64])
+        case bytes([UInt8])
 
         func withBytes(_ body: (UnsafeRawBufferPointer) -> Void) {
             switch self {
@@ -44,9 +47,11 @@ public struct SafeTensorsWriter: Sendable {
     public mutating func add(_ name: String, floats values: [Float], shape: [Int]) throws(SafeTensorsError) {
         try validate(name, shape: shape, count: values.count)
         #if _endian(big)
-        append(name, .f32, shape, .floats(values.map { Float(bitPattern: $0.bitPattern.littleEndian) }), values.count * 4)
+            append(
+                name, .f32, shape, .floats(values.map { Float(bitPattern: $0.bitPattern.littleEndian) }),
+                values.count * 4)
         #else
-        append(name, .f32, shape, .floats(values), values.count * 4)
+            append(name, .f32, shape, .floats(values), values.count * 4)
         #endif
     }
 
@@ -64,10 +69,13 @@ public struct SafeTensorsWriter: Sendable {
 
     /// Adds a tensor of any dtype from its raw little-endian bytes (`count` elements), copying them.
     public mutating func add(
-        _ name: String, dtype: SafeTensorsDType, shape: [Int], count: Int, littleEndianBytes bytes: UnsafeRawBufferPointer
+        _ name: String, dtype: SafeTensorsDType, shape: [Int], count: Int,
+        littleEndianBytes bytes: UnsafeRawBufferPointer
     ) throws(SafeTensorsError) {
         try validate(name, shape: shape, count: count)
-        guard bytes.count == count * dtype.byteSize else { throw .shapeMismatch(tensor: name, shape: shape, count: count) }
+        guard bytes.count == count * dtype.byteSize else {
+            throw .shapeMismatch(tensor: name, shape: shape, count: count)
+        }
         append(name, dtype, shape, .bytes(Array(bytes)), bytes.count)
     }
 
@@ -110,14 +118,22 @@ public struct SafeTensorsWriter: Sendable {
             members.append(("__metadata__", .object(sorted.map { ($0.key, JSONValue.string($0.value)) })))
         }
         for tensor in tensors {
-            members.append((tensor.name, .object([
-                ("dtype", .string(tensor.dtype.rawValue)),
-                ("shape", .array(tensor.shape.map { .integer($0) })),
-                ("data_offsets", .array([.integer(tensor.dataRange.lowerBound), .integer(tensor.dataRange.upperBound)])),
-            ])))
+            members.append(
+                (
+                    tensor.name,
+                    .object([
+                        ("dtype", .string(tensor.dtype.rawValue)),
+                        ("shape", .array(tensor.shape.map { .integer($0) })),
+                        (
+                            "data_offsets",
+                            .array([.integer(tensor.dataRange.lowerBound), .integer(tensor.dataRange.upperBound)])
+                        ),
+                    ])
+                ))
         }
         var json = Array(JSONValue.object(members).serialized().utf8)
-        json.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (alignment - (8 + json.count) % alignment) % alignment))
+        json.append(
+            contentsOf: repeatElement(UInt8(ascii: " "), count: (alignment - (8 + json.count) % alignment) % alignment))
         var bytes = [UInt8]()
         bytes.reserveCapacity(8 + json.count)
         let length = UInt64(json.count)
@@ -145,8 +161,12 @@ public struct SafeTensorsWriter: Sendable {
         guard !overflow, product == count else { throw .shapeMismatch(tensor: name, shape: shape, count: count) }
     }
 
-    private mutating func append(_ name: String, _ dtype: SafeTensorsDType, _ shape: [Int], _ chunk: Chunk, _ byteCount: Int) {
-        tensors.append(SafeTensors.TensorInfo(name: name, dtype: dtype, shape: shape, dataRange: dataSize..<(dataSize + byteCount)))
+    private mutating func append(
+        _ name: String, _ dtype: SafeTensorsDType, _ shape: [Int], _ chunk: Chunk, _ byteCount: Int
+    ) {
+        tensors.append(
+            SafeTensors.TensorInfo(name: name, dtype: dtype, shape: shape, dataRange: dataSize..<(dataSize + byteCount))
+        )
         chunks.append(chunk)
         dataSize += byteCount
     }

@@ -3,9 +3,9 @@
 // is suspect, and in a process crash no record is torn.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension TileJournal {
@@ -19,7 +19,9 @@ extension TileJournal {
     ///
     /// Returns an empty map when the file is missing, unreadable, or belongs to another step or
     /// other parameters.
-    public static func read(path: String, step: Int, parametersHash: String, expectedCounts: [Int: Int]) -> [Int: [Float]] {
+    public static func read(path: String, step: Int, parametersHash: String, expectedCounts: [Int: Int]) -> [Int:
+        [Float]]
+    {
         guard let bytes = try? BinaryFile.contents(of: path) else { return [:] }
         var tiles: [Int: [Float]] = [:]
         _ = scan(bytes, header: fileHeader(step: step, parametersHash: parametersHash)) { tile, payload in
@@ -27,7 +29,9 @@ extension TileJournal {
             tiles[tile] = [Float](unsafeUninitializedCapacity: payload.count / 4) { buffer, initialized in
                 UnsafeMutableRawBufferPointer(buffer).copyMemory(from: payload)
                 #if _endian(big)
-                for i in buffer.indices { buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern)) }
+                    for i in buffer.indices {
+                        buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern))
+                    }
                 #endif
                 initialized = payload.count / 4
             }
@@ -50,14 +54,14 @@ extension TileJournal {
     /// A whole record (header and a copy of the payload); big-endian hosts append this form.
     static func record(tile: UInt32, count: UInt32, binding: UInt32, values: UnsafeBufferPointer<Float>) -> [UInt8] {
         #if _endian(big)
-        let swapped = values.map { Float(bitPattern: $0.bitPattern.littleEndian) }
-        return swapped.withUnsafeBufferPointer { little in
-            let payload = UnsafeRawBufferPointer(little)
-            return recordHeader(tile: tile, count: count, binding: binding, payload: payload) + Array(payload)
-        }
+            let swapped = values.map { Float(bitPattern: $0.bitPattern.littleEndian) }
+            return swapped.withUnsafeBufferPointer { little in
+                let payload = UnsafeRawBufferPointer(little)
+                return recordHeader(tile: tile, count: count, binding: binding, payload: payload) + Array(payload)
+            }
         #else
-        let payload = UnsafeRawBufferPointer(values)
-        return recordHeader(tile: tile, count: count, binding: binding, payload: payload) + Array(payload)
+            let payload = UnsafeRawBufferPointer(values)
+            return recordHeader(tile: tile, count: count, binding: binding, payload: payload) + Array(payload)
         #endif
     }
 

@@ -13,12 +13,13 @@
 // (overwritten in place rather than truncated, which would free and reallocate its pages) ends
 // its valid records where the new ones end. The file may be longer than its valid records.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// An append-only journal of the tile outputs finished in one step (`step-000012.tiles`).
 ///
@@ -93,13 +94,15 @@ public final class TileJournal: Sendable {
             throw .invalidState(reason: "tile \(tile) with \(values.count) values does not fit a journal record")
         }
         #if _endian(big)
-        let record = Self.record(tile: index, count: count, binding: binding, values: values)
-        let result = record.withUnsafeBytes { appendLocked(header: $0, payload: UnsafeRawBufferPointer(start: nil, count: 0)) }
+            let record = Self.record(tile: index, count: count, binding: binding, values: values)
+            let result = record.withUnsafeBytes {
+                appendLocked(header: $0, payload: UnsafeRawBufferPointer(start: nil, count: 0))
+            }
         #else
-        // The payload goes from the renderer's buffer to the kernel in one pwritev(2), uncopied.
-        let payload = UnsafeRawBufferPointer(values)
-        let header = Self.recordHeader(tile: index, count: count, binding: binding, payload: payload)
-        let result = header.withUnsafeBytes { appendLocked(header: $0, payload: payload) }
+            // The payload goes from the renderer's buffer to the kernel in one pwritev(2), uncopied.
+            let payload = UnsafeRawBufferPointer(values)
+            let header = Self.recordHeader(tile: index, count: count, binding: binding, payload: payload)
+            let result = header.withUnsafeBytes { appendLocked(header: $0, payload: payload) }
         #endif
         if let result { throw .file(result) }
     }
@@ -108,7 +111,9 @@ public final class TileJournal: Sendable {
     /// the error of a failed write (a partial record is overwritten by the next one).
     private func appendLocked(header: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) -> FileError? {
         file.withLock { state in
-            guard state.descriptor >= 0 else { return FileError(operation: "write (journal closed)", path: path, code: EBADF) }
+            guard state.descriptor >= 0 else {
+                return FileError(operation: "write (journal closed)", path: path, code: EBADF)
+            }
             do throws(FileError) {
                 try POSIXFile.writeAll(state.descriptor, header, payload, at: state.length, path: path)
             } catch {

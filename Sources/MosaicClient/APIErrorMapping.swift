@@ -10,7 +10,10 @@ enum APIErrorMapping {
             return .api(status: status, error: response.error)
         }
         let text = String(decoding: body.prefix(512), as: UTF8.self)
-        let firstLine = text.split(whereSeparator: \.isNewline).first.map { String(decoding: HTTPToken.trimmed(Array($0.utf8)), as: UTF8.self) } ?? ""
+        let firstLine =
+            text.split(whereSeparator: \.isNewline).first.map {
+                String(decoding: HTTPToken.trimmed(Array($0.utf8)), as: UTF8.self)
+            } ?? ""
         let message = firstLine.isEmpty ? "HTTP \(status) \(reason(status))" : firstLine
         return .api(status: status, error: APIError(code(for: status), message))
     }

@@ -22,7 +22,10 @@ final class ByteStream {
     /// Set when a request has just been sent: the next read waits for the answer first.
     var awaitingAnswer = false
 
-    init(socket: UnixSocket, timeout: Double?) { self.socket = socket; self.timeout = timeout }
+    init(socket: UnixSocket, timeout: Double?) {
+        self.socket = socket
+        self.timeout = timeout
+    }
 
     /// A line ending in CRLF (or a bare LF, as lenient HTTP parsers accept), without its ending.
     /// Nil when the connection ends before the line's first byte.
@@ -51,8 +54,10 @@ final class ByteStream {
     func readExactly(_ count: Int) throws(ClientError) -> [UInt8] {
         while buffer.count - position < count {
             guard try fill() else {
-                throw .connectionLost(socket: path, reason: "the daemon closed the connection \(buffer.count - position) "
-                                      + "bytes into a body part of \(count)")
+                throw .connectionLost(
+                    socket: path,
+                    reason: "the daemon closed the connection \(buffer.count - position) "
+                        + "bytes into a body part of \(count)")
             }
         }
         defer { position += count }
@@ -76,11 +81,15 @@ final class ByteStream {
         }
         let waitFirst = awaitingAnswer
         awaitingAnswer = false
-        let socket = self.socket, timeout = self.timeout
+        let socket = self.socket
+        let timeout = self.timeout
         let count = try scratch.withUnsafeMutableBytes { raw in
             Result { () throws(ClientError) in try socket.read(into: raw, timeout: timeout, awaitingAnswer: waitFirst) }
         }.get()
-        if count == 0 { sawEnd = true; return false }
+        if count == 0 {
+            sawEnd = true
+            return false
+        }
         receivedCount += count
         buffer += scratch[..<count]
         return true

@@ -16,7 +16,8 @@ final class ClientConnection: @unchecked Sendable {
 
     /// Connects to the daemon's socket.
     static func open(path: String, timeout: Double) throws(ClientError) -> ClientConnection {
-        ClientConnection(stream: ByteStream(socket: try UnixSocket.open(path: path, timeout: timeout), timeout: timeout))
+        ClientConnection(
+            stream: ByteStream(socket: try UnixSocket.open(path: path, timeout: timeout), timeout: timeout))
     }
 
     /// Sends `request` and reads the answer's head; the caller reads the body.

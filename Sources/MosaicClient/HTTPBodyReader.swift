@@ -14,8 +14,12 @@ final class HTTPBodyReader {
         self.stream = stream
         self.framing = framing
         switch framing {
-        case .empty: remaining = 0; finished = true
-        case .contentLength(let count): remaining = count; finished = count == 0
+        case .empty:
+            remaining = 0
+            finished = true
+        case .contentLength(let count):
+            remaining = count
+            finished = count == 0
         case .chunked, .untilClose: remaining = 0
         }
     }
@@ -29,8 +33,10 @@ final class HTTPBodyReader {
         case .contentLength:
             let piece = try stream.readSome(maximum: min(remaining, Self.pieceSize))
             guard !piece.isEmpty else {
-                throw .connectionLost(socket: stream.path, reason: "the daemon closed the connection with "
-                                      + "\(remaining) bytes of the body unsent")
+                throw .connectionLost(
+                    socket: stream.path,
+                    reason: "the daemon closed the connection with "
+                        + "\(remaining) bytes of the body unsent")
             }
             remaining -= piece.count
             finished = remaining == 0
@@ -59,7 +65,8 @@ final class HTTPBodyReader {
     private func nextChunkPiece() throws(ClientError) -> [UInt8]? {
         if remaining == 0 {
             guard let line = try stream.readLine(limit: 1024) else {
-                throw .connectionLost(socket: stream.path, reason: "the daemon closed the connection before the last chunk")
+                throw .connectionLost(
+                    socket: stream.path, reason: "the daemon closed the connection before the last chunk")
             }
             let sizeText = String(decoding: HTTPToken.trimmed(line.prefix { $0 != UInt8(ascii: ";") }), as: UTF8.self)
             guard let size = Int(sizeText, radix: 16), size >= 0, sizeText.count <= 15 else {
@@ -78,7 +85,9 @@ final class HTTPBodyReader {
         }
         remaining -= piece.count
         if remaining == 0 {
-            guard try stream.readExactly(2) == [13, 10] else { throw .protocolViolation("a chunk does not end in CRLF") }
+            guard try stream.readExactly(2) == [13, 10] else {
+                throw .protocolViolation("a chunk does not end in CRLF")
+            }
         }
         return piece
     }

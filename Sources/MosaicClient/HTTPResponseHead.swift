@@ -58,12 +58,15 @@ struct HTTPResponseHead {
         // "HTTP/1.x", a space, three digits, then the end or a space and the reason.
         let prefix = Array("HTTP/1.".utf8)
         guard line.count >= 12, line.starts(with: prefix), line[8] == UInt8(ascii: " "),
-              line.count == 12 || line[12] == UInt8(ascii: " "),
-              line[9...11].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            line.count == 12 || line[12] == UInt8(ascii: " "),
+            line[9...11].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else {
             throw .protocolViolation("not an HTTP/1.x status line: \(quoted(line))")
         }
         let status = line[9...11].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-        guard (100...599).contains(status) else { throw .protocolViolation("not an HTTP/1.x status line: \(quoted(line))") }
+        guard (100...599).contains(status) else {
+            throw .protocolViolation("not an HTTP/1.x status line: \(quoted(line))")
+        }
         return (String(decoding: line[..<8], as: UTF8.self), status)
     }
 
@@ -103,7 +106,8 @@ enum HTTPToken {
     /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
     static func trimmed<C: BidirectionalCollection<UInt8>>(_ bytes: C) -> C.SubSequence {
         let isSpace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else {
             return bytes[bytes.endIndex...]
         }
         return bytes[first...last]

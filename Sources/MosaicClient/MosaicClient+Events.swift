@@ -10,14 +10,18 @@ extension MosaicClient {
     /// A stream that ends without an `end` event (the daemon restarted) just returns: call
     /// `job(_:)` to learn what happened.
     public func events(_ id: Int64, idleTimeout: Double? = nil, onEvent: (JobEvent) -> Bool) throws(ClientError) {
-        try eventLines(id, idleTimeout: idleTimeout) { (line) throws(ClientError) in onEvent(try decode(JobEvent.self, from: line)) }
+        try eventLines(id, idleTimeout: idleTimeout) { (line) throws(ClientError) in
+            onEvent(try decode(JobEvent.self, from: line))
+        }
     }
 
     /// Streams `GET /v1/jobs/{id}/events` as its raw lines (each a JSON object, without the
     /// newline); calls `onLine` per line until the stream ends or it returns false. For programs
     /// that pass the lines on or look at few of them: decoding every event costs more than reading it.
-    public func eventLines(_ id: Int64, idleTimeout: Double? = nil,
-                           onLine: ([UInt8]) throws(ClientError) -> Bool) throws(ClientError) {
+    public func eventLines(
+        _ id: Int64, idleTimeout: Double? = nil,
+        onLine: ([UInt8]) throws(ClientError) -> Bool
+    ) throws(ClientError) {
         let (head, reader) = try open(HTTPRequest(method: "GET", target: "/v1/jobs/\(id)/events", body: nil))
         guard (200..<300).contains(head.status) else {
             throw APIErrorMapping.error(status: head.status, body: try reader.readAll(limit: 1 << 20))

@@ -9,7 +9,8 @@ extension MosaicClient {
     /// One page of jobs, newest first (`GET /v1/jobs`). Empty `states` means every state;
     /// `limit` is 1...500; pass the page's `nextBefore` as `before` for the next page.
     public func jobs(states: [JobState] = [], owner: UInt32? = nil, limit: Int = 50, before: Int64? = nil)
-        throws(ClientError) -> JobPage {
+        throws(ClientError) -> JobPage
+    {
         var query = QueryString()
         for state in states { query.add("state", state.rawValue) }
         if let owner { query.add("owner", String(owner)) }

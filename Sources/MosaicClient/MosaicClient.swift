@@ -36,7 +36,8 @@ public final class MosaicClient: Sendable {
     /// Sends any request and returns the answer as it came, error statuses included.
     /// Header names are lowercased.
     public func raw(method: String, path: String, body: [UInt8]?) throws(ClientError)
-        -> (status: Int, headers: [String: String], body: [UInt8]) {
+        -> (status: Int, headers: [String: String], body: [UInt8])
+    {
         let (head, bytes) = try exchange(HTTPRequest(method: method, target: path, body: body))
         return (head.status, head.headers, bytes)
     }
@@ -64,7 +65,8 @@ public final class MosaicClient: Sendable {
     }
 
     private func exchange(_ request: HTTPRequest, on connection: ClientConnection) throws(ClientError)
-        -> (HTTPResponseHead, [UInt8]) {
+        -> (HTTPResponseHead, [UInt8])
+    {
         let (head, reader) = try connection.send(request, timeout: timeout)
         let body = try reader.readAll()
         if connection.isReusable(after: head, body: reader) {
@@ -88,7 +90,8 @@ public final class MosaicClient: Sendable {
 
     /// Like `call(_:_:as:)` with `body` encoded as JSON.
     func call<T: Decodable>(_ method: String, _ target: String, json body: some Encodable, as type: T.Type = T.self)
-        throws(ClientError) -> T {
+        throws(ClientError) -> T
+    {
         let bytes: [UInt8]
         do { bytes = Array(try APICoding.encoder().encode(body)) } catch {
             throw .invalidRequest(describe(error))

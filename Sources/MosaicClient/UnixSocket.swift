@@ -12,7 +12,10 @@ final class UnixSocket {
     private(set) var lastFailure: Int32 = 0
     private let fd: Int32
 
-    private init(fd: Int32, path: String) { self.fd = fd; self.path = path }
+    private init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
 
     deinit { close(fd) }
 
@@ -72,10 +75,16 @@ final class UnixSocket {
         while offset < bytes.count {
             // MSG_NOSIGNAL: a daemon that hung up must give us EPIPE, not kill us with SIGPIPE.
             let written = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written > 0 { offset += written; continue }
+            if written > 0 {
+                offset += written
+                continue
+            }
             switch errno {
             case EINTR: continue
-            case EAGAIN: try wait(for: Int16(POLLOUT), until: Deadline(seconds: timeout), phase: "sending the request", timeout: timeout)
+            case EAGAIN:
+                try wait(
+                    for: Int16(POLLOUT), until: Deadline(seconds: timeout), phase: "sending the request",
+                    timeout: timeout)
             default:
                 lastFailure = errno
                 throw .connectionLost(socket: path, reason: "write: \(errnoText())")
@@ -88,12 +97,14 @@ final class UnixSocket {
     /// connection open. `awaitingAnswer` (a request was just sent) waits before the first try,
     /// as a read at once would almost always find nothing yet.
     func read(into buffer: UnsafeMutableRawBufferPointer, timeout: Double?, awaitingAnswer: Bool = false)
-        throws(ClientError) -> Int {
+        throws(ClientError) -> Int
+    {
         var mustWait = awaitingAnswer
         while true {
             if mustWait {
-                try wait(for: Int16(POLLIN), until: timeout.map { Deadline(seconds: $0) }, phase: "waiting for the answer",
-                         timeout: timeout ?? 0)
+                try wait(
+                    for: Int16(POLLIN), until: timeout.map { Deadline(seconds: $0) }, phase: "waiting for the answer",
+                    timeout: timeout ?? 0)
             }
             let count = recv(fd, buffer.baseAddress, buffer.count, 0)
             if count >= 0 { return count }
@@ -114,7 +125,8 @@ final class UnixSocket {
         return poll(&descriptor, 1, 0) == 0
     }
 
-    private func wait(for events: Int16, until deadline: Deadline?, phase: String, timeout: Double) throws(ClientError) {
+    private func wait(for events: Int16, until deadline: Deadline?, phase: String, timeout: Double) throws(ClientError)
+    {
         while true {
             var descriptor = pollfd(fd: fd, events: events, revents: 0)
             let result = poll(&descriptor, 1, deadline?.remainingMilliseconds ?? -1)

@@ -21,10 +21,14 @@ public struct AdmissionControl: Sendable {
     let memoryAtStart: Int
 
     /// Creates the policy; measures the machine's available memory now.
-    public init(memoryBudget: ByteBudget, diskBudget: ByteBudget, stateDirectory: String, threads: Int,
-                catalog: ModelCatalog) {
-        self.memoryBudget = memoryBudget; self.diskBudget = diskBudget
-        self.stateDirectory = stateDirectory; self.catalog = catalog
+    public init(
+        memoryBudget: ByteBudget, diskBudget: ByteBudget, stateDirectory: String, threads: Int,
+        catalog: ModelCatalog
+    ) {
+        self.memoryBudget = memoryBudget
+        self.diskBudget = diskBudget
+        self.stateDirectory = stateDirectory
+        self.catalog = catalog
         estimator = ResourceEstimator(threads: threads)
         memoryAtStart = MachineResources.availableMemory()
     }
@@ -32,8 +36,9 @@ public struct AdmissionControl: Sendable {
     /// The budget in bytes, at submission (`atClaim` false) or when a job is about to start.
     public func budget(atClaim: Bool) -> ResourceBudget {
         let memory = atClaim ? MachineResources.availableMemory() : memoryAtStart
-        return ResourceBudget(memoryBytes: memoryBudget.resolve(available: memory),
-                              diskBytes: diskBudget.resolve(available: MachineResources.freeDisk(at: stateDirectory)))
+        return ResourceBudget(
+            memoryBytes: memoryBudget.resolve(available: memory),
+            diskBytes: diskBudget.resolve(available: MachineResources.freeDisk(at: stateDirectory)))
     }
 
     /// The estimate of a render, or nil when its model is unknown (validation reports that).
@@ -48,12 +53,15 @@ public struct AdmissionControl: Sendable {
         let budget = budget(atClaim: atClaim)
         var over: [String] = []
         if estimate.memoryBytes > budget.memoryBytes {
-            over.append("estimated peak memory \(ByteCount.format(estimate.memoryBytes)) exceeds the budget of "
-                        + "\(ByteCount.format(budget.memoryBytes)) (max_job_memory = \(describe(memoryBudget, of: "available memory")))")
+            over.append(
+                "estimated peak memory \(ByteCount.format(estimate.memoryBytes)) exceeds the budget of "
+                    + "\(ByteCount.format(budget.memoryBytes)) (max_job_memory = \(describe(memoryBudget, of: "available memory")))"
+            )
         }
         if estimate.diskBytes > budget.diskBytes {
-            over.append("estimated disk use \(ByteCount.format(estimate.diskBytes)) exceeds the budget of "
-                        + "\(ByteCount.format(budget.diskBytes)) (max_job_disk = \(describe(diskBudget, of: "free disk")))")
+            over.append(
+                "estimated disk use \(ByteCount.format(estimate.diskBytes)) exceeds the budget of "
+                    + "\(ByteCount.format(budget.diskBytes)) (max_job_disk = \(describe(diskBudget, of: "free disk")))")
         }
         guard !over.isEmpty else { return }
         let size = "\(parameters.width)x\(parameters.height)"

@@ -11,7 +11,8 @@ public struct Authorization: Sendable {
 
     /// Creates the policy.
     public init(adminGroup: String?, readOthersJobs: Bool = true) {
-        self.adminGroup = adminGroup; self.readOthersJobs = readOthersJobs
+        self.adminGroup = adminGroup
+        self.readOthersJobs = readOthersJobs
     }
 
     /// Whether `peer` may read `job`.
@@ -22,7 +23,10 @@ public struct Authorization: Sendable {
     /// Throws 403 unless `peer` may read `job`.
     public func checkRead(_ job: Job, by peer: PeerCredentials) throws(APIError) {
         guard !mayRead(job, by: peer) else { return }
-        throw APIError(.forbidden, "\(Accounts.userName(of: peer.uid)) may not read job \(job.id): it belongs to \(job.owner.name) and this daemon keeps jobs private (read_others_jobs = false); only its owner, root\(adminGroup.map { " or members of group \($0)" } ?? "") may")
+        throw APIError(
+            .forbidden,
+            "\(Accounts.userName(of: peer.uid)) may not read job \(job.id): it belongs to \(job.owner.name) and this daemon keeps jobs private (read_others_jobs = false); only its owner, root\(adminGroup.map { " or members of group \($0)" } ?? "") may"
+        )
     }
 
     /// Whether `peer` is root, the daemon's own user, or in the admin group.
@@ -36,12 +40,18 @@ public struct Authorization: Sendable {
     public func checkModify(_ job: Job, by peer: PeerCredentials, action: String) throws(APIError) {
         guard peer.uid != job.owner.uid, !isAdmin(peer) else { return }
         let who = Accounts.userName(of: peer.uid)
-        throw APIError(.forbidden, "\(who) may not \(action) job \(job.id): it belongs to \(job.owner.name) (uid \(job.owner.uid)); only its owner, root\(adminGroup.map { " or members of group \($0)" } ?? "") may")
+        throw APIError(
+            .forbidden,
+            "\(who) may not \(action) job \(job.id): it belongs to \(job.owner.name) (uid \(job.owner.uid)); only its owner, root\(adminGroup.map { " or members of group \($0)" } ?? "") may"
+        )
     }
 
     /// Throws 403 unless `peer` is an admin.
     public func checkAdmin(_ peer: PeerCredentials, action: String) throws(APIError) {
         guard !isAdmin(peer) else { return }
-        throw APIError(.forbidden, "\(Accounts.userName(of: peer.uid)) may not \(action): only root\(adminGroup.map { " or members of group \($0)" } ?? "") may")
+        throw APIError(
+            .forbidden,
+            "\(Accounts.userName(of: peer.uid)) may not \(action): only root\(adminGroup.map { " or members of group \($0)" } ?? "") may"
+        )
     }
 }

@@ -17,13 +17,15 @@ public enum ByteBudget: Sendable, Equatable, CustomStringConvertible {
             return
         }
         let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
-        var multiplier = 1, digits = Substring(value)
+        var multiplier = 1
+        var digits = Substring(value)
         if let last = value.last?.uppercased().first, let unit = units[last] {
             multiplier = unit
             digits = value.dropLast()
         }
         guard let number = Double(digits), number.isFinite, number > 0,
-              number * Double(multiplier) < Double(Int.max) else { return nil }
+            number * Double(multiplier) < Double(Int.max)
+        else { return nil }
         self = .bytes(Int(number * Double(multiplier)))
     }
 

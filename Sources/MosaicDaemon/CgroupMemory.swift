@@ -18,7 +18,8 @@ enum CgroupMemory {
             if fields[0] == "0", fields[1].isEmpty {
                 best = min(best, v2Headroom(path: path, root: root))
             } else if fields[1].split(separator: ",").contains("memory") {
-                best = min(best, pair(root + "/memory" + path, limit: "memory.limit_in_bytes", usage: "memory.usage_in_bytes"))
+                best = min(
+                    best, pair(root + "/memory" + path, limit: "memory.limit_in_bytes", usage: "memory.usage_in_bytes"))
             }
         }
         return best

@@ -45,7 +45,8 @@ public final class Daemon: Sendable {
         let store = try JobStore(path: state.appendingPathComponent("mosaic.sqlite").path)
         try recoverInterruptedJobs(store)
 
-        let hub = EventHub(), metrics = Metrics()
+        let hub = EventHub()
+        let metrics = Metrics()
         let notifier = self.notifier
         let (catalog, problems) = ModelCatalog.discover(directory: configuration.modelsDirectory)
         for problem in problems { logger.warning("models: \(problem)") }
@@ -54,7 +55,9 @@ public final class Daemon: Sendable {
             memoryBudget: configuration.maxJobMemory, diskBudget: configuration.maxJobDisk, stateDirectory: state.path,
             threads: configuration.threads, catalog: catalog)
         let budget = admission.budget(atClaim: false)
-        logger.info("job budget: \(ByteCount.format(budget.memoryBytes)) of memory (max_job_memory = \(configuration.maxJobMemory)), \(ByteCount.format(budget.diskBytes)) of disk (max_job_disk = \(configuration.maxJobDisk))")
+        logger.info(
+            "job budget: \(ByteCount.format(budget.memoryBytes)) of memory (max_job_memory = \(configuration.maxJobMemory)), \(ByteCount.format(budget.diskBytes)) of disk (max_job_disk = \(configuration.maxJobDisk))"
+        )
         let worker = RenderWorker(
             store: store, hub: hub, metrics: metrics, catalog: catalog, outputDirectory: outputs,
             checkpointDirectory: state.appendingPathComponent("checkpoints"),
@@ -62,11 +65,14 @@ public final class Daemon: Sendable {
             renderNice: Int32(configuration.renderNice), logger: logger, onStatus: { _ = notifier.status($0) })
         let core = DaemonCore(
             store: store, worker: worker, hub: hub, metrics: metrics, catalog: catalog,
-            authorization: Authorization(adminGroup: configuration.adminGroup, readOthersJobs: configuration.readOthersJobs),
+            authorization: Authorization(
+                adminGroup: configuration.adminGroup, readOthersJobs: configuration.readOthersJobs),
             admission: admission, configuration: configuration, logger: logger)
-        let server = HTTPServer(logger: logger, limits: HTTPServerLimits(
-            readTimeout: configuration.readTimeout, idleTimeout: configuration.idleTimeout,
-            maxConnections: configuration.maxConnections), metrics: metrics)
+        let server = HTTPServer(
+            logger: logger,
+            limits: HTTPServerLimits(
+                readTimeout: configuration.readTimeout, idleTimeout: configuration.idleTimeout,
+                maxConnections: configuration.maxConnections), metrics: metrics)
         worker.start()
 
         let signals = Self.terminationSignals()
@@ -75,7 +81,8 @@ public final class Daemon: Sendable {
             group.addTask { await self.watchdog(worker) }
             _ = notifier.ready()
             _ = notifier.status("ready; \(try store.counts()[.queued] ?? 0) jobs queued")
-            logger.info("mosaicd \(DaemonCore.version) ready with \(configuration.threads) threads, state in \(state.path)")
+            logger.info(
+                "mosaicd \(DaemonCore.version) ready with \(configuration.threads) threads, state in \(state.path)")
             for await signal in signals {
                 logger.info("received signal \(signal); stopping after the tile in progress")
                 break
@@ -94,7 +101,8 @@ public final class Daemon: Sendable {
         guard fd >= 0 else { throw .stateDirectory(path: path, reason: String(cString: strerror(errno))) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw .stateDirectory(path: path, reason: "another mosaicd is using this state directory (the lock is held)")
+            throw .stateDirectory(
+                path: path, reason: "another mosaicd is using this state directory (the lock is held)")
         }
         return fd
     }
@@ -106,7 +114,8 @@ public final class Daemon: Sendable {
             let step = job.progress?.step ?? 0
             try store.requeue(
                 id: job.id, cause: .recovery, step: step,
-                reason: "the daemon stopped while this job was at step \(step); it will resume from its newest checkpoint",
+                reason:
+                    "the daemon stopped while this job was at step \(step); it will resume from its newest checkpoint",
                 now: Date())
             logger.warning("requeued job \(job.id), interrupted at step \(step)")
         }
@@ -139,7 +148,9 @@ public final class Daemon: Sendable {
             sources.append(source)
         }
         let retained = SignalSources(sources: sources)
-        continuation.onTermination = { _ in retained.sources.forEach { $0.cancel() } }
+        continuation.onTermination = { _ in
+            for source in retained.sources { source.cancel() }
+        }
         return stream
     }
 }

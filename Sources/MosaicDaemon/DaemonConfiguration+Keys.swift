@@ -15,7 +15,8 @@ extension DaemonConfiguration {
             throw .configuration("cannot read \(path)")
         }
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
+            let line =
+                raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
                 .trimmingCharacters(in: .whitespaces) ?? ""
             if line.isEmpty { continue }
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -35,7 +36,8 @@ extension DaemonConfiguration {
     public mutating func set(_ key: String, to value: String) throws(ConfigurationValueError) {
         func integer(_ range: ClosedRange<Int>) throws(ConfigurationValueError) -> Int {
             guard let n = Int(value), range.contains(n) else {
-                throw ConfigurationValueError(reason: "\(key) must be an integer in \(range.lowerBound)...\(range.upperBound), not '\(value)'")
+                throw ConfigurationValueError(
+                    reason: "\(key) must be an integer in \(range.lowerBound)...\(range.upperBound), not '\(value)'")
             }
             return n
         }
@@ -47,7 +49,8 @@ extension DaemonConfiguration {
         }
         func budget() throws(ConfigurationValueError) -> ByteBudget {
             guard let budget = ByteBudget(parsing: value) else {
-                throw ConfigurationValueError(reason: "\(key) must be a size (8G, 512M, bytes) or a percentage (75%), not '\(value)'")
+                throw ConfigurationValueError(
+                    reason: "\(key) must be a size (8G, 512M, bytes) or a percentage (75%), not '\(value)'")
             }
             return budget
         }
@@ -74,7 +77,8 @@ extension DaemonConfiguration {
             case "false", "no", "0": readOthersJobs = false
             default: throw ConfigurationValueError(reason: "read_others_jobs must be true or false, not '\(value)'")
             }
-        default: throw ConfigurationValueError(reason: "unknown key '\(key)' (known: \(Self.keys.joined(separator: ", ")))")
+        default:
+            throw ConfigurationValueError(reason: "unknown key '\(key)' (known: \(Self.keys.joined(separator: ", ")))")
         }
     }
 }

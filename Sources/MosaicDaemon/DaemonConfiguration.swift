@@ -45,10 +45,13 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public static let defaultSocketPath = "/run/mosaic/mosaicd.sock"
 
     /// The defaults, honouring `$STATE_DIRECTORY`.
-    public static func defaults(environment: [String: String] = ProcessInfo.processInfo.environment) -> DaemonConfiguration {
+    public static func defaults(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> DaemonConfiguration
+    {
         let state = environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? "/var/lib/mosaic"
         return DaemonConfiguration(
             stateDirectory: state, socketPath: defaultSocketPath,
-            threads: ProcessInfo.processInfo.activeProcessorCount, modelsDirectory: nil, adminGroup: nil, socketGroup: nil)
+            threads: ProcessInfo.processInfo.activeProcessorCount, modelsDirectory: nil, adminGroup: nil,
+            socketGroup: nil)
     }
 }

@@ -14,18 +14,23 @@ extension DaemonCore {
         let submission = try decode(SubmitRequest.self, from: request, numbers: NumericFieldProbe.submit)
         let priority = submission.priority ?? 0
         guard Self.priorityRange.contains(priority) else {
-            throw APIError(.badRequest, "invalid priority: \(priority) is outside \(Self.priorityRange.lowerBound)...\(Self.priorityRange.upperBound)")
+            throw APIError(
+                .badRequest,
+                "invalid priority: \(priority) is outside \(Self.priorityRange.lowerBound)...\(Self.priorityRange.upperBound)"
+            )
         }
         let spec = try submission.render.resolved(catalog: catalog) { UInt64.random(in: 0...UInt64.max) }
         try admission.check(try spec.parameters(), lossless: spec.lossless == true, atClaim: false)
         let owner = Owner(uid: request.peer.uid, name: Accounts.userName(of: request.peer.uid))
         let limits = configuration
         let job = try db { () throws(StoreError) in
-            try store.submit(spec, priority: priority, owner: owner, now: Date(), maxQueued: limits.maxQueuedJobs,
-                             maxQueuedPerOwner: limits.maxQueuedJobsPerUser)
+            try store.submit(
+                spec, priority: priority, owner: owner, now: Date(), maxQueued: limits.maxQueuedJobs,
+                maxQueuedPerOwner: limits.maxQueuedJobsPerUser)
         }
-        try? store.appendLog(id: job.id, level: .info, message: "submitted by \(owner.name)",
-                             event: .submitted(by: owner.name), now: Date())
+        try? store.appendLog(
+            id: job.id, level: .info, message: "submitted by \(owner.name)",
+            event: .submitted(by: owner.name), now: Date())
         worker.wake()
         return .json(job, status: .created)
     }
@@ -41,9 +46,11 @@ extension DaemonCore {
         let owner = Owner(uid: request.peer.uid, name: Accounts.userName(of: request.peer.uid))
         switch job.state {
         case .queued:
-            let canceled = try db { () throws(StoreError) in try store.cancelQueued(id: job.id, by: owner, now: Date()) }
-            try? store.appendLog(id: job.id, level: .info, message: "canceled by \(owner.name) while queued",
-                                 event: .canceled(by: owner.name, step: nil), now: Date())
+            let canceled = try db { () throws(StoreError) in try store.cancelQueued(id: job.id, by: owner, now: Date())
+            }
+            try? store.appendLog(
+                id: job.id, level: .info, message: "canceled by \(owner.name) while queued",
+                event: .canceled(by: owner.name, step: nil), now: Date())
             hub.publish(JobEvent(type: .end, jobId: job.id, state: canceled.state, job: canceled))
             return .json(canceled)
         case .running:
@@ -91,11 +98,14 @@ extension DaemonCore {
         let job = try job(captures)
         try authorization.checkModify(job, by: request.peer, action: "retry")
         guard job.state == .failed || job.state == .canceled else {
-            throw APIError(.conflict, "job \(job.id) is \(job.state.rawValue); only failed or canceled jobs can be retried")
+            throw APIError(
+                .conflict, "job \(job.id) is \(job.state.rawValue); only failed or canceled jobs can be retried")
         }
         let limits = configuration
         let queued = try db { () throws(StoreError) in
-            try store.retry(id: job.id, now: Date(), maxQueued: limits.maxQueuedJobs, maxQueuedPerOwner: limits.maxQueuedJobsPerUser)
+            try store.retry(
+                id: job.id, now: Date(), maxQueued: limits.maxQueuedJobs, maxQueuedPerOwner: limits.maxQueuedJobsPerUser
+            )
         }
         hub.publish(JobEvent(type: .state, jobId: job.id, state: queued.state, job: queued))
         worker.wake()
@@ -115,9 +125,13 @@ extension DaemonCore {
 
     func prune(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
         if !request.body.isEmpty { try StrictFields.check(request.body, allowed: StrictFields.prune) }
-        let body = request.body.isEmpty ? PruneRequest() : try decode(PruneRequest.self, from: request, numbers: NumericFieldProbe.prune)
+        let body =
+            request.body.isEmpty
+            ? PruneRequest() : try decode(PruneRequest.self, from: request, numbers: NumericFieldProbe.prune)
         let states = Set(body.states ?? [.succeeded, .failed, .canceled])
-        guard states.allSatisfy(\.isFinished) else { throw APIError(.badRequest, "invalid states: only finished jobs can be pruned") }
+        guard states.allSatisfy(\.isFinished) else {
+            throw APIError(.badRequest, "invalid states: only finished jobs can be pruned")
+        }
         if let age = body.olderThanSeconds, !(age.isFinite && age >= 0) {
             throw APIError(.badRequest, "invalid older_than_seconds: \(age)")
         }
@@ -134,9 +148,12 @@ extension DaemonCore {
 
     /// Prunes only `uid`'s jobs: others' are not theirs to remove.
     func pruneOwned(by uid: UInt32, olderThan cutoff: Date?, states: Set<JobState>) throws(APIError) -> [Job] {
-        var removed: [Job] = [], before: Int64?
+        var removed: [Job] = []
+        var before: Int64?
         repeat {
-            let page = try db { () throws(StoreError) in try store.list(states: states, ownerUID: uid, limit: 500, before: before) }
+            let page = try db { () throws(StoreError) in
+                try store.list(states: states, ownerUID: uid, limit: 500, before: before)
+            }
             for job in page.jobs {
                 if let cutoff, (job.finishedAt ?? .distantFuture) > cutoff { continue }
                 removed.append(try db { () throws(StoreError) in try store.remove(id: job.id) })

@@ -18,7 +18,8 @@ extension DaemonCore {
     func models() -> [ModelInfo] {
         catalog.names.compactMap { name in
             guard let model = catalog.models[name] else { return nil }
-            return ModelInfo(name: name, kind: model.kind, summary: model.summary, defaultGuidance: model.defaultGuidanceScale)
+            return ModelInfo(
+                name: name, kind: model.kind, summary: model.summary, defaultGuidance: model.defaultGuidanceScale)
         }
     }
 

@@ -11,15 +11,21 @@ extension DaemonCore {
         var limit: Int
         var before: Int64?
 
-        var key: String { "\(states.map(\.rawValue).sorted()) \(owner.map(String.init) ?? "-") \(limit) \(before.map(String.init) ?? "-")" }
+        var key: String {
+            "\(states.map(\.rawValue).sorted()) \(owner.map(String.init) ?? "-") \(limit) \(before.map(String.init) ?? "-")"
+        }
     }
 
     func listQuery(_ request: HTTPRequest) throws(APIError) -> ListQuery {
         var states = Set<JobState>()
-        let values = request.queryValues("state").flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let values = request.queryValues("state").flatMap {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
         for value in values {
             guard let state = JobState(rawValue: value) else {
-                throw APIError(.badRequest, "invalid state: '\(value)' (valid: \(JobState.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw APIError(
+                    .badRequest,
+                    "invalid state: '\(value)' (valid: \(JobState.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             states.insert(state)
         }
@@ -30,16 +36,24 @@ extension DaemonCore {
         if !authorization.readOthersJobs, !authorization.isAdmin(request.peer) {
             // Jobs are private here: a user lists only their own.
             if let owner, owner != request.peer.uid {
-                throw APIError(.forbidden, "\(Accounts.userName(of: request.peer.uid)) may not list the jobs of uid \(owner): this daemon keeps jobs private (read_others_jobs = false)")
+                throw APIError(
+                    .forbidden,
+                    "\(Accounts.userName(of: request.peer.uid)) may not list the jobs of uid \(owner): this daemon keeps jobs private (read_others_jobs = false)"
+                )
             }
             owner = request.peer.uid
         }
-        let limit = try request.queryValue("limit").map { text throws(APIError) -> Int in
-            guard let n = Int(text), (1...500).contains(n) else { throw APIError(.badRequest, "invalid limit: '\(text)' is outside 1...500") }
-            return n
-        } ?? 50
+        let limit =
+            try request.queryValue("limit").map { text throws(APIError) -> Int in
+                guard let n = Int(text), (1...500).contains(n) else {
+                    throw APIError(.badRequest, "invalid limit: '\(text)' is outside 1...500")
+                }
+                return n
+            } ?? 50
         let before = try request.queryValue("before").map { text throws(APIError) -> Int64 in
-            guard let n = Int64(text), n > 0 else { throw APIError(.badRequest, "invalid before: '\(text)' is not a job id") }
+            guard let n = Int64(text), n > 0 else {
+                throw APIError(.badRequest, "invalid before: '\(text)' is not a job id")
+            }
             return n
         }
         return ListQuery(states: states, owner: owner, limit: limit, before: before)
@@ -57,8 +71,10 @@ extension DaemonCore {
         let generation = responses.generation
         var cached: [Int64: ArraySlice<UInt8>] = [:]
         let page = try db { () throws(StoreError) in
-            try store.listPage(states: query.states.isEmpty ? nil : query.states, ownerUID: query.owner, limit: query.limit,
-                               before: query.before) { id in
+            try store.listPage(
+                states: query.states.isEmpty ? nil : query.states, ownerUID: query.owner, limit: query.limit,
+                before: query.before
+            ) { id in
                 cached[id] = responses.json(of: id, cachedBy: generation)
                 return cached[id] == nil
             }

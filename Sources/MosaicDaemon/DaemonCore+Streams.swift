@@ -7,10 +7,16 @@ extension DaemonCore {
         let id = try readableJob(request, captures).id
         // Subscribe before reading the job again, so no transition falls between the two.
         guard let events = hub.feed(jobId: id, limit: configuration.maxEventStreams) else {
-            throw APIError(.tooManyRequests, "too many event streams are open (\(configuration.maxEventStreams), max_event_streams); try again later")
+            throw APIError(
+                .tooManyRequests,
+                "too many event streams are open (\(configuration.maxEventStreams), max_event_streams); try again later"
+            )
         }
         let current: Job
-        do { current = try job(captures) } catch { events.cancel(); throw error }
+        do { current = try job(captures) } catch {
+            events.cancel()
+            throw error
+        }
         // The job as it is first; events published since the subscription follow it.
         var initial = [EncodedEvent(JobEvent(type: .state, jobId: current.id, state: current.state, job: current))]
         if current.state.isFinished {
@@ -37,7 +43,9 @@ extension DaemonCore {
             throw APIError(.conflict, "job \(job.id) is \(job.state.rawValue); previews exist only while a job runs")
         }
         let bytes: [UInt8]?
-        do { bytes = try worker.preview(jobId: job.id) } catch { throw APIError(.internal, "cannot make the preview: \(error)") }
+        do { bytes = try worker.preview(jobId: job.id) } catch {
+            throw APIError(.internal, "cannot make the preview: \(error)")
+        }
         guard let bytes else { throw APIError(.conflict, "job \(job.id) has not completed a step yet") }
         return HTTPResponse(contentType: "image/webp", body: .bytes(bytes))
     }

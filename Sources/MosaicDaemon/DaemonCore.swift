@@ -26,12 +26,21 @@ public final class DaemonCore: Sendable {
     public static let version = MosaicVersion.current
 
     /// Creates the core.
-    public init(store: JobStore, worker: RenderWorker, hub: EventHub, metrics: Metrics, catalog: ModelCatalog,
-                authorization: Authorization, admission: AdmissionControl, configuration: DaemonConfiguration,
-                logger: Logger) {
-        self.store = store; self.worker = worker; self.hub = hub; self.metrics = metrics; self.catalog = catalog
-        self.authorization = authorization; self.admission = admission; self.configuration = configuration
-        self.threads = configuration.threads; self.logger = logger
+    public init(
+        store: JobStore, worker: RenderWorker, hub: EventHub, metrics: Metrics, catalog: ModelCatalog,
+        authorization: Authorization, admission: AdmissionControl, configuration: DaemonConfiguration,
+        logger: Logger
+    ) {
+        self.store = store
+        self.worker = worker
+        self.hub = hub
+        self.metrics = metrics
+        self.catalog = catalog
+        self.authorization = authorization
+        self.admission = admission
+        self.configuration = configuration
+        self.threads = configuration.threads
+        self.logger = logger
         responses = ResponseCache(changes: store.changes)
     }
 
@@ -51,8 +60,11 @@ public final class DaemonCore: Sendable {
         }
         if !allowed.isEmpty {
             // RFC 9110 15.5.6: a 405 lists the methods the resource does take.
-            var response = HTTPResponse.error(APIError(
-                .methodNotAllowed, "\(request.method.rawValue) is not allowed on /\(request.pathComponents.joined(separator: "/")) (allowed: \(allowed.joined(separator: ", ")))"))
+            var response = HTTPResponse.error(
+                APIError(
+                    .methodNotAllowed,
+                    "\(request.method.rawValue) is not allowed on /\(request.pathComponents.joined(separator: "/")) (allowed: \(allowed.joined(separator: ", ")))"
+                ))
             response.headers.append((name: "Allow", value: allowed.joined(separator: ", ")))
             return response
         }
@@ -68,8 +80,10 @@ public final class DaemonCore: Sendable {
         case .notRunning, .notFinished: APIError(.conflict, error.description)
         case .invalidArgument(let message): APIError(.badRequest, message)
         case .queueFull(_, _, let owner):
-            APIError(.tooManyRequests, "\(error.description); try again when some have run "
-                     + "(\(owner == nil ? "max_queued_jobs" : "max_queued_jobs_per_user"))")
+            APIError(
+                .tooManyRequests,
+                "\(error.description); try again when some have run "
+                    + "(\(owner == nil ? "max_queued_jobs" : "max_queued_jobs_per_user"))")
         default: APIError(.internal, "database: \(error)")
         }
     }
@@ -106,14 +120,18 @@ public final class DaemonCore: Sendable {
 
     /// Decodes a JSON request body; `numbers` are its number fields, to name the one that is out
     /// of its type's range (JSONDecoder does not say which).
-    func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest,
-                              numbers: [NumericFieldProbe.Field] = []) throws(APIError) -> T {
+    func decode<T: Decodable>(
+        _ type: T.Type, from request: HTTPRequest,
+        numbers: [NumericFieldProbe.Field] = []
+    ) throws(APIError) -> T {
         do {
             return try APICoding.decoder().decode(T.self, from: Data(request.body))
         } catch let error as DecodingError {
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
-               let field = NumericFieldProbe.firstInvalid(in: request.body, fields: numbers) {
-                throw APIError(.badRequest, "invalid JSON body: field '\(field.name)' must be \(field.kind.description)")
+                let field = NumericFieldProbe.firstInvalid(in: request.body, fields: numbers)
+            {
+                throw APIError(
+                    .badRequest, "invalid JSON body: field '\(field.name)' must be \(field.kind.description)")
             }
             throw APIError(.badRequest, "invalid JSON body: \(Self.describe(error))")
         } catch {
@@ -126,12 +144,16 @@ public final class DaemonCore: Sendable {
             context.codingPath.map(\.stringValue).joined(separator: ".")
         }
         switch error {
-        case .keyNotFound(let key, let context): return "missing field '\((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))'"
-        case .typeMismatch(_, let context) where context.codingPath.isEmpty, .valueNotFound(_, let context) where context.codingPath.isEmpty:
+        case .keyNotFound(let key, let context):
+            return
+                "missing field '\((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))'"
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty,
+            .valueNotFound(_, let context) where context.codingPath.isEmpty:
             return "the body must be a JSON object"
         case .typeMismatch(_, let context): return "field '\(path(context))' has the wrong type"
         case .valueNotFound(_, let context): return "field '\(path(context))' is null"
-        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not valid JSON" : "field '\(path(context))' is invalid"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "field '\(path(context))' is invalid"
         @unknown default: return "\(error)"
         }
     }

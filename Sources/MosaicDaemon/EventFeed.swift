@@ -45,6 +45,9 @@ public final class EventFeed: Sendable {
     /// Ends the subscription: no more events are offered.
     public func cancel() {
         subscription?.cancel()
-        state.withLock { $0.consumer = nil; $0.held = [] }
+        state.withLock {
+            $0.consumer = nil
+            $0.held = []
+        }
     }
 }

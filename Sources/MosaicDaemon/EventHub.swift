@@ -23,7 +23,9 @@ public final class EventHub: Sendable {
     /// Calls `deliver` with each of `jobId`'s events from now on, until `cancel` of the returned
     /// subscription or the job's `end` event (delivered last); nil when `limit` subscriptions
     /// are open already.
-    func subscribe(jobId: Int64, limit: Int = .max, deliver: @escaping @Sendable (EncodedEvent) -> Void) -> EventSubscription? {
+    func subscribe(jobId: Int64, limit: Int = .max, deliver: @escaping @Sendable (EncodedEvent) -> Void)
+        -> EventSubscription?
+    {
         let id = UUID()
         let added = subscribers.withLock { subscribers -> Bool in
             guard subscribers.count < limit else { return false }

@@ -22,8 +22,11 @@ final class JobProgressPublisher: Sendable {
 
     /// Creates the publisher of job `jobId`'s progress.
     init(jobId: Int64, hub: EventHub, store: JobStore, eventInterval: Double = 0.2, storeInterval: Double = 0.5) {
-        self.jobId = jobId; self.hub = hub; self.store = store
-        state = Mutex(State(events: ProgressThrottle(interval: eventInterval), rows: ProgressThrottle(interval: storeInterval)))
+        self.jobId = jobId
+        self.hub = hub
+        self.store = store
+        state = Mutex(
+            State(events: ProgressThrottle(interval: eventInterval), rows: ProgressThrottle(interval: storeInterval)))
     }
 
     /// Reports `progress`; `persist` also records it in the job's row (step completions).

@@ -21,12 +21,15 @@ public struct ListeningSocket: Sendable {
     public static func bind(path: String, group: String?, backlog: Int32 = 256) throws(DaemonError) -> ListeningSocket {
         let directory = (path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
         } catch {
             throw .socket(path: path, operation: "create directory", reason: "\(error.localizedDescription)")
         }
         let lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw .socket(path: path, operation: "open lock file", reason: String(cString: strerror(errno))) }
+        guard lock >= 0 else {
+            throw .socket(path: path, operation: "open lock file", reason: String(cString: strerror(errno)))
+        }
         guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
             close(lock)
             throw .alreadyRunning(path: path)
@@ -34,12 +37,16 @@ public struct ListeningSocket: Sendable {
         // We hold the lock, so any socket file here is stale.
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { close(lock); throw .socket(path: path, operation: "socket", reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else {
+            close(lock)
+            throw .socket(path: path, operation: "socket", reason: String(cString: strerror(errno)))
+        }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
         guard path.utf8.count < capacity else {
-            close(fd); close(lock)
+            close(fd)
+            close(lock)
             throw .socket(path: path, operation: "bind", reason: "the path is longer than \(capacity - 1) bytes")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -47,29 +54,38 @@ public struct ListeningSocket: Sendable {
         }
         let previous = umask(0o117)  // the socket is created 0660
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         umask(previous)
         guard bound == 0 else {
             let reason = String(cString: strerror(errno))
-            close(fd); close(lock)
+            close(fd)
+            close(lock)
             throw .socket(path: path, operation: "bind", reason: reason)
         }
         if let group {
             guard let gid = Self.groupID(group) else {
-                close(fd); close(lock); unlink(path)
+                close(fd)
+                close(lock)
+                unlink(path)
                 throw .socket(path: path, operation: "chown", reason: "no group named \(group)")
             }
             guard chown(path, UInt32.max, gid) == 0 else {
                 let reason = String(cString: strerror(errno))
-                close(fd); close(lock); unlink(path)
+                close(fd)
+                close(lock)
+                unlink(path)
                 throw .socket(path: path, operation: "chown to group \(group)", reason: reason)
             }
         }
         chmod(path, 0o660)
         guard listen(fd, backlog) == 0 else {
             let reason = String(cString: strerror(errno))
-            close(fd); close(lock); unlink(path)
+            close(fd)
+            close(lock)
+            unlink(path)
             throw .socket(path: path, operation: "listen", reason: reason)
         }
         return ListeningSocket(descriptor: fd, path: path, lockDescriptor: lock)
@@ -82,7 +98,8 @@ public struct ListeningSocket: Sendable {
     }
 
     static func groupID(_ name: String) -> gid_t? {
-        var entry = group(), result: UnsafeMutablePointer<group>?
+        var entry = group()
+        var result: UnsafeMutablePointer<group>?
         var buffer = [CChar](repeating: 0, count: 16384)
         guard getgrnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
         return entry.gr_gid

@@ -18,11 +18,13 @@ public enum MachineResources {
     /// The machine's available memory, ignoring control groups.
     static func machineAvailableMemory() -> Int {
         if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }) {
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") })
+        {
             let fields = line.split(separator: " ")
             if fields.count >= 2, let kib = Int(fields[1]) { return kib * 1024 }
         }
-        let pages = sysconf(Int32(_SC_AVPHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        let pages = sysconf(Int32(_SC_AVPHYS_PAGES))
+        let size = sysconf(Int32(_SC_PAGESIZE))
         guard pages > 0, size > 0 else { return 0 }
         return pages * size
     }

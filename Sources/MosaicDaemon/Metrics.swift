@@ -10,7 +10,10 @@ public final class Metrics: Sendable {
         var sum = 0.0
         var count = 0
 
-        init(bounds: [Double]) { self.bounds = bounds; counts = [Int](repeating: 0, count: bounds.count) }
+        init(bounds: [Double]) {
+            self.bounds = bounds
+            counts = [Int](repeating: 0, count: bounds.count)
+        }
 
         mutating func observe(_ value: Double) {
             for (i, bound) in bounds.enumerated() where value <= bound { counts[i] += 1 }
@@ -29,7 +32,9 @@ public final class Metrics: Sendable {
     private struct State {
         var stepsTotal = 0
         var lastStepSeconds = 0.0
-        var tileEvaluation = Histogram(bounds: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60])
+        var tileEvaluation = Histogram(bounds: [
+            0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+        ])
         var checkpointWrite = Histogram(bounds: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])
         var connectionsAccepted = 0
         var connectionsOpen = 0
@@ -43,7 +48,10 @@ public final class Metrics: Sendable {
 
     /// Records one completed denoising step.
     public func stepCompleted(seconds: Double) {
-        state.withLock { $0.stepsTotal += 1; $0.lastStepSeconds = seconds }
+        state.withLock {
+            $0.stepsTotal += 1
+            $0.lastStepSeconds = seconds
+        }
     }
 
     /// Records one tile evaluation's duration.
@@ -53,7 +61,12 @@ public final class Metrics: Sendable {
     public func checkpointWritten(seconds: Double) { state.withLock { $0.checkpointWrite.observe(seconds) } }
 
     /// Records a connection accepted on the API socket (refused ones over the cap included).
-    public func connectionOpened() { state.withLock { $0.connectionsAccepted += 1; $0.connectionsOpen += 1 } }
+    public func connectionOpened() {
+        state.withLock {
+            $0.connectionsAccepted += 1
+            $0.connectionsOpen += 1
+        }
+    }
 
     /// Records the close of a connection counted by `connectionOpened`.
     public func connectionClosed() { state.withLock { $0.connectionsOpen -= 1 } }
@@ -65,14 +78,18 @@ public final class Metrics: Sendable {
     public func render(jobsByState: [String: Int], uptime: Double, paused: Bool) -> String {
         let s = state.withLock { $0 }
         var out = "# HELP mosaic_jobs Jobs in the queue by state.\n# TYPE mosaic_jobs gauge\n"
-        for (name, count) in jobsByState.sorted(by: { $0.key < $1.key }) { out += "mosaic_jobs{state=\"\(name)\"} \(count)\n" }
+        for (name, count) in jobsByState.sorted(by: { $0.key < $1.key }) {
+            out += "mosaic_jobs{state=\"\(name)\"} \(count)\n"
+        }
         out += "# HELP mosaic_steps_total Denoising steps completed.\n# TYPE mosaic_steps_total counter\n"
         out += "mosaic_steps_total \(s.stepsTotal)\n"
         out += "# HELP mosaic_step_seconds Duration of the last denoising step.\n# TYPE mosaic_step_seconds gauge\n"
         out += "mosaic_step_seconds \(s.lastStepSeconds)\n"
-        out += "# HELP mosaic_tile_evaluation_seconds Tile evaluation times.\n# TYPE mosaic_tile_evaluation_seconds histogram\n"
+        out +=
+            "# HELP mosaic_tile_evaluation_seconds Tile evaluation times.\n# TYPE mosaic_tile_evaluation_seconds histogram\n"
         out += s.tileEvaluation.render("mosaic_tile_evaluation_seconds")
-        out += "# HELP mosaic_checkpoint_write_seconds Checkpoint write times.\n# TYPE mosaic_checkpoint_write_seconds histogram\n"
+        out +=
+            "# HELP mosaic_checkpoint_write_seconds Checkpoint write times.\n# TYPE mosaic_checkpoint_write_seconds histogram\n"
         out += s.checkpointWrite.render("mosaic_checkpoint_write_seconds")
         out += "# HELP mosaic_uptime_seconds Seconds since the daemon started.\n# TYPE mosaic_uptime_seconds gauge\n"
         out += "mosaic_uptime_seconds \(uptime)\n"

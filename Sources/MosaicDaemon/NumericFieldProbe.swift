@@ -66,7 +66,8 @@ enum NumericFieldProbe {
         static let fieldKey = CodingUserInfoKey(rawValue: "mosaic.probe.field")
 
         init(from decoder: Decoder) throws {
-            guard let key = Self.fieldKey, let field = decoder.userInfo[key] as? Field, let last = field.path.last else { return }
+            guard let key = Self.fieldKey, let field = decoder.userInfo[key] as? Field, let last = field.path.last
+            else { return }
             var container = try decoder.container(keyedBy: Key.self)
             for name in field.path.dropLast() {
                 guard container.contains(Key(name)) else { return }

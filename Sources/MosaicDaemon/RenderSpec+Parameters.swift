@@ -40,16 +40,20 @@ extension RenderSpec {
 
     /// The engine's parameters; every field checked, the first bad one named.
     func parameters() throws(APIError) -> RenderParameters {
-        func choice<T: RawRepresentable & CaseIterable>(_ value: String?, _ field: String, default fallback: T) throws(APIError) -> T
+        func choice<T: RawRepresentable & CaseIterable>(_ value: String?, _ field: String, default fallback: T)
+            throws(APIError) -> T
         where T.RawValue == String {
             guard let value else { return fallback }
             guard let parsed = T(rawValue: value) else {
-                throw APIError(.badRequest, "invalid \(field): '\(value)' (valid: \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw APIError(
+                    .badRequest,
+                    "invalid \(field): '\(value)' (valid: \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             return parsed
         }
         // SQLite text ends at a NUL: the stored prompt would silently differ from the one asked for.
-        for (field, text) in [("prompt", prompt), ("negative_prompt", negativePrompt ?? "")] where text.utf8.contains(0) {
+        for (field, text) in [("prompt", prompt), ("negative_prompt", negativePrompt ?? "")] where text.utf8.contains(0)
+        {
             throw APIError(.badRequest, "invalid \(field): contains a NUL character (\\u0000)")
         }
         let defaults = RenderParameters(prompt: prompt)
@@ -74,7 +78,10 @@ extension RenderSpec {
         }
         // The engine checks the overlap only where it is used; the API refuses nonsense anyway.
         if !(0...parameters.tileSize / 2).contains(parameters.tileOverlap) {
-            throw APIError(.badRequest, "invalid tile_overlap: \(parameters.tileOverlap) latent px is outside 0...\(parameters.tileSize / 2) (half the tile)")
+            throw APIError(
+                .badRequest,
+                "invalid tile_overlap: \(parameters.tileOverlap) latent px is outside 0...\(parameters.tileSize / 2) (half the tile)"
+            )
         }
         if let quality, !(quality.isFinite && (0...100).contains(quality)) {
             throw APIError(.badRequest, "invalid quality: \(quality) is outside 0...100")

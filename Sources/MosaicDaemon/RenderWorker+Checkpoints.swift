@@ -41,34 +41,48 @@ extension RenderWorker {
         do {
             guard let checkpoint else {
                 if !notes.isEmpty || job.checkpointStep != nil {
-                    log(job.id, .warning, "no valid checkpoint; the render starts again from step 0",
+                    log(
+                        job.id, .warning, "no valid checkpoint; the render starts again from step 0",
                         event: .startedOver(lostSteps: job.checkpointStep ?? 0))
                 }
                 // Unusable files (and journals) must not be mistaken for this attempt's later.
                 try? checkpoints.removeAll()
                 // An attempt after a crash with no checkpoint yet is a resume at step 0: a job
                 // that crashes the daemon before its first checkpoint is a crash loop too.
-                if job.attempts > 1, try checkCrashLoop(job, step: 0, reused: 0, lostSteps: job.checkpointStep ?? 0,
-                                                        note: "started again from step 0 (no valid checkpoint)", checkpoints: checkpoints) {
+                if job.attempts > 1,
+                    try checkCrashLoop(
+                        job, step: 0, reused: 0, lostSteps: job.checkpointStep ?? 0,
+                        note: "started again from step 0 (no valid checkpoint)", checkpoints: checkpoints)
+                {
                     return nil
                 }
                 let renderer = try Renderer(parameters: parameters, catalog: catalog, pool: threads.pool, state: nil)
                 return RenderStart(renderer: renderer, checkpoints: checkpoints, parametersHash: hash, reuse: [:])
             }
-            let renderer = try Renderer(parameters: parameters, catalog: catalog, pool: threads.pool, state: checkpoint.state)
+            let renderer = try Renderer(
+                parameters: parameters, catalog: catalog, pool: threads.pool, state: checkpoint.state)
             let step = checkpoint.state.step
             var expected: [Int: Int] = [:]
             for (index, tile) in renderer.plan.tiles(step: step).enumerated() {
                 expected[index] = renderer.model.latentChannels * tile.area
             }
-            let reuse = step < parameters.steps
+            let reuse =
+                step < parameters.steps
                 ? checkpoints.readJournal(step: step, parametersHash: hash, expectedCounts: expected) : [:]
             let lostSteps = max(0, (job.checkpointStep ?? step) - step)
-            let note = "resumed from the checkpoint after step \(step) with \(reuse.count) of \(expected.count) tiles of step \(step + 1) reused"
-                + (lostSteps > 0 ? "; \(lostSteps) completed step\(lostSteps == 1 ? "" : "s") redone (newer checkpoint unusable)" : "")
-            log(job.id, .info, note, event: .resumed(attempt: job.attempts, fromStep: step, reusedTiles: reuse.count,
-                                                     lostTiles: expected.count - reuse.count, lostSteps: lostSteps))
-            if try checkCrashLoop(job, step: step, reused: reuse.count, lostSteps: lostSteps, note: note, checkpoints: checkpoints) {
+            let note =
+                "resumed from the checkpoint after step \(step) with \(reuse.count) of \(expected.count) tiles of step \(step + 1) reused"
+                + (lostSteps > 0
+                    ? "; \(lostSteps) completed step\(lostSteps == 1 ? "" : "s") redone (newer checkpoint unusable)"
+                    : "")
+            log(
+                job.id, .info, note,
+                event: .resumed(
+                    attempt: job.attempts, fromStep: step, reusedTiles: reuse.count,
+                    lostTiles: expected.count - reuse.count, lostSteps: lostSteps))
+            if try checkCrashLoop(
+                job, step: step, reused: reuse.count, lostSteps: lostSteps, note: note, checkpoints: checkpoints)
+            {
                 return nil
             }
             return RenderStart(renderer: renderer, checkpoints: checkpoints, parametersHash: hash, reuse: reuse)
@@ -79,13 +93,17 @@ extension RenderWorker {
     }
 
     /// Records the resume; fails the job and returns true when it keeps resuming at one step.
-    func checkCrashLoop(_ job: Job, step: Int, reused: Int, lostSteps: Int, note: String,
-                        checkpoints: CheckpointStore) throws -> Bool {
+    func checkCrashLoop(
+        _ job: Job, step: Int, reused: Int, lostSteps: Int, note: String,
+        checkpoints: CheckpointStore
+    ) throws -> Bool {
         let stalled = try store.recordResume(
             id: job.id, info: ResumeInfo(fromStep: step, reusedTiles: reused, lostSteps: lostSteps, note: note))
         guard stalled > maxStalledResumes else { return false }
-        finish(job, .failed, error: "crash loop: resumed \(stalled) times at step \(step) without getting further; "
-               + "giving up (limit \(maxStalledResumes), --max-stalled-resumes)")
+        finish(
+            job, .failed,
+            error: "crash loop: resumed \(stalled) times at step \(step) without getting further; "
+                + "giving up (limit \(maxStalledResumes), --max-stalled-resumes)")
         try? checkpoints.removeAll()
         return true
     }
@@ -93,9 +111,12 @@ extension RenderWorker {
     /// Makes the state after the step just taken durable, then records it in the job's row,
     /// on the checkpoint writer's thread while the next step computes.
     func checkpoint(_ start: RenderStart, job: Job, writer: CheckpointWriter) throws {
-        let state = start.renderer.state, plan = start.renderer.plan
-        let checkpoints = start.checkpoints, hash = start.parametersHash
-        let store = self.store, metrics = self.metrics
+        let state = start.renderer.state
+        let plan = start.renderer.plan
+        let checkpoints = start.checkpoints
+        let hash = start.parametersHash
+        let store = self.store
+        let metrics = self.metrics
         try writer.submit {
             let written = try checkpoints.write(state, parametersHash: hash, plan: plan)
             metrics.checkpointWritten(seconds: written.seconds)

@@ -16,7 +16,8 @@ extension RenderWorker {
     /// since loading a Stable Diffusion model and resuming take seconds.
     func render(_ job: Job, cancellation early: CancellationFlag, threads renderThreads: RenderThreads) {
         publishState(job)
-        log(job.id, .info, "started attempt \(job.attempts) on \(threads) threads",
+        log(
+            job.id, .info, "started attempt \(job.attempts) on \(threads) threads",
             event: .attemptStarted(attempt: job.attempts, threads: threads))
         defer { running.withLock { $0 = nil } }
         guard let start = start(job, threads: renderThreads) else { return }
@@ -38,7 +39,8 @@ extension RenderWorker {
         var lastPreview = -Double.infinity
         do {
             while !renderer.isFinished {
-                let stepStarted = Date(), step = renderer.state.step
+                let stepStarted = Date()
+                let step = renderer.state.step
                 // No preview after the last step: the output follows at once.
                 let previewAt = ProcessInfo.processInfo.systemUptime
                 renderer.computesPreview = step + 1 < steps && previewAt - lastPreview >= Self.previewInterval
@@ -47,31 +49,38 @@ extension RenderWorker {
                 defer { journal.close() }
                 let saved = reuse
                 reuse = [:]
-                try renderer.step(reuse: saved, onTileOutput: { tile, output in
-                    // A failed journal write only costs the tile on a later resume.
-                    try? journal.append(tile: tile, values: output)
-                }, onTile: { [self] done, total, seconds in
-                    metrics.tileEvaluated(seconds: seconds)
-                    let now = Date()
-                    heartbeat.withLock { $0 = now }
-                    reporter.report(Self.progress(step: step, steps: steps, done: done, total: total,
-                                                  elapsed: now.timeIntervalSince(started), durations: history), persist: false)
-                })
+                try renderer.step(
+                    reuse: saved,
+                    onTileOutput: { tile, output in
+                        // A failed journal write only costs the tile on a later resume.
+                        try? journal.append(tile: tile, values: output)
+                    },
+                    onTile: { [self] done, total, seconds in
+                        metrics.tileEvaluated(seconds: seconds)
+                        let now = Date()
+                        heartbeat.withLock { $0 = now }
+                        reporter.report(
+                            Self.progress(
+                                step: step, steps: steps, done: done, total: total,
+                                elapsed: now.timeIntervalSince(started), durations: history), persist: false)
+                    })
                 try checkpoint(start, job: job, writer: writer)
                 let seconds = Date().timeIntervalSince(stepStarted)
                 durations.append(seconds)
                 metrics.stepCompleted(seconds: seconds)
                 let tiles = renderer.plan.tiles(step: step).count
-                let progress = Self.progress(step: step + 1, steps: steps, done: tiles, total: tiles,
-                                             elapsed: Date().timeIntervalSince(started), durations: durations)
+                let progress = Self.progress(
+                    step: step + 1, steps: steps, done: tiles, total: tiles,
+                    elapsed: Date().timeIntervalSince(started), durations: durations)
                 let persisted = reporter.report(progress, persist: true)
                 if renderer.computesPreview, let preview = renderer.latestPreview {
                     running.withLock { $0?.preview = preview }
                     lastPreview = previewAt
                 }
                 if persisted || step + 1 == steps {
-                    onStatus("job \(job.id): step \(step + 1)/\(steps)"
-                             + (progress.etaSeconds.map { String(format: ", ETA %.0f s", $0) } ?? ""))
+                    onStatus(
+                        "job \(job.id): step \(step + 1)/\(steps)"
+                            + (progress.etaSeconds.map { String(format: ", ETA %.0f s", $0) } ?? ""))
                 }
             }
             reporter.flush()
@@ -80,23 +89,28 @@ extension RenderWorker {
             let url = outputDirectory.appendingPathComponent("\(job.id).webp")
             try renderer.write(image, to: url, encoding: job.render.encoding)
             let seconds = Date().timeIntervalSince(started)
-            finish(job, .succeeded, outputPath: url.path, log: LogLine(
-                time: Date(), level: .info, message: String(format: "rendered in %.1f s to %@", seconds, url.path),
-                event: .rendered(seconds: seconds, outputPath: url.path)))
+            finish(
+                job, .succeeded, outputPath: url.path,
+                log: LogLine(
+                    time: Date(), level: .info, message: String(format: "rendered in %.1f s to %@", seconds, url.path),
+                    event: .rendered(seconds: seconds, outputPath: url.path)))
             try? start.checkpoints.removeAll()
         } catch let error as RenderError {
             reporter.flush()
             if case .canceled(let step) = error {
                 if let owner = running.withLock({ $0?.canceledBy }) {
                     try? writer.drain()
-                    finish(job, .canceled, canceledBy: owner, log: LogLine(
-                        time: Date(), level: .info, message: "canceled by \(owner.name) at step \(step)",
-                        event: .canceled(by: owner.name, step: step)))
+                    finish(
+                        job, .canceled, canceledBy: owner,
+                        log: LogLine(
+                            time: Date(), level: .info, message: "canceled by \(owner.name) at step \(step)",
+                            event: .canceled(by: owner.name, step: step)))
                     try? start.checkpoints.removeAll()
                 } else {
                     try? writer.drain()
-                    requeue(job, step: step,
-                            reason: "the daemon stopped during step \(step + 1); the job will resume from its checkpoint")
+                    requeue(
+                        job, step: step,
+                        reason: "the daemon stopped during step \(step + 1); the job will resume from its checkpoint")
                 }
             } else {
                 try? writer.drain()
@@ -112,7 +126,9 @@ extension RenderWorker {
         }
     }
 
-    static func progress(step: Int, steps: Int, done: Int, total: Int, elapsed: Double, durations: [Double]) -> JobProgress {
+    static func progress(step: Int, steps: Int, done: Int, total: Int, elapsed: Double, durations: [Double])
+        -> JobProgress
+    {
         var eta: Double?
         if !durations.isEmpty {
             let recent = durations.suffix(5)
@@ -120,17 +136,21 @@ extension RenderWorker {
             let current = total > 0 && done < total ? Double(done) / Double(total) : 0
             eta = max(0, perStep * (Double(steps - step) - current))
         }
-        return JobProgress(step: step, steps: steps, tilesDone: done, tilesTotal: total, elapsedSeconds: elapsed, etaSeconds: eta)
+        return JobProgress(
+            step: step, steps: steps, tilesDone: done, tilesTotal: total, elapsedSeconds: elapsed, etaSeconds: eta)
     }
 
     /// Ends `job` as `state` with its log line (for a failure: the error) in one transaction,
     /// and tells its watchers.
-    func finish(_ job: Job, _ state: JobState, error: String? = nil, outputPath: String? = nil, canceledBy: Owner? = nil,
-                log: LogLine? = nil) {
+    func finish(
+        _ job: Job, _ state: JobState, error: String? = nil, outputPath: String? = nil, canceledBy: Owner? = nil,
+        log: LogLine? = nil
+    ) {
         let line = log ?? error.map { LogLine(time: Date(), level: .error, message: $0, event: .failed) }
         do {
-            let finished = try store.finish(id: job.id, state: state, error: error, outputPath: outputPath,
-                                            canceledBy: canceledBy, log: line, now: Date())
+            let finished = try store.finish(
+                id: job.id, state: state, error: error, outputPath: outputPath,
+                canceledBy: canceledBy, log: line, now: Date())
             hub.publish(JobEvent(type: .state, jobId: job.id, state: finished.state, job: finished))
             hub.publish(JobEvent(type: .end, jobId: job.id, state: finished.state, job: finished))
         } catch {

@@ -42,14 +42,23 @@ public final class RenderWorker: Sendable {
     let onStatus: @Sendable (String) -> Void
 
     /// Creates a worker; call `start()` to run it.
-    public init(store: JobStore, hub: EventHub, metrics: Metrics, catalog: ModelCatalog, outputDirectory: URL,
-                checkpointDirectory: URL, maxStalledResumes: Int = 3, threads: Int, admission: AdmissionControl? = nil,
-                renderNice: Int32? = nil, logger: Logger, onStatus: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.store = store; self.hub = hub; self.metrics = metrics; self.catalog = catalog
-        self.outputDirectory = outputDirectory; self.checkpointDirectory = checkpointDirectory
+    public init(
+        store: JobStore, hub: EventHub, metrics: Metrics, catalog: ModelCatalog, outputDirectory: URL,
+        checkpointDirectory: URL, maxStalledResumes: Int = 3, threads: Int, admission: AdmissionControl? = nil,
+        renderNice: Int32? = nil, logger: Logger, onStatus: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.store = store
+        self.hub = hub
+        self.metrics = metrics
+        self.catalog = catalog
+        self.outputDirectory = outputDirectory
+        self.checkpointDirectory = checkpointDirectory
         self.maxStalledResumes = maxStalledResumes
-        self.threads = threads; self.admission = admission; self.renderNice = renderNice
-        self.logger = logger; self.onStatus = onStatus
+        self.threads = threads
+        self.admission = admission
+        self.renderNice = renderNice
+        self.logger = logger
+        self.onStatus = onStatus
     }
 
     /// Starts the worker thread.

@@ -45,7 +45,9 @@ final class ResponseCache: Sendable {
 
     /// Job `id` and its body, if cached and unchanged since.
     func job(_ id: Int64) -> (job: Job, body: [UInt8])? {
-        guard let entry = jobs.withLock({ $0[id] }), !changes.jobChanged(id, since: entry.generation) else { return nil }
+        guard let entry = jobs.withLock({ $0[id] }), !changes.jobChanged(id, since: entry.generation) else {
+            return nil
+        }
         return (entry.job, entry.body)
     }
 
@@ -53,7 +55,8 @@ final class ResponseCache: Sendable {
     /// one and unchanged since: then it is the row as any snapshot taken after `generation` holds it.
     func json(of id: Int64, cachedBy generation: UInt64) -> ArraySlice<UInt8>? {
         guard let entry = jobs.withLock({ $0[id] }), entry.generation <= generation,
-              !changes.jobChanged(id, since: entry.generation) else { return nil }
+            !changes.jobChanged(id, since: entry.generation)
+        else { return nil }
         return entry.body.dropLast()
     }
 
@@ -67,7 +70,9 @@ final class ResponseCache: Sendable {
 
     /// The body of the listing `key` names, if cached and no job has changed since.
     func page(_ key: String) -> [UInt8]? {
-        guard let entry = pages.withLock({ $0[key] }), !changes.anyJobChanged(since: entry.generation) else { return nil }
+        guard let entry = pages.withLock({ $0[key] }), !changes.anyJobChanged(since: entry.generation) else {
+            return nil
+        }
         return entry.body
     }
 

@@ -40,13 +40,26 @@ extension DaemonCore {
         Route(.GET, "/v1/jobs") { (core, request, _) throws(APIError) in try core.list(request) },
         Route(.POST, "/v1/jobs/prune") { (core, request, _) throws(APIError) in try core.prune(request) },
         Route(.GET, "/v1/jobs/:id") { (core, request, captures) throws(APIError) in try core.show(request, captures) },
-        Route(.DELETE, "/v1/jobs/:id") { (core, request, captures) throws(APIError) in try core.remove(request, captures) },
-        Route(.GET, "/v1/jobs/:id/events") { (core, request, captures) throws(APIError) in try core.events(request, captures) },
-        Route(.GET, "/v1/jobs/:id/log") { (core, request, captures) throws(APIError) in try core.log(request, captures) },
-        Route(.POST, "/v1/jobs/:id/cancel") { (core, request, captures) throws(APIError) in try await core.cancel(request, captures) },
-        Route(.POST, "/v1/jobs/:id/retry") { (core, request, captures) throws(APIError) in try core.retry(request, captures) },
-        Route(.GET, "/v1/jobs/:id/output") { (core, request, captures) throws(APIError) in try core.output(request, captures) },
-        Route(.GET, "/v1/jobs/:id/preview") { (core, request, captures) throws(APIError) in try core.preview(request, captures) },
+        Route(.DELETE, "/v1/jobs/:id") { (core, request, captures) throws(APIError) in
+            try core.remove(request, captures)
+        },
+        Route(.GET, "/v1/jobs/:id/events") { (core, request, captures) throws(APIError) in
+            try core.events(request, captures)
+        },
+        Route(.GET, "/v1/jobs/:id/log") { (core, request, captures) throws(APIError) in try core.log(request, captures)
+        },
+        Route(.POST, "/v1/jobs/:id/cancel") { (core, request, captures) throws(APIError) in
+            try await core.cancel(request, captures)
+        },
+        Route(.POST, "/v1/jobs/:id/retry") { (core, request, captures) throws(APIError) in
+            try core.retry(request, captures)
+        },
+        Route(.GET, "/v1/jobs/:id/output") { (core, request, captures) throws(APIError) in
+            try core.output(request, captures)
+        },
+        Route(.GET, "/v1/jobs/:id/preview") { (core, request, captures) throws(APIError) in
+            try core.preview(request, captures)
+        },
         Route(.POST, "/v1/queue/pause") { (core, request, _) throws(APIError) in try core.setPaused(true, request) },
         Route(.POST, "/v1/queue/resume") { (core, request, _) throws(APIError) in try core.setPaused(false, request) },
         Route(.GET, "/metrics") { (core, _, _) throws(APIError) in try core.metricsText() },

@@ -11,7 +11,8 @@ extension StrictFields {
         }
         if let offset = firstLoneSurrogateEscape(body) {
             let field = enclosingField(body, before: offset).map { "'\($0)'" } ?? "of the body"
-            throw APIError(.badRequest, "invalid \(field): \\u escape of a lone UTF-16 surrogate (byte \(offset) of the body)")
+            throw APIError(
+                .badRequest, "invalid \(field): \\u escape of a lone UTF-16 surrogate (byte \(offset) of the body)")
         }
     }
 
@@ -19,13 +20,21 @@ extension StrictFields {
     /// followed by the escape of a low one.
     static func firstLoneSurrogateEscape(_ bytes: [UInt8]) -> Int? {
         func unit(at i: Int) -> UInt16? {
-            guard i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { return nil }
+            guard i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                return nil
+            }
             return UInt16(String(decoding: bytes[(i + 2)..<(i + 6)], as: UTF8.self), radix: 16)
         }
         var i = 0
         while i < bytes.count {
-            guard bytes[i] == UInt8(ascii: "\\") else { i += 1; continue }
-            guard let value = unit(at: i) else { i += 2; continue }  // another escape: skip its two bytes
+            guard bytes[i] == UInt8(ascii: "\\") else {
+                i += 1
+                continue
+            }
+            guard let value = unit(at: i) else {
+                i += 2
+                continue
+            }  // another escape: skip its two bytes
             switch value {
             case 0xD800...0xDBFF:
                 guard let next = unit(at: i + 6), (0xDC00...0xDFFF).contains(next) else { return i }
@@ -39,7 +48,9 @@ extension StrictFields {
 
     /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var iterator = bytes.makeIterator(), decoder = UTF8(), offset = 0
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
         while true {
             switch decoder.decode(&iterator) {
             case .scalarValue(let scalar): offset += UTF8.width(scalar)
@@ -65,8 +76,8 @@ extension StrictFields {
     }
 }
 
-private extension Substring {
-    func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
+extension Substring {
+    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
         var end = endIndex
         while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
         return self[startIndex..<end]

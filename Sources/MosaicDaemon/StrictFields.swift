@@ -24,7 +24,8 @@ enum StrictFields {
         for (key, fields) in nested {
             guard let inner = object[key] as? [String: Any] else { continue }
             for field in inner.keys.sorted() where !fields.contains(field) {
-                throw APIError(.badRequest, "unknown field '\(key).\(field)' (known: \(fields.sorted().joined(separator: ", ")))")
+                throw APIError(
+                    .badRequest, "unknown field '\(key).\(field)' (known: \(fields.sorted().joined(separator: ", ")))")
             }
             for field in inner.keys.sorted() where inner[field] is NSNull {
                 throw APIError(.badRequest, "invalid \(key).\(field): null (leave the field out for the default)")

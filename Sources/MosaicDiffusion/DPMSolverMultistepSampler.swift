@@ -70,7 +70,9 @@ public struct DPMSolverMultistepSampler: Sampler {
         if let i = (1..<max(steps, 1)).first(where: { !(sig[$0] < sig[$0 - 1]) }) {
             throw .unsupportedSchedule(
                 kind: kind, steps: steps,
-                reason: "sigmas \(i - 1) and \(i) are not decreasing (timesteps \(ts[i - 1]), \(ts[i])); diffusers yields NaN")
+                reason:
+                    "sigmas \(i - 1) and \(i) are not decreasing (timesteps \(ts[i - 1]), \(ts[i])); diffusers yields NaN"
+            )
         }
         self.useKarrasSigmas = useKarrasSigmas
         stepCount = steps
@@ -102,8 +104,10 @@ public struct DPMSolverMultistepSampler: Sampler {
     /// and the timesteps `_sigma_to_t` maps them back to, rounded.
     static func karrasSchedule(steps: Int, trainSigmas: [Float]) -> (timesteps: [Double], sigmas: [Float]) {
         let rho = 7.0
-        let sigmaMin = Double(trainSigmas[0]), sigmaMax = Double(trainSigmas[trainSigmas.count - 1])
-        let minInvRho = pow(sigmaMin, 1 / rho), maxInvRho = pow(sigmaMax, 1 / rho)
+        let sigmaMin = Double(trainSigmas[0])
+        let sigmaMax = Double(trainSigmas[trainSigmas.count - 1])
+        let minInvRho = pow(sigmaMin, 1 / rho)
+        let maxInvRho = pow(sigmaMax, 1 / rho)
         let ramp = NumPyCompat.linspace(0, 1, steps)
         let sigmas = ramp.map { pow(maxInvRho + $0 * (minInvRho - maxInvRho), rho) }
         let logSigmas = trainSigmas.map { log($0) }  // np.log of a float32 array stays float32
@@ -118,7 +122,8 @@ public struct DPMSolverMultistepSampler: Sampler {
         var low = 0
         for j in logSigmas.indices where logSigma - Double(logSigmas[j]) >= 0 { low = j }
         low = min(low, logSigmas.count - 2)
-        let lowValue = Double(logSigmas[low]), highValue = Double(logSigmas[low + 1])
+        let lowValue = Double(logSigmas[low])
+        let highValue = Double(logSigmas[low + 1])
         let w = min(max((lowValue - logSigma) / (lowValue - highValue), 0), 1)
         return (1 - w) * Double(low) + w * Double(low + 1)
     }
@@ -150,7 +155,8 @@ public struct DPMSolverMultistepSampler: Sampler {
             modelOutputCount: modelOutput.count, sampleCount: sample.count)
         let lowerOrderNums = history.lowerOrderNums
         guard lowerOrderNums == min(step, 2) else {
-            throw .historyMismatch(reason: "lowerOrderNums is \(lowerOrderNums) at step \(step), expected \(min(step, 2))")
+            throw .historyMismatch(
+                reason: "lowerOrderNums is \(lowerOrderNums) at step \(step), expected \(min(step, 2))")
         }
         let count = sample.count
         // lower_order_final: the final sigma is zero, so the last step is always first order.
@@ -162,18 +168,21 @@ public struct DPMSolverMultistepSampler: Sampler {
 
         let t = Self.alphaSigma(sigmas32[step + 1])
         let s0 = Self.alphaSigma(sigmas32[step])
-        let lambdaT = Self.lambda(t), lambdaS0 = Self.lambda(s0)
+        let lambdaT = Self.lambda(t)
+        let lambdaS0 = Self.lambda(s0)
         let h = lambdaT - lambdaS0
         let sampleScale = t.sigma / s0.sigma
         let x0Scale = t.alpha * (exp(-h) - 1)
-        var correctionScale: Float = 0, r0Inverse: Float = 0
+        var correctionScale: Float = 0
+        var r0Inverse: Float = 0
         if secondOrder {
             let lambdaS1 = Self.lambda(Self.alphaSigma(sigmas32[step - 1]))
             let r0 = (lambdaS0 - lambdaS1) / h
             r0Inverse = 1 / r0
             correctionScale = 0.5 * x0Scale
         }
-        let s0Alpha = s0.alpha, s0Sigma = s0.sigma
+        let s0Alpha = s0.alpha
+        let s0Sigma = s0.sigma
 
         if history.previousDenoised.count != count {
             history.previousDenoised = [Float](repeating: 0, count: count)

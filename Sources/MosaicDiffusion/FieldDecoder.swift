@@ -33,7 +33,8 @@ public struct FieldDecoder: LatentDecoder {
         let phases: [Double] = [0, 1, 2, 3]
         kernels = (0..<4).map { i in
             (0..<(n * n)).map { index in
-                let dy = Double(index / n) - 7.5, dx = Double(index % n) - 7.5
+                let dy = Double(index / n) - 7.5
+                let dx = Double(index % n) - 7.5
                 let window = pow(cos(.pi * dx / 16), 2) * pow(cos(.pi * dy / 16), 2)
                 let along = dx * cos(orientations[i]) + dy * sin(orientations[i])
                 return Float(window * cos(2 * .pi * along / wavelengths[i] + phases[i]))
@@ -50,7 +51,9 @@ public struct FieldDecoder: LatentDecoder {
         latent: UnsafeBufferPointer<Float>, width: Int, height: Int,
         into rgb: UnsafeMutableBufferPointer<UInt8>, pool: WorkerPool
     ) throws {
-        let s = Self.scale, imageWidth = width * s, imageHeight = height * s
+        let s = Self.scale
+        let imageWidth = width * s
+        let imageHeight = height * s
         guard latent.count == FieldPrior.channels * width * height else {
             throw FieldModelError.tileShapeMismatch(
                 tile: TileRect(x: 0, y: 0, width: width, height: height),
@@ -66,7 +69,8 @@ public struct FieldDecoder: LatentDecoder {
         defer { weights.deallocate() }
         let rowsPerBand = 64
         pool.run(count: (latent.count + 65535) / 65536) { band, _ in
-            let start = band * 65536, end = min(start + 65536, latent.count)
+            let start = band * 65536
+            let end = min(start + 65536, latent.count)
             for i in start..<end { weights[i] = tanhf(z[i]) }
         }
         let columns = ColumnTaps(imageLength: imageWidth, latentLength: width, scale: s)
@@ -79,10 +83,13 @@ public struct FieldDecoder: LatentDecoder {
         }
         let kernelPointers = (0..<4).map { UnsafePointer(kernelStorage + $0 * Self.kernelSize * Self.kernelSize) }
         pool.run(count: (imageHeight + rowsPerBand - 1) / rowsPerBand) { band, _ in
-            let first = band * rowsPerBand, last = min(first + rowsPerBand, imageHeight)
+            let first = band * rowsPerBand
+            let last = min(first + rowsPerBand, imageHeight)
             for py in first..<last {
-                decodeRow(py, z: z, weights: weights, columns: columns, rows: rows, width: width, plane: plane, kernelPointers: kernelPointers,
-                          out: out + py * imageWidth * 3)
+                decodeRow(
+                    py, z: z, weights: weights, columns: columns, rows: rows, width: width, plane: plane,
+                    kernelPointers: kernelPointers,
+                    out: out + py * imageWidth * 3)
             }
         }
     }

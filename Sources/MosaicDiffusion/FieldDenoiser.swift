@@ -30,21 +30,28 @@ public struct FieldDenoiser: TileDenoiser {
         self.conditional = conditional
         self.unconditional = unconditional
         self.guidanceScale = guidanceScale
-        normalisers = ((0..<FieldPrior.channels).map { conditional.normaliser(channel: $0) },
-                       (0..<FieldPrior.channels).map { unconditional.normaliser(channel: $0) })
+        normalisers = (
+            (0..<FieldPrior.channels).map { conditional.normaliser(channel: $0) },
+            (0..<FieldPrior.channels).map { unconditional.normaliser(channel: $0) }
+        )
     }
 
     public func predictNoise(
         modelInput: UnsafeBufferPointer<Float>, tile: TileRect, level: NoiseLevel,
         output: UnsafeMutableBufferPointer<Float>
     ) throws {
-        let h = tile.height, w = tile.width, channels = FieldPrior.channels, plane = h * w
+        let h = tile.height
+        let w = tile.width
+        let channels = FieldPrior.channels
+        let plane = h * w
         guard modelInput.count == channels * plane, output.count == channels * plane,
-              let input = modelInput.baseAddress, let out = output.baseAddress
+            let input = modelInput.baseAddress, let out = output.baseAddress
         else {
             throw FieldModelError.tileShapeMismatch(tile: tile, expected: channels * plane, actual: modelInput.count)
         }
-        let entry = cache.multipliers(height: h, width: w, level: level) { makeMultipliers(height: h, width: w, level: level) }
+        let entry = cache.multipliers(height: h, width: w, level: level) {
+            makeMultipliers(height: h, width: w, level: level)
+        }
         let dct = entry.dct
         let coefficients = UnsafeMutablePointer<Float>.allocate(capacity: 2 * channels * plane)
         defer { coefficients.deallocate() }
@@ -53,17 +60,22 @@ public struct FieldDenoiser: TileDenoiser {
         dct.forward(input, coefficients, channels: channels, scratch: scratch)
         entry.multipliers.withUnsafeBufferPointer { m in
             guard let mp = m.baseAddress else { return }
-            VectorKernels.multiply(UnsafeBufferPointer(start: mp, count: channels * plane),
-                                   UnsafeMutableBufferPointer(start: coefficients, count: channels * plane))
+            VectorKernels.multiply(
+                UnsafeBufferPointer(start: mp, count: channels * plane),
+                UnsafeMutableBufferPointer(start: coefficients, count: channels * plane))
         }
         // The DC coefficient carries the means, which the multipliers cannot express.
         let root = Double(plane).squareRoot()
-        let a = level.alphaCumprod.squareRoot(), sigma = level.sigma, sigma2 = sigma * sigma
+        let a = level.alphaCumprod.squareRoot()
+        let sigma = level.sigma
+        let sigma2 = sigma * sigma
         let g = Double(guidanceScale)
         for c in 0..<channels {
             let z0 = Double(coefficients[c * plane]) / a
-            let pc = Double(entry.dcVariances.conditional[c]), pu = Double(entry.dcVariances.unconditional[c])
-            let mc = root * Double(conditional.mean[c]), mu = root * Double(unconditional.mean[c])
+            let pc = Double(entry.dcVariances.conditional[c])
+            let pu = Double(entry.dcVariances.unconditional[c])
+            let mc = root * Double(conditional.mean[c])
+            let mu = root * Double(unconditional.mean[c])
             let x0c = mc + pc / (pc + sigma2) * (z0 - mc)
             let x0u = mu + pu / (pu + sigma2) * (z0 - mu)
             let x0 = x0u + g * (x0c - x0u)
@@ -78,12 +90,16 @@ public struct FieldDenoiser: TileDenoiser {
     private func makeMultipliers(height: Int, width: Int, level: NoiseLevel) -> MultiplierCache.Entry {
         let pc = conditional.dctVariances(height: height, width: width, normalisers: normalisers.conditional)
         let pu = unconditional.dctVariances(height: height, width: width, normalisers: normalisers.unconditional)
-        let a = level.alphaCumprod.squareRoot(), sigma = level.sigma, s2 = sigma * sigma
-        let g = Double(guidanceScale), plane = height * width
+        let a = level.alphaCumprod.squareRoot()
+        let sigma = level.sigma
+        let s2 = sigma * sigma
+        let g = Double(guidanceScale)
+        let plane = height * width
         var m = [Float](repeating: 0, count: FieldPrior.channels * plane)
         for c in 0..<FieldPrior.channels {
             for k in 0..<plane {
-                let c2 = Double(pc[c][k]) + s2, u2 = Double(pu[c][k]) + s2
+                let c2 = Double(pc[c][k]) + s2
+                let u2 = Double(pu[c][k]) + s2
                 let factor = (s2 / u2 - g * s2 * (Double(pc[c][k]) - Double(pu[c][k])) / (c2 * u2)) / (a * sigma)
                 // Keep the DC factor invertible; its product is replaced anyway.
                 m[c * plane + k] = k == 0 ? 1 : Float(factor)

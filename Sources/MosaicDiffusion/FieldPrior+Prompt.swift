@@ -16,40 +16,87 @@ extension FieldPrior {
 
     /// The rules, in the order they apply. `effect` is what `mosaicd models` and the README show.
     static let keywordRules: [KeywordRule] = [
-        KeywordRule(words: ["sunset", "dusk", "fire", "lava", "autumn", "warm", "golden"],
-                    effect: "warm palette: red +1.2, yellow +1.0") { $0.mean[1] += 1.2; $0.mean[2] += 1.0 },
-        KeywordRule(words: ["ocean", "sea", "water", "sky", "ice", "winter", "cold", "blue"],
-                    effect: "cool palette: blue +1.2, green +0.3") { $0.mean[2] -= 1.2; $0.mean[1] -= 0.3 },
-        KeywordRule(words: ["forest", "jungle", "grass", "meadow", "moss", "leaves", "green"],
-                    effect: "green palette: green +1.2") { $0.mean[1] -= 1.2; $0.mean[2] += 0.3 },
-        KeywordRule(words: ["desert", "sand", "dune", "dunes", "ochre"],
-                    effect: "ochre palette, horizontal bands") {
-            $0.mean[1] += 0.4; $0.mean[2] += 0.9; $0.anisotropyX *= 0.5
+        KeywordRule(
+            words: ["sunset", "dusk", "fire", "lava", "autumn", "warm", "golden"],
+            effect: "warm palette: red +1.2, yellow +1.0"
+        ) {
+            $0.mean[1] += 1.2
+            $0.mean[2] += 1.0
         },
-        KeywordRule(words: ["night", "dark", "shadow", "shadows", "moonlit"],
-                    effect: "darker: lightness -1.2") { $0.mean[0] -= 1.2 },
-        KeywordRule(words: ["bright", "day", "snow", "sunny", "light"],
-                    effect: "brighter: lightness +1.0") { $0.mean[0] += 1.0 },
-        KeywordRule(words: ["vivid", "colorful", "colourful", "saturated", "rainbow"],
-                    effect: "colour variance x2") { $0.variance[1] *= 2; $0.variance[2] *= 2; $0.variance[3] *= 2 },
-        KeywordRule(words: ["muted", "grey", "gray", "foggy", "fog", "mist", "misty", "haze"],
-                    effect: "colour variance x0.3, lightness variance x0.6") {
-            $0.variance[1] *= 0.3; $0.variance[2] *= 0.3; $0.variance[0] *= 0.6
+        KeywordRule(
+            words: ["ocean", "sea", "water", "sky", "ice", "winter", "cold", "blue"],
+            effect: "cool palette: blue +1.2, green +0.3"
+        ) {
+            $0.mean[2] -= 1.2
+            $0.mean[1] -= 0.3
         },
-        KeywordRule(words: ["dramatic", "contrast", "storm", "stormy", "epic"],
-                    effect: "lightness variance x1.8") { $0.variance[0] *= 1.8 },
-        KeywordRule(words: ["smooth", "calm", "soft", "clouds", "cloudy", "silk"],
-                    effect: "smoother: slopes +0.8") { prior in prior.slope = prior.slope.map { $0 + 0.8 } },
-        KeywordRule(words: ["rough", "rocky", "detailed", "grainy", "gravel", "texture", "intricate"],
-                    effect: "rougher: slopes -0.8") { prior in prior.slope = prior.slope.map { $0 - 0.8 } },
-        KeywordRule(words: ["horizon", "landscape", "waves", "strata", "horizontal", "panorama"],
-                    effect: "features stretched horizontally") { $0.anisotropyX *= 0.35 },
-        KeywordRule(words: ["rain", "waterfall", "trees", "vertical", "columns", "towers"],
-                    effect: "features stretched vertically") { $0.anisotropyY *= 0.35 },
-        KeywordRule(words: ["large", "vast", "huge", "giant", "wide"],
-                    effect: "larger features: cutoffs x0.5") { prior in prior.cutoff = prior.cutoff.map { $0 * 0.5 } },
-        KeywordRule(words: ["small", "tiny", "pebbles", "dots", "cells", "mosaic"],
-                    effect: "smaller features: cutoffs x3") { prior in prior.cutoff = prior.cutoff.map { $0 * 3 } },
+        KeywordRule(
+            words: ["forest", "jungle", "grass", "meadow", "moss", "leaves", "green"],
+            effect: "green palette: green +1.2"
+        ) {
+            $0.mean[1] -= 1.2
+            $0.mean[2] += 0.3
+        },
+        KeywordRule(
+            words: ["desert", "sand", "dune", "dunes", "ochre"],
+            effect: "ochre palette, horizontal bands"
+        ) {
+            $0.mean[1] += 0.4
+            $0.mean[2] += 0.9
+            $0.anisotropyX *= 0.5
+        },
+        KeywordRule(
+            words: ["night", "dark", "shadow", "shadows", "moonlit"],
+            effect: "darker: lightness -1.2"
+        ) { $0.mean[0] -= 1.2 },
+        KeywordRule(
+            words: ["bright", "day", "snow", "sunny", "light"],
+            effect: "brighter: lightness +1.0"
+        ) { $0.mean[0] += 1.0 },
+        KeywordRule(
+            words: ["vivid", "colorful", "colourful", "saturated", "rainbow"],
+            effect: "colour variance x2"
+        ) {
+            $0.variance[1] *= 2
+            $0.variance[2] *= 2
+            $0.variance[3] *= 2
+        },
+        KeywordRule(
+            words: ["muted", "grey", "gray", "foggy", "fog", "mist", "misty", "haze"],
+            effect: "colour variance x0.3, lightness variance x0.6"
+        ) {
+            $0.variance[1] *= 0.3
+            $0.variance[2] *= 0.3
+            $0.variance[0] *= 0.6
+        },
+        KeywordRule(
+            words: ["dramatic", "contrast", "storm", "stormy", "epic"],
+            effect: "lightness variance x1.8"
+        ) { $0.variance[0] *= 1.8 },
+        KeywordRule(
+            words: ["smooth", "calm", "soft", "clouds", "cloudy", "silk"],
+            effect: "smoother: slopes +0.8"
+        ) { prior in prior.slope = prior.slope.map { $0 + 0.8 } },
+        KeywordRule(
+            words: ["rough", "rocky", "detailed", "grainy", "gravel", "texture", "intricate"],
+            effect: "rougher: slopes -0.8"
+        ) { prior in prior.slope = prior.slope.map { $0 - 0.8 } },
+        KeywordRule(
+            words: ["horizon", "landscape", "waves", "strata", "horizontal", "panorama"],
+            effect: "features stretched horizontally"
+        ) { $0.anisotropyX *= 0.35 },
+        KeywordRule(
+            words: ["rain", "waterfall", "trees", "vertical", "columns", "towers"],
+            effect: "features stretched vertically"
+        ) { $0.anisotropyY *= 0.35 },
+        KeywordRule(
+            words: ["large", "vast", "huge", "giant", "wide"],
+            effect: "larger features: cutoffs x0.5"
+        ) { prior in prior.cutoff = prior.cutoff.map { $0 * 0.5 } },
+        KeywordRule(
+            words: ["small", "tiny", "pebbles", "dots", "cells", "mosaic"],
+            effect: "smaller features: cutoffs x3"
+        ) { prior in prior.cutoff = prior.cutoff.map { $0 * 3 } },
     ]
 
     /// The prior a prompt describes (see the type's documentation for the mapping).

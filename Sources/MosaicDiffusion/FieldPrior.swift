@@ -32,15 +32,22 @@ public struct FieldPrior: Sendable, Equatable, Codable {
         cutoff: [1.0 / 48, 1.0 / 64, 1.0 / 64, 1.0 / 40], anisotropyX: 1, anisotropyY: 1)
 
     /// Creates a prior from its parameters.
-    public init(mean: [Float], variance: [Float], slope: [Float], cutoff: [Float],
-                anisotropyX: Float, anisotropyY: Float) {
-        self.mean = mean; self.variance = variance; self.slope = slope; self.cutoff = cutoff
-        self.anisotropyX = anisotropyX; self.anisotropyY = anisotropyY
+    public init(
+        mean: [Float], variance: [Float], slope: [Float], cutoff: [Float],
+        anisotropyX: Float, anisotropyY: Float
+    ) {
+        self.mean = mean
+        self.variance = variance
+        self.slope = slope
+        self.cutoff = cutoff
+        self.anisotropyX = anisotropyX
+        self.anisotropyY = anisotropyY
     }
 
     /// The spectral density of channel `c` at frequency `(fx, fy)`, without normalisation.
     func shape(channel c: Int, fx: Double, fy: Double) -> Double {
-        let u = fx / Double(anisotropyX), v = fy / Double(anisotropyY)
+        let u = fx / Double(anisotropyX)
+        let v = fy / Double(anisotropyY)
         let f0 = Double(cutoff[c])
         return pow(u * u + v * v + f0 * f0, -Double(slope[c]) / 2)
     }

@@ -52,7 +52,8 @@ public struct NoiseSchedule: Sendable, Hashable {
 
     /// `torch.linspace(start, end, count, dtype=torch.float32)` on CPU.
     static func torchLinspace(_ start: Double, _ end: Double, count: Int) -> [Float] {
-        let start = Float(start), end = Float(end)
+        let start = Float(start)
+        let end = Float(end)
         guard count > 1 else { return count == 1 ? [start] : [] }
         let step = (end - start) / Float(count - 1)
         let halfway = count / 2

@@ -58,7 +58,8 @@ public struct TileFusion: Sendable {
             let covering = tiles.indices.filter { tiles[$0].y <= y && y < tiles[$0].y + tiles[$0].height }
             if !averaging {
                 for index in covering {
-                    let tile = tiles[index], row = y - tile.y
+                    let tile = tiles[index]
+                    let row = y - tile.y
                     for c in 0..<channels {
                         (target + c * plane + y * width + tile.x).update(
                             from: source + offsets[index] + (c * tile.height + row) * tile.width,
@@ -71,7 +72,8 @@ public struct TileFusion: Sendable {
             norm.update(repeating: 0, count: width)
             for c in 0..<channels { (target + c * plane + y * width).update(repeating: 0, count: width) }
             for index in covering {
-                let tile = tiles[index], row = y - tile.y
+                let tile = tiles[index]
+                let row = y - tile.y
                 let rowWeight = profiles[tile.height]?[row] ?? 1
                 guard let columnWeights = profiles[tile.width] else { continue }
                 for j in 0..<tile.width { norm[tile.x + j] += rowWeight * columnWeights[j] }

@@ -35,7 +35,9 @@ public struct TilePlan: Sendable, Equatable, Codable {
         }
         guard tileSize >= 8 else { throw .tileTooSmall(tileSize) }
         if method == .overlap {
-            guard overlap >= 0, overlap < tileSize else { throw .overlapOutOfRange(overlap: overlap, tileSize: tileSize) }
+            guard overlap >= 0, overlap < tileSize else {
+                throw .overlapOutOfRange(overlap: overlap, tileSize: tileSize)
+            }
         }
         guard shiftGranularity >= 1, shiftGranularity <= tileSize else {
             throw .granularityOutOfRange(shiftGranularity)
@@ -74,12 +76,15 @@ public struct TilePlan: Sendable, Equatable, Codable {
     /// visible after pasting (the tiles' starts) count.
     public func edges(step: Int) -> (vertical: [Int], horizontal: [Int]) {
         func boundaries(_ segments: [Segment], length: Int) -> [Int] {
-            let positions = method == .none
+            let positions =
+                method == .none
                 ? segments.map(\.start) : segments.flatMap { [$0.start, $0.start + $0.length] }
             return Set(positions).filter { $0 > 0 && $0 < length }.sorted()
         }
-        return (boundaries(segments(length: canvasWidth, step: step, axis: 0), length: canvasWidth),
-                boundaries(segments(length: canvasHeight, step: step, axis: 1), length: canvasHeight))
+        return (
+            boundaries(segments(length: canvasWidth, step: step, axis: 0), length: canvasWidth),
+            boundaries(segments(length: canvasHeight, step: step, axis: 1), length: canvasHeight)
+        )
     }
 
     /// The grid offset of `step` along each axis (`shifted`; zero for the other methods).
@@ -113,7 +118,8 @@ public struct TilePlan: Sendable, Equatable, Codable {
 
     /// A pure function of (seed, step, axis): SplitMix64 over their combination.
     func offset(step: Int, axis: Int) -> Int {
-        var z = seed &+ UInt64(truncatingIfNeeded: step) &* 0x9E37_79B9_7F4A_7C15
+        var z =
+            seed &+ UInt64(truncatingIfNeeded: step) &* 0x9E37_79B9_7F4A_7C15
             &+ UInt64(axis + 1) &* 0xD1B5_4A32_D192_ED03
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

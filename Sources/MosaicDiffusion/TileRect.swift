@@ -11,7 +11,10 @@ public struct TileRect: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Creates a tile window.
     public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x; self.y = y; self.width = width; self.height = height
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
     }
 
     /// The number of latent pixels the tile covers (per channel).

@@ -19,9 +19,9 @@
 // torch picks on AVX2 CPUs without AVX-512), the double path matches glibc's libm.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A random stream identical to `torch.Generator("cpu").manual_seed(seed)`.

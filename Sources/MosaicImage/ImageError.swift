@@ -10,10 +10,10 @@ public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A one-line explanation naming the offending sizes.
     public var description: String {
         switch self {
-        case let .invalidDimensions(width, height):
+        case .invalidDimensions(let width, let height):
             return "invalid image size \(width)x\(height) px: sides must be at least 1 px"
                 + " and width * height * 3 must fit in memory"
-        case let .sampleCountMismatch(width, height, expected, actual):
+        case .sampleCountMismatch(let width, let height, let expected, let actual):
             return "a \(width)x\(height) RGB image needs \(expected) bytes, got \(actual)"
         }
     }

@@ -3,9 +3,9 @@
 // Plain scalar code on purpose: Swift's SIMD types are ~10x slower than scalars in debug builds,
 // which made the test suite crawl, while in release scalars are within ~30% of SIMD here.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An OKLab colour: lightness `l` in 0...1 and the opponent axes `a` (green-red), `b` (blue-yellow).

@@ -14,7 +14,9 @@ public struct SeamPosition: Sendable, Equatable {
     public let bandDifference: Double
 
     /// Creates a measurement (the metric computes these; public for tests and tools).
-    public init(position: Int, boundaryDistance: Double, referenceDistance: Double, ratio: Double, bandDifference: Double) {
+    public init(
+        position: Int, boundaryDistance: Double, referenceDistance: Double, ratio: Double, bandDifference: Double
+    ) {
         self.position = position
         self.boundaryDistance = boundaryDistance
         self.referenceDistance = referenceDistance

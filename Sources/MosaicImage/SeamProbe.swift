@@ -75,14 +75,16 @@ struct SeamProbe {
                         for row in 0..<length {
                             let base = row * stride + first * RGBImage.channels
                             for k in 0..<count {
-                                out[k * length + row] = OKLab.convert(pixels, at: base + k * RGBImage.channels, table: table)
+                                out[k * length + row] = OKLab.convert(
+                                    pixels, at: base + k * RGBImage.channels, table: table)
                             }
                         }
                     case .y:
                         for k in 0..<count {
                             let base = (first + k) * stride
                             for column in 0..<length {
-                                out[k * length + column] = OKLab.convert(pixels, at: base + column * RGBImage.channels, table: table)
+                                out[k * length + column] = OKLab.convert(
+                                    pixels, at: base + column * RGBImage.channels, table: table)
                             }
                         }
                     }
@@ -93,7 +95,9 @@ struct SeamProbe {
     }
 
     /// Mean OKLab colour of the given lines (absolute indices), summed in Double to avoid drift.
-    private func meanColour(_ lab: [OKLab], lines: Range<Int>, first: Int, length: Int) -> (l: Double, a: Double, b: Double) {
+    private func meanColour(_ lab: [OKLab], lines: Range<Int>, first: Int, length: Int) -> (
+        l: Double, a: Double, b: Double
+    ) {
         var (l, a, b) = (0.0, 0.0, 0.0)
         lab.withUnsafeBufferPointer { lab in
             for line in lines {

@@ -20,8 +20,10 @@ public enum WebPDecoder {
             let size = stride * Int(height)
             var decoded = true
             let pixels = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-                decoded = WebPDecodeRGBInto(data.baseAddress, data.count, buffer.baseAddress,
-                                            size, Int32(stride)) != nil
+                decoded =
+                    WebPDecodeRGBInto(
+                        data.baseAddress, data.count, buffer.baseAddress,
+                        size, Int32(stride)) != nil
                 // On failure the contents are unspecified; an empty array is never exposed.
                 count = decoded ? size : 0
             }

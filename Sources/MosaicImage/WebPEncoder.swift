@@ -73,7 +73,7 @@ public struct WebPEncoder: Sendable {
         var config = WebPConfig()
         guard mosaic_webp_config_init(&config) != 0 else { throw .invalidConfiguration }
         switch mode {
-        case let .lossy(quality):
+        case .lossy(let quality):
             guard quality.isFinite, (0...100).contains(quality) else { throw .invalidQuality(quality) }
             config.quality = quality
             config.method = Int32(clamping: lossyMethod)

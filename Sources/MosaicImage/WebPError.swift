@@ -25,19 +25,19 @@ public enum WebPError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A one-line explanation suitable for logs and CLI output.
     public var description: String {
         switch self {
-        case let .dimensionTooLarge(side, pixels, limit):
+        case .dimensionTooLarge(let side, let pixels, let limit):
             return "image \(side) \(pixels) px exceeds WebP's limit of \(limit) px per side"
-        case let .invalidQuality(quality):
+        case .invalidQuality(let quality):
             return "WebP lossy quality \(quality) is outside 0...100"
         case .invalidConfiguration:
             return "libwebp rejected the encoder configuration"
-        case let .importFailed(width, height):
+        case .importFailed(let width, let height):
             return "WebPPictureImportRGB failed for a \(width)x\(height) px image (out of memory?)"
-        case let .encodingFailed(code, reason):
+        case .encodingFailed(let code, let reason):
             return "WebPEncode failed: \(reason) (WebPEncodingError \(code))"
-        case let .muxFailed(operation, code):
+        case .muxFailed(let operation, let code):
             return "\(operation) failed (WebPMuxError \(code))"
-        case let .invalidBitstream(reason):
+        case .invalidBitstream(let reason):
             return "not a decodable WebP image: \(reason)"
         }
     }

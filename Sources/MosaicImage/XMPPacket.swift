@@ -43,7 +43,8 @@ public enum XMPPacket {
         for quote in ["\"", "'"] {
             let attribute = "\(parametersProperty)=\(quote)"
             if let start = xmp.firstRange(of: attribute),
-               let end = xmp[start.upperBound...].firstRange(of: quote) {
+                let end = xmp[start.upperBound...].firstRange(of: quote)
+            {
                 return unescape(xmp[start.upperBound..<end.lowerBound])
             }
         }
@@ -97,7 +98,8 @@ public enum XMPPacket {
         }
         guard entity.first == "#" else { return nil }
         let digits = entity.dropFirst()
-        let value = digits.first == "x" || digits.first == "X"
+        let value =
+            digits.first == "x" || digits.first == "X"
             ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
         return value.flatMap(Unicode.Scalar.init)
     }

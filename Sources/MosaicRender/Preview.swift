@@ -19,7 +19,8 @@ public struct Preview: Sendable {
     /// The preview as a small lossy WebP (at most 1024 px on the long side), decoded on a
     /// one-thread pool of its own: the render's pool belongs to the thread stepping the render.
     public func webp() throws -> [UInt8] {
-        let width = latent.width, height = latent.height
+        let width = latent.width
+        let height = latent.height
         let scale = model.latentScale
         var image = try RGBImage(width: width * scale, height: height * scale)
         let pool = WorkerPool(threadCount: 1)

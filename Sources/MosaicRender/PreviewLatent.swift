@@ -36,11 +36,14 @@ public struct PreviewLatent: Sendable, Equatable {
         latentWidth: Int, latentHeight: Int, inputScale: Float, alphaCumprod: Double, pool: WorkerPool?
     ) -> PreviewLatent {
         let factor = factor(latentWidth: latentWidth, latentHeight: latentHeight)
-        let blockWidth = min(factor, latentWidth), blockHeight = min(factor, latentHeight)
-        let width = latentWidth / blockWidth, height = latentHeight / blockHeight
+        let blockWidth = min(factor, latentWidth)
+        let blockHeight = min(factor, latentHeight)
+        let width = latentWidth / blockWidth
+        let height = latentHeight / blockHeight
         let canvas = channels * latentWidth * latentHeight
         precondition(latent.count >= canvas && noise.count >= canvas, "latent or noise smaller than the canvas")
-        let a = Float(alphaCumprod.squareRoot()), s = Float((1 - alphaCumprod).squareRoot())
+        let a = Float(alphaCumprod.squareRoot())
+        let s = Float((1 - alphaCumprod).squareRoot())
         let norm = 1 / Float(blockWidth * blockHeight)
         // x0 is affine in the latent and the noise, so a block's mean is the affine map of the
         // two block sums: each canvas value is read once, added in SIMD registers, with no
@@ -48,10 +51,15 @@ public struct PreviewLatent: Sendable, Equatable {
         let values = [Float](unsafeUninitializedCapacity: channels * width * height) { small, initialized in
             guard let l = latent.baseAddress, let n = noise.baseAddress, let out = small.baseAddress else { return }
             ComputeContext(pool: pool).parallelRanges(channels * height, align: 1) { rows in
-                var latentSums = [Float](repeating: 0, count: width), noiseSums = [Float](repeating: 0, count: width)
+                var latentSums = [Float](repeating: 0, count: width)
+                var noiseSums = [Float](repeating: 0, count: width)
                 for row in rows {
-                    let c = row / height, y = row % height
-                    for x in 0..<width { latentSums[x] = 0; noiseSums[x] = 0 }
+                    let c = row / height
+                    let y = row % height
+                    for x in 0..<width {
+                        latentSums[x] = 0
+                        noiseSums[x] = 0
+                    }
                     for dy in 0..<blockHeight {
                         let rowStart = (c * latentHeight + y * blockHeight + dy) * latentWidth
                         for x in 0..<width {
@@ -61,7 +69,9 @@ public struct PreviewLatent: Sendable, Equatable {
                         }
                     }
                     // In the naive order for one value: a 1 x 1 block gives exactly (iS l - s n) / a.
-                    for x in 0..<width { out[row * width + x] = (inputScale * latentSums[x] - s * noiseSums[x]) / a * norm }
+                    for x in 0..<width {
+                        out[row * width + x] = (inputScale * latentSums[x] - s * noiseSums[x]) / a * norm
+                    }
                 }
             }
             initialized = channels * width * height
@@ -72,7 +82,8 @@ public struct PreviewLatent: Sendable, Equatable {
     /// The sum of `count` floats from `values`, eight lanes at a time.
     @inline(__always)
     private static func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
-        var lanes = SIMD8<Float>(), index = 0
+        var lanes = SIMD8<Float>()
+        var index = 0
         while index + 8 <= count {
             lanes += UnsafeRawPointer(values + index).loadUnaligned(as: SIMD8<Float>.self)
             index += 8

@@ -22,17 +22,31 @@ public struct RenderMetadata: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case prompt, model, width, height, steps, sampler, guidance, seed, tiling
-        case negativePrompt = "negative_prompt", tileSize = "tile_size", tileStride = "tile_stride"
-        case tileOverlap = "tile_overlap", tileWeighting = "tile_weighting", mosaicVersion = "mosaic_version"
+        case negativePrompt = "negative_prompt"
+        case tileSize = "tile_size"
+        case tileStride = "tile_stride"
+        case tileOverlap = "tile_overlap"
+        case tileWeighting = "tile_weighting"
+        case mosaicVersion = "mosaic_version"
     }
 
     /// The metadata of a render with `parameters` on `model` (tile sizes in latent pixels).
     public init(parameters p: RenderParameters, guidance: Float, plan: TilePlan) {
-        prompt = p.prompt; negativePrompt = p.negativePrompt; model = p.model
-        width = p.width; height = p.height; steps = p.steps; sampler = p.sampler.rawValue
-        self.guidance = guidance; seed = p.seed; tiling = p.tiling.rawValue
-        tileSize = p.tileSize; tileStride = plan.stride; tileOverlap = plan.overlap
-        tileWeighting = p.tileWeighting.rawValue; mosaicVersion = MosaicVersion.current
+        prompt = p.prompt
+        negativePrompt = p.negativePrompt
+        model = p.model
+        width = p.width
+        height = p.height
+        steps = p.steps
+        sampler = p.sampler.rawValue
+        self.guidance = guidance
+        seed = p.seed
+        tiling = p.tiling.rawValue
+        tileSize = p.tileSize
+        tileStride = plan.stride
+        tileOverlap = plan.overlap
+        tileWeighting = p.tileWeighting.rawValue
+        mosaicVersion = MosaicVersion.current
     }
 
     /// Compact JSON with sorted keys.

@@ -41,25 +41,42 @@ public struct RenderParameters: Sendable, Codable, Equatable {
         guidanceScale: Float? = nil, seed: UInt64 = 0, tiling: TilingMethod = .overlap,
         tileSize: Int = 64, tileOverlap: Int = 16, tileWeighting: TileWeighting = .gaussian
     ) {
-        self.prompt = prompt; self.negativePrompt = negativePrompt; self.model = model
-        self.width = width; self.height = height; self.steps = steps; self.sampler = sampler
-        self.guidanceScale = guidanceScale; self.seed = seed; self.tiling = tiling
-        self.tileSize = tileSize; self.tileOverlap = tileOverlap; self.tileWeighting = tileWeighting
+        self.prompt = prompt
+        self.negativePrompt = negativePrompt
+        self.model = model
+        self.width = width
+        self.height = height
+        self.steps = steps
+        self.sampler = sampler
+        self.guidanceScale = guidanceScale
+        self.seed = seed
+        self.tiling = tiling
+        self.tileSize = tileSize
+        self.tileOverlap = tileOverlap
+        self.tileWeighting = tileWeighting
     }
 
     /// Checks every field, naming the first one that is out of range.
     public func validate() throws(RenderParameterError) {
         for (name, side) in [("width", width), ("height", height)] {
             guard side <= 16383 else {
-                throw .invalid(field: name, reason: "\(side) px exceeds WebP's limit of 16383 px per side (the largest supported side is \(Self.sideRange.upperBound))")
+                throw .invalid(
+                    field: name,
+                    reason:
+                        "\(side) px exceeds WebP's limit of 16383 px per side (the largest supported side is \(Self.sideRange.upperBound))"
+                )
             }
             guard side % 8 == 0 else { throw .invalid(field: name, reason: "\(side) is not a multiple of 8") }
             guard Self.sideRange.contains(side) else {
-                throw .invalid(field: name, reason: "\(side) px is outside \(Self.sideRange.lowerBound)...\(Self.sideRange.upperBound)")
+                throw .invalid(
+                    field: name,
+                    reason: "\(side) px is outside \(Self.sideRange.lowerBound)...\(Self.sideRange.upperBound)")
             }
         }
         guard Self.stepRange.contains(steps) else {
-            throw .invalid(field: "steps", reason: "\(steps) is outside \(Self.stepRange.lowerBound)...\(Self.stepRange.upperBound)")
+            throw .invalid(
+                field: "steps",
+                reason: "\(steps) is outside \(Self.stepRange.lowerBound)...\(Self.stepRange.upperBound)")
         }
         if let g = guidanceScale, !(g.isFinite && (0...50).contains(g)) {
             throw .invalid(field: "guidance", reason: "\(g) is outside 0...50")
@@ -69,7 +86,9 @@ public struct RenderParameters: Sendable, Codable, Equatable {
         }
         if tiling == .overlap {
             guard tileOverlap >= 0, tileOverlap <= tileSize / 2 else {
-                throw .invalid(field: "tile-overlap", reason: "\(tileOverlap) latent px is outside 0...\(tileSize / 2) (half the tile)")
+                throw .invalid(
+                    field: "tile-overlap",
+                    reason: "\(tileOverlap) latent px is outside 0...\(tileSize / 2) (half the tile)")
             }
         }
         guard prompt.utf8.count <= 4096 else { throw .invalid(field: "prompt", reason: "longer than 4096 bytes") }

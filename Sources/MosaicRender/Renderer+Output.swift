@@ -15,7 +15,8 @@ public enum OutputEncoding: Sendable, Equatable {
 extension Renderer {
     /// The parameters as embedded in the output's XMP.
     public var metadata: RenderMetadata {
-        RenderMetadata(parameters: parameters, guidance: parameters.guidanceScale ?? model.defaultGuidanceScale, plan: plan)
+        RenderMetadata(
+            parameters: parameters, guidance: parameters.guidanceScale ?? model.defaultGuidanceScale, plan: plan)
     }
 
     /// Decodes the current latent to RGB at full resolution.
@@ -26,8 +27,9 @@ extension Renderer {
             var image = try RGBImage(width: parameters.width, height: parameters.height)
             try state.latent.withUnsafeBufferPointer { latent in
                 try image.withUnsafeMutablePixels { rgb in
-                    try decoder.decode(latent: latent, width: parameters.latentWidth, height: parameters.latentHeight,
-                                       into: rgb, pool: pool)
+                    try decoder.decode(
+                        latent: latent, width: parameters.latentWidth, height: parameters.latentHeight,
+                        into: rgb, pool: pool)
                 }
             }
             return image
@@ -38,10 +40,11 @@ extension Renderer {
 
     /// Encodes `image` as WebP with the parameters in its XMP and writes it atomically.
     public func write(_ image: RGBImage, to url: URL, encoding: OutputEncoding) throws(RenderError) {
-        let encoder = switch encoding {
-        case .lossless: WebPEncoder(.lossless)
-        case .lossy(let quality): WebPEncoder(.lossy(quality: quality))
-        }
+        let encoder =
+            switch encoding {
+            case .lossless: WebPEncoder(.lossless)
+            case .lossy(let quality): WebPEncoder(.lossy(quality: quality))
+            }
         let bytes: [UInt8]
         do { bytes = try encoder.encode(image, xmp: XMPPacket.wrap(json: metadata.json())) } catch {
             throw .output(path: url.path, message: error.description)

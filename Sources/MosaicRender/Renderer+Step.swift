@@ -23,8 +23,12 @@ extension Renderer {
         guard index < parameters.steps else { return }
         let tiles = plan.tiles(step: index)
         let channels = model.latentChannels
-        var offsets = [Int](), total = 0
-        for tile in tiles { offsets.append(total); total += channels * tile.area }
+        var offsets = [Int]()
+        var total = 0
+        for tile in tiles {
+            offsets.append(total)
+            total += channels * tile.area
+        }
         let level = NoiseLevel(timestep: sampler.timesteps[index], sigma: sampler.sigmas[index])
         let inputScale = sampler.modelInputScale(step: index)
 
@@ -33,12 +37,16 @@ extension Renderer {
             tiles, offsets: offsets, level: level, inputScale: inputScale, into: &tileOutputs, reuse: reuse,
             onTileOutput: onTileOutput, onTile: onTile)
 
-        let width = parameters.latentWidth, height = parameters.latentHeight
-        if fusedOutput.count != channels * width * height { fusedOutput = [Float](repeating: 0, count: channels * width * height) }
+        let width = parameters.latentWidth
+        let height = parameters.latentHeight
+        if fusedOutput.count != channels * width * height {
+            fusedOutput = [Float](repeating: 0, count: channels * width * height)
+        }
         tileOutputs.withUnsafeBufferPointer { outputBuffer in
             fusedOutput.withUnsafeMutableBufferPointer { canvas in
-                fusion.fuse(method: plan.method, tiles: tiles, outputs: outputBuffer, offsets: offsets,
-                            canvas: canvas, channels: channels, width: width, height: height, pool: pool)
+                fusion.fuse(
+                    method: plan.method, tiles: tiles, outputs: outputBuffer, offsets: offsets,
+                    canvas: canvas, channels: channels, width: width, height: height, pool: pool)
             }
         }
         if computesPreview {
@@ -71,7 +79,10 @@ extension Renderer {
         state.step = index + 1
         // The decode that follows the last step must not find the scratch still held: the
         // admission estimate counts it only while steps run.
-        if isFinished { tileOutputs = []; fusedOutput = [] }
+        if isFinished {
+            tileOutputs = []
+            fusedOutput = []
+        }
     }
 
     /// Evaluates (or reuses) every tile's model output in parallel into `outputs`.
@@ -80,17 +91,21 @@ extension Renderer {
         reuse: [Int: [Float]], onTileOutput: (@Sendable (Int, UnsafeBufferPointer<Float>) -> Void)?,
         onTile: @Sendable (Int, Int, Double) -> Void
     ) throws(RenderError) {
-        let index = state.step, channels = model.latentChannels
-        let width = parameters.latentWidth, plane = width * parameters.latentHeight
+        let index = state.step
+        let channels = model.latentChannels
+        let width = parameters.latentWidth
+        let plane = width * parameters.latentHeight
         let failure = Mutex<RenderError?>(nil)
         let counter = Mutex(0)
-        let denoiser = self.denoiser, cancellation = self.cancellation
+        let denoiser = self.denoiser
+        let cancellation = self.cancellation
         state.latent.withUnsafeBufferPointer { latentBuffer in
             outputs.withUnsafeMutableBufferPointer { outputBuffer in
                 guard let latent = latentBuffer.baseAddress, let out = outputBuffer.baseAddress else { return }
                 pool.run(count: tiles.count) { item, _ in
                     if cancellation.isCanceled || failure.withLock({ $0 != nil }) { return }
-                    let tile = tiles[item], size = channels * tile.area
+                    let tile = tiles[item]
+                    let size = channels * tile.area
                     let target = UnsafeMutableBufferPointer(start: out + offsets[item], count: size)
                     var seconds = 0.0
                     if let saved = reuse[item], saved.count == size {
@@ -102,7 +117,8 @@ extension Renderer {
                         for c in 0..<channels {
                             for row in 0..<tile.height {
                                 let source = latent + c * plane + (tile.y + row) * width + tile.x
-                                (inputBase + (c * tile.height + row) * tile.width).update(from: source, count: tile.width)
+                                (inputBase + (c * tile.height + row) * tile.width).update(
+                                    from: source, count: tile.width)
                             }
                         }
                         VectorKernels.scale(input, by: inputScale)
@@ -110,7 +126,8 @@ extension Renderer {
                         do {
                             // Slow tiles on demand, for tests (Stable Diffusion tiles take seconds).
                             try FaultInjection.point("tile.evaluate")
-                            try denoiser.predictNoise(modelInput: UnsafeBufferPointer(input), tile: tile, level: level, output: target)
+                            try denoiser.predictNoise(
+                                modelInput: UnsafeBufferPointer(input), tile: tile, level: level, output: target)
                         } catch {
                             failure.withLock { $0 = $0 ?? .model(tile: tile, step: index, message: "\(error)") }
                             return
@@ -147,9 +164,10 @@ extension Renderer {
                 progress(report)
             })
             durations.append(Date().timeIntervalSince(stepStarted))
-            progress(RenderProgress(
-                stepsDone: state.step, stepsTotal: parameters.steps, tilesDone: 0, tilesTotal: 0,
-                elapsed: Date().timeIntervalSince(started), stepDurations: durations))
+            progress(
+                RenderProgress(
+                    stepsDone: state.step, stepsTotal: parameters.steps, tilesDone: 0, tilesTotal: 0,
+                    elapsed: Date().timeIntervalSince(started), stepDurations: durations))
         }
     }
 }

@@ -41,12 +41,16 @@ public final class Renderer {
     let pool: WorkerPool
 
     /// Prepares a render from step 0, drawing the initial noise.
-    public convenience init(parameters: RenderParameters, catalog: ModelCatalog = .builtIn, pool: WorkerPool) throws(RenderError) {
+    public convenience init(parameters: RenderParameters, catalog: ModelCatalog = .builtIn, pool: WorkerPool)
+        throws(RenderError)
+    {
         try self.init(parameters: parameters, catalog: catalog, pool: pool, state: nil)
     }
 
     /// Prepares a render, continuing from `state` when given (a checkpoint), else from step 0.
-    public init(parameters: RenderParameters, catalog: ModelCatalog, pool: WorkerPool, state: RenderState?) throws(RenderError) {
+    public init(parameters: RenderParameters, catalog: ModelCatalog, pool: WorkerPool, state: RenderState?)
+        throws(RenderError)
+    {
         do { try parameters.validate() } catch { throw .invalidParameters(error) }
         let model = try catalog.model(named: parameters.model)
         self.parameters = parameters
@@ -71,7 +75,8 @@ public final class Renderer {
             sampler.history = state.samplerHistory
         } else {
             var generator = TorchGenerator(seed: parameters.seed)
-            var latent = generator.normal(count: model.latentChannels * parameters.latentWidth * parameters.latentHeight)
+            var latent = generator.normal(
+                count: model.latentChannels * parameters.latentWidth * parameters.latentHeight)
             let sigma = Float(sampler.initNoiseSigma)
             latent.withUnsafeMutableBufferPointer { VectorKernels.scale($0, by: sigma) }
             self.state = RenderState(step: 0, latent: latent, samplerHistory: sampler.history, generator: generator)

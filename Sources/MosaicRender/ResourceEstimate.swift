@@ -12,7 +12,10 @@ public struct ResourceEstimate: Sendable, Equatable {
         public var bytes: Int
 
         /// Creates a term.
-        public init(_ name: String, _ bytes: Int) { self.name = name; self.bytes = bytes }
+        public init(_ name: String, _ bytes: Int) {
+            self.name = name
+            self.bytes = bytes
+        }
     }
 
     /// The estimated peak resident memory of the render, in bytes.
@@ -26,7 +29,9 @@ public struct ResourceEstimate: Sendable, Equatable {
 
     /// Creates an estimate.
     public init(memoryBytes: Int, diskBytes: Int, memoryTerms: [Term], diskTerms: [Term]) {
-        self.memoryBytes = memoryBytes; self.diskBytes = diskBytes
-        self.memoryTerms = memoryTerms; self.diskTerms = diskTerms
+        self.memoryBytes = memoryBytes
+        self.diskBytes = diskBytes
+        self.memoryTerms = memoryTerms
+        self.diskTerms = diskTerms
     }
 }

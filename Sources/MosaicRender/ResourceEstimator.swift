@@ -31,20 +31,26 @@ public struct ResourceEstimator: Sendable {
     public init(threads: Int) { self.threads = max(1, threads) }
 
     /// The estimate for `parameters` rendered by `model`, encoded lossless or lossy.
-    public func estimate(_ parameters: RenderParameters, model: any DiffusionModel, lossless: Bool) -> ResourceEstimate {
+    public func estimate(_ parameters: RenderParameters, model: any DiffusionModel, lossless: Bool) -> ResourceEstimate
+    {
         let float = MemoryLayout<Float>.size
         let channels = model.latentChannels
-        let width = parameters.latentWidth, height = parameters.latentHeight
+        let width = parameters.latentWidth
+        let height = parameters.latentHeight
         let canvas = channels * width * height * float
         let history = Self.historyElements(parameters.sampler, canvasElements: channels * width * height) * float
         let tileOutputs = channels * Self.tiledElements(parameters, width: width, height: height) * float
-        let tileWidth = min(parameters.tileSize, width), tileHeight = min(parameters.tileSize, height)
-        let tileScratch = threads * (channels * tileWidth * tileHeight * float
-                                     + model.tileScratchBytes(width: tileWidth, height: tileHeight))
+        let tileWidth = min(parameters.tileSize, width)
+        let tileHeight = min(parameters.tileSize, height)
+        let tileScratch =
+            threads
+            * (channels * tileWidth * tileHeight * float
+                + model.tileScratchBytes(width: tileWidth, height: tileHeight))
         let checkpoint = canvas + history + Self.fileOverhead
         let pixels = parameters.width * parameters.height
         let encoder = pixels * (lossless ? Self.losslessEncoderBytesPerPixel : Self.lossyEncoderBytesPerPixel)
-        let decode = 3 * pixels + model.decodeScratchBytes(latentWidth: width, latentHeight: height, threads: threads) + encoder
+        let decode =
+            3 * pixels + model.decodeScratchBytes(latentWidth: width, latentHeight: height, threads: threads) + encoder
 
         let held: [ResourceEstimate.Term] = [
             .init("model", model.residentMemoryBytes),

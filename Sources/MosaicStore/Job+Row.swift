@@ -39,7 +39,8 @@ extension Job {
             outputPath: try row.decode(forColumn: "output_path"))
         resumeCount = try row.decode(forColumn: "resume_count")
         if let step: Int = try row.decode(forColumn: "resume_step"),
-           let note: String = try row.decode(forColumn: "last_resume_note") {
+            let note: String = try row.decode(forColumn: "last_resume_note")
+        {
             lastResume = ResumeInfo(
                 fromStep: step, reusedTiles: try row.decode(Int?.self, forColumn: "last_resume_reused_tiles") ?? 0,
                 lostSteps: try row.decode(Int?.self, forColumn: "last_resume_lost_steps") ?? 0, note: note)

@@ -71,7 +71,11 @@ final class JobChangeObserver: TransactionObserver, Sendable {
     }
 
     func databaseDidCommit(_ db: Database) {
-        log.committed(pending.withLock { ids in defer { ids.removeAll() }; return ids })
+        log.committed(
+            pending.withLock { ids in
+                defer { ids.removeAll() }
+                return ids
+            })
     }
 
     func databaseDidRollback(_ db: Database) {

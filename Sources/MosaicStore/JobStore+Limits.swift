@@ -6,8 +6,10 @@ extension JobStore {
     /// `owner`'s or `maxQueued` in all; run inside the write transaction that queues it.
     static func checkQueueLimits(_ db: Database, owner: Owner, maxQueued: Int?, maxQueuedPerOwner: Int?) throws {
         if let maxQueuedPerOwner {
-            let queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND owner_uid = ?",
-                                          arguments: [owner.uid]) ?? 0
+            let queued =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND owner_uid = ?",
+                    arguments: [owner.uid]) ?? 0
             if queued >= maxQueuedPerOwner {
                 throw StoreError.queueFull(queued: queued, limit: maxQueuedPerOwner, owner: owner.name)
             }

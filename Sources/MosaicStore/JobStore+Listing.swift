@@ -43,7 +43,9 @@ extension JobStore {
             var rows: [Int64: Job] = [:]
             if !wanted.isEmpty {
                 let marks = Array(repeating: "?", count: wanted.count).joined(separator: ", ")
-                for job in try Job.fetchAll(db, sql: "SELECT * FROM jobs WHERE id IN (\(marks))", arguments: StatementArguments(wanted)) {
+                for job in try Job.fetchAll(
+                    db, sql: "SELECT * FROM jobs WHERE id IN (\(marks))", arguments: StatementArguments(wanted))
+                {
                     rows[job.id] = job
                 }
             }
@@ -55,7 +57,9 @@ extension JobStore {
     public func counts() throws(StoreError) -> [JobState: Int] {
         let rows = try read("counts") { db in
             try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS count FROM jobs GROUP BY state")
-                .map { row in (try row.decode(String.self, forColumn: "state"), try row.decode(Int.self, forColumn: "count")) }
+                .map { row in
+                    (try row.decode(String.self, forColumn: "state"), try row.decode(Int.self, forColumn: "count"))
+                }
         }
         var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
         for (text, count) in rows {
@@ -86,8 +90,14 @@ extension JobStore {
     ) -> (String, StatementArguments) {
         var conditions: [String] = []
         var common: StatementArguments = []
-        if let ownerUID { conditions.append("owner_uid = ?"); common += [ownerUID] }
-        if let before { conditions.append("id < ?"); common += [before] }
+        if let ownerUID {
+            conditions.append("owner_uid = ?")
+            common += [ownerUID]
+        }
+        if let before {
+            conditions.append("id < ?")
+            common += [before]
+        }
         if states == nil && ownerUID == nil {
             let filter = conditions.isEmpty ? "" : "WHERE \(conditions.joined(separator: " AND ")) "
             return ("SELECT id FROM jobs \(filter)ORDER BY id DESC LIMIT ?", common + [limit + 1])

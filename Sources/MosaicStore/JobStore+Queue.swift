@@ -5,10 +5,11 @@ extension JobStore {
     /// job carries on. The flag survives restarts.
     public func setPaused(_ paused: Bool) throws(StoreError) {
         try write("setPaused") { db in
-            try db.execute(sql: """
-                INSERT INTO settings (key, value) VALUES ('queue_paused', ?)
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                """, arguments: [paused ? "1" : "0"])
+            try db.execute(
+                sql: """
+                    INSERT INTO settings (key, value) VALUES ('queue_paused', ?)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """, arguments: [paused ? "1" : "0"])
         }
     }
 

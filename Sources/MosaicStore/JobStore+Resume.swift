@@ -11,13 +11,17 @@ extension JobStore {
     public func recordResume(id: Int64, info: ResumeInfo) throws(StoreError) -> Int {
         try write("recordResume(id: \(id))") { db in
             try Self.requireRunning(db, id: id)
-            try db.execute(sql: """
-                UPDATE jobs SET
-                    resume_count = resume_count + (? > 0),
-                    stalled_resumes = CASE WHEN resume_step = ? THEN stalled_resumes + 1 ELSE 1 END,
-                    resume_step = ?, last_resume_reused_tiles = ?, last_resume_lost_steps = ?, last_resume_note = ?
-                WHERE id = ?
-                """, arguments: [info.fromStep, info.fromStep, info.fromStep, info.reusedTiles, info.lostSteps, info.note, id])
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET
+                        resume_count = resume_count + (? > 0),
+                        stalled_resumes = CASE WHEN resume_step = ? THEN stalled_resumes + 1 ELSE 1 END,
+                        resume_step = ?, last_resume_reused_tiles = ?, last_resume_lost_steps = ?, last_resume_note = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    info.fromStep, info.fromStep, info.fromStep, info.reusedTiles, info.lostSteps, info.note, id,
+                ])
             return try Int.fetchOne(db, sql: "SELECT stalled_resumes FROM jobs WHERE id = ?", arguments: [id]) ?? 1
         }
     }

@@ -11,28 +11,37 @@ extension JobStore {
     public func claimNext(now: Date) throws(StoreError) -> Job? {
         try write("claimNext") { db in
             guard try !Self.isPaused(db) else { return nil }
-            guard let id = try Int64.fetchOne(db, sql: """
-                SELECT id FROM jobs WHERE state = 'queued' ORDER BY priority DESC, id LIMIT 1
-                """)
+            guard
+                let id = try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT id FROM jobs WHERE state = 'queued' ORDER BY priority DESC, id LIMIT 1
+                        """)
             else { return nil }
             // resume_count is counted by recordResume, once the worker has found a usable
             // checkpoint file (the row may not know of the newest one yet).
-            return try Self.fetchJob(db, sql: """
-                UPDATE jobs SET state = 'running', started_at_ms = ?, attempts = attempts + 1, \(Self.clearProgress)
-                WHERE id = ? RETURNING *
-                """, arguments: [now.millisecondsSince1970, id], operation: "claimNext")
+            return try Self.fetchJob(
+                db,
+                sql: """
+                    UPDATE jobs SET state = 'running', started_at_ms = ?, attempts = attempts + 1, \(Self.clearProgress)
+                    WHERE id = ? RETURNING *
+                    """, arguments: [now.millisecondsSince1970, id], operation: "claimNext")
         }
     }
 
     /// Records a running job's progress (after every tile and step).
     public func updateProgress(id: Int64, progress: JobProgress) throws(StoreError) {
         try write("updateProgress(id: \(id))") { db in
-            try db.execute(sql: """
-                UPDATE jobs SET progress_step = ?, progress_steps = ?, tiles_done = ?, tiles_total = ?,
-                    elapsed_seconds = ?, eta_seconds = ?
-                WHERE id = ? AND state = 'running'
-                """, arguments: [progress.step, progress.steps, progress.tilesDone, progress.tilesTotal,
-                                 progress.elapsedSeconds, progress.etaSeconds, id])
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET progress_step = ?, progress_steps = ?, tiles_done = ?, tiles_total = ?,
+                        elapsed_seconds = ?, eta_seconds = ?
+                    WHERE id = ? AND state = 'running'
+                    """,
+                arguments: [
+                    progress.step, progress.steps, progress.tilesDone, progress.tilesTotal,
+                    progress.elapsedSeconds, progress.etaSeconds, id,
+                ])
             try Self.requireRunning(db, id: id)
         }
     }
@@ -56,9 +65,11 @@ extension JobStore {
             guard state.isFinished else {
                 throw StoreError.invalidTransition(id: id, from: try Self.state(db, id: id), to: state)
             }
-            let finished = try Self.transition(db, id: id, from: [.running], to: state, set: """
-                finished_at_ms = ?, error = ?, output_path = ?, canceled_by_uid = ?, canceled_by_name = ?
-                """, arguments: [now.millisecondsSince1970, error, outputPath, canceledBy?.uid, canceledBy?.name])
+            let finished = try Self.transition(
+                db, id: id, from: [.running], to: state,
+                set: """
+                    finished_at_ms = ?, error = ?, output_path = ?, canceled_by_uid = ?, canceled_by_name = ?
+                    """, arguments: [now.millisecondsSince1970, error, outputPath, canceledBy?.uid, canceledBy?.name])
             if let log {
                 try Self.insertLog(db, id: id, level: log.level, message: log.message, event: log.event, now: log.time)
             }
@@ -70,33 +81,43 @@ extension JobStore {
     /// `finish`; for it this throws `invalidTransition(from: .running, ...)`.
     public func cancelQueued(id: Int64, by owner: Owner, now: Date) throws(StoreError) -> Job {
         try write("cancelQueued(id: \(id))") { db in
-            try Self.transition(db, id: id, from: [.queued], to: .canceled, set: """
-                finished_at_ms = ?, canceled_by_uid = ?, canceled_by_name = ?
-                """, arguments: [now.millisecondsSince1970, owner.uid, owner.name])
+            try Self.transition(
+                db, id: id, from: [.queued], to: .canceled,
+                set: """
+                    finished_at_ms = ?, canceled_by_uid = ?, canceled_by_name = ?
+                    """, arguments: [now.millisecondsSince1970, owner.uid, owner.name])
         }
     }
 
     /// Queues a failed or canceled job again: same id and render, attempts kept; its error,
     /// output, progress, checkpoint, times and canceler cleared. Logged. With limits, it counts
     /// toward its owner's and the whole queue's as a submission does (`queueFull`).
-    public func retry(id: Int64, now: Date, maxQueued: Int? = nil, maxQueuedPerOwner: Int? = nil) throws(StoreError) -> Job {
+    public func retry(id: Int64, now: Date, maxQueued: Int? = nil, maxQueuedPerOwner: Int? = nil) throws(StoreError)
+        -> Job
+    {
         try write("retry(id: \(id))") { db in
             let previous = try Self.state(db, id: id)
             if maxQueued != nil || maxQueuedPerOwner != nil, previous == .failed || previous == .canceled,
-               let row = try Row.fetchOne(db, sql: "SELECT owner_uid, owner_name FROM jobs WHERE id = ?", arguments: [id]) {
-                let owner = Owner(uid: try row.decode(UInt32.self, forColumn: "owner_uid"),
-                                  name: try row.decode(String.self, forColumn: "owner_name"))
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT owner_uid, owner_name FROM jobs WHERE id = ?", arguments: [id])
+            {
+                let owner = Owner(
+                    uid: try row.decode(UInt32.self, forColumn: "owner_uid"),
+                    name: try row.decode(String.self, forColumn: "owner_name"))
                 try Self.checkQueueLimits(db, owner: owner, maxQueued: maxQueued, maxQueuedPerOwner: maxQueuedPerOwner)
             }
             // A retry starts a fresh series of attempts: the crash-loop count starts over. (Files
             // of a job that failed on I/O stay, and the worker resumes from them if valid.)
-            let job = try Self.transition(db, id: id, from: [.failed, .canceled], to: .queued, set: """
-                started_at_ms = NULL, finished_at_ms = NULL, error = NULL, output_path = NULL,
-                canceled_by_uid = NULL, canceled_by_name = NULL, checkpoint_step = NULL,
-                resume_step = NULL, stalled_resumes = 0, \(Self.clearProgress)
-                """)
-            try Self.insertLog(db, id: id, level: .info, message: "retried after it \(previous.rawValue)",
-                               event: .retried(previousState: previous), now: now)
+            let job = try Self.transition(
+                db, id: id, from: [.failed, .canceled], to: .queued,
+                set: """
+                    started_at_ms = NULL, finished_at_ms = NULL, error = NULL, output_path = NULL,
+                    canceled_by_uid = NULL, canceled_by_name = NULL, checkpoint_step = NULL,
+                    resume_step = NULL, stalled_resumes = 0, \(Self.clearProgress)
+                    """)
+            try Self.insertLog(
+                db, id: id, level: .info, message: "retried after it \(previous.rawValue)",
+                event: .retried(previousState: previous), now: now)
             return job
         }
     }
@@ -110,8 +131,9 @@ extension JobStore {
     ) throws(StoreError) -> Job {
         try write("requeue(id: \(id))") { db in
             let job = try Self.transition(db, id: id, from: [.running], to: .queued, set: "started_at_ms = NULL")
-            try Self.insertLog(db, id: id, level: .warning, message: "requeued: \(reason)",
-                               event: .requeued(step: step, cause: cause), now: now)
+            try Self.insertLog(
+                db, id: id, level: .warning, message: "requeued: \(reason)",
+                event: .requeued(step: step, cause: cause), now: now)
             return job
         }
     }

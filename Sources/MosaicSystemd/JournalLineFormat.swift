@@ -39,9 +39,11 @@ enum JournalLineFormat {
     /// A value as logfmt writes it: bare when it is one plain word, else in double quotes
     /// with `"` and `\` escaped (before control characters, whose escapes add backslashes).
     static func quoted(_ value: String) -> String {
-        let plain = !value.isEmpty && !value.unicodeScalars.contains {
-            $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.properties.generalCategory == .control
-        }
+        let plain =
+            !value.isEmpty
+            && !value.unicodeScalars.contains {
+                $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.properties.generalCategory == .control
+            }
         guard !plain else { return value }
         var text = ""
         for character in value {

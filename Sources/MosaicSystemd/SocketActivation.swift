@@ -1,7 +1,7 @@
 import CSystemd
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Sockets handed over by systemd's socket activation (`mosaicd.socket`), per sd_listen_fds(3).

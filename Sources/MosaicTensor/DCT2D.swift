@@ -26,18 +26,21 @@ public struct DCT2D: Sendable {
         _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
         channels: Int, scratch: UnsafeMutablePointer<Float>
     ) {
-        let h = height, w = width
+        let h = height
+        let w = width
         columns.matrix.withUnsafeBufferPointer { dwBuffer in
             guard let dw = dwBuffer.baseAddress else { return }
             // All planes at once: (channels*h x w) * D_w^T.
-            BLAS.sgemm(transposeB: true, m: channels * h, n: w, k: w,
-                       a: input, lda: w, b: dw, ldb: w, c: scratch, ldc: w)
+            BLAS.sgemm(
+                transposeB: true, m: channels * h, n: w, k: w,
+                a: input, lda: w, b: dw, ldb: w, c: scratch, ldc: w)
         }
         rows.matrix.withUnsafeBufferPointer { dhBuffer in
             guard let dh = dhBuffer.baseAddress else { return }
             for c in 0..<channels {
-                BLAS.sgemm(m: h, n: w, k: h, a: dh, lda: h,
-                           b: scratch + c * h * w, ldb: w, c: output + c * h * w, ldc: w)
+                BLAS.sgemm(
+                    m: h, n: w, k: h, a: dh, lda: h,
+                    b: scratch + c * h * w, ldb: w, c: output + c * h * w, ldc: w)
             }
         }
     }
@@ -47,17 +50,20 @@ public struct DCT2D: Sendable {
         _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
         channels: Int, scratch: UnsafeMutablePointer<Float>
     ) {
-        let h = height, w = width
+        let h = height
+        let w = width
         columns.matrix.withUnsafeBufferPointer { dwBuffer in
             guard let dw = dwBuffer.baseAddress else { return }
-            BLAS.sgemm(m: channels * h, n: w, k: w,
-                       a: input, lda: w, b: dw, ldb: w, c: scratch, ldc: w)
+            BLAS.sgemm(
+                m: channels * h, n: w, k: w,
+                a: input, lda: w, b: dw, ldb: w, c: scratch, ldc: w)
         }
         rows.matrix.withUnsafeBufferPointer { dhBuffer in
             guard let dh = dhBuffer.baseAddress else { return }
             for c in 0..<channels {
-                BLAS.sgemm(transposeA: true, m: h, n: w, k: h, a: dh, lda: h,
-                           b: scratch + c * h * w, ldb: w, c: output + c * h * w, ldc: w)
+                BLAS.sgemm(
+                    transposeA: true, m: h, n: w, k: h, a: dh, lda: h,
+                    b: scratch + c * h * w, ldb: w, c: output + c * h * w, ldc: w)
             }
         }
     }

@@ -9,16 +9,18 @@
 /// Converts little-endian fp16, bf16 and fp32 bytes to fp32 values.
 public enum HalfConversion {
     /// Widens `count` little-endian IEEE half values at `source` into `destination`.
-    public static func float16ToFloat32(_ source: UnsafeRawPointer, _ destination: UnsafeMutablePointer<Float>, count: Int) {
+    public static func float16ToFloat32(
+        _ source: UnsafeRawPointer, _ destination: UnsafeMutablePointer<Float>, count: Int
+    ) {
         var i = 0
         #if _endian(little)
-        while i + 16 <= count {
-            let halves = source.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<UInt16>.self)
-            let wide = SIMD16<UInt32>(truncatingIfNeeded: halves)
-            let bits = widenHalfBits(wide)
-            UnsafeMutableRawPointer(destination + i).storeBytes(of: bits, as: SIMD16<UInt32>.self)
-            i += 16
-        }
+            while i + 16 <= count {
+                let halves = source.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<UInt16>.self)
+                let wide = SIMD16<UInt32>(truncatingIfNeeded: halves)
+                let bits = widenHalfBits(wide)
+                UnsafeMutableRawPointer(destination + i).storeBytes(of: bits, as: SIMD16<UInt32>.self)
+                i += 16
+            }
         #endif
         while i < count {
             let half = UInt16(littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
@@ -28,15 +30,17 @@ public enum HalfConversion {
     }
 
     /// Widens `count` little-endian bfloat16 values at `source` into `destination`.
-    public static func bfloat16ToFloat32(_ source: UnsafeRawPointer, _ destination: UnsafeMutablePointer<Float>, count: Int) {
+    public static func bfloat16ToFloat32(
+        _ source: UnsafeRawPointer, _ destination: UnsafeMutablePointer<Float>, count: Int
+    ) {
         var i = 0
         #if _endian(little)
-        while i + 16 <= count {
-            let halves = source.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<UInt16>.self)
-            let wide = SIMD16<UInt32>(truncatingIfNeeded: halves) &<< 16
-            UnsafeMutableRawPointer(destination + i).storeBytes(of: wide, as: SIMD16<UInt32>.self)
-            i += 16
-        }
+            while i + 16 <= count {
+                let halves = source.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<UInt16>.self)
+                let wide = SIMD16<UInt32>(truncatingIfNeeded: halves) &<< 16
+                UnsafeMutableRawPointer(destination + i).storeBytes(of: wide, as: SIMD16<UInt32>.self)
+                i += 16
+            }
         #endif
         while i < count {
             let half = UInt16(littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
@@ -46,10 +50,12 @@ public enum HalfConversion {
     }
 
     /// Copies `count` little-endian fp32 values at `source` (any alignment) into `destination`.
-    public static func float32ToFloat32(_ source: UnsafeRawPointer, _ destination: UnsafeMutablePointer<Float>, count: Int) {
+    public static func float32ToFloat32(
+        _ source: UnsafeRawPointer, _ destination: UnsafeMutablePointer<Float>, count: Int
+    ) {
         UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: 4 * count)
         #if _endian(big)
-        for i in 0..<count { destination[i] = Float(bitPattern: UInt32(littleEndian: destination[i].bitPattern)) }
+            for i in 0..<count { destination[i] = Float(bitPattern: UInt32(littleEndian: destination[i].bitPattern)) }
         #endif
     }
 
@@ -88,7 +94,9 @@ public enum HalfConversion {
         let shifted = (half & 0x7fff) << 13
         let exponent = shifted & 0x0f80_0000
         if exponent == 0x0f80_0000 { return sign | shifted | 0x7f80_0000 }
-        if exponent == 0 { return sign | (Float(bitPattern: shifted + 0x3880_0000) - Float(bitPattern: 0x3880_0000)).bitPattern }
+        if exponent == 0 {
+            return sign | (Float(bitPattern: shifted + 0x3880_0000) - Float(bitPattern: 0x3880_0000)).bitPattern
+        }
         return sign | (shifted + 0x3800_0000)
     }
 }

@@ -9,13 +9,13 @@ public enum KernelThreadName {
     @discardableResult
     public static func set(_ name: String) -> Bool {
         #if os(Linux)
-        let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        let bytes = Array(name.utf8.prefix(15))
-        return bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count
+            let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { return false }
+            defer { close(fd) }
+            let bytes = Array(name.utf8.prefix(15))
+            return bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count
         #else
-        return false
+            return false
         #endif
     }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The scheduling niceness of the calling thread (Linux keeps one per thread).
@@ -26,18 +26,18 @@ public enum ThreadNiceness {
     @discardableResult
     public static func lowerCurrentThread(to niceness: Int32) throws(Failure) -> Int32 {
         #if os(Linux)
-        // Linux applies PRIO_PROCESS with id 0 to the calling thread alone (the nice value is
-        // per thread under NPTL; see setpriority(2), BUGS), so no thread id is needed.
-        let thread: id_t = 0
-        errno = 0
-        let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
-        if errno == 0, current >= niceness { return current }
-        guard setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, niceness) == 0 else {
-            throw Failure(niceness: niceness, code: errno)
-        }
-        return niceness
+            // Linux applies PRIO_PROCESS with id 0 to the calling thread alone (the nice value is
+            // per thread under NPTL; see setpriority(2), BUGS), so no thread id is needed.
+            let thread: id_t = 0
+            errno = 0
+            let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
+            if errno == 0, current >= niceness { return current }
+            guard setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, niceness) == 0 else {
+                throw Failure(niceness: niceness, code: errno)
+            }
+            return niceness
         #else
-        return 0
+            return 0
         #endif
     }
 }

@@ -8,7 +8,8 @@ public enum VectorKernels {
     public static func axpy(_ a: Float, _ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>) {
         precondition(x.count == y.count, "axpy: \(x.count) != \(y.count)")
         guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
-        let n = x.count, av = SIMD8<Float>(repeating: a)
+        let n = x.count
+        let av = SIMD8<Float>(repeating: a)
         var i = 0
         while i + 8 <= n {
             let xv = UnsafeRawPointer(xp + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -16,21 +17,28 @@ public enum VectorKernels {
             UnsafeMutableRawPointer(yp + i).storeBytes(of: yv + av * xv, as: SIMD8<Float>.self)
             i += 8
         }
-        while i < n { yp[i] += a * xp[i]; i += 1 }
+        while i < n {
+            yp[i] += a * xp[i]
+            i += 1
+        }
     }
 
     /// `x[i] *= a`.
     @inlinable
     public static func scale(_ x: UnsafeMutableBufferPointer<Float>, by a: Float) {
         guard let xp = x.baseAddress else { return }
-        let n = x.count, av = SIMD8<Float>(repeating: a)
+        let n = x.count
+        let av = SIMD8<Float>(repeating: a)
         var i = 0
         while i + 8 <= n {
             let xv = UnsafeRawPointer(xp + i).loadUnaligned(as: SIMD8<Float>.self)
             UnsafeMutableRawPointer(xp + i).storeBytes(of: xv * av, as: SIMD8<Float>.self)
             i += 8
         }
-        while i < n { xp[i] *= a; i += 1 }
+        while i < n {
+            xp[i] *= a
+            i += 1
+        }
     }
 
     /// `y[i] += w[i] * x[i]`: accumulates a weighted tile into a canvas row.
@@ -49,7 +57,10 @@ public enum VectorKernels {
             UnsafeMutableRawPointer(yp + i).storeBytes(of: yv + wv * xv, as: SIMD8<Float>.self)
             i += 8
         }
-        while i < n { yp[i] += wp[i] * xp[i]; i += 1 }
+        while i < n {
+            yp[i] += wp[i] * xp[i]
+            i += 1
+        }
     }
 
     /// `y[i] *= w[i]`.
@@ -65,6 +76,9 @@ public enum VectorKernels {
             UnsafeMutableRawPointer(yp + i).storeBytes(of: yv * wv, as: SIMD8<Float>.self)
             i += 8
         }
-        while i < n { yp[i] *= wp[i]; i += 1 }
+        while i < n {
+            yp[i] *= wp[i]
+            i += 1
+        }
     }
 }

@@ -82,7 +82,10 @@ public final class WorkerPool: @unchecked Sendable {
         while true {
             condition.lock()
             while generation == seenGeneration && !shuttingDown { condition.wait() }
-            if shuttingDown { condition.unlock(); return }
+            if shuttingDown {
+                condition.unlock()
+                return
+            }
             seenGeneration = generation
             let count = itemCount
             condition.unlock()

@@ -34,13 +34,18 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "What to steer away from (the unconditional branch of guidance).")
     var negativePrompt: String = ""
 
-    @Option(help: ArgumentHelp(
-        "The model: a name (built in: mosaic-field; or one found under --models) or the path of a Stable Diffusion 1.x/2.x checkpoint.",
-        discussion: "A path is a diffusers folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/) or a single original-layout .safetensors file; the model's name is its folder or file name.",
-        valueName: "name-or-path"))
+    @Option(
+        help: ArgumentHelp(
+            "The model: a name (built in: mosaic-field; or one found under --models) or the path of a Stable Diffusion 1.x/2.x checkpoint.",
+            discussion:
+                "A path is a diffusers folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/) or a single original-layout .safetensors file; the model's name is its folder or file name.",
+            valueName: "name-or-path"))
     var model: String = MosaicField.modelName
 
-    @Option(help: ArgumentHelp("A directory of Stable Diffusion models (diffusers folders and .safetensors files), named by folder or file name.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "A directory of Stable Diffusion models (diffusers folders and .safetensors files), named by folder or file name.",
+            valueName: "dir"))
     var models: String?
 
     @Option(help: "Image width in px: a multiple of 8 in 64...16376.")
@@ -115,10 +120,11 @@ struct RenderCommand: ParsableCommand {
         let decoded = Date()
         try renderer.write(image, to: outputURL, encoding: encoding)
         let finished = Date()
-        reporter.finish(String(
-            format: "render: seed %llu, done in %.1f s (denoise %.1f s, decode %.1f s, encode+write %.1f s)",
-            parameters.seed, finished.timeIntervalSince(started), denoised.timeIntervalSince(started),
-            decoded.timeIntervalSince(denoised), finished.timeIntervalSince(decoded)))
+        reporter.finish(
+            String(
+                format: "render: seed %llu, done in %.1f s (denoise %.1f s, decode %.1f s, encode+write %.1f s)",
+                parameters.seed, finished.timeIntervalSince(started), denoised.timeIntervalSince(started),
+                decoded.timeIntervalSince(denoised), finished.timeIntervalSince(decoded)))
         if json {
             let summary: [String: Any] = [
                 "output": outputURL.path, "seed": parameters.seed, "width": parameters.width,
@@ -134,7 +140,8 @@ struct RenderCommand: ParsableCommand {
     func makeParameters() throws -> (ModelCatalog, RenderParameters) {
         let (found, problems) = ModelCatalog.discover(directory: models)
         for problem in problems { FileHandle.standardError.write(Data("render: \(problem)\n".utf8)) }
-        let catalog: ModelCatalog, name: String
+        let catalog: ModelCatalog
+        let name: String
         do { (catalog, name) = try found.adding(modelAt: model) } catch {
             throw UsageError(message: "cannot open model \(model): \(error)")
         }
@@ -154,13 +161,17 @@ struct RenderCommand: ParsableCommand {
             return .lossless
         }
         let q = quality ?? 90
-        guard q.isFinite, (0...100).contains(q) else { throw UsageError(message: "invalid quality: \(q) is outside 0...100") }
+        guard q.isFinite, (0...100).contains(q) else {
+            throw UsageError(message: "invalid quality: \(q) is outside 0...100")
+        }
         return .lossy(quality: q)
     }
 
     func checkedThreads() throws -> Int {
         let count = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        guard (1...1024).contains(count) else { throw UsageError(message: "invalid threads: \(count) is outside 1...1024") }
+        guard (1...1024).contains(count) else {
+            throw UsageError(message: "invalid threads: \(count) is outside 1...1024")
+        }
         return count
     }
 

@@ -43,8 +43,10 @@ struct SeamsCommand: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(String(format: "%@: seam score %.3f (edge ratio %.3f / control ratio %.3f, %d edges, tiling %@)",
-                         file, report.score, report.edgeRatio, report.controlRatio, report.edgeCount, metadata.tiling))
+            print(
+                String(
+                    format: "%@: seam score %.3f (edge ratio %.3f / control ratio %.3f, %d edges, tiling %@)",
+                    file, report.score, report.edgeRatio, report.controlRatio, report.edgeCount, metadata.tiling))
         }
     }
 }

@@ -81,10 +81,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Fail a job resumed this many times at one step without getting further (default: 3).")
     var maxStalledResumes: Int?
 
-    @Option(help: ArgumentHelp("Largest estimated peak memory of one job: a size (8G) or a share of available memory (default: 75%).", valueName: "size|percent"))
+    @Option(
+        help: ArgumentHelp(
+            "Largest estimated peak memory of one job: a size (8G) or a share of available memory (default: 75%).",
+            valueName: "size|percent"))
     var maxJobMemory: String?
 
-    @Option(help: ArgumentHelp("Largest estimated disk use of one job: a size or a share of the state directory's free space (default: 90%).", valueName: "size|percent"))
+    @Option(
+        help: ArgumentHelp(
+            "Largest estimated disk use of one job: a size or a share of the state directory's free space (default: 90%).",
+            valueName: "size|percent"))
     var maxJobDisk: String?
 
     @Option(help: "Queued jobs in all; more submissions get 429 (default: 10000).")
@@ -105,7 +111,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Open event streams (watch) at once; more get 429 (default: 256).")
     var maxEventStreams: Int?
 
-    @Option(help: "Nice value (0...19) of the render threads, above the API's, so answers do not wait behind a render (default: 10).")
+    @Option(
+        help:
+            "Nice value (0...19) of the render threads, above the API's, so answers do not wait behind a render (default: 10)."
+    )
     var renderNice: Int?
 
     @Flag(help: "Users may read only their own jobs (read_others_jobs = false); root and the admin group read all.")
@@ -113,11 +122,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The options that map one to one onto config keys, as text.
     var keyedOptions: [(String, String?)] {
-        [("max_job_memory", maxJobMemory), ("max_job_disk", maxJobDisk),
-         ("max_queued_jobs", maxQueuedJobs.map(String.init)), ("max_queued_jobs_per_user", maxQueuedJobsPerUser.map(String.init)),
-         ("read_timeout", readTimeout.map { String($0) }), ("idle_timeout", idleTimeout.map { String($0) }),
-         ("max_connections", maxConnections.map(String.init)), ("max_event_streams", maxEventStreams.map(String.init)),
-         ("read_others_jobs", privateJobs ? "false" : nil), ("render_nice", renderNice.map(String.init))]
+        [
+            ("max_job_memory", maxJobMemory), ("max_job_disk", maxJobDisk),
+            ("max_queued_jobs", maxQueuedJobs.map(String.init)),
+            ("max_queued_jobs_per_user", maxQueuedJobsPerUser.map(String.init)),
+            ("read_timeout", readTimeout.map { String($0) }), ("idle_timeout", idleTimeout.map { String($0) }),
+            ("max_connections", maxConnections.map(String.init)),
+            ("max_event_streams", maxEventStreams.map(String.init)),
+            ("read_others_jobs", privateJobs ? "false" : nil), ("render_nice", renderNice.map(String.init)),
+        ]
     }
 
     func run() async throws {
@@ -130,17 +143,21 @@ struct ServeCommand: AsyncParsableCommand {
         if let stateDir { configuration.stateDirectory = stateDir }
         if let socket { configuration.socketPath = socket }
         if let threads {
-            guard (1...1024).contains(threads) else { throw UsageError(message: "invalid threads: \(threads) is outside 1...1024") }
+            guard (1...1024).contains(threads) else {
+                throw UsageError(message: "invalid threads: \(threads) is outside 1...1024")
+            }
             configuration.threads = threads
         }
         if let models { configuration.modelsDirectory = models }
         if let adminGroup { configuration.adminGroup = adminGroup }
         if let socketGroup { configuration.socketGroup = socketGroup }
         if let maxStalledResumes {
-            guard maxStalledResumes >= 1 else { throw UsageError(message: "invalid max-stalled-resumes: must be at least 1") }
+            guard maxStalledResumes >= 1 else {
+                throw UsageError(message: "invalid max-stalled-resumes: must be at least 1")
+            }
             configuration.maxStalledResumes = maxStalledResumes
         }
-        for case let (key, value?) in keyedOptions {
+        for case (let key, let value?) in keyedOptions {
             do { try configuration.set(key, to: value) } catch {
                 throw UsageError(message: "invalid --\(key.replacingOccurrences(of: "_", with: "-")): \(error.reason)")
             }

@@ -34,9 +34,11 @@ final class TerminalProgress: Sendable {
     }
 
     private func bar(_ p: RenderProgress) -> String {
-        let fraction = (Double(p.stepsDone) + (p.tilesTotal > 0 ? Double(p.tilesDone) / Double(p.tilesTotal) : 0))
+        let fraction =
+            (Double(p.stepsDone) + (p.tilesTotal > 0 ? Double(p.tilesDone) / Double(p.tilesTotal) : 0))
             / Double(max(p.stepsTotal, 1))
-        let width = 24, filled = Int(fraction * Double(width))
+        let width = 24
+        let filled = Int(fraction * Double(width))
         let tiles = p.tilesTotal > 0 ? " tiles \(p.tilesDone)/\(p.tilesTotal)" : ""
         return "\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] "
             + "step \(p.stepsDone)/\(p.stepsTotal)\(tiles) \(Self.clock(p.elapsed)) elapsed"
@@ -50,7 +52,8 @@ final class TerminalProgress: Sendable {
 
     static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
             : String(format: "%02d:%02d", s / 60, s % 60)
     }
 

@@ -10,7 +10,9 @@ struct APITimestampTests {
     @Test func formattingMatchesFoundationOnRandomDates() {
         var random = SystemRandomNumberGenerator()
         // 1900 to 2200, and the edges of months, leap days and the epoch.
-        var milliseconds = (0..<20_000).map { _ in Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &random) }
+        var milliseconds = (0..<20_000).map { _ in
+            Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &random)
+        }
         milliseconds += [0, -1, 1, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 1_798_761_599_999, -86_400_000]
         for ms in milliseconds {
             // Foundation truncates to the millisecond; 0.4 ms above it both give `ms`.
@@ -20,7 +22,10 @@ struct APITimestampTests {
     }
 
     @Test func datesBeyondFourDigitYearsAreWrittenByFoundation() {
-        for date in [Date.distantFuture, Date.distantPast, Date(timeIntervalSince1970: 1e300), Date(timeIntervalSince1970: -1e300)] {
+        for date in [
+            Date.distantFuture, Date.distantPast, Date(timeIntervalSince1970: 1e300),
+            Date(timeIntervalSince1970: -1e300),
+        ] {
             #expect(APITimestamp.format(date) == date.formatted(Self.foundation))
         }
         #expect(APITimestamp.format(Date(timeIntervalSince1970: 253_402_300_799.999)) == "9999-12-31T23:59:59.999Z")
@@ -29,7 +34,8 @@ struct APITimestampTests {
     @Test func aMillisecondTimestampReadsBackAsTheSameDate() throws {
         var random = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {
-            let date = Date(timeIntervalSince1970: Double(Int64.random(in: 0...4_102_444_800_000, using: &random)) / 1000)
+            let date = Date(
+                timeIntervalSince1970: Double(Int64.random(in: 0...4_102_444_800_000, using: &random)) / 1000)
             let text = APITimestamp.format(date)
             #expect(APITimestamp.parse(text) == date, "\(text)")
             #expect(try abs(#require(APITimestamp.parse(text)).timeIntervalSince(Self.foundation.parse(text))) < 1e-6)
@@ -38,21 +44,31 @@ struct APITimestampTests {
 
     @Test func otherISO8601FormsAreReadAndNonsenseIsNot() throws {
         let noon = Date(timeIntervalSince1970: 1_795_780_800)  // 2026-11-27T12:00:00Z
-        for text in ["2026-11-27T12:00:00Z", "2026-11-27T12:00:00.000Z", "2026-11-27T12:00:00.000000000Z",
-                     "2026-11-27T13:00:00+01:00", "2026-11-27T07:00:00.000-0500"] {
+        for text in [
+            "2026-11-27T12:00:00Z", "2026-11-27T12:00:00.000Z", "2026-11-27T12:00:00.000000000Z",
+            "2026-11-27T13:00:00+01:00", "2026-11-27T07:00:00.000-0500",
+        ] {
             #expect(APITimestamp.parse(text) == noon, "\(text)")
         }
-        #expect(try abs(#require(APITimestamp.parse("2026-11-27T12:00:00.123456Z")).timeIntervalSince(noon) - 0.123456) < 1e-6)
+        #expect(
+            try abs(#require(APITimestamp.parse("2026-11-27T12:00:00.123456Z")).timeIntervalSince(noon) - 0.123456)
+                < 1e-6)
         // (Foundation, which reads the other forms, rolls 2026-02-29 over to March 1.)
-        for text in ["", "2026-11-27", "2026-13-01T00:00:00Z", "2026-11-27T12:00:00.Z", "2026-11-27T12:00Z", "yesterday"] {
+        for text in [
+            "", "2026-11-27", "2026-13-01T00:00:00Z", "2026-11-27T12:00:00.Z", "2026-11-27T12:00Z", "yesterday",
+        ] {
             #expect(APITimestamp.parse(text) == nil, "\(text)")
         }
     }
 
     @Test func wireNamesAreSnakeCase() throws {
         let job = Self.job(7, state: .running, step: 3)
-        let text = String(decoding: try APICoding.encoder().encode(JobEvent(type: .state, jobId: 7, state: .running, job: job)), as: UTF8.self)
-        for key in ["job_id", "created_at", "started_at", "checkpoint_step", "tiles_done", "tiles_total", "elapsed_seconds"] {
+        let text = String(
+            decoding: try APICoding.encoder().encode(JobEvent(type: .state, jobId: 7, state: .running, job: job)),
+            as: UTF8.self)
+        for key in [
+            "job_id", "created_at", "started_at", "checkpoint_step", "tiles_done", "tiles_total", "elapsed_seconds",
+        ] {
             #expect(text.contains("\"\(key)\":"), "\(key) in \(text)")
         }
         #expect(!text.contains("Id\"") && !text.contains("At\""))
@@ -65,10 +81,14 @@ struct APITimestampTests {
     /// A running job with fractional-second timestamps and every optional field the wire names.
     static func job(_ id: Int64, state: JobState = .succeeded, step: Int = 30) -> Job {
         let created = Date(timeIntervalSince1970: 1_790_000_000.123 + Double(id))
-        return Job(id: id, state: state, render: RenderSpec(prompt: "calm \"sea\" / \(id)", width: 64, height: 64, steps: 30, seed: 7),
-                   priority: Int(id % 3) - 1, owner: Owner(uid: 1000, name: "ada"), attempts: 1, createdAt: created,
-                   startedAt: created.addingTimeInterval(0.5), finishedAt: state.isFinished ? created.addingTimeInterval(9.25) : nil,
-                   progress: JobProgress(step: step, steps: 30, tilesDone: 4, tilesTotal: 4, elapsedSeconds: 8.75, etaSeconds: 0),
-                   checkpointStep: step, outputPath: state == .succeeded ? "/var/lib/mosaic/outputs/\(id).webp" : nil)
+        return Job(
+            id: id, state: state,
+            render: RenderSpec(prompt: "calm \"sea\" / \(id)", width: 64, height: 64, steps: 30, seed: 7),
+            priority: Int(id % 3) - 1, owner: Owner(uid: 1000, name: "ada"), attempts: 1, createdAt: created,
+            startedAt: created.addingTimeInterval(0.5),
+            finishedAt: state.isFinished ? created.addingTimeInterval(9.25) : nil,
+            progress: JobProgress(
+                step: step, steps: 30, tilesDone: 4, tilesTotal: 4, elapsedSeconds: 8.75, etaSeconds: 0),
+            checkpointStep: step, outputPath: state == .succeeded ? "/var/lib/mosaic/outputs/\(id).webp" : nil)
     }
 }

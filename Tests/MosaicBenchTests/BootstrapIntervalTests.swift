@@ -1,6 +1,7 @@
-@testable import MosaicBench
 import MosaicTestSupport
 import Testing
+
+@testable import MosaicBench
 
 /// The load benchmark's interval for its median slowdown.
 @Suite struct BootstrapIntervalTests {
@@ -10,7 +11,8 @@ import Testing
             // Slowdowns around +4% with a scatter of several points, as the runs show.
             (0..<count).map { _ in 4 + 8 * (Double(random.next() >> 11) / Double(1 << 53) - 0.5) }
         }
-        let ten = windows(10), hundred = windows(100)
+        let ten = windows(10)
+        let hundred = windows(100)
         let small = try #require(BootstrapInterval.ofMedian(ten))
         let large = try #require(BootstrapInterval.ofMedian(hundred))
         #expect(small.low <= median(ten) && median(ten) <= small.high)

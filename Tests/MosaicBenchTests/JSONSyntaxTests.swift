@@ -13,11 +13,15 @@ struct JSONSyntaxTests {
     /// A job as the daemon answers it, with fractional-second timestamps.
     static func job(_ id: Int64, state: JobState = .succeeded, step: Int = 30) -> Job {
         let created = Date(timeIntervalSince1970: 1_790_000_000.123 + Double(id))
-        return Job(id: id, state: state, render: RenderSpec(prompt: "calm \"sea\" / \(id)", width: 64, height: 64, steps: 30, seed: 7),
-                   priority: Int(id % 3) - 1, owner: Owner(uid: 1000, name: "ada"), attempts: 1, createdAt: created,
-                   startedAt: created.addingTimeInterval(0.5), finishedAt: state.isFinished ? created.addingTimeInterval(9.25) : nil,
-                   progress: JobProgress(step: step, steps: 30, tilesDone: 4, tilesTotal: 4, elapsedSeconds: 8.75, etaSeconds: 0),
-                   checkpointStep: step, outputPath: state == .succeeded ? "/var/lib/mosaic/outputs/\(id).webp" : nil)
+        return Job(
+            id: id, state: state,
+            render: RenderSpec(prompt: "calm \"sea\" / \(id)", width: 64, height: 64, steps: 30, seed: 7),
+            priority: Int(id % 3) - 1, owner: Owner(uid: 1000, name: "ada"), attempts: 1, createdAt: created,
+            startedAt: created.addingTimeInterval(0.5),
+            finishedAt: state.isFinished ? created.addingTimeInterval(9.25) : nil,
+            progress: JobProgress(
+                step: step, steps: 30, tilesDone: 4, tilesTotal: 4, elapsedSeconds: 8.75, etaSeconds: 0),
+            checkpointStep: step, outputPath: state == .succeeded ? "/var/lib/mosaic/outputs/\(id).webp" : nil)
     }
 
     /// `value` as one NDJSON line.
@@ -28,8 +32,10 @@ struct JSONSyntaxTests {
     static func answers() throws -> [[UInt8]] {
         let jobs = (1...3).map { Self.job($0) } + [Self.job(4, state: .running, step: 3)]
         let escaped = JobEvent(type: .log, jobId: 9, message: "tab\tquote\" backslash\\ \u{1} é ✓")
-        return try [Self.encoded(JobPage(jobs: jobs, nextBefore: 1)), Self.encoded(jobs[0]),
-                    Self.encoded(escaped), Array(#"{"a":[1,-0.5e+3,true,false,null,{"b":"\u00e9\/"}]}"#.utf8)]
+        return try [
+            Self.encoded(JobPage(jobs: jobs, nextBefore: 1)), Self.encoded(jobs[0]),
+            Self.encoded(escaped), Array(#"{"a":[1,-0.5e+3,true,false,null,{"b":"\u00e9\/"}]}"#.utf8),
+        ]
     }
 
     static func foundationAcceptsObject(_ bytes: [UInt8]) -> Bool {
@@ -66,7 +72,8 @@ struct JSONSyntaxTests {
             }
             // Syntax only: a mutation that cuts a multi-byte character is Foundation's to refuse.
             guard String(validating: bytes, as: UTF8.self) != nil else { continue }
-            let ours = JSONSyntax.isObject(bytes), foundation = Self.foundationAcceptsObject(bytes)
+            let ours = JSONSyntax.isObject(bytes)
+            let foundation = Self.foundationAcceptsObject(bytes)
             let text = String(decoding: bytes, as: UTF8.self)
             if ours {
                 accepted += 1
@@ -89,8 +96,9 @@ struct JSONSyntaxTests {
                     string[offset] = byte
                     if byte == 0xC3 { string.insert(0xA9, at: offset + 1) }  // é, kept valid UTF-8
                     let bytes = Array(#"{"k":""#.utf8) + string + Array(#""}"#.utf8)
-                    #expect(JSONSyntax.isObject(bytes) == Self.foundationAcceptsObject(bytes),
-                            "byte \(byte) at \(offset) of \(length)")
+                    #expect(
+                        JSONSyntax.isObject(bytes) == Self.foundationAcceptsObject(bytes),
+                        "byte \(byte) at \(offset) of \(length)")
                 }
             }
         }

@@ -1,5 +1,6 @@
-@testable import MosaicBench
 import Testing
+
+@testable import MosaicBench
 
 /// The load benchmark's split of each loaded window's slowdown into the render's CPU share and
 /// its CPU per step.
@@ -14,9 +15,11 @@ import Testing
         // Unloaded: 18 CPU-seconds in 9 s, 0.5 s a step. Loaded: the load takes 4% of the CPU
         // and a step costs 2% more.
         let unloaded = window(loaded: false, steps: 36, seconds: 9, renderCPU: 18)
-        let loadedCPU = 18 / 1.04, loadedSteps = loadedCPU / (0.5 * 1.02)
-        let loaded = Window(loaded: true, steps: Int(loadedSteps.rounded()), seconds: 9, renderCPU: loadedCPU,
-                            servingCPU: 0.6, clientCPU: 0.3)
+        let loadedCPU = 18 / 1.04
+        let loadedSteps = loadedCPU / (0.5 * 1.02)
+        let loaded = Window(
+            loaded: true, steps: Int(loadedSteps.rounded()), seconds: 9, renderCPU: loadedCPU,
+            servingCPU: 0.6, clientCPU: 0.3)
         let factors = try #require(LoadBenchmark.slowdownFactors([unloaded, loaded, unloaded]))
         #expect(factors.cpuShare.count == 1 && abs(factors.cpuShare[0] - 4) < 1e-9)
         // The loaded window's steps are whole, so its CPU per step is off by at most half a step.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MosaicCheckpoint
 
 /// Whole-file reads and atomic replacement, as the render's output and the checkpoints use them.
@@ -8,7 +9,8 @@ import Testing
         let scratch = try CheckpointScratch()
         let path = "\(scratch.path)/out.webp"
         var rng = CheckpointTestRNG(state: 8)
-        let first = rng.bytes(1000), second = rng.bytes(37)
+        let first = rng.bytes(1000)
+        let second = rng.bytes(37)
         try BinaryFile.writeAtomically(first, to: path)
         try BinaryFile.writeAtomically(second, to: path)  // replaces the existing file
         #expect(try BinaryFile.contents(of: path) == second)
@@ -25,7 +27,9 @@ import Testing
     }
 
     @Test func splitsPathsIntoDirectoryAndName() {
-        for (path, directory, name) in [("a/b/c.webp", "a/b", "c.webp"), ("/c.webp", "/", "c.webp"), ("c.webp", ".", "c.webp")] {
+        for (path, directory, name) in [
+            ("a/b/c.webp", "a/b", "c.webp"), ("/c.webp", "/", "c.webp"), ("c.webp", ".", "c.webp"),
+        ] {
             let split = BinaryFile.split(path)
             #expect(split.directory == directory && split.name == name, "\(path)")
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MosaicCheckpoint
 
 @Suite struct CRC32Tests {
@@ -66,7 +67,9 @@ import Testing
                         let slice = UnsafeRawBufferPointer(rebasing: source[offset..<(offset + length)])
                         var crc = CRC32()
                         crc.update(copying: slice, to: destination + target)
-                        #expect(crc.value == Self.tables(data[offset..<(offset + length)]), "offset \(offset) length \(length)")
+                        #expect(
+                            crc.value == Self.tables(data[offset..<(offset + length)]),
+                            "offset \(offset) length \(length)")
                         let copied = UnsafeRawBufferPointer(start: destination + target, count: length)
                         #expect(copied.elementsEqual(slice), "offset \(offset) length \(length) target \(target)")
                         // Nothing is written past the copy.
@@ -75,7 +78,8 @@ import Testing
                 }
             }
             var crc = CRC32()
-            let first = UnsafeRawBufferPointer(rebasing: source[0..<40_000]), second = UnsafeRawBufferPointer(rebasing: source[40_000...])
+            let first = UnsafeRawBufferPointer(rebasing: source[0..<40_000])
+            let second = UnsafeRawBufferPointer(rebasing: source[40_000...])
             crc.update(copying: first, to: destination)
             crc.update(copying: second, to: destination + first.count)
             #expect(crc.value == CRC32.checksum(data))

@@ -1,10 +1,11 @@
 import Foundation
-import Testing
-@testable import MosaicCheckpoint
 import MosaicTestSupport
+import Testing
+
+@testable import MosaicCheckpoint
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// SIGKILL during checkpoint writes, in a forked child: whatever the moment, the newest
@@ -47,7 +48,9 @@ import Glibc
         let store = CheckpointStore(directory: scratch.path, faults: .none)
         try store.write(Self.state(step: 1), parametersHash: CheckpointFixtures.hash, plan: plan)
         let crashing = CheckpointStore(directory: scratch.path, faults: FaultInjection(actions: [point: .crash]))
-        let pid = Self.spawn { _ = try? crashing.write(Self.state(step: 2), parametersHash: CheckpointFixtures.hash, plan: plan) }
+        let pid = Self.spawn {
+            _ = try? crashing.write(Self.state(step: 2), parametersHash: CheckpointFixtures.hash, plan: plan)
+        }
         #expect(Self.wait(pid) & 0x7f == SIGKILL)
 
         let (checkpoint, notes) = store.loadNewestValid(parametersHash: CheckpointFixtures.hash)

@@ -1,16 +1,21 @@
 import Foundation
 import Testing
+
 @testable import MosaicCheckpoint
 
 @Suite struct CheckpointFaultTests {
     @Test func parsesTheEnvironmentSyntax() throws {
         let faults = try FaultInjection(
-            specification: "checkpoint.before-rename=150ms, checkpoint.before-fsync=50ms,checkpoint.write=ENOSPC,a=2s,b=errno:5,c=crash,d=10us")
-        #expect(faults.actions == [
-            "checkpoint.before-rename": .sleep(microseconds: 150_000), "checkpoint.before-fsync": .sleep(microseconds: 50_000),
-            "checkpoint.write": .fail(errno: ENOSPC), "a": .sleep(microseconds: 2_000_000), "b": .fail(errno: 5),
-            "c": .crash, "d": .sleep(microseconds: 10),
-        ])
+            specification:
+                "checkpoint.before-rename=150ms, checkpoint.before-fsync=50ms,checkpoint.write=ENOSPC,a=2s,b=errno:5,c=crash,d=10us"
+        )
+        #expect(
+            faults.actions == [
+                "checkpoint.before-rename": .sleep(microseconds: 150_000),
+                "checkpoint.before-fsync": .sleep(microseconds: 50_000),
+                "checkpoint.write": .fail(errno: ENOSPC), "a": .sleep(microseconds: 2_000_000), "b": .fail(errno: 5),
+                "c": .crash, "d": .sleep(microseconds: 10),
+            ])
         #expect(try FaultInjection(specification: "").actions.isEmpty)
         #expect(throws: FaultInjectionError.self) { try FaultInjection(specification: "checkpoint.write") }
         #expect(throws: FaultInjectionError.self) { try FaultInjection(specification: "x=soon") }
@@ -28,12 +33,17 @@ import Testing
 
     /// ENOSPC at every point before the rename: a typed error naming the file and errno, no
     /// new checkpoint, no spare file left taking space, the older checkpoints intact and loadable.
-    @Test(arguments: ["checkpoint.write", "checkpoint.after-write", "checkpoint.before-fsync", "checkpoint.before-rename"])
+    @Test(arguments: [
+        "checkpoint.write", "checkpoint.after-write", "checkpoint.before-fsync", "checkpoint.before-rename",
+    ])
     func aFullDiskLeavesNoCheckpointBehind(point: String) throws {
         let scratch = try CheckpointScratch()
         let (good, states, plan) = try CheckpointStoreTests.populated(scratch, steps: [1, 2])
-        let before = try scratch.files(in: "checkpoints/42").map { try Data(contentsOf: URL(fileURLWithPath: "\(good.directory)/\($0)")) }
-        let full = CheckpointStore(directory: good.directory, faults: FaultInjection(actions: [point: .fail(errno: ENOSPC)]))
+        let before = try scratch.files(in: "checkpoints/42").map {
+            try Data(contentsOf: URL(fileURLWithPath: "\(good.directory)/\($0)"))
+        }
+        let full = CheckpointStore(
+            directory: good.directory, faults: FaultInjection(actions: [point: .fail(errno: ENOSPC)]))
         var state = try #require(states[2])
         state.step = 3
         #expect {
@@ -45,7 +55,9 @@ import Testing
                 && text.contains("No space left on device") && text.contains(fileError.path)
         }
         #expect(scratch.files(in: "checkpoints/42") == ["step-000001.safetensors", "step-000002.safetensors"])
-        let after = try scratch.files(in: "checkpoints/42").map { try Data(contentsOf: URL(fileURLWithPath: "\(good.directory)/\($0)")) }
+        let after = try scratch.files(in: "checkpoints/42").map {
+            try Data(contentsOf: URL(fileURLWithPath: "\(good.directory)/\($0)"))
+        }
         #expect(after == before)
         let (checkpoint, notes) = full.loadNewestValid(parametersHash: CheckpointFixtures.hash)
         #expect(checkpoint?.state.step == 2 && notes.isEmpty)
@@ -56,10 +68,13 @@ import Testing
     @Test func aFailedDirectorySyncLeavesACompleteCheckpoint() throws {
         let scratch = try CheckpointScratch()
         let (good, states, plan) = try CheckpointStoreTests.populated(scratch, steps: [1])
-        let store = CheckpointStore(directory: good.directory, faults: FaultInjection(actions: ["checkpoint.before-dir-fsync": .fail(errno: EIO)]))
+        let store = CheckpointStore(
+            directory: good.directory,
+            faults: FaultInjection(actions: ["checkpoint.before-dir-fsync": .fail(errno: EIO)]))
         var state = try #require(states[1])
         state.step = 2
-        #expect(throws: CheckpointError.file(FileError(operation: "fsync directory", path: good.directory, code: EIO))) {
+        #expect(throws: CheckpointError.file(FileError(operation: "fsync directory", path: good.directory, code: EIO)))
+        {
             try store.write(state, parametersHash: CheckpointFixtures.hash, plan: plan)
         }
         #expect(store.loadNewestValid(parametersHash: CheckpointFixtures.hash).checkpoint?.state.step == 2)

@@ -1,15 +1,17 @@
 import Foundation
 import MosaicDiffusion
-import Testing
-@testable import MosaicCheckpoint
 import MosaicRender
 import MosaicTensor
+import Testing
+
+@testable import MosaicCheckpoint
 
 @Suite struct CheckpointFileTests {
     @Test(arguments: [(1, 8, 8, false), (4, 13, 9, true), (4, 64, 96, true), (4, 64, 96, false), (3, 1, 40, true)])
     func roundTripIsBitExact(channels: Int, width: Int, height: Int, history: Bool) throws {
         var rng = CheckpointTestRNG(state: UInt64(channels * 1000 + width * 10 + height))
-        let state = CheckpointFixtures.state(channels: channels, width: width, height: height, step: 5, history: history, rng: &rng)
+        let state = CheckpointFixtures.state(
+            channels: channels, width: width, height: height, step: 5, history: history, rng: &rng)
         let plan = try CheckpointFixtures.plan(width: width, height: height)
         let checkpoint = Checkpoint(state: state, parametersHash: CheckpointFixtures.hash, plan: plan)
         let bytes = try CheckpointFile.encode(checkpoint)
@@ -21,20 +23,23 @@ import MosaicTensor
         // Deterministic bytes: the same checkpoint encodes identically.
         #expect(try CheckpointFile.encode(checkpoint) == bytes)
         // The restored generator continues the stream exactly.
-        var original = state.generator, restored = decoded.state.generator
+        var original = state.generator
+        var restored = decoded.state.generator
         #expect(original.normal(count: 40) == restored.normal(count: 40))
         #expect(original.normal(count: 1) == restored.normal(count: 1))
     }
 
     @Test func aRealRenderStateRoundTrips() throws {
-        let parameters = RenderParameters(prompt: "x", width: 256, height: 128, steps: 4, sampler: .dpmpp2m, seed: 9, tileSize: 16, tileOverlap: 4)
+        let parameters = RenderParameters(
+            prompt: "x", width: 256, height: 128, steps: 4, sampler: .dpmpp2m, seed: 9, tileSize: 16, tileOverlap: 4)
         let pool = WorkerPool(threadCount: 1)
         defer { pool.shutdown() }
         let renderer = try Renderer(parameters: parameters, pool: pool)
         try renderer.run()
         let state = renderer.state
         let plan = try TilePlan(method: .overlap, canvasWidth: 32, canvasHeight: 16, tileSize: 16, overlap: 4, seed: 9)
-        let bytes = try CheckpointFile.encode(Checkpoint(state: state, parametersHash: parameters.checkpointHash, plan: plan))
+        let bytes = try CheckpointFile.encode(
+            Checkpoint(state: state, parametersHash: parameters.checkpointHash, plan: plan))
         #expect(try CheckpointFile.decode(bytes, path: "mem").state == state)
     }
 
@@ -43,9 +48,11 @@ import MosaicTensor
         var rng = CheckpointTestRNG(state: 11)
         let state = CheckpointFixtures.state(channels: 4, width: 12, height: 10, step: 3, history: true, rng: &rng)
         let plan = try CheckpointFixtures.plan(width: 12, height: 10)
-        let bytes = try CheckpointFile.encode(Checkpoint(state: state, parametersHash: CheckpointFixtures.hash, plan: plan))
+        let bytes = try CheckpointFile.encode(
+            Checkpoint(state: state, parametersHash: CheckpointFixtures.hash, plan: plan))
         let length = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + length)])) as? [String: Any])
+        let header = try #require(
+            try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + length)])) as? [String: Any])
         let metadata = try #require(header["__metadata__"] as? [String: String])
         #expect(metadata["format"] == "mosaic-checkpoint/1")
         #expect(metadata["step"] == "3")
@@ -54,7 +61,9 @@ import MosaicTensor
         let data = Array(bytes[(8 + length)...])
         #expect(metadata["crc32"] == CRC32.hex(CRC32.checksum(data)))
         #expect(try JSONDecoder().decode(TilePlan.self, from: Data(try #require(metadata["tile_plan"]).utf8)) == plan)
-        #expect(try JSONDecoder().decode(TorchGenerator.self, from: Data(try #require(metadata["generator"]).utf8)) == state.generator)
+        #expect(
+            try JSONDecoder().decode(TorchGenerator.self, from: Data(try #require(metadata["generator"]).utf8))
+                == state.generator)
         let latent = try #require(header["latent"] as? [String: Any])
         #expect(latent["dtype"] as? String == "F32")
         #expect(latent["shape"] as? [Int] == [1, 4, 10, 12])
@@ -69,7 +78,8 @@ import MosaicTensor
     @Test func emptyHistoryWritesNoHistoryTensor() throws {
         var rng = CheckpointTestRNG(state: 12)
         let state = CheckpointFixtures.state(channels: 4, width: 8, height: 8, step: 0, history: false, rng: &rng)
-        let bytes = try CheckpointFile.encode(Checkpoint(state: state, parametersHash: "h", plan: try CheckpointFixtures.plan(width: 8, height: 8)))
+        let bytes = try CheckpointFile.encode(
+            Checkpoint(state: state, parametersHash: "h", plan: try CheckpointFixtures.plan(width: 8, height: 8)))
         #expect(try SafeTensors(parsing: bytes).tensors.map(\.name) == ["latent"])
     }
 
@@ -78,14 +88,16 @@ import MosaicTensor
         var state = CheckpointFixtures.state(channels: 4, width: 8, height: 8, step: 0, history: false, rng: &rng)
         state.latent.removeLast()
         #expect(throws: CheckpointError.self) {
-            try CheckpointFile.encode(Checkpoint(state: state, parametersHash: "h", plan: try CheckpointFixtures.plan(width: 8, height: 8)))
+            try CheckpointFile.encode(
+                Checkpoint(state: state, parametersHash: "h", plan: try CheckpointFixtures.plan(width: 8, height: 8)))
         }
     }
 
     static func encoded(history: Bool = true) throws -> (bytes: [UInt8], dataOffset: Int) {
         var rng = CheckpointTestRNG(state: 14)
         let state = CheckpointFixtures.state(channels: 4, width: 8, height: 8, step: 2, history: history, rng: &rng)
-        let bytes = try CheckpointFile.encode(Checkpoint(state: state, parametersHash: "h", plan: try CheckpointFixtures.plan(width: 8, height: 8)))
+        let bytes = try CheckpointFile.encode(
+            Checkpoint(state: state, parametersHash: "h", plan: try CheckpointFixtures.plan(width: 8, height: 8)))
         return (bytes, try SafeTensors(parsing: bytes).dataOffset)
     }
 
@@ -104,7 +116,8 @@ import MosaicTensor
         let (bytes, _) = try Self.encoded()
         // Same length, so the header stays valid JSON with valid offsets: "step":"2" -> "7".
         let needle = Array(#""step":"2""#.utf8)
-        let at = try #require((0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) })
+        let at = try #require(
+            (0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) })
         var tampered = bytes
         tampered[at + needle.count - 2] = UInt8(ascii: "7")
         #expect {
@@ -125,7 +138,10 @@ import MosaicTensor
         metadata["crc32"] = CRC32.hex(CRC32.checksum(writer.data))
         metadata["metadata_crc32"] = CRC32.hex(CheckpointFile.metadataChecksum(metadata))
         writer.metadata = metadata
-        #expect(throws: CheckpointError.shapeMismatch(path: "p", tensor: "latent", expected: [1, 4, 8, 8], actual: [1, 4, 7, 8])) {
+        #expect(
+            throws: CheckpointError.shapeMismatch(
+                path: "p", tensor: "latent", expected: [1, 4, 8, 8], actual: [1, 4, 7, 8])
+        ) {
             try CheckpointFile.decode(writer.serialized(), path: "p")
         }
         writer.metadata = ["format": "pt"]

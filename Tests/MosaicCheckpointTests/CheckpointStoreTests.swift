@@ -1,6 +1,7 @@
 import Foundation
 import MosaicDiffusion
 import Testing
+
 @testable import MosaicCheckpoint
 
 @Suite struct CheckpointStoreTests {
@@ -14,7 +15,8 @@ import Testing
         var rng = CheckpointTestRNG(state: 31)
         var states: [Int: RenderState] = [:]
         for step in steps {
-            let state = CheckpointFixtures.state(channels: 4, width: 16, height: 12, step: step, history: step > 0, rng: &rng)
+            let state = CheckpointFixtures.state(
+                channels: 4, width: 16, height: 12, step: step, history: step > 0, rng: &rng)
             let written = try store.write(state, parametersHash: CheckpointFixtures.hash, plan: plan)
             #expect(written.path == store.path(step: step))
             #expect(written.bytes == (try FileManager.default.attributesOfItem(atPath: written.path)[.size] as? Int))
@@ -29,7 +31,10 @@ import Testing
         let (store, states, _) = try Self.populated(scratch, steps: [0, 1, 2, 3])
         // The oldest retired checkpoint stays as the spare that the next write overwrites in place;
         // it is never a candidate for recovery.
-        #expect(scratch.files(in: "checkpoints/42") == [".spare.safetensors", "step-000002.safetensors", "step-000003.safetensors"])
+        #expect(
+            scratch.files(in: "checkpoints/42") == [
+                ".spare.safetensors", "step-000002.safetensors", "step-000003.safetensors",
+            ])
         #expect(store.steps() == [2, 3])
         let (checkpoint, notes) = store.loadNewestValid(parametersHash: CheckpointFixtures.hash)
         #expect(notes.isEmpty)
@@ -49,10 +54,13 @@ import Testing
         #expect(dataStart % DirectWriteBuffer.alignment == 0)
         #expect(file.count == dataStart + 4 * (state.latent.count + state.samplerHistory.previousDenoised.count))
 
-        let reference = try CheckpointFile.encode(Checkpoint(state: state, parametersHash: CheckpointFixtures.hash, plan: plan))
+        let reference = try CheckpointFile.encode(
+            Checkpoint(state: state, parametersHash: CheckpointFixtures.hash, plan: plan))
         let referenceStart = 8 + reference[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
         #expect(file[dataStart...] == reference[referenceStart...])
-        let trimmed = { (bytes: [UInt8], start: Int) in String(decoding: bytes[8..<start], as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+        let trimmed = { (bytes: [UInt8], start: Int) in
+            String(decoding: bytes[8..<start], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
         #expect(trimmed(file, dataStart) == trimmed(reference, referenceStart))
         #expect(file[dataStart - 1] == UInt8(ascii: " "))
     }
@@ -64,12 +72,15 @@ import Testing
         let path = "\(scratch.path)/file"
         let buffer = DirectWriteBuffer()
         let base = try #require(buffer.reserve(3 * DirectWriteBuffer.alignment))
-        for i in 0..<(3 * DirectWriteBuffer.alignment) { (base + i).storeBytes(of: UInt8(truncatingIfNeeded: i * 7), as: UInt8.self) }
+        for i in 0..<(3 * DirectWriteBuffer.alignment) {
+            (base + i).storeBytes(of: UInt8(truncatingIfNeeded: i * 7), as: UInt8.self)
+        }
         let fd = try DirectWriteBuffer.openFile(path)
         defer { POSIXFile.closeFile(fd) }
         try buffer.write(0..<DirectWriteBuffer.alignment, to: fd, path: path)
         try buffer.write(DirectWriteBuffer.alignment..<(3 * DirectWriteBuffer.alignment - 100), to: fd, path: path)
-        try buffer.write((3 * DirectWriteBuffer.alignment - 100)..<(3 * DirectWriteBuffer.alignment), to: fd, path: path)
+        try buffer.write(
+            (3 * DirectWriteBuffer.alignment - 100)..<(3 * DirectWriteBuffer.alignment), to: fd, path: path)
         let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(written == Array(UnsafeRawBufferPointer(start: base, count: 3 * DirectWriteBuffer.alignment)))
     }
@@ -96,7 +107,8 @@ import Testing
         case .otherParameters:
             var rng = CheckpointTestRNG(state: 99)
             let state = CheckpointFixtures.state(channels: 4, width: 16, height: 12, step: 5, history: true, rng: &rng)
-            bytes = try CheckpointFile.encode(Checkpoint(state: state, parametersHash: CheckpointFixtures.otherHash, plan: plan))
+            bytes = try CheckpointFile.encode(
+                Checkpoint(state: state, parametersHash: CheckpointFixtures.otherHash, plan: plan))
             expectedNote = "step-000005.safetensors: written for other render parameters"
         case .garbage:
             bytes = Array("not a checkpoint at all".utf8)
@@ -139,7 +151,10 @@ import Testing
         try FileManager.default.copyItem(atPath: store.path(step: 1), toPath: store.path(step: 9))
         let (checkpoint, notes) = store.loadNewestValid(parametersHash: CheckpointFixtures.hash)
         #expect(checkpoint?.state.step == 2)
-        #expect(notes == ["step-000009.safetensors: file name says step 9 but the metadata says step 1; falling back to step-000002.safetensors"])
+        #expect(
+            notes == [
+                "step-000009.safetensors: file name says step 9 but the metadata says step 1; falling back to step-000002.safetensors"
+            ])
     }
 
     @Test func missingDirectoryMeansNothingToResume() {
@@ -166,14 +181,16 @@ import Testing
         var state = try #require(states[7])
         state.step = 3
         try store.write(state, parametersHash: CheckpointFixtures.hash, plan: plan)
-        #expect(scratch.files(in: "checkpoints/42") == [".spare.safetensors", ".spare.tiles", "step-000003.safetensors"])
+        #expect(
+            scratch.files(in: "checkpoints/42") == [".spare.safetensors", ".spare.tiles", "step-000003.safetensors"])
         try store.write(try #require(states[8]), parametersHash: CheckpointFixtures.hash, plan: plan)
         _ = try store.openJournal(step: 8, parametersHash: CheckpointFixtures.hash)
         _ = try store.openJournal(step: 2, parametersHash: CheckpointFixtures.hash)
         try store.write(try #require(states[8]), parametersHash: CheckpointFixtures.hash, plan: plan)
-        #expect(scratch.files(in: "checkpoints/42") == [
-            ".spare.tiles", "step-000003.safetensors", "step-000008.safetensors", "step-000008.tiles",
-        ])
+        #expect(
+            scratch.files(in: "checkpoints/42") == [
+                ".spare.tiles", "step-000003.safetensors", "step-000008.safetensors", "step-000008.tiles",
+            ])
     }
 
     /// A finished step's journal becomes the spare, and the next new journal takes it over: its
@@ -187,7 +204,10 @@ import Testing
         var state = try #require(states[1])
         state.step = 2
         try store.write(state, parametersHash: CheckpointFixtures.hash, plan: plan)
-        #expect(scratch.files(in: "checkpoints/42") == [".spare.tiles", "step-000001.safetensors", "step-000002.safetensors"])
+        #expect(
+            scratch.files(in: "checkpoints/42") == [
+                ".spare.tiles", "step-000001.safetensors", "step-000002.safetensors",
+            ])
         let counts = [0: 6, 1: 6, 2: 6, 3: 6]
         let journal = try store.openJournal(step: 2, parametersHash: CheckpointFixtures.hash)
         #expect(!scratch.files(in: "checkpoints/42").contains(".spare.tiles"))

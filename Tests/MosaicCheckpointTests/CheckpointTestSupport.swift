@@ -1,5 +1,6 @@
 import Foundation
 import MosaicDiffusion
+
 @testable import MosaicCheckpoint
 
 /// SplitMix64: a small deterministic generator for test data.
@@ -29,7 +30,8 @@ final class CheckpointScratch {
     let path: String
 
     init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-checkpoint-\(UUID().uuidString)").path
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-checkpoint-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
@@ -69,7 +71,8 @@ enum CheckpointFixtures {
 
     /// Bitwise equality of two states.
     static func sameBits(_ a: RenderState, _ b: RenderState) -> Bool {
-        var ha = a.samplerHistory, hb = b.samplerHistory
+        var ha = a.samplerHistory
+        var hb = b.samplerHistory
         let same = sameBits(a.latent, b.latent) && sameBits(ha.previousDenoised, hb.previousDenoised)
         ha.previousDenoised = []
         hb.previousDenoised = []
@@ -85,21 +88,28 @@ enum CheckpointFixtures {
 enum CheckpointPython {
     static let interpreter: String? = {
         let candidate = ProcessInfo.processInfo.environment["MOSAIC_TEST_PYTHON"] ?? "python3"
-        guard let result = try? run(candidate, ["-c", "import safetensors, numpy"]), result.status == 0 else { return nil }
+        guard let result = try? run(candidate, ["-c", "import safetensors, numpy"]), result.status == 0 else {
+            return nil
+        }
         return candidate
     }()
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(_ executable: String, _ arguments: [String]) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [executable] + arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 }

@@ -1,24 +1,30 @@
 import MosaicDiffusion
-import Testing
-@testable import MosaicCheckpoint
 import MosaicRender
+import Testing
+
+@testable import MosaicCheckpoint
 
 @Suite struct SHA256Tests {
     /// FIPS 180-2 appendix B examples and the empty message.
     @Test(arguments: [
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
+        (
+            "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"
+        ),
     ])
     func fipsVectors(message: String, digest: String) {
         #expect(SHA256.hexDigest(message.utf8) == digest)
     }
 
     @Test func oneMillionA() {
-        #expect(SHA256.hexDigest(repeatElement(UInt8(ascii: "a"), count: 1_000_000))
+        #expect(
+            SHA256.hexDigest(repeatElement(UInt8(ascii: "a"), count: 1_000_000))
                 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
@@ -46,7 +52,8 @@ import MosaicRender
         let parameters = RenderParameters(
             prompt: "a \"quoted\" fjord\n", negativePrompt: "blur", width: 512, height: 256, steps: 12,
             sampler: .eulerAncestral, guidanceScale: 7.5, seed: 42, tiling: .shifted, tileSize: 32, tileOverlap: 8)
-        let expected = #"{"guidance_scale":7.5,"hash_format":"mosaic-render-parameters/1","height":256,"model":"mosaic-field","#
+        let expected =
+            #"{"guidance_scale":7.5,"hash_format":"mosaic-render-parameters/1","height":256,"model":"mosaic-field","#
             + #""negative_prompt":"blur","prompt":"a \"quoted\" fjord\n","sampler":"euler_a","seed":42,"steps":12,"#
             + #""tile_overlap":8,"tile_size":32,"tile_weighting":"gaussian","tiling":"shifted","width":512}"#
         #expect(parameters.canonicalJSON == expected)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import MosaicCheckpoint
 import MosaicTensor
+import Testing
+
+@testable import MosaicCheckpoint
 
 @Suite struct SafeTensorsTests {
     @Test func roundTripOfEverySupportedElementType() throws {
@@ -52,7 +53,8 @@ import MosaicTensor
     static func file(header: String, dataSize: Int, declaredLength: UInt64? = nil) -> [UInt8] {
         let json = Array(header.utf8)
         let length = declaredLength ?? UInt64(json.count)
-        return (0..<8).map { UInt8(truncatingIfNeeded: length >> UInt64(8 * $0)) } + json + [UInt8](repeating: 0, count: dataSize)
+        return (0..<8).map { UInt8(truncatingIfNeeded: length >> UInt64(8 * $0)) } + json
+            + [UInt8](repeating: 0, count: dataSize)
     }
 
     static func entry(_ name: String, _ dtype: String = "F32", shape: String = "[2]", offsets: String) -> String {
@@ -65,31 +67,65 @@ import MosaicTensor
         }
         let cases: [([UInt8], SafeTensorsError)] = [
             ([1, 2, 3], .truncatedHeaderLength(fileSize: 3)),
-            (Self.file(header: "{}", dataSize: 0, declaredLength: .max), .headerTooLarge(declared: .max, limit: 100_000_000)),
-            (Self.file(header: "{}", dataSize: 0, declaredLength: 50_000_000), .headerPastEnd(declared: 50_000_000, available: 2)),
-            (Self.file(header: "[]", dataSize: 0), .invalidHeader(reason: "the header is an array, expected an object")),
-            (Self.file(header: #"{"__metadata__":{"k":1}}"#, dataSize: 0),
-             .invalidMetadata(reason: "value of 'k' is a number, expected a string")),
-            (Self.file(header: "{\(e("a", "F31", shape: "[2]", offsets: "[0,8]"))}", dataSize: 8),
-             .unknownDType(tensor: "a", dtype: "F31")),
-            (Self.file(header: #"{"a":{"dtype":"F32","shape":[2]}}"#, dataSize: 8),
-             .invalidTensorEntry(tensor: "a", reason: "missing 'data_offsets'")),
-            (Self.file(header: "{\(e("a", shape: "[-2]", offsets: "[0,8]"))}", dataSize: 8),
-             .invalidTensorEntry(tensor: "a", reason: "'shape' holds -2, expected non-negative integers")),
-            (Self.file(header: "{\(e("a", offsets: "[8,0]"))}", dataSize: 8),
-             .invalidTensorEntry(tensor: "a", reason: "'data_offsets' must be [start, end] with start <= end")),
-            (Self.file(header: "{\(e("a", offsets: "[0,8]"))}", dataSize: 4),
-             .dataOutOfRange(tensor: "a", start: 0, end: 8, dataSize: 4)),
-            (Self.file(header: "{\(e("a", offsets: "[0,99999999999999999999]"))}", dataSize: 4),
-             .invalidTensorEntry(tensor: "a", reason: "'data_offsets' holds 99999999999999999999, expected non-negative integers")),
-            (Self.file(header: "{\(e("a", offsets: "[0,12]"))}", dataSize: 12),
-             .lengthMismatch(tensor: "a", shape: [2], dtype: .f32, expectedBytes: 8, actualBytes: 12)),
-            (Self.file(header: "{\(e("a", shape: "[4611686018427387904,4]", offsets: "[0,8]"))}", dataSize: 8),
-             .lengthMismatch(tensor: "a", shape: [4_611_686_018_427_387_904, 4], dtype: .f32, expectedBytes: .max, actualBytes: 8)),
-            (Self.file(header: "{\(e("a", offsets: "[0,8]")),\(e("b", offsets: "[4,12]"))}", dataSize: 12),
-             .nonContiguous(tensor: "b", expectedStart: 8, actualStart: 4)),
-            (Self.file(header: "{\(e("a", offsets: "[0,8]")),\(e("b", offsets: "[12,20]"))}", dataSize: 20),
-             .nonContiguous(tensor: "b", expectedStart: 8, actualStart: 12)),
+            (
+                Self.file(header: "{}", dataSize: 0, declaredLength: .max),
+                .headerTooLarge(declared: .max, limit: 100_000_000)
+            ),
+            (
+                Self.file(header: "{}", dataSize: 0, declaredLength: 50_000_000),
+                .headerPastEnd(declared: 50_000_000, available: 2)
+            ),
+            (
+                Self.file(header: "[]", dataSize: 0),
+                .invalidHeader(reason: "the header is an array, expected an object")
+            ),
+            (
+                Self.file(header: #"{"__metadata__":{"k":1}}"#, dataSize: 0),
+                .invalidMetadata(reason: "value of 'k' is a number, expected a string")
+            ),
+            (
+                Self.file(header: "{\(e("a", "F31", shape: "[2]", offsets: "[0,8]"))}", dataSize: 8),
+                .unknownDType(tensor: "a", dtype: "F31")
+            ),
+            (
+                Self.file(header: #"{"a":{"dtype":"F32","shape":[2]}}"#, dataSize: 8),
+                .invalidTensorEntry(tensor: "a", reason: "missing 'data_offsets'")
+            ),
+            (
+                Self.file(header: "{\(e("a", shape: "[-2]", offsets: "[0,8]"))}", dataSize: 8),
+                .invalidTensorEntry(tensor: "a", reason: "'shape' holds -2, expected non-negative integers")
+            ),
+            (
+                Self.file(header: "{\(e("a", offsets: "[8,0]"))}", dataSize: 8),
+                .invalidTensorEntry(tensor: "a", reason: "'data_offsets' must be [start, end] with start <= end")
+            ),
+            (
+                Self.file(header: "{\(e("a", offsets: "[0,8]"))}", dataSize: 4),
+                .dataOutOfRange(tensor: "a", start: 0, end: 8, dataSize: 4)
+            ),
+            (
+                Self.file(header: "{\(e("a", offsets: "[0,99999999999999999999]"))}", dataSize: 4),
+                .invalidTensorEntry(
+                    tensor: "a", reason: "'data_offsets' holds 99999999999999999999, expected non-negative integers")
+            ),
+            (
+                Self.file(header: "{\(e("a", offsets: "[0,12]"))}", dataSize: 12),
+                .lengthMismatch(tensor: "a", shape: [2], dtype: .f32, expectedBytes: 8, actualBytes: 12)
+            ),
+            (
+                Self.file(header: "{\(e("a", shape: "[4611686018427387904,4]", offsets: "[0,8]"))}", dataSize: 8),
+                .lengthMismatch(
+                    tensor: "a", shape: [4_611_686_018_427_387_904, 4], dtype: .f32, expectedBytes: .max, actualBytes: 8
+                )
+            ),
+            (
+                Self.file(header: "{\(e("a", offsets: "[0,8]")),\(e("b", offsets: "[4,12]"))}", dataSize: 12),
+                .nonContiguous(tensor: "b", expectedStart: 8, actualStart: 4)
+            ),
+            (
+                Self.file(header: "{\(e("a", offsets: "[0,8]")),\(e("b", offsets: "[12,20]"))}", dataSize: 20),
+                .nonContiguous(tensor: "b", expectedStart: 8, actualStart: 12)
+            ),
             (Self.file(header: "{\(e("a", offsets: "[0,8]"))}", dataSize: 9), .trailingData(used: 8, dataSize: 9)),
         ]
         for (bytes, expected) in cases {
@@ -138,7 +174,8 @@ import MosaicTensor
 
     @Test func acceptsHeadersOfOtherWriters() throws {
         // Whitespace, member order and escapes as other tools may write them; empty tensors sharing an offset.
-        let header = #"{ "b" : {"data_offsets":[8,8],"shape":[0],"dtype":"I64"}, "__metadata__": {"format":"pt","s":"\u00e9\/\ud83d\ude00"},"#
+        let header =
+            #"{ "b" : {"data_offsets":[8,8],"shape":[0],"dtype":"I64"}, "__metadata__": {"format":"pt","s":"\u00e9\/\ud83d\ude00"},"#
             + #" "a": {"dtype":"BF16","shape":[2,2],"data_offsets":[0,8]} }   "#
         let file = try SafeTensors(parsing: Self.file(header: header, dataSize: 8))
         #expect(file.metadata == ["format": "pt", "s": "é/😀"])

@@ -1,10 +1,11 @@
 import Foundation
-import Testing
-@testable import MosaicCheckpoint
 import MosaicTestSupport
+import Testing
+
+@testable import MosaicCheckpoint
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct TileJournalTests {
@@ -30,7 +31,9 @@ import Glibc
         let read = store.readJournal(step: 12, parametersHash: Self.hash, expectedCounts: counts)
         #expect(read.count == tiles)
         for tile in 0..<tiles {
-            #expect(CheckpointFixtures.sameBits(read[tile] ?? [], Self.tileValues(tile, count: counts[tile] ?? 0)), "tile \(tile)")
+            #expect(
+                CheckpointFixtures.sameBits(read[tile] ?? [], Self.tileValues(tile, count: counts[tile] ?? 0)),
+                "tile \(tile)")
         }
         #expect(throws: CheckpointError.self) { try journal.append(tile: 0, values: [1]) }
     }
@@ -64,7 +67,8 @@ import Glibc
         let header = TileJournal.fileHeader(step: 1, parametersHash: Self.hash).count
         bytes[header + 2 * (16 + 32) + 20] ^= 0x40  // payload of the third record
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let read = TileJournal.read(path: path, step: 1, parametersHash: Self.hash, expectedCounts: [0: 8, 1: 8, 2: 8, 3: 8])
+        let read = TileJournal.read(
+            path: path, step: 1, parametersHash: Self.hash, expectedCounts: [0: 8, 1: 8, 2: 8, 3: 8])
         #expect(read.keys.sorted() == [0, 1])
         // The tile index is covered by the CRC too: a record cannot be credited to another tile.
         bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -87,8 +91,13 @@ import Glibc
         #expect(read.keys.sorted() == [0, 2])
         #expect(CheckpointFixtures.sameBits(read[0] ?? [], Self.tileValues(0, count: 8)))
         #expect(TileJournal.read(path: path, step: 6, parametersHash: Self.hash, expectedCounts: [0: 8]).isEmpty)
-        #expect(TileJournal.read(path: path, step: 5, parametersHash: CheckpointFixtures.otherHash, expectedCounts: [0: 8]).isEmpty)
-        #expect(TileJournal.read(path: "\(scratch.path)/missing", step: 5, parametersHash: Self.hash, expectedCounts: [0: 8]).isEmpty)
+        #expect(
+            TileJournal.read(path: path, step: 5, parametersHash: CheckpointFixtures.otherHash, expectedCounts: [0: 8])
+                .isEmpty)
+        #expect(
+            TileJournal.read(
+                path: "\(scratch.path)/missing", step: 5, parametersHash: Self.hash, expectedCounts: [0: 8]
+            ).isEmpty)
     }
 
     /// Reopening after a torn tail writes over it, so records appended afterwards are readable.
@@ -109,11 +118,17 @@ import Glibc
         // A journal of another step at the path is overwritten in place, not truncated: the old
         // step's records still lie behind the new ones, intact, but are bound to the old header.
         journal = try TileJournal(path: path, step: 3, parametersHash: Self.hash)
-        #expect(TileJournal.read(path: path, step: 3, parametersHash: Self.hash, expectedCounts: [0: 8, 1: 8, 2: 8]).isEmpty)
+        #expect(
+            TileJournal.read(path: path, step: 3, parametersHash: Self.hash, expectedCounts: [0: 8, 1: 8, 2: 8]).isEmpty
+        )
         try journal.append(tile: 1, values: Self.tileValues(7, count: 8))
         journal.close()
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) .count > TileJournal.fileHeader(step: 3, parametersHash: Self.hash).count + 48)
-        let recycled = TileJournal.read(path: path, step: 3, parametersHash: Self.hash, expectedCounts: [0: 8, 1: 8, 2: 8])
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: path)).count > TileJournal.fileHeader(
+                step: 3, parametersHash: Self.hash
+            ).count + 48)
+        let recycled = TileJournal.read(
+            path: path, step: 3, parametersHash: Self.hash, expectedCounts: [0: 8, 1: 8, 2: 8])
         #expect(recycled.keys.sorted() == [1])
         #expect(CheckpointFixtures.sameBits(recycled[1] ?? [], Self.tileValues(7, count: 8)))
     }
@@ -143,7 +158,8 @@ import Glibc
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         #expect(status == 0)
-        let read = TileJournal.read(path: path, step: 1, parametersHash: Self.hash, expectedCounts: [0: 100, 1: 100, 2: 100])
+        let read = TileJournal.read(
+            path: path, step: 1, parametersHash: Self.hash, expectedCounts: [0: 100, 1: 100, 2: 100])
         #expect(read.keys.sorted() == [0, 2])
     }
 }

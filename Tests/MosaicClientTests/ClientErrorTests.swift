@@ -35,7 +35,8 @@ import Testing
         defer { server.stop() }
         let client = MosaicClient(socketPath: server.path)
         #expect(failure { _ = try client.status() } == .api(status: 502, error: APIError(.unavailable, "Bad Gateway")))
-        #expect(failure { _ = try client.pause() } == .api(status: 403, error: APIError(.forbidden, "HTTP 403 Forbidden")))
+        #expect(
+            failure { _ = try client.pause() } == .api(status: 403, error: APIError(.forbidden, "HTTP 403 Forbidden")))
     }
 
     @Test func errorStatusesThroughEventsAreAPIErrors() throws {
@@ -49,7 +50,10 @@ import Testing
         let server = try FakeDaemon(answer: Array("SSH-2.0-OpenSSH_9.2\r\n\r\n".utf8))
         defer { server.stop() }
         guard case .protocolViolation(let detail) = failure({ _ = try MosaicClient(socketPath: server.path).status() })
-        else { Issue.record("not a protocol violation"); return }
+        else {
+            Issue.record("not a protocol violation")
+            return
+        }
         #expect(detail.contains("SSH-2.0"))
     }
 
@@ -57,7 +61,8 @@ import Testing
         let server = try FakeDaemon(answer: Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".utf8))
         defer { server.stop() }
         guard case .protocolViolation = failure({ _ = try MosaicClient(socketPath: server.path).status() }) else {
-            Issue.record("not a protocol violation"); return
+            Issue.record("not a protocol violation")
+            return
         }
     }
 
@@ -65,7 +70,10 @@ import Testing
         let server = try FakeDaemon(answer: Wire.response(200, Array(#"{"version": 3}"#.utf8)))
         defer { server.stop() }
         guard case .undecodable(let type, _) = failure({ _ = try MosaicClient(socketPath: server.path).status() })
-        else { Issue.record("not undecodable"); return }
+        else {
+            Issue.record("not undecodable")
+            return
+        }
         #expect(type == "DaemonStatus")
     }
 
@@ -73,7 +81,8 @@ import Testing
         let server = try FakeDaemon(answer: Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"version\"".utf8))
         defer { server.stop() }
         guard case .connectionLost = failure({ _ = try MosaicClient(socketPath: server.path).status() }) else {
-            Issue.record("not a lost connection"); return
+            Issue.record("not a lost connection")
+            return
         }
     }
 
@@ -82,7 +91,10 @@ import Testing
         defer { server.stop() }
         let started = Date()
         let error = failure { _ = try MosaicClient(socketPath: server.path, timeout: 0.3).status() }
-        guard case .timeout(let socket, _, let seconds) = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .timeout(let socket, _, let seconds) = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         #expect(socket == server.path && seconds == 0.3)
         #expect(Date().timeIntervalSince(started) < 3)
     }
@@ -90,7 +102,10 @@ import Testing
     @Test func missingSocketIsUnreachable() {
         let path = FakeDaemon.temporarySocketPath()
         guard case .unreachable(let socket, let reason) = failure({ _ = try MosaicClient(socketPath: path).status() })
-        else { Issue.record("not unreachable"); return }
+        else {
+            Issue.record("not unreachable")
+            return
+        }
         #expect(socket == path && reason.contains("No such file"))
     }
 
@@ -100,7 +115,8 @@ import Testing
         close(try FakeDaemon.listen(at: path))
         defer { unlink(path) }
         guard case .unreachable(_, let reason) = failure({ _ = try MosaicClient(socketPath: path).status() }) else {
-            Issue.record("not unreachable"); return
+            Issue.record("not unreachable")
+            return
         }
         #expect(reason.contains("refused"))
     }
@@ -108,13 +124,17 @@ import Testing
     @Test func overlongSocketPathIsUnreachable() {
         let path = "/tmp/" + String(repeating: "x", count: 200)
         guard case .unreachable = failure({ _ = try MosaicClient(socketPath: path).status() }) else {
-            Issue.record("not unreachable"); return
+            Issue.record("not unreachable")
+            return
         }
     }
 
     @Test func nonFiniteNumbersAreRefusedBeforeSending() {
         let request = SubmitRequest(render: RenderSpec(prompt: "x", guidance: .nan))
         guard case .invalidRequest = failure({ _ = try MosaicClient(socketPath: "/nonexistent.sock").submit(request) })
-        else { Issue.record("not an invalid request"); return }
+        else {
+            Issue.record("not an invalid request")
+            return
+        }
     }
 }

@@ -17,10 +17,14 @@ import Testing
         let server = try FakeDaemon { _ in .send(Wire.split(wire, sizes: pieceSizes)) }
         defer { server.stop() }
         var received: [JobEvent] = []
-        try MosaicClient(socketPath: server.path).events(7) { received.append($0); return true }
+        try MosaicClient(socketPath: server.path).events(7) {
+            received.append($0)
+            return true
+        }
         #expect(received == events)
         #expect(server.requests.first?.target == "/v1/jobs/7/events")
-        #expect(server.requests.first?.head.contains("\r\nConnection: close") == true, "a stream's connection is its own")
+        #expect(
+            server.requests.first?.head.contains("\r\nConnection: close") == true, "a stream's connection is its own")
     }
 
     @Test func crlfLinesBlankLinesAndAMissingFinalNewlineAreAccepted() throws {
@@ -31,7 +35,10 @@ import Testing
         let server = try FakeDaemon(answer: Wire.chunked(200, Wire.cut(body, at: [100, 1, 1, 300])))
         defer { server.stop() }
         var received: [JobEvent] = []
-        try MosaicClient(socketPath: server.path).events(3) { received.append($0); return true }
+        try MosaicClient(socketPath: server.path).events(3) {
+            received.append($0)
+            return true
+        }
         #expect(received == events)
     }
 
@@ -44,7 +51,10 @@ import Testing
         let started = Date()
         var count = 0
         // Were the client to wait for more, the idle timeout would end the test with an error.
-        try MosaicClient(socketPath: server.path, timeout: 5).events(4, idleTimeout: 3) { _ in count += 1; return false }
+        try MosaicClient(socketPath: server.path, timeout: 5).events(4, idleTimeout: 3) { _ in
+            count += 1
+            return false
+        }
         #expect(count == 1 && Date().timeIntervalSince(started) < 2.5)
         server.stop()
     }
@@ -58,7 +68,10 @@ import Testing
         let server = try FakeDaemon { _ in .send([head + chunk] + Array(repeating: [], count: 800) + [rest]) }
         defer { server.stop() }
         var count = 0
-        try MosaicClient(socketPath: server.path, timeout: 0.5).events(4) { _ in count += 1; return true }
+        try MosaicClient(socketPath: server.path, timeout: 0.5).events(4) { _ in
+            count += 1
+            return true
+        }
         #expect(count == 1)
 
         let idle = try FakeDaemon { _ in .send([head + chunk] + Array(repeating: [], count: 800) + [rest]) }

@@ -1,8 +1,9 @@
 import Foundation
 import MosaicAPI
-@testable import MosaicClient
 import MosaicTestSupport
 import Testing
+
+@testable import MosaicClient
 
 /// The client's kept-alive connection against the real daemon on a real socket: calls share
 /// one connection (the daemon's accept count proves it), and a connection the daemon closed
@@ -120,4 +121,3 @@ import Testing
         #expect(server.requests.map(\.method) == ["GET", "POST"], "the POST went on a new connection")
     }
 }
-

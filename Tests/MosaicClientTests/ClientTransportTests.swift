@@ -1,9 +1,10 @@
 import Foundation
 import Glibc
 import MosaicAPI
-@testable import MosaicClient
 import MosaicTestSupport
 import Testing
+
+@testable import MosaicClient
 
 /// The client's HTTP/1.1 over a real Unix socket, against canned raw answers.
 @Suite struct ClientTransportTests {
@@ -23,7 +24,8 @@ import Testing
         #expect(try MosaicClient(socketPath: server.path).submit(request) == job)
 
         let body = #"{"priority":5,"render":{"prompt":"misty ocean","steps":20,"width":2048}}"#
-        let expected = "POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nUser-Agent: MosaicClient/1\r\n"
+        let expected =
+            "POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\nUser-Agent: MosaicClient/1\r\n"
             + "Accept: application/json\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
             + "\r\n" + body
         #expect(String(decoding: server.requests.first?.raw ?? [], as: UTF8.self) == expected)
@@ -51,7 +53,10 @@ import Testing
         let chunks = Wire.cut(json, at: [1, 17, 300])
         var answer = Array("HTTP/1.1 200 OK\r\ntransfer-encoding:  chunked \r\nX-Note: a\r\nx-note: b\r\n\r\n".utf8)
         for (index, piece) in chunks.enumerated() {
-            answer += Array("\(String(piece.count, radix: 16))\(index == 1 ? ";name=value" : "")\r\n".utf8) + piece + [13, 10]
+            answer +=
+                Array("\(String(piece.count, radix: 16))\(index == 1 ? ";name=value" : "")\r\n".utf8) + piece + [
+                    13, 10,
+                ]
         }
         answer += Array("0\r\nX-Trailer: done\r\n\r\n".utf8)
         let pieces = Wire.split(answer, sizes: [5, 1, 64])
@@ -66,7 +71,8 @@ import Testing
 
     @Test func allJobsFollowsPagesToTheEnd() throws {
         let server = try FakeDaemon { request in
-            let page = request.target.contains("before=5")
+            let page =
+                request.target.contains("before=5")
                 ? JobPage(jobs: [Sample.job(4)], nextBefore: nil)
                 : JobPage(jobs: [Sample.job(6), Sample.job(5)], nextBefore: 5)
             return .send([Wire.response(200, Wire.json(page))])
@@ -74,7 +80,10 @@ import Testing
         defer { server.stop() }
         let jobs = try MosaicClient(socketPath: server.path).allJobs(states: [.failed])
         #expect(jobs.map(\.id) == [6, 5, 4])
-        #expect(server.requests.map(\.target) == ["/v1/jobs?state=failed&limit=500", "/v1/jobs?state=failed&limit=500&before=5"])
+        #expect(
+            server.requests.map(\.target) == [
+                "/v1/jobs?state=failed&limit=500", "/v1/jobs?state=failed&limit=500&before=5",
+            ])
     }
 
     @Test func binaryBodiesArriveByteForByte() throws {
@@ -92,7 +101,8 @@ import Testing
 
     @Test func bodyUntilCloseAndInterimAnswersAreRead() throws {
         let text = "# TYPE mosaic_uptime_seconds gauge\nmosaic_uptime_seconds 12\n"
-        let answer = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n\r\n" + text
+        let answer =
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n\r\n" + text
         let server = try FakeDaemon(answer: Array(answer.utf8))
         defer { server.stop() }
         #expect(try MosaicClient(socketPath: server.path).metrics() == text)
@@ -109,11 +119,16 @@ import Testing
 
     @Test func requestTargetsThatWouldBreakTheRequestLineAreRefused() throws {
         let client = MosaicClient(socketPath: "/nonexistent/never-used.sock")
-        for (method, path) in [("GET", "/a b"), ("GET", "v1/status"), ("GE T", "/"), ("GET", "/x\r\nHost: evil"),
-                               ("", "/"), ("GET", ""), ("GÉT", "/"), ("GET\r\n", "/"), ("GET", "/é")] {
+        for (method, path) in [
+            ("GET", "/a b"), ("GET", "v1/status"), ("GE T", "/"), ("GET", "/x\r\nHost: evil"),
+            ("", "/"), ("GET", ""), ("GÉT", "/"), ("GET\r\n", "/"), ("GET", "/é"),
+        ] {
             #expect(throws: ClientError.self) { _ = try client.raw(method: method, path: path, body: nil) }
             do { _ = try client.raw(method: method, path: path, body: nil) } catch {
-                guard case .invalidRequest = error else { Issue.record("\(method) \(path): \(error)"); continue }
+                guard case .invalidRequest = error else {
+                    Issue.record("\(method) \(path): \(error)")
+                    continue
+                }
             }
         }
     }

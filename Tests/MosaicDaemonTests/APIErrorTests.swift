@@ -33,12 +33,16 @@ import Testing
         for (path, json, status, needle) in cases {
             let (got, error) = try post(path, json)
             #expect(got == status, "\(json): \(got) \(error?.message ?? "")")
-            if status != 201 { #expect(error?.message.contains(needle) == true, "\(json): \(error?.message ?? "no JSON error")") }
+            if status != 201 {
+                #expect(error?.message.contains(needle) == true, "\(json): \(error?.message ?? "no JSON error")")
+            }
         }
         let huge = "{\"render\":{\"prompt\":\"" + String(repeating: "a", count: 70_000) + "\"}}"
         #expect(try post("/v1/jobs", huge).0 == 413)
-        for (method, path, status) in [("GET", "/v1/jobs/abc", 404), ("GET", "/v1/jobs/999999", 404), ("GET", "/v1/jobs/-3", 404),
-                                       ("PUT", "/v1/status", 405), ("GET", "/v2/status", 404), ("POST", "/v1/jobs/1/output", 405)] {
+        for (method, path, status) in [
+            ("GET", "/v1/jobs/abc", 404), ("GET", "/v1/jobs/999999", 404), ("GET", "/v1/jobs/-3", 404),
+            ("PUT", "/v1/status", 405), ("GET", "/v2/status", 404), ("POST", "/v1/jobs/1/output", 405),
+        ] {
             let response = try client.raw(method: method, path: path, body: nil)
             #expect(response.status == status, "\(method) \(path)")
             #expect((try? APICoding.decoder().decode(ErrorResponse.self, from: Data(response.body))) != nil)

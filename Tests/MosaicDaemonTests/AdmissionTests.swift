@@ -36,7 +36,8 @@ import Testing
         // A job that fits is accepted.
         #expect(try daemon.client.submit(SubmitRequest(render: smallRender())).state == .queued)
 
-        let ctl = try CtlRunner.run(["submit", "vast ocean", "--width", "8192", "--height", "8192"], socket: daemon.socketPath)
+        let ctl = try CtlRunner.run(
+            ["submit", "vast ocean", "--width", "8192", "--height", "8192"], socket: daemon.socketPath)
         #expect(ctl.status == 2, "\(ctl.stderr)")
         #expect(ctl.stderr.contains("estimate: memory") && ctl.stderr.contains("budget 64.0 MiB"), "\(ctl.stderr)")
     }
@@ -47,7 +48,8 @@ import Testing
         _ = try daemon.client.pause()
         #expect(try daemon.client.submit(SubmitRequest(render: smallRender())).state == .queued)
         do {
-            _ = try daemon.client.submit(SubmitRequest(render: RenderSpec(prompt: "x", width: 2048, height: 2048, lossless: true)))
+            _ = try daemon.client.submit(
+                SubmitRequest(render: RenderSpec(prompt: "x", width: 2048, height: 2048, lossless: true)))
             Issue.record("a 2048x2048 lossless job was accepted with a 1 MiB disk budget")
         } catch .api(let status, let error) {
             #expect(status == 422)
@@ -62,8 +64,9 @@ import Testing
     @Test func jobThatNoLongerFitsIsFailedAtClaimAndTheQueueGoesOn() throws {
         let first = try DaemonProcess()
         _ = try first.client.pause()
-        let big = try first.client.submit(SubmitRequest(
-            render: RenderSpec(prompt: "vast ocean", width: 4096, height: 4096, steps: 2), priority: 10))
+        let big = try first.client.submit(
+            SubmitRequest(
+                render: RenderSpec(prompt: "vast ocean", width: 4096, height: 4096, steps: 2), priority: 10))
         let small = try first.client.submit(SubmitRequest(render: smallRender()))
         first.stop()
 
@@ -73,8 +76,9 @@ import Testing
         _ = try second.client.resume()
         let failed = try second.waitFor(big.id) { $0.state.isFinished }
         #expect(failed.state == .failed)
-        #expect(failed.error?.contains("not started") == true && failed.error?.contains("max_job_memory") == true,
-                "\(failed.error ?? "no error")")
+        #expect(
+            failed.error?.contains("not started") == true && failed.error?.contains("max_job_memory") == true,
+            "\(failed.error ?? "no error")")
         #expect(failed.progress == nil || failed.progress?.step == 0, "it never rendered a step")
         let done = try second.waitFor(small.id) { $0.state.isFinished }
         #expect(done.state == .succeeded, "the queue went on: \(done.error ?? "")")

@@ -51,8 +51,10 @@ import Testing
         // (HTTPServerPipelineHandler hands requests on one at a time).
         let get = { (path: String) in "GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n" }
         let connection = try RawConnection.connect(path: daemon.socketPath, timeout: 5)
-        connection.send(Array((get("/v1/jobs/\(job.id)/log") + get("/v1/jobs/\(job.id)") + get("/v1/status")
-                               + get("/v1/jobs/\(job.id)")).utf8), until: MonotonicClock.now + 5)
+        connection.send(
+            Array(
+                (get("/v1/jobs/\(job.id)/log") + get("/v1/jobs/\(job.id)") + get("/v1/status")
+                    + get("/v1/jobs/\(job.id)")).utf8), until: MonotonicClock.now + 5)
         var parsed = ResponseParser.parse([], eof: false, headRequests: [])
         let bytes = connection.receive(until: MonotonicClock.now + 10) { received in
             parsed = ResponseParser.parse(received, eof: false, headRequests: [])
@@ -61,14 +63,16 @@ import Testing
         parsed = ResponseParser.parse(bytes, eof: connection.closedByPeer, headRequests: [])
         #expect(parsed.responses.map(\.status) == [200, 200, 200, 200])
         let bodies = parsed.responses.map { String(decoding: $0.body, as: UTF8.self) }
-        #expect(bodies.count == 4 && bodies[0].hasPrefix("[") && bodies[1].contains("\"id\":\(job.id)")
+        #expect(
+            bodies.count == 4 && bodies[0].hasPrefix("[") && bodies[1].contains("\"id\":\(job.id)")
                 && bodies[2].contains("\"version\"") && bodies[3] == bodies[1], "\(bodies)")
     }
 
     /// One request on a fresh raw connection, sent in `pieces` writes `pause` seconds apart; the
     /// whole answer as received, read until the connection ends when `halfClose` shuts down our side.
     private func exchange(_ request: String, socket: String, pieces: Int = 1, halfClose: Bool = false)
-        throws -> (bytes: [UInt8], closed: Bool) {
+        throws -> (bytes: [UInt8], closed: Bool)
+    {
         let connection = try RawConnection.connect(path: socket, timeout: 5)
         let bytes = Array(request.utf8)
         let cut = bytes.count / 2
@@ -90,10 +94,12 @@ import Testing
         defer { daemon.stop() }
         _ = try daemon.client.pause()
         for index in 0..<30 {
-            _ = try daemon.client.submit(SubmitRequest(render: RenderSpec(prompt: "calm sea \(index)", width: 64, height: 64)))
+            _ = try daemon.client.submit(
+                SubmitRequest(render: RenderSpec(prompt: "calm sea \(index)", width: 64, height: 64)))
         }
         _ = try daemon.client.raw(method: "GET", path: "/v1/jobs?limit=30", body: nil)  // now cached
-        let (bytes, closed) = try exchange("GET /v1/jobs?limit=30 HTTP/1.1\r\nHost: x\r\n\r\n", socket: daemon.socketPath, halfClose: true)
+        let (bytes, closed) = try exchange(
+            "GET /v1/jobs?limit=30 HTTP/1.1\r\nHost: x\r\n\r\n", socket: daemon.socketPath, halfClose: true)
         let answers = ResponseParser.parse(bytes, eof: closed, headRequests: []).responses
         #expect(closed && answers.count == 1 && answers.first?.complete == true && answers.first?.status == 200)
         #expect(try daemon.client.jobs(limit: 30).jobs.count == 30)
@@ -105,9 +111,15 @@ import Testing
         // The queued job's event stream is an answer that does not end while the job waits; a
         // cached show sent after it, in a read of its own, must wait for the stream's end.
         let connection = try RawConnection.connect(path: daemon.socketPath, timeout: 5)
-        #expect(connection.send(Array("GET /v1/jobs/\(job.id)/events HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 5))
-        var received = connection.receive(until: MonotonicClock.now + 5) { String(decoding: $0, as: UTF8.self).contains("\"type\":\"state\"") }
-        #expect(connection.send(Array("GET /v1/jobs/\(job.id) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 5))
+        #expect(
+            connection.send(
+                Array("GET /v1/jobs/\(job.id)/events HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 5))
+        var received = connection.receive(until: MonotonicClock.now + 5) {
+            String(decoding: $0, as: UTF8.self).contains("\"type\":\"state\"")
+        }
+        #expect(
+            connection.send(
+                Array("GET /v1/jobs/\(job.id) HTTP/1.1\r\nHost: x\r\n\r\n".utf8), until: MonotonicClock.now + 5))
         received += connection.receive(until: MonotonicClock.now + 0.5) { _ in false }
         var answers = ResponseParser.parse(received, eof: false, headRequests: []).responses
         #expect(answers.count == 1 && answers.first?.complete == false, "the show must not overtake the stream")

@@ -1,14 +1,17 @@
 import Foundation
-@testable import MosaicDaemon
 import Testing
+
+@testable import MosaicDaemon
 
 /// The cgroup headroom that caps the memory budget, read from a made-up /sys/fs/cgroup tree.
 struct CgroupMemoryTests {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cgroup-\(UUID().uuidString.prefix(8))").path
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cgroup-\(UUID().uuidString.prefix(8))")
+        .path
 
     func write(_ relative: String, _ text: String) throws {
         let path = root + "/" + relative
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 

@@ -29,19 +29,20 @@ struct ConfigurationLimitTests {
     }
 
     @Test func configFileSetsEveryLimit() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mosaicd-\(UUID().uuidString).conf").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mosaicd-\(UUID().uuidString).conf")
+            .path
         try """
-            max_job_memory = 2G
-            max_job_disk = 50%   # of free disk
-            max_queued_jobs = 20
-            max_queued_jobs_per_user = 5
-            read_timeout = 2.5
-            idle_timeout = 10
-            max_connections = 64
-            max_event_streams = 8
-            read_others_jobs = false
-            render_nice = 5
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        max_job_memory = 2G
+        max_job_disk = 50%   # of free disk
+        max_queued_jobs = 20
+        max_queued_jobs_per_user = 5
+        read_timeout = 2.5
+        idle_timeout = 10
+        max_connections = 64
+        max_event_streams = 8
+        read_others_jobs = false
+        render_nice = 5
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         defer { unlink(path) }
         var c = DaemonConfiguration.defaults(environment: [:])
         try c.apply(configFile: path)
@@ -54,9 +55,11 @@ struct ConfigurationLimitTests {
 
     @Test func outOfRangeValuesNameTheirKey() {
         var c = DaemonConfiguration.defaults(environment: [:])
-        for (key, value) in [("max_queued_jobs", "0"), ("read_timeout", "-1"), ("idle_timeout", "nan"),
-                             ("max_connections", "many"), ("max_job_memory", "0%"), ("read_others_jobs", "maybe"),
-                             ("max_event_streams", "-2"), ("render_nice", "20"), ("render_nice", "-1")] {
+        for (key, value) in [
+            ("max_queued_jobs", "0"), ("read_timeout", "-1"), ("idle_timeout", "nan"),
+            ("max_connections", "many"), ("max_job_memory", "0%"), ("read_others_jobs", "maybe"),
+            ("max_event_streams", "-2"), ("render_nice", "20"), ("render_nice", "-1"),
+        ] {
             do {
                 try c.set(key, to: value)
                 Issue.record("\(key) = \(value) was accepted")

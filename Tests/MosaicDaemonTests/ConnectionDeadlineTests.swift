@@ -19,7 +19,9 @@ import Testing
         init(read: Double, idle: Double) throws {
             channel = EmbeddedChannel(loop: loop)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-            connection = ConnectionDeadline(channel: channel, limits: HTTPServerLimits(readTimeout: read, idleTimeout: idle)) { _ in }
+            connection = ConnectionDeadline(
+                channel: channel, limits: HTTPServerLimits(readTimeout: read, idleTimeout: idle)
+            ) { _ in }
         }
     }
 
@@ -43,9 +45,12 @@ import Testing
                 let expected = due.map { $0 <= target ? $0 : nil } ?? nil
                 if let expected {
                     loop.advanceTime(by: .nanoseconds(Int64(((expected - now) * 1e9).rounded(.down))) - .nanoseconds(1))
-                    #expect(drive.channel.isActive, "closed before its \(phase) time was up (read \(read), idle \(idle))")
+                    #expect(
+                        drive.channel.isActive, "closed before its \(phase) time was up (read \(read), idle \(idle))")
                     loop.advanceTime(by: .nanoseconds(2))
-                    #expect(!drive.channel.isActive, "still open when its \(phase) time was up (read \(read), idle \(idle))")
+                    #expect(
+                        !drive.channel.isActive, "still open when its \(phase) time was up (read \(read), idle \(idle))"
+                    )
                     break
                 }
                 loop.advanceTime(by: .nanoseconds(Int64(((target - now) * 1e9).rounded(.down))))
@@ -53,9 +58,15 @@ import Testing
                 #expect(drive.channel.isActive)
                 // The next phase of a request cycle.
                 switch phase {
-                case .idle: phase = .reading; due = now + read
-                case .reading: phase = .answering; due = nil
-                case .answering: phase = .idle; due = now + idle
+                case .idle:
+                    phase = .reading
+                    due = now + read
+                case .reading:
+                    phase = .answering
+                    due = nil
+                case .answering:
+                    phase = .idle
+                    due = now + idle
                 }
                 drive.connection.enter(phase)
             }

@@ -28,7 +28,9 @@ import Testing
         let slow = try RawConnection.connect(daemon.socketPath)
         let started = Date()
         var open = true
-        for character in "GET /v1/status HTTP/1.1\r\nHost: mosaicd\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n" where open {
+        for character
+            in "GET /v1/status HTTP/1.1\r\nHost: mosaicd\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
+        where open {
             open = slow.send(String(character)) && !slow.read(timeout: 0.2).closed
         }
         let elapsed = Date().timeIntervalSince(started)
@@ -70,7 +72,8 @@ import Testing
         #expect(refused.closed, "the refused connection is closed")
         // One over the cap that sends nothing is not kept for the 30 s idle timeout.
         let silent = try RawConnection.connect(daemon.socketPath)
-        let silentSeconds = try #require(silent.secondsUntilClosed(timeout: 10), "the refused silent connection stayed open")
+        let silentSeconds = try #require(
+            silent.secondsUntilClosed(timeout: 10), "the refused silent connection stayed open")
         #expect(silentSeconds < 4, "closed after \(silentSeconds) s")
         // The first two are served as before.
         second.get("/v1/status")
@@ -102,7 +105,8 @@ import Testing
         let refused = try daemon.client.raw(method: "GET", path: "/v1/jobs/\(job.id)/events", body: nil)
         #expect(refused.status == 429)
         let error = try? APICoding.decoder().decode(ErrorResponse.self, from: Data(refused.body))
-        #expect(error?.error.message.contains("max_event_streams") == true, "\(error?.error.message ?? "no JSON error")")
+        #expect(
+            error?.error.message.contains("max_event_streams") == true, "\(error?.error.message ?? "no JSON error")")
         // Closing the first stream frees its place.
         watcher = nil
         var status = 0
@@ -146,21 +150,26 @@ import Testing
         let daemon = try DaemonProcess()
         defer { daemon.stop() }
         // Larger than a Unix socket's buffer, so bytes are still queued when the answer ends.
-        let job = try daemon.client.submit(SubmitRequest(render: RenderSpec(
-            prompt: "rough gravel, grainy", width: 1024, height: 1024, steps: 2, seed: 3, lossless: true)))
+        let job = try daemon.client.submit(
+            SubmitRequest(
+                render: RenderSpec(
+                    prompt: "rough gravel, grainy", width: 1024, height: 1024, steps: 2, seed: 3, lossless: true)))
         _ = try daemon.waitFor(job.id) { $0.state.isFinished }
         let expected = try daemon.client.output(job.id)
         #expect(expected.count > 256 << 10, "\(expected.count) bytes")
-        for request in ["GET /v1/jobs/\(job.id)/output HTTP/1.1\r\nHost: mosaicd\r\nConnection: close\r\n\r\n",
-                        "GET /v1/jobs/\(job.id)/output HTTP/1.0\r\n\r\n"] {
+        for request in [
+            "GET /v1/jobs/\(job.id)/output HTTP/1.1\r\nHost: mosaicd\r\nConnection: close\r\n\r\n",
+            "GET /v1/jobs/\(job.id)/output HTTP/1.0\r\n\r\n",
+        ] {
             let connection = try RawConnection.connect(daemon.socketPath)
             connection.send(request)
             let started = Date()
             let answer = connection.readBytes(timeout: 10)
             #expect(answer.closed, "the connection stayed open after the answer")
             #expect(Date().timeIntervalSince(started) < 5)
-            #expect(answer.bytes.count >= expected.count && Array(answer.bytes.suffix(expected.count)) == expected,
-                    "\(answer.bytes.count) bytes received")
+            #expect(
+                answer.bytes.count >= expected.count && Array(answer.bytes.suffix(expected.count)) == expected,
+                "\(answer.bytes.count) bytes received")
         }
     }
 }

@@ -1,8 +1,9 @@
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
-@testable import MosaicDaemon
 import Testing
+
+@testable import MosaicDaemon
 
 /// A connection's request cycle on an embedded channel: kept alive, closed after an answer that
 /// says so or after the client's input ends, and an illegal transition stops the process.
@@ -17,11 +18,14 @@ import Testing
     }
 
     private static func request(_ channel: EmbeddedChannel) throws {
-        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/v1/status")))
+        try channel.writeInbound(
+            HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/v1/status")))
         try channel.writeInbound(HTTPServerRequestPart.end(nil))
     }
 
-    private static func answer(_ channel: EmbeddedChannel, headers: [(String, String)], body: Bool = true, end: Bool = true) throws {
+    private static func answer(
+        _ channel: EmbeddedChannel, headers: [(String, String)], body: Bool = true, end: Bool = true
+    ) throws {
         let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: HTTPHeaders(headers))
         try channel.writeOutbound(HTTPServerResponsePart.head(head))
         if body { try channel.writeOutbound(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: "{}\n")))) }

@@ -12,17 +12,21 @@ import Testing
     /// Starts `mosaicd serve` on `directory` with `faults` and waits until it exits by itself or
     /// `seconds` pass (then stops it).
     func runUntilExit(_ directory: URL, faults: String, seconds: Double = 30) throws {
-        _ = try DaemonProcess.runToExit(["serve", "--state-dir", directory.appendingPathComponent("state").path,
-                                         "--socket", directory.appendingPathComponent("mosaicd.sock").path, "--threads", "2"],
-                                        environment: ["MOSAIC_FAULTS": faults], seconds: seconds)
+        _ = try DaemonProcess.runToExit(
+            [
+                "serve", "--state-dir", directory.appendingPathComponent("state").path,
+                "--socket", directory.appendingPathComponent("mosaicd.sock").path, "--threads", "2",
+            ],
+            environment: ["MOSAIC_FAULTS": faults], seconds: seconds)
     }
 
     @Test func aKilledRenderResumesAndEndsBitIdentical() throws {
         let first = try DaemonProcess(environment: ["MOSAIC_FAULTS": "checkpoint.before-rename=crash"])
-        let spec = RenderSpec(prompt: "waves at dusk", width: 512, height: 512, steps: 6, sampler: "euler_a", seed: 4,
-                              lossless: true)
+        let spec = RenderSpec(
+            prompt: "waves at dusk", width: 512, height: 512, steps: 6, sampler: "euler_a", seed: 4,
+            lossless: true)
         let job = try first.client.submit(SubmitRequest(render: spec))
-        first.process.waitUntilExit()   // SIGKILLed itself while writing the first checkpoint
+        first.process.waitUntilExit()  // SIGKILLed itself while writing the first checkpoint
         #expect(first.process.terminationReason == .uncaughtSignal)
         // The second life crashes at its first checkpoint too; the third one has no faults.
         try runUntilExit(first.directory, faults: "checkpoint.before-dir-fsync=crash")
@@ -36,8 +40,11 @@ import Testing
         // The same resume as an event, which tools read instead of the sentence.
         #expect(log.contains { if case .resumed(_, let fromStep, _, _, _)? = $0.event { fromStep > 0 } else { false } })
         let direct = first.directory.appendingPathComponent("direct.webp").path
-        _ = try DaemonProcess.runToExit(["render", "--prompt", "waves at dusk", "--width", "512", "--height", "512", "--steps", "6",
-                                        "--sampler", "euler_a", "--seed", "4", "--lossless", "--output", direct], seconds: 600)
+        _ = try DaemonProcess.runToExit(
+            [
+                "render", "--prompt", "waves at dusk", "--width", "512", "--height", "512", "--steps", "6",
+                "--sampler", "euler_a", "--seed", "4", "--lossless", "--output", direct,
+            ], seconds: 600)
         #expect(try Data(contentsOf: URL(fileURLWithPath: direct)) == Data(third.client.output(job.id)))
     }
 
@@ -66,7 +73,9 @@ import Testing
         #expect(failed.state == .failed)
         #expect(failed.error?.contains("No space left on device") == true, "\(failed.error ?? "")")
         // Nothing half-written looks like a checkpoint, and the daemon still answers.
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: daemon.stateDirectory + "/checkpoints/\(job.id)")) ?? []
+        let files =
+            (try? FileManager.default.contentsOfDirectory(atPath: daemon.stateDirectory + "/checkpoints/\(job.id)"))
+            ?? []
         #expect(!files.contains { $0.hasSuffix(".safetensors") }, "\(files)")
         #expect(try daemon.client.status().counts["failed"] == 1)
     }

@@ -11,8 +11,9 @@ import Testing
     @Test func aPruneCutoffBeyondInt64DoesNotCrashTheDaemon() throws {
         let daemon = try DaemonProcess()
         for value in ["18446744073709551616", "1e300", "9223372036854775.807"] {
-            let answer = try daemon.client.raw(method: "POST", path: "/v1/jobs/prune",
-                                               body: Array("{\"older_than_seconds\":\(value)}".utf8))
+            let answer = try daemon.client.raw(
+                method: "POST", path: "/v1/jobs/prune",
+                body: Array("{\"older_than_seconds\":\(value)}".utf8))
             #expect(answer.status == 200, "\(value): \(String(decoding: answer.body, as: UTF8.self))")
         }
         #expect(try !daemon.client.status().version.isEmpty)  // still up
@@ -23,8 +24,10 @@ import Testing
     /// was not the API's JSON error.
     @Test func malformedHTTPGetsTheAPIsJSONError() throws {
         let daemon = try DaemonProcess()
-        for request in ["GET /v1/status HTTP/1.1\r\nContent-Length: 0x10\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
-                        "POST /v1/jobs HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"] {
+        for request in [
+            "GET /v1/status HTTP/1.1\r\nContent-Length: 0x10\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+            "POST /v1/jobs HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+        ] {
             let connection = try RawConnection.connect(path: daemon.socketPath, timeout: 5)
             connection.send(Array(request.utf8), until: MonotonicClock.now + 5)
             let bytes = connection.receive(until: MonotonicClock.now + 10) { _ in false }
@@ -41,9 +44,11 @@ import Testing
     /// schemathesis (ST204): a 405 must say which methods the resource takes (RFC 9110).
     @Test func methodNotAllowedListsTheAllowedMethods() throws {
         let daemon = try DaemonProcess()
-        for (method, path, allow) in [("TRACE", "/v1/status", "GET"), ("PUT", "/v1/jobs", "POST, GET"),
-                                      ("GET", "/v1/jobs/7/cancel", "POST"), ("POST", "/v1/jobs/7", "GET, DELETE"),
-                                      ("OPTIONS", "/v1/jobs/prune", "POST"), ("GET", "/v1/jobs/prune", "POST")] {
+        for (method, path, allow) in [
+            ("TRACE", "/v1/status", "GET"), ("PUT", "/v1/jobs", "POST, GET"),
+            ("GET", "/v1/jobs/7/cancel", "POST"), ("POST", "/v1/jobs/7", "GET, DELETE"),
+            ("OPTIONS", "/v1/jobs/prune", "POST"), ("GET", "/v1/jobs/prune", "POST"),
+        ] {
             let answer = try daemon.client.raw(method: method, path: path, body: nil)
             #expect(answer.status == 405 && answer.headers["allow"] == allow, "\(method) \(path): \(answer.headers)")
         }
@@ -72,17 +77,24 @@ import Testing
         let defaults = try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64}}"#)
         #expect(defaults.0 == 201 && defaults.1.contains(#""tile_overlap":16"#), "\(defaults)")
         for tiling in ["none", "shifted", "overlap"] {
-            let overlap = try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64,"tile_size":8,"tile_overlap":257,"tiling":"\#(tiling)"}}"#)
+            let overlap = try post(
+                "/v1/jobs",
+                #"{"render":{"prompt":"sea","width":64,"height":64,"tile_size":8,"tile_overlap":257,"tiling":"\#(tiling)"}}"#
+            )
             #expect(overlap.0 == 400 && overlap.1.contains("invalid tile_overlap"), "\(tiling): \(overlap)")
         }
         // DDIM and DPM++ 2M cannot take 1000 steps: 400 at once, not a job that fails when it starts.
         for sampler in ["ddim", "dpmpp_2m"] {
-            let steps = try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64,"steps":1000,"sampler":"\#(sampler)"}}"#)
+            let steps = try post(
+                "/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64,"steps":1000,"sampler":"\#(sampler)"}}"#)
             #expect(steps.0 == 400 && steps.1.contains("invalid steps"), "\(sampler): \(steps)")
         }
-        #expect(try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64,"steps":1000,"sampler":"euler"}}"#).0 == 201)
+        #expect(
+            try post("/v1/jobs", #"{"render":{"prompt":"sea","width":64,"height":64,"steps":1000,"sampler":"euler"}}"#)
+                .0 == 201)
         for query in ["state=", "state=queued,", "state=,running"] {
-            #expect(try daemon.client.raw(method: "GET", path: "/v1/jobs?\(query)", body: nil).status == 400, "\(query)")
+            #expect(
+                try daemon.client.raw(method: "GET", path: "/v1/jobs?\(query)", body: nil).status == 400, "\(query)")
         }
         #expect(try daemon.client.raw(method: "GET", path: "/v1/jobs?state=queued,running", body: nil).status == 200)
         #expect(daemon.stop() == 0)
@@ -90,8 +102,10 @@ import Testing
 
     /// What one raw connection got for `request`: the parsed answers and whether the daemon
     /// closed it. `halfClose` shuts down the sending side after the request.
-    private func exchange(_ request: String, on daemon: DaemonProcess, halfClose: Bool, heads: [Bool] = [],
-                          answers: Int) throws -> (responses: [ParsedResponse], closed: Bool) {
+    private func exchange(
+        _ request: String, on daemon: DaemonProcess, halfClose: Bool, heads: [Bool] = [],
+        answers: Int
+    ) throws -> (responses: [ParsedResponse], closed: Bool) {
         let connection = try RawConnection.connect(path: daemon.socketPath, timeout: 5)
         connection.send(Array(request.utf8), until: MonotonicClock.now + 5)
         if halfClose { connection.finishSending() }
@@ -110,12 +124,14 @@ import Testing
     @Test func connectGetsADelimitedJSONErrorAndAClose() throws {
         let daemon = try DaemonProcess()
         for (target, status) in [("host:443", 404), ("/v1/status", 405)] {
-            let (responses, closed) = try exchange("CONNECT \(target) HTTP/1.1\r\nHost: x\r\n\r\n", on: daemon,
-                                                   halfClose: false, answers: 1)
+            let (responses, closed) = try exchange(
+                "CONNECT \(target) HTTP/1.1\r\nHost: x\r\n\r\n", on: daemon,
+                halfClose: false, answers: 1)
             #expect(closed, "CONNECT \(target): the connection stays open")
             guard let answer = responses.first else { continue }
             #expect(answer.status == status && answer.complete && answer.header("connection") == "close", "\(answer)")
-            #expect(answer.header("content-length") == String(answer.body.count), "CONNECT \(target): \(answer.headers)")
+            #expect(
+                answer.header("content-length") == String(answer.body.count), "CONNECT \(target): \(answer.headers)")
             let error = try APICoding.decoder().decode(ErrorResponse.self, from: Data(answer.body))
             #expect(error.error.code.httpStatus == status)
         }
@@ -129,8 +145,9 @@ import Testing
         let daemon = try DaemonProcess()
         _ = try daemon.client.pause()
         for index in 0..<20 {
-            _ = try daemon.client.raw(method: "POST", path: "/v1/jobs",
-                                      body: Array(#"{"render":{"prompt":"sea \#(index)","width":64,"height":64}}"#.utf8))
+            _ = try daemon.client.raw(
+                method: "POST", path: "/v1/jobs",
+                body: Array(#"{"render":{"prompt":"sea \#(index)","width":64,"height":64}}"#.utf8))
         }
         let get = { (path: String) in "GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n" }
         let cutBody = #"{"render":{"prompt":"#
@@ -138,8 +155,10 @@ import Testing
             (get("/v1/status"), [200]), (get("/v1/jobs"), [200]), (get("/v1/jobs/999"), [404]),
             ("POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Length: \(cutBody.utf8.count)\r\n\r\n\(cutBody)", [400]),
             // The fuzzer's case #37442: valid chunks of a cut JSON body.
-            ("POST /v1/jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + String(decoding: HTTPText.chunked(Array(cutBody.utf8), chunkSize: 3), as: UTF8.self), [400]),
+            (
+                "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + String(decoding: HTTPText.chunked(Array(cutBody.utf8), chunkSize: 3), as: UTF8.self), [400]
+            ),
             (get("/v1/status") + get("/v1/jobs") + get("/v1/models"), [200, 200, 200]),
         ]
         for (request, statuses) in cases {
@@ -148,8 +167,11 @@ import Testing
                 #expect(closed, "\(request.debugDescription): the connection stays open")
                 #expect(responses.map(\.status) == statuses)
                 for answer in responses {
-                    #expect(answer.complete && answer.header("content-length") == String(answer.body.count), "\(answer)")
-                    #expect((try? JSONSerialization.jsonObject(with: Data(answer.body))) != nil, "\(request.debugDescription)")
+                    #expect(
+                        answer.complete && answer.header("content-length") == String(answer.body.count), "\(answer)")
+                    #expect(
+                        (try? JSONSerialization.jsonObject(with: Data(answer.body))) != nil,
+                        "\(request.debugDescription)")
                 }
             }
         }

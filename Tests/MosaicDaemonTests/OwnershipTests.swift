@@ -16,8 +16,12 @@ struct OwnershipTests {
     static func ensureAccount() throws -> UInt32 {
         _ = try run("/usr/sbin/groupadd", ["--force", group])
         if try run("/usr/bin/id", ["-u", user]).status != 0 {
-            let created = try run("/usr/sbin/useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                                                         "--groups", group, user])
+            let created = try run(
+                "/usr/sbin/useradd",
+                [
+                    "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                    "--groups", group, user,
+                ])
             guard created.status == 0 else { throw DaemonTestError.timeout("useradd failed: \(created.output)") }
         }
         _ = try run("/usr/sbin/usermod", ["-aG", group, user])
@@ -25,12 +29,15 @@ struct OwnershipTests {
         return UInt32(uid) ?? 0
     }
 
-    static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String, error: String) {
+    static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (
+        status: Int32, output: String, error: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
@@ -47,10 +54,12 @@ struct OwnershipTests {
         defer { daemon.stop() }
         // The other user runs a copy of mosaicctl that it can reach.
         let ctl = daemon.directory.appendingPathComponent("mosaicctl").path
-        try FileManager.default.copyItem(atPath: DaemonProcess.binDirectory.appendingPathComponent("mosaicctl").path, toPath: ctl)
+        try FileManager.default.copyItem(
+            atPath: DaemonProcess.binDirectory.appendingPathComponent("mosaicctl").path, toPath: ctl)
         func asUser(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-            try Self.run("/usr/sbin/runuser", ["-u", Self.user, "--", ctl, "--socket", daemon.socketPath] + arguments,
-                         environment: ["PATH": "/usr/bin:/bin"])
+            try Self.run(
+                "/usr/sbin/runuser", ["-u", Self.user, "--", ctl, "--socket", daemon.socketPath] + arguments,
+                environment: ["PATH": "/usr/bin:/bin"])
         }
         _ = try daemon.client.pause()
         let mine = try daemon.client.submit(SubmitRequest(render: smallRender()))
@@ -81,16 +90,20 @@ struct OwnershipTests {
         let daemon = try DaemonProcess(extraArguments: ["--socket-group", Self.group])
         defer { daemon.stop() }
         let ctl = daemon.directory.appendingPathComponent("mosaicctl").path
-        try FileManager.default.copyItem(atPath: DaemonProcess.binDirectory.appendingPathComponent("mosaicctl").path, toPath: ctl)
+        try FileManager.default.copyItem(
+            atPath: DaemonProcess.binDirectory.appendingPathComponent("mosaicctl").path, toPath: ctl)
         func asUser(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-            try Self.run("/usr/sbin/runuser", ["-u", Self.user, "--", ctl, "--socket", daemon.socketPath] + arguments,
-                         environment: ["PATH": "/usr/bin:/bin"])
+            try Self.run(
+                "/usr/sbin/runuser", ["-u", Self.user, "--", ctl, "--socket", daemon.socketPath] + arguments,
+                environment: ["PATH": "/usr/bin:/bin"])
         }
         _ = try daemon.client.pause()
         let queued = try daemon.client.submit(SubmitRequest(render: smallRender()))
         let finished = try daemon.client.submit(SubmitRequest(render: smallRender()))
         _ = try daemon.client.cancel(finished.id)
-        for arguments in [["cancel", "\(queued.id)"], ["retry", "\(finished.id)"], ["rm", "\(finished.id)"], ["resume"]] {
+        for arguments in [
+            ["cancel", "\(queued.id)"], ["retry", "\(finished.id)"], ["rm", "\(finished.id)"], ["resume"],
+        ] {
             let denied = try asUser(arguments)
             #expect(denied.status == 5, "\(arguments): \(denied)")
         }
@@ -106,10 +119,12 @@ struct OwnershipTests {
         let daemon = try DaemonProcess(extraArguments: ["--socket-group", Self.group, "--private-jobs"])
         defer { daemon.stop() }
         let ctl = daemon.directory.appendingPathComponent("mosaicctl").path
-        try FileManager.default.copyItem(atPath: DaemonProcess.binDirectory.appendingPathComponent("mosaicctl").path, toPath: ctl)
+        try FileManager.default.copyItem(
+            atPath: DaemonProcess.binDirectory.appendingPathComponent("mosaicctl").path, toPath: ctl)
         func asUser(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-            try Self.run("/usr/sbin/runuser", ["-u", Self.user, "--", ctl, "--socket", daemon.socketPath] + arguments,
-                         environment: ["PATH": "/usr/bin:/bin"])
+            try Self.run(
+                "/usr/sbin/runuser", ["-u", Self.user, "--", ctl, "--socket", daemon.socketPath] + arguments,
+                environment: ["PATH": "/usr/bin:/bin"])
         }
         _ = try daemon.client.pause()
         let mine = try daemon.client.submit(SubmitRequest(render: smallRender()))
@@ -122,11 +137,14 @@ struct OwnershipTests {
             #expect(denied.error.contains("read_others_jobs"), "\(verb): \(denied.error)")
         }
         let submitted = try asUser(["submit", "their own", "--width", "128", "--height", "128", "--steps", "2"])
-        let theirs = try #require(Int64(submitted.output.trimmingCharacters(in: .whitespacesAndNewlines)), "\(submitted)")
+        let theirs = try #require(
+            Int64(submitted.output.trimmingCharacters(in: .whitespacesAndNewlines)), "\(submitted)")
         // They list and show only their own job.
         let listed = try asUser(["list", "--json"])
         #expect(listed.status == 0, "\(listed.error)")
-        #expect(listed.output.contains("\"id\":\(theirs)") && !listed.output.contains("\"id\":\(mine.id),"), "\(listed.output)")
+        #expect(
+            listed.output.contains("\"id\":\(theirs)") && !listed.output.contains("\"id\":\(mine.id),"),
+            "\(listed.output)")
         #expect(try asUser(["show", "\(theirs)"]).status == 0)
         // Raw API: naming another owner is refused; root still reads everything.
         #expect(try daemon.client.jobs(owner: 0).jobs.map(\.id) == [mine.id])

@@ -1,6 +1,7 @@
 import MosaicAPI
-@testable import MosaicDaemon
 import Testing
+
+@testable import MosaicDaemon
 
 /// Progress is let through at most once per interval; the newest held-back report is the one
 /// that a flush delivers.

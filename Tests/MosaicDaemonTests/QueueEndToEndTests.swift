@@ -55,7 +55,8 @@ import Testing
         #expect(took >= 4.5 && took < 8, "answered after the 5 s wait, not after the tile: \(took) s")
         let ended = try daemon.waitFor(job.id, timeout: 30) { $0.state.isFinished }
         #expect(ended.state == .canceled)
-        #expect(Date().timeIntervalSince(asked) < 15, "stopped after the tile in progress, not the job's remaining steps")
+        #expect(
+            Date().timeIntervalSince(asked) < 15, "stopped after the tile in progress, not the job's remaining steps")
 
         // A cancel as soon as the job is claimed, before its renderer exists, is taken too.
         let next = try client.submit(SubmitRequest(render: smallRender(steps: 3, seed: 2)))
@@ -70,7 +71,8 @@ import Testing
         defer { daemon.stop() }
         let client = daemon.client
         // A running job, canceled within one tile evaluation.
-        let long = try client.submit(SubmitRequest(render: RenderSpec(prompt: "waves", width: 4096, height: 4096, steps: 50, seed: 9)))
+        let long = try client.submit(
+            SubmitRequest(render: RenderSpec(prompt: "waves", width: 4096, height: 4096, steps: 50, seed: 9)))
         let queued = try client.submit(SubmitRequest(render: smallRender()))
         _ = try daemon.waitFor(long.id) { ($0.progress?.step ?? 0) >= 1 }
         let canceledQueued = try client.cancel(queued.id)
@@ -85,7 +87,9 @@ import Testing
         // A job's event stream shows its progress, never backwards and at most about five
         // times a second, always with the final step, and ends with the job.
         let watched = try client.submit(SubmitRequest(render: smallRender(side: 512, steps: 40)))
-        var progress: [JobProgress] = [], times: [Date] = [], last: JobEvent?
+        var progress: [JobProgress] = []
+        var times: [Date] = []
+        var last: JobEvent?
         try client.events(watched.id) { event in
             if event.type == .progress, let p = event.progress {
                 progress.append(p)
@@ -99,7 +103,9 @@ import Testing
         let seconds = (times.last ?? Date()).timeIntervalSince(times.first ?? Date())
         let steps = progress.map(\.step)
         #expect(zip(steps, steps.dropFirst()).allSatisfy { $0 <= $1 }, "\(steps)")
-        #expect(progress.last?.step == 40 && progress.last?.tilesDone == progress.last?.tilesTotal, "\(progress.last.map { "\($0)" } ?? "none")")
+        #expect(
+            progress.last?.step == 40 && progress.last?.tilesDone == progress.last?.tilesTotal,
+            "\(progress.last.map { "\($0)" } ?? "none")")
         #expect(Double(progress.count) <= 2 + seconds * 5 + 1, "\(progress.count) progress events in \(seconds) s")
         #expect(last?.type == .end && last?.state == .succeeded)
         let finished = try client.job(watched.id)
@@ -135,7 +141,9 @@ import Testing
         let first = try DaemonProcess()
         let client = first.client
         _ = try client.pause()
-        let ids = try (1...3).map { try client.submit(SubmitRequest(render: smallRender(seed: UInt64($0)), priority: $0)).id }
+        let ids = try (1...3).map {
+            try client.submit(SubmitRequest(render: smallRender(seed: UInt64($0)), priority: $0)).id
+        }
         #expect(first.stop() == 0, "SIGTERM exits cleanly:\n\(first.log)")
         let second = try DaemonProcess(directory: first.directory)
         defer { second.stop() }
@@ -150,15 +158,19 @@ import Testing
     @Test func aQueuedRenderHasTheSamePixelsAsMosaicdRender() throws {
         let daemon = try DaemonProcess()
         defer { daemon.stop() }
-        let spec = RenderSpec(prompt: "rocky shore, vivid", width: 512, height: 384, steps: 6, sampler: "euler_a",
-                              seed: 77, tiling: "overlap", tileSize: 32, tileOverlap: 8, lossless: true)
+        let spec = RenderSpec(
+            prompt: "rocky shore, vivid", width: 512, height: 384, steps: 6, sampler: "euler_a",
+            seed: 77, tiling: "overlap", tileSize: 32, tileOverlap: 8, lossless: true)
         let job = try daemon.client.submit(SubmitRequest(render: spec))
         #expect(try daemon.waitFor(job.id) { $0.state.isFinished }.state == .succeeded)
         let queued = try WebPDecoder.decode(try daemon.client.output(job.id))
         let direct = daemon.directory.appendingPathComponent("direct.webp").path
-        let render = try DaemonProcess.runToExit(["render", "--prompt", "rocky shore, vivid", "--width", "512", "--height", "384", "--steps", "6",
-                                                 "--sampler", "euler_a", "--seed", "77", "--tile-size", "32", "--tile-overlap", "8",
-                                                 "--lossless", "--threads", "1", "--output", direct], seconds: 600)
+        let render = try DaemonProcess.runToExit(
+            [
+                "render", "--prompt", "rocky shore, vivid", "--width", "512", "--height", "384", "--steps", "6",
+                "--sampler", "euler_a", "--seed", "77", "--tile-size", "32", "--tile-overlap", "8",
+                "--lossless", "--threads", "1", "--output", direct,
+            ], seconds: 600)
         #expect(render.status == 0, "\(render.output)")
         #expect(try WebPDecoder.decode(Array(Data(contentsOf: URL(fileURLWithPath: direct)))) == queued)
     }

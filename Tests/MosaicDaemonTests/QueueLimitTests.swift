@@ -8,7 +8,10 @@ import Testing
 /// exit status 6; running and finished jobs do not count.
 @Suite(.serialized) struct QueueLimitTests {
     func submitError(_ client: MosaicClient) -> ClientError? {
-        do { _ = try client.submit(SubmitRequest(render: smallRender())); return nil } catch { return error }
+        do {
+            _ = try client.submit(SubmitRequest(render: smallRender()))
+            return nil
+        } catch { return error }
     }
 
     @Test func submissionsBeyondTheTotalLimitGet429() throws {
@@ -18,7 +21,8 @@ import Testing
         let first = try daemon.client.submit(SubmitRequest(render: smallRender()))
         _ = try daemon.client.submit(SubmitRequest(render: smallRender()))
         guard case .api(let status, let error)? = submitError(daemon.client) else {
-            Issue.record("the third submission was accepted"); return
+            Issue.record("the third submission was accepted")
+            return
         }
         #expect(status == 429)
         #expect(error.code == .tooManyRequests)
@@ -40,11 +44,14 @@ import Testing
         _ = try daemon.client.pause()
         _ = try daemon.client.submit(SubmitRequest(render: smallRender()))
         guard case .api(let status, let error)? = submitError(daemon.client) else {
-            Issue.record("the second submission was accepted"); return
+            Issue.record("the second submission was accepted")
+            return
         }
         #expect(status == 429)
         #expect(error.message.contains("max_queued_jobs_per_user"), "\(error.message)")
-        #expect(error.message.contains(ProcessInfo.processInfo.userName) || error.message.contains("root"), "\(error.message)")
+        #expect(
+            error.message.contains(ProcessInfo.processInfo.userName) || error.message.contains("root"),
+            "\(error.message)")
         #expect(try daemon.client.status().counts["queued"] == 1, "the refused job was not queued")
     }
 }

@@ -11,7 +11,8 @@ import Testing
         let tasks = "/proc/\(pid)/task"
         return ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).compactMap { tid in
             guard let stat = try? String(contentsOfFile: "\(tasks)/\(tid)/stat", encoding: .utf8),
-                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { return nil }
             // Fields after the name start with field 3 (state); nice is field 19.
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             guard fields.count > 16, let nice = Int(fields[16]) else { return nil }

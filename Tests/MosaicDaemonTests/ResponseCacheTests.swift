@@ -1,13 +1,15 @@
 import Foundation
 import MosaicAPI
-@testable import MosaicDaemon
 import MosaicStore
 import Testing
+
+@testable import MosaicDaemon
 
 /// Cached bodies are given back only while the jobs in them are unchanged in the real store, and
 /// the cache stays within its bounds.
 struct ResponseCacheTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-responses-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "mosaic-responses-\(UUID().uuidString)")
     let owner = Owner(uid: 1000, name: "ada")
 
     func store() throws -> JobStore {
@@ -16,7 +18,9 @@ struct ResponseCacheTests {
     }
 
     func submit(_ store: JobStore) throws -> Job {
-        try store.submit(RenderSpec(prompt: "calm sea", width: 64, height: 64, steps: 4, seed: 1), priority: 0, owner: owner, now: Date())
+        try store.submit(
+            RenderSpec(prompt: "calm sea", width: 64, height: 64, steps: 4, seed: 1), priority: 0, owner: owner,
+            now: Date())
     }
 
     @Test func aJobIsGivenBackUntilItChanges() throws {
@@ -92,7 +96,8 @@ struct ResponseCacheTests {
         let jobs = try (1...10).map { _ in try submit(store) }
         for job in jobs { cache.store(job, body: Array("job \(job.id)".utf8), readAt: cache.generation) }
         let given = jobs.filter { cache.job($0.id) != nil }
-        #expect(given.count <= 3 && given.count >= 1, "\(given.count) of 10 jobs are still given back with a capacity of 3")
+        #expect(
+            given.count <= 3 && given.count >= 1, "\(given.count) of 10 jobs are still given back with a capacity of 3")
         #expect(given.last?.id == jobs.last?.id, "the newest job stays")
     }
 }

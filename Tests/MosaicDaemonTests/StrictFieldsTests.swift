@@ -1,7 +1,8 @@
 import Foundation
 import MosaicAPI
-@testable import MosaicDaemon
 import Testing
+
+@testable import MosaicDaemon
 
 /// The fields request validation accepts come from the wire types' `CodingKeys`, so a field
 /// added to a type is accepted and a field removed is refused, with no second list to update.
@@ -20,7 +21,8 @@ import Testing
     @Test func fieldNamesAreWhatAFullyPopulatedValueEncodes() throws {
         #expect(RenderSpec.fieldNames == (try Self.encodedKeys(Self.fullRender)))
         #expect(SubmitRequest.fieldNames == (try Self.encodedKeys(SubmitRequest(render: Self.fullRender, priority: 5))))
-        #expect(PruneRequest.fieldNames == (try Self.encodedKeys(PruneRequest(olderThanSeconds: 60, states: [.failed]))))
+        #expect(
+            PruneRequest.fieldNames == (try Self.encodedKeys(PruneRequest(olderThanSeconds: 60, states: [.failed]))))
     }
 
     @Test func validationAcceptsEveryWireFieldAndNothingElse() throws {
@@ -32,8 +34,9 @@ import Testing
         let prune = Array(try APICoding.encoder().encode(PruneRequest(olderThanSeconds: 60, states: [.failed])))
         try StrictFields.check(prune, allowed: StrictFields.prune)
         #expect(throws: APIError.self) {
-            try StrictFields.check(Array(#"{"render":{"prompt":"x","stepz":3}}"#.utf8), allowed: StrictFields.submit,
-                                   nested: ["render": StrictFields.render])
+            try StrictFields.check(
+                Array(#"{"render":{"prompt":"x","stepz":3}}"#.utf8), allowed: StrictFields.submit,
+                nested: ["render": StrictFields.render])
         }
         #expect(throws: APIError.self) {
             try StrictFields.check(Array(#"{"states":["failed"],"older_than":1}"#.utf8), allowed: StrictFields.prune)

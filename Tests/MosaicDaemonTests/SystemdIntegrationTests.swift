@@ -19,7 +19,9 @@ import Testing
             address.sun_family = sa_family_t(AF_UNIX)
             withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
             let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
             }
             guard result == 0 else { throw DaemonTestError.timeout("bind \(path): errno \(errno)") }
         }
@@ -38,16 +40,22 @@ import Testing
             return out
         }
 
-        deinit { close(fd); unlink(path) }
+        deinit {
+            close(fd)
+            unlink(path)
+        }
     }
 
     @Test func notifiesReadyStatusWatchdogAndStopping() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosaicd-notify-\(UUID().uuidString.prefix(8))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mosaicd-notify-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let listener = try NotifyListener(directory: directory)
-        let daemon = try DaemonProcess(directory: directory, environment: [
-            "NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "1000000",
-        ])
+        let daemon = try DaemonProcess(
+            directory: directory,
+            environment: [
+                "NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "1000000",
+            ])
         let job = try daemon.client.submit(SubmitRequest(render: smallRender(steps: 3)))
         _ = try daemon.waitFor(job.id) { $0.state.isFinished }
         var messages = listener.messages(for: 1.2)
@@ -63,20 +71,26 @@ import Testing
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-socket-activate")))
     func servesTheSocketPassedBySystemdSocketActivate() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosaicd-activate-\(UUID().uuidString.prefix(8))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mosaicd-activate-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("activated.sock").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
         // --socket names a path mosaicd must NOT bind: it has to use fd 3.
-        process.arguments = ["-l", socket, DaemonProcess.binDirectory.appendingPathComponent("mosaicd").path, "serve",
-                             "--state-dir", directory.appendingPathComponent("state").path,
-                             "--socket", directory.appendingPathComponent("unused.sock").path]
+        process.arguments = [
+            "-l", socket, DaemonProcess.binDirectory.appendingPathComponent("mosaicd").path, "serve",
+            "--state-dir", directory.appendingPathComponent("state").path,
+            "--socket", directory.appendingPathComponent("unused.sock").path,
+        ]
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
+        defer {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
         let client = MosaicClient(socketPath: socket, timeout: 30)
         var status: DaemonStatus?
         for _ in 0..<300 where status == nil {

@@ -1,15 +1,18 @@
 import Foundation
 import MosaicTestSupport
 import Testing
+
 @testable import MosaicDiffusion
 
 /// Solves `A x = b` by Gaussian elimination with partial pivoting (double precision).
 func solve(_ a: [[Double]], _ b: [Double]) -> [Double] {
-    var a = a, b = b
+    var a = a
+    var b = b
     let n = b.count
     for col in 0..<n {
         let pivot = (col..<n).max { abs(a[$0][col]) < abs(a[$1][col]) } ?? col
-        a.swapAt(col, pivot); b.swapAt(col, pivot)
+        a.swapAt(col, pivot)
+        b.swapAt(col, pivot)
         for row in (col + 1)..<n {
             let f = a[row][col] / a[col][col]
             for k in col..<n { a[row][k] -= f * a[col][k] }
@@ -28,9 +31,13 @@ func solve(_ a: [[Double]], _ b: [Double]) -> [Double] {
 @Suite struct FieldDenoiserTests {
     /// The posterior mean computed the slow way: pixel-domain covariance C = B^T diag(P) B,
     /// x0 = mu + C (C + sigma^2 I)^-1 (u/a - mu), then guidance and eps = (u - a x0) / s.
-    func naiveNoise(conditional: FieldPrior, unconditional: FieldPrior, guidance: Double,
-                    input: [Float], height h: Int, width w: Int, level: NoiseLevel) -> [Float] {
-        let n = h * w, a = level.alphaCumprod.squareRoot(), s = (1 - level.alphaCumprod).squareRoot()
+    func naiveNoise(
+        conditional: FieldPrior, unconditional: FieldPrior, guidance: Double,
+        input: [Float], height h: Int, width w: Int, level: NoiseLevel
+    ) -> [Float] {
+        let n = h * w
+        let a = level.alphaCumprod.squareRoot()
+        let s = (1 - level.alphaCumprod).squareRoot()
         let s2 = level.sigma * level.sigma
         func basis(_ k: Int, _ i: Int, _ size: Int) -> Double {
             (k == 0 ? (1 / Double(size)).squareRoot() : (2 / Double(size)).squareRoot())
@@ -52,7 +59,8 @@ func solve(_ a: [[Double]], _ b: [Double]) -> [Double] {
         var out = [Float]()
         for c in 0..<4 {
             let z = (0..<n).map { Double(input[c * n + $0]) / a }
-            let xc = posteriorMean(conditional, channel: c, z: z), xu = posteriorMean(unconditional, channel: c, z: z)
+            let xc = posteriorMean(conditional, channel: c, z: z)
+            let xu = posteriorMean(unconditional, channel: c, z: z)
             for i in 0..<n {
                 let x0 = xu[i] + guidance * (xc[i] - xu[i])
                 out.append(Float((Double(input[c * n + i]) - a * x0) / s))
@@ -73,18 +81,21 @@ func solve(_ a: [[Double]], _ b: [Double]) -> [Double] {
         var output = [Float](repeating: 0, count: input.count)
         try input.withUnsafeBufferPointer { i in
             try output.withUnsafeMutableBufferPointer { o in
-                try denoiser.predictNoise(modelInput: i, tile: TileRect(x: 0, y: 0, width: w, height: h), level: level, output: o)
+                try denoiser.predictNoise(
+                    modelInput: i, tile: TileRect(x: 0, y: 0, width: w, height: h), level: level, output: o)
             }
         }
-        let reference = naiveNoise(conditional: conditional, unconditional: unconditional, guidance: 2.5,
-                                   input: input, height: h, width: w, level: level)
+        let reference = naiveNoise(
+            conditional: conditional, unconditional: unconditional, guidance: 2.5,
+            input: input, height: h, width: w, level: level)
         #expect(maxRelativeError(output, reference) < 1e-4, "h=\(h) w=\(w) sigma=\(sigma)")
     }
 
     @Test func promptMappingIsDeterministicAndKeywordDriven() {
         #expect(FieldPrior(prompt: "") == FieldPrior.base)
         #expect(FieldPrior(prompt: "Sunset  over the SEA") == FieldPrior(prompt: "sunset over the sea"))
-        let warm = FieldPrior(prompt: "sunset"), cool = FieldPrior(prompt: "ocean")
+        let warm = FieldPrior(prompt: "sunset")
+        let cool = FieldPrior(prompt: "ocean")
         #expect(warm.mean[1] > cool.mean[1])
         #expect(FieldPrior(prompt: "smooth").slope[0] > FieldPrior(prompt: "rough").slope[0])
         #expect(FieldPrior(prompt: "landscape").anisotropyX < 1)
@@ -98,8 +109,9 @@ func solve(_ a: [[Double]], _ b: [Double]) -> [Double] {
         #expect(throws: FieldModelError.self) {
             try input.withUnsafeBufferPointer { i in
                 try output.withUnsafeMutableBufferPointer { o in
-                    try denoiser.predictNoise(modelInput: i, tile: TileRect(x: 0, y: 0, width: 4, height: 4),
-                                              level: NoiseLevel(timestep: 1, sigma: 1), output: o)
+                    try denoiser.predictNoise(
+                        modelInput: i, tile: TileRect(x: 0, y: 0, width: 4, height: 4),
+                        level: NoiseLevel(timestep: 1, sigma: 1), output: o)
                 }
             }
         }

@@ -34,9 +34,10 @@ struct NoiseFixtures: Decodable {
 
         var description: String {
             switch self {
-            case let .unreadable(file, error): "cannot read fixture \(file): \(error)"
-            case let .badLength(file, bytes, expected): "fixture \(file) has \(bytes) bytes, expected \(expected)"
-            case let .badNumber(text): "fixture number \(text) does not parse"
+            case .unreadable(let file, let error): "cannot read fixture \(file): \(error)"
+            case .badLength(let file, let bytes, let expected):
+                "fixture \(file) has \(bytes) bytes, expected \(expected)"
+            case .badNumber(let text): "fixture number \(text) does not parse"
             }
         }
     }

@@ -101,9 +101,13 @@ struct ErrorStats: CustomStringConvertible {
     init<A: Collection, B: Collection>(_ actual: A, _ expected: B)
     where A.Element: BinaryFloatingPoint, B.Element: BinaryFloatingPoint {
         precondition(actual.count == expected.count)
-        var maxDiff = 0.0, maxRef = 0.0, diff2 = 0.0, ref2 = 0.0
+        var maxDiff = 0.0
+        var maxRef = 0.0
+        var diff2 = 0.0
+        var ref2 = 0.0
         for (a, b) in zip(actual, expected) {
-            let a = Double(a), b = Double(b)
+            let a = Double(a)
+            let b = Double(b)
             let d = abs(a - b)
             if a != b || a.isNaN != b.isNaN { differingElements += 1 }
             maxDiff = max(maxDiff, d.isNaN ? .infinity : d)
@@ -148,7 +152,8 @@ struct ReplayNoise: NoiseSource {
         }
         let tensor = tensors[next]
         if tensor.count != buffer.count {
-            problems.append("fillNormal call \(next + 1) asked for \(buffer.count) values, diffusers drew \(tensor.count)")
+            problems.append(
+                "fillNormal call \(next + 1) asked for \(buffer.count) values, diffusers drew \(tensor.count)")
         }
         for i in buffer.indices { buffer[i] = i < tensor.count ? tensor[i] : .nan }
         next += 1

@@ -21,7 +21,8 @@ private func advance(
     _ sampler: inout any Sampler, run: SamplerFixtures.Run, steps: Range<Int>,
     sample: inout [Float], noise: inout some NoiseSource
 ) throws -> (inputs: ErrorStats, outputs: ErrorStats) {
-    var inputs = ErrorStats(), outputs = ErrorStats()
+    var inputs = ErrorStats()
+    var outputs = ErrorStats()
     for i in steps {
         let scale = sampler.modelInputScale(step: i)
         inputs.merge(ErrorStats(sample.map { $0 * scale }, SamplerFixtures.floats(run.scaled_inputs[i])))
@@ -92,13 +93,17 @@ struct SamplerFixtureTests {
     func trajectoriesMatchDiffusers(kind: SamplerKind) throws {
         let file = try SamplerFixtures.kindFile(kind)
         #expect(file.kind == kind.rawValue)
-        var sigmaStats = ErrorStats(), inputStats = ErrorStats(), outputStats = ErrorStats()
+        var sigmaStats = ErrorStats()
+        var inputStats = ErrorStats()
+        var outputStats = ErrorStats()
         for run in file.runs {
             var sampler = try kind.makeSampler(steps: run.steps)
             #expect(sampler.kind == kind)
             #expect(sampler.stepCount == run.steps)
             expectIdentical(sampler.timesteps, run.timesteps, "timesteps, \(run.steps) steps")
-            expectClose([sampler.initNoiseSigma], [run.init_noise_sigma], tolerance: 1e-6, "init_noise_sigma, \(run.steps) steps")
+            expectClose(
+                [sampler.initNoiseSigma], [run.init_noise_sigma], tolerance: 1e-6,
+                "init_noise_sigma, \(run.steps) steps")
             #expect(sampler.sigmas.count == run.steps + 1)
             if let sigmas = run.sigmas {
                 let expected = SamplerFixtures.floats(sigmas).map(Double.init)
@@ -122,12 +127,14 @@ struct SamplerFixtureTests {
             let (inputs, outputs): (ErrorStats, ErrorStats)
             if let drawn = run.step_noise {
                 var noise = ReplayNoise(drawn.map(SamplerFixtures.floats))
-                (inputs, outputs) = try advance(&sampler, run: run, steps: 0..<run.steps, sample: &sample, noise: &noise)
+                (inputs, outputs) = try advance(
+                    &sampler, run: run, steps: 0..<run.steps, sample: &sample, noise: &noise)
                 #expect(noise.problems.isEmpty, "\(noise.problems)")
                 #expect(noise.next == run.steps, "one fillNormal call per step")
             } else {
                 var noise = ForbiddenNoise()
-                (inputs, outputs) = try advance(&sampler, run: run, steps: 0..<run.steps, sample: &sample, noise: &noise)
+                (inputs, outputs) = try advance(
+                    &sampler, run: run, steps: 0..<run.steps, sample: &sample, noise: &noise)
                 #expect(noise.calls == 0)
             }
             #expect(sampler.isFinished)
@@ -175,7 +182,9 @@ struct SamplerFixtureTests {
             }
             let sampler = try kind.makeSampler(steps: record.steps, config: config)
             expectIdentical(sampler.timesteps, record.timesteps ?? [], "timesteps, \(label)")
-            expectClose([sampler.initNoiseSigma], [record.init_noise_sigma ?? .nan], tolerance: 1e-6, "init_noise_sigma, \(label)")
+            expectClose(
+                [sampler.initNoiseSigma], [record.init_noise_sigma ?? .nan], tolerance: 1e-6,
+                "init_noise_sigma, \(label)")
             if let sigmas = record.sigmas {
                 let expected = SamplerFixtures.floats(sigmas).map(Double.init)
                 expectClose(sampler.sigmas, expected, tolerance: 1e-6, "sigmas, \(label)")

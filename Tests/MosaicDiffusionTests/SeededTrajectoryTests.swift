@@ -1,5 +1,6 @@
 import MosaicTestSupport
 import Testing
+
 @testable import MosaicDiffusion
 
 /// The sampler fixtures' noise was drawn by diffusers from seeded torch generators; the Swift

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MosaicDiffusion
 
 @Suite struct TilePlanTests {
@@ -19,11 +20,13 @@ import Testing
     func everyPixelIsCoveredAndTilesStayInside(method: TilingMethod) throws {
         for w in Self.sides {
             for h in [8, 64, 130] {
-                let plan = try TilePlan(method: method, canvasWidth: w, canvasHeight: h, tileSize: 64,
-                                        overlap: 16, seed: 99)
+                let plan = try TilePlan(
+                    method: method, canvasWidth: w, canvasHeight: h, tileSize: 64,
+                    overlap: 16, seed: 99)
                 for step in [0, 1, 7] {
                     let tiles = plan.tiles(step: step)
-                    #expect(tiles.allSatisfy { $0.x >= 0 && $0.y >= 0 && $0.x + $0.width <= w && $0.y + $0.height <= h })
+                    #expect(
+                        tiles.allSatisfy { $0.x >= 0 && $0.y >= 0 && $0.x + $0.width <= w && $0.y + $0.height <= h })
                     let hits = coverage(plan, step: step)
                     #expect(hits.allSatisfy { $0 >= 1 }, "\(method) \(w)x\(h) step \(step)")
                     if method == .shifted { #expect(hits.allSatisfy { $0 == 1 }) }
@@ -33,7 +36,8 @@ import Testing
     }
 
     @Test func overlapTilesHaveFixedSizeAndTheLastIsAlignedToTheEdge() throws {
-        let plan = try TilePlan(method: .overlap, canvasWidth: 1000, canvasHeight: 130, tileSize: 64, overlap: 16, seed: 0)
+        let plan = try TilePlan(
+            method: .overlap, canvasWidth: 1000, canvasHeight: 130, tileSize: 64, overlap: 16, seed: 0)
         let tiles = plan.tiles(step: 0)
         #expect(tiles.allSatisfy { $0.width == 64 && $0.height == 64 })
         #expect(tiles.map { $0.x + $0.width }.max() == 1000)

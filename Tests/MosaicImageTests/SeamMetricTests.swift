@@ -1,6 +1,7 @@
 import Foundation
 import MosaicTestSupport
 import Testing
+
 @testable import MosaicImage
 
 @Suite struct SeamMetricTests {
@@ -18,7 +19,9 @@ import Testing
         #expect(report.vertical.edgeCount == 7 && report.horizontal.edgeCount == 7)
         #expect(report.vertical.controlCount == 7 && report.horizontal.controlCount == 7)
         #expect((0.9...1.1).contains(report.score), "score \(report.score)")
-        print("smooth 1024x1024, 128-px grid: score \(report.score), edge \(report.edgeRatio), control \(report.controlRatio)")
+        print(
+            "smooth 1024x1024, 128-px grid: score \(report.score), edge \(report.edgeRatio), control \(report.controlRatio)"
+        )
         let edgeBands = try #require(report.vertical.edgeBandDifference)
         let controlBands = try #require(report.vertical.controlBandDifference)
         #expect(edgeBands < 3 * controlBands + 0.01)
@@ -50,7 +53,8 @@ import Testing
     /// which the band means must show, while horizontal edges stay clean.
     @Test func columnOffsetsShowInBandDifferences() throws {
         let smooth = try TestImages.smooth(width: Self.size, height: Self.size, seed: 42)
-        let striped = try TestImages.withTileOffsets(smooth, tile: Self.tile, tileHeight: Self.size, amplitude: 12, seed: 3)
+        let striped = try TestImages.withTileOffsets(
+            smooth, tile: Self.tile, tileHeight: Self.size, amplitude: 12, seed: 3)
         let report = try Self.measure(striped)
         let baseline = try Self.measure(smooth)
         let edge = try #require(report.vertical.edgeBandDifference)

@@ -1,6 +1,7 @@
 // Deterministic test images and small helpers shared by the MosaicImage tests.
 import Foundation
 import MosaicTestSupport
+
 @testable import MosaicImage
 
 enum TestImages {
@@ -21,8 +22,9 @@ enum TestImages {
                 let wavelength = 48 + rng.unit() * 352
                 let angle = rng.unit() * 2 * Double.pi
                 let k = 2 * Double.pi / wavelength
-                return Wave(fx: k * cos(angle), fy: k * sin(angle), phase: rng.unit() * 2 * .pi,
-                            amplitude: 8 + rng.unit() * 14)
+                return Wave(
+                    fx: k * cos(angle), fy: k * sin(angle), phase: rng.unit() * 2 * .pi,
+                    amplitude: 8 + rng.unit() * 14)
             }
         }
         var pixels = [UInt8](repeating: 0, count: width * height * 3)

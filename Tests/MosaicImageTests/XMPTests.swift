@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MosaicImage
 
 @Suite struct XMPTests {
@@ -9,8 +10,10 @@ import Testing
         let packet = XMPPacket.wrap(json: Self.json)
         #expect(packet.hasPrefix("<?xpacket begin=\"\u{FEFF}\""))
         #expect(packet.hasSuffix("<?xpacket end=\"w\"?>"))
-        for marker in ["<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">", "<rdf:RDF", "<rdf:Description",
-                       "xmlns:mosaic=\"urn:x-mosaic:1.0\"", "<mosaic:parameters>"] {
+        for marker in [
+            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">", "<rdf:RDF", "<rdf:Description",
+            "xmlns:mosaic=\"urn:x-mosaic:1.0\"", "<mosaic:parameters>",
+        ] {
             #expect(packet.contains(marker), "missing \(marker)")
         }
         // Escaped where XML needs it, quotes left readable.
@@ -55,7 +58,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = "\(directory)/meta.webp"
         let packet = XMPPacket.wrap(json: Self.json)
-        let bytes = try WebPEncoder(.lossy(quality: 70)).encode(try TestImages.smooth(width: 32, height: 32, seed: 1), xmp: packet)
+        let bytes = try WebPEncoder(.lossy(quality: 70)).encode(
+            try TestImages.smooth(width: 32, height: 32, seed: 1), xmp: packet)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let webpmux = try #require(TestFiles.executable("webpmux"))
         let (status, output) = try TestFiles.run(webpmux, ["-get", "xmp", path, "-o", "-"])

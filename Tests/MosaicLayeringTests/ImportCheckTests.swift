@@ -21,7 +21,9 @@ import Testing
         try tree.write("Sources/MosaicTensor/Leak.swift", "import Foundation\n@preconcurrency import NIOCore\n")
         let result = try Self.check(tree.url)
         #expect(result.status == 1)
-        #expect(result.output.contains("Sources/MosaicTensor/Leak.swift:2: MosaicTensor imports NIOCore"), "\(result.output)")
+        #expect(
+            result.output.contains("Sources/MosaicTensor/Leak.swift:2: MosaicTensor imports NIOCore"),
+            "\(result.output)")
         #expect(result.output.contains("nothing of the daemon"))
         #expect(!result.output.contains("Tensor.swift:"), "an allowed import was reported: \(result.output)")
     }
@@ -29,7 +31,9 @@ import Testing
     @Test func theCtlImportingTheStoreFails() throws {
         let tree = try ScratchTree()
         try tree.write("ctl/MosaicCtl.swift", "import ArgumentParser\nimport MosaicClient\nimport MosaicAPI\n")
-        try tree.write("ctl/Peek.swift", "import Foundation\n\n#if canImport(Glibc)\n    import struct MosaicStore.JobStore\n#endif\n")
+        try tree.write(
+            "ctl/Peek.swift",
+            "import Foundation\n\n#if canImport(Glibc)\n    import struct MosaicStore.JobStore\n#endif\n")
         let result = try Self.check(tree.url)
         #expect(result.status == 1)
         #expect(result.output.contains("ctl/Peek.swift:4: mosaicctl imports MosaicStore"), "\(result.output)")
@@ -54,7 +58,9 @@ import Testing
 
     @Test func aTargetMissingFromTheDiagramFails() throws {
         let tree = try ScratchTree()
-        try tree.write("Package.swift", """
+        try tree.write(
+            "Package.swift",
+            """
             // swift-tools-version:6.0
             // Layers: MosaicRender -> MosaicImage
             import PackageDescription
@@ -67,15 +73,18 @@ import Testing
         let result = try Self.check(tree.url)
         #expect(result.status == 1)
         let lines = result.output.split(separator: "\n").map(String.init)
-        #expect(lines == [
-            "Package.swift: target MosaicGhost is missing from the layer diagram in the header comment",
-            "Package.swift: target MosaicStore is missing from the layer diagram in the header comment",
-        ], "\(result.output)")
+        #expect(
+            lines == [
+                "Package.swift: target MosaicGhost is missing from the layer diagram in the header comment",
+                "Package.swift: target MosaicStore is missing from the layer diagram in the header comment",
+            ], "\(result.output)")
     }
 
     @Test func importsInCommentsAndStringsAreNotImports() throws {
         let tree = try ScratchTree()
-        try tree.write("Sources/MosaicImage/Doc.swift", """
+        try tree.write(
+            "Sources/MosaicImage/Doc.swift",
+            """
             // import NIOCore
             /*
             import GRDB

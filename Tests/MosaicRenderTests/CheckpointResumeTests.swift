@@ -3,6 +3,7 @@ import MosaicCheckpoint
 import MosaicDiffusion
 import MosaicTensor
 import Testing
+
 @testable import MosaicRender
 
 /// The point of checkpoints: a render stopped after any step and resumed from its checkpoint
@@ -18,7 +19,9 @@ import Testing
 
         let pool = WorkerPool(threadCount: 2)
         defer { pool.shutdown() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-resume-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mosaic-resume-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = CheckpointStore(directory: directory, faults: .none)
         let first = try Renderer(parameters: parameters, pool: pool)
@@ -40,7 +43,8 @@ import Testing
     /// Bitwise equality of two states (== would fail on NaN and pass -0 for 0).
     static func sameBits(_ a: RenderState, _ b: RenderState) -> Bool {
         func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
-        var ha = a.samplerHistory, hb = b.samplerHistory
+        var ha = a.samplerHistory
+        var hb = b.samplerHistory
         let same = bits(a.latent) == bits(b.latent) && bits(ha.previousDenoised) == bits(hb.previousDenoised)
         ha.previousDenoised = []
         hb.previousDenoised = []

@@ -6,6 +6,7 @@ import MosaicTensor
 import MosaicTestSupport
 import Synchronization
 import Testing
+
 @testable import MosaicRender
 
 /// Renders `parameters` to the end on `threads` threads and returns the final state.
@@ -38,7 +39,8 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
     /// A small render of 32 x 24 latent px, under the preview's 128 px, so that a preview is the
     /// prediction itself.
     static func harbour(steps: Int) -> RenderParameters {
-        RenderParameters(prompt: "harbour at dawn", width: 256, height: 192, steps: steps, seed: 9, tileSize: 32, tileOverlap: 8)
+        RenderParameters(
+            prompt: "harbour at dawn", width: 256, height: 192, steps: steps, seed: 9, tileSize: 32, tileOverlap: 8)
     }
 
     @Test func previewIsTheNaivePredictionAveragedAndTheScratchGoesWithTheLastStep() throws {
@@ -46,15 +48,18 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
         defer { pool.shutdown() }
         let renderer = try Renderer(parameters: Self.harbour(steps: 4), pool: pool)
         while !renderer.isFinished {
-            let step = renderer.state.step, before = renderer.state.latent
+            let step = renderer.state.step
+            let before = renderer.state.latent
             try renderer.step()
             guard !renderer.isFinished else { break }
             let level = NoiseLevel(timestep: renderer.sampler.timesteps[step], sigma: renderer.sampler.sigmas[step])
             let inputScale = renderer.sampler.modelInputScale(step: step)
-            let a = Float(level.alphaCumprod.squareRoot()), s = Float((1 - level.alphaCumprod).squareRoot())
+            let a = Float(level.alphaCumprod.squareRoot())
+            let s = Float((1 - level.alphaCumprod).squareRoot())
             let naive = zip(before, renderer.fusedOutput).map { (inputScale * $0 - s * $1) / a }
             // 32 x 24 latent px: under 128, so the preview is the prediction itself.
-            #expect(renderer.preview == PreviewLatent(values: naive, channels: 4, width: 32, height: 24), "step \(step)")
+            #expect(
+                renderer.preview == PreviewLatent(values: naive, channels: 4, width: 32, height: 24), "step \(step)")
             #expect(renderer.state.latent != before)
         }
         #expect(renderer.tileOutputs.isEmpty && renderer.fusedOutput.isEmpty, "the scratch outlived the last step")
@@ -74,7 +79,9 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
             some.computesPreview = step == 1 || step == 3
             try every.step()
             try some.step()
-            #expect(some.state.latent == every.state.latent && some.state.generator == every.state.generator, "step \(step)")
+            #expect(
+                some.state.latent == every.state.latent && some.state.generator == every.state.generator, "step \(step)"
+            )
             if some.computesPreview { computed = every.preview }
             #expect(some.preview == computed, "step \(step)")
         }
@@ -85,15 +92,20 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
     /// around the block size: wide, tall, thinner than a block, not a multiple of it.
     @Test(arguments: [(300, 130), (130, 300), (2047, 8), (8, 2047), (257, 129), (128, 128), (1, 1)])
     func previewAveragesThePredictionOverBlocks(latentWidth: Int, latentHeight: Int) {
-        let channels = 3, count = channels * latentWidth * latentHeight
+        let channels = 3
+        let count = channels * latentWidth * latentHeight
         var rng = SeededGenerator(seed: UInt64(latentWidth * 7919 + latentHeight))
         let latent = (0..<count).map { _ in Float(rng.next() >> 40) / Float(1 << 22) - 2 }
         let noise = (0..<count).map { _ in Float(rng.next() >> 40) / Float(1 << 22) - 2 }
-        let alphaCumprod = 0.37, inputScale: Float = 0.8
-        let a = Float(alphaCumprod.squareRoot()), s = Float((1 - alphaCumprod).squareRoot())
+        let alphaCumprod = 0.37
+        let inputScale: Float = 0.8
+        let a = Float(alphaCumprod.squareRoot())
+        let s = Float((1 - alphaCumprod).squareRoot())
         let factor = (max(latentWidth, latentHeight) + 127) / 128
-        let bw = min(factor, latentWidth), bh = min(factor, latentHeight)
-        let width = latentWidth / bw, height = latentHeight / bh
+        let bw = min(factor, latentWidth)
+        let bh = min(factor, latentHeight)
+        let width = latentWidth / bw
+        let height = latentHeight / bh
         var expected = [Float](repeating: 0, count: channels * width * height)
         for c in 0..<channels {
             for y in 0..<height {
@@ -113,9 +125,10 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
         defer { pool.shutdown() }
         let preview = latent.withUnsafeBufferPointer { l in
             noise.withUnsafeBufferPointer { n in
-                PreviewLatent.predicting(latent: l, noise: n, channels: channels, latentWidth: latentWidth,
-                                         latentHeight: latentHeight, inputScale: inputScale,
-                                         alphaCumprod: alphaCumprod, pool: pool)
+                PreviewLatent.predicting(
+                    latent: l, noise: n, channels: channels, latentWidth: latentWidth,
+                    latentHeight: latentHeight, inputScale: inputScale,
+                    alphaCumprod: alphaCumprod, pool: pool)
             }
         }
         #expect(max(preview.width, preview.height) <= 128 && preview.width >= 1 && preview.height >= 1)
@@ -130,15 +143,17 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
     func stepsUpdateTheLatentAndTheHistoryInPlace(sampler: SamplerKind) throws {
         let pool = WorkerPool(threadCount: 2)
         defer { pool.shutdown() }
-        let parameters = RenderParameters(prompt: "x", width: 256, height: 192, steps: 6, sampler: sampler, seed: 3,
-                                          tileSize: 32, tileOverlap: 8)
+        let parameters = RenderParameters(
+            prompt: "x", width: 256, height: 192, steps: 6, sampler: sampler, seed: 3,
+            tileSize: 32, tileOverlap: 8)
         let renderer = try Renderer(parameters: parameters, pool: pool)
         // The storage's address as a number, taken inside the closure: the pointer itself must not
         // outlive it. A step that allocated a new array would hold old and new at once, so the
         // numbers would differ.
         func address(_ values: [Float]) -> UInt { values.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } }
         try renderer.step()
-        let latent = address(renderer.state.latent), history = address(renderer.state.samplerHistory.previousDenoised)
+        let latent = address(renderer.state.latent)
+        let history = address(renderer.state.samplerHistory.previousDenoised)
         for _ in 1..<5 {
             try renderer.step()
             #expect(address(renderer.state.latent) == latent)
@@ -159,7 +174,8 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
     }
 
     @Test func cancellationStopsWithinOneTileEvaluationPerThread() throws {
-        let parameters = RenderParameters(prompt: "x", width: 1024, height: 1024, steps: 5, seed: 1, tileSize: 16, tileOverlap: 4)
+        let parameters = RenderParameters(
+            prompt: "x", width: 1024, height: 1024, steps: 5, seed: 1, tileSize: 16, tileOverlap: 4)
         let pool = WorkerPool(threadCount: 2)
         defer { pool.shutdown() }
         let renderer = try Renderer(parameters: parameters, pool: pool)
@@ -196,7 +212,8 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
                 Issue.record("accepted invalid \(field)")
             } catch {
                 guard case .invalidParameters(.invalid(let named, _)) = error else {
-                    Issue.record("wrong error \(error)"); continue
+                    Issue.record("wrong error \(error)")
+                    continue
                 }
                 #expect(named == field)
             }
@@ -207,8 +224,9 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
     }
 
     @Test func outputCarriesTheParametersInItsXMP() throws {
-        let parameters = RenderParameters(prompt: "desert \"dunes\" <at> noon & more", negativePrompt: "fog",
-                                          width: 256, height: 128, steps: 3, seed: UInt64.max, tiling: .shifted)
+        let parameters = RenderParameters(
+            prompt: "desert \"dunes\" <at> noon & more", negativePrompt: "fog",
+            width: 256, height: 128, steps: 3, seed: UInt64.max, tiling: .shifted)
         let pool = WorkerPool(threadCount: 2)
         defer { pool.shutdown() }
         let renderer = try Renderer(parameters: parameters, pool: pool)
@@ -225,7 +243,8 @@ func render(_ parameters: RenderParameters, threads: Int) throws -> (RenderState
         let metadata = try RenderMetadata.parse(try #require(XMPPacket.json(from: xmp)))
         #expect(metadata == renderer.metadata)
         #expect(metadata.prompt == parameters.prompt && metadata.seed == UInt64.max)
-        #expect(metadata.tiling == "shifted" && metadata.tileSize == 64 && metadata.mosaicVersion == MosaicVersion.current)
+        #expect(
+            metadata.tiling == "shifted" && metadata.tileSize == 64 && metadata.mosaicVersion == MosaicVersion.current)
         #expect(metadata.guidance == MosaicField().defaultGuidanceScale)
     }
 }

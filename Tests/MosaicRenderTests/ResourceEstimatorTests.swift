@@ -9,10 +9,13 @@ struct ResourceEstimatorTests {
     let estimator = ResourceEstimator(threads: 2)
     let model = MosaicField()
 
-    func estimate(_ side: Int, sampler: SamplerKind = .dpmpp2m, tiling: TilingMethod = .overlap,
-                  lossless: Bool = false) -> ResourceEstimate {
-        estimator.estimate(RenderParameters(prompt: "x", width: side, height: side, sampler: sampler, tiling: tiling),
-                           model: model, lossless: lossless)
+    func estimate(
+        _ side: Int, sampler: SamplerKind = .dpmpp2m, tiling: TilingMethod = .overlap,
+        lossless: Bool = false
+    ) -> ResourceEstimate {
+        estimator.estimate(
+            RenderParameters(prompt: "x", width: side, height: side, sampler: sampler, tiling: tiling),
+            model: model, lossless: lossless)
     }
 
     @Test func termsFollowTheCanvas() {
@@ -63,21 +66,26 @@ struct ResourceEstimatorTests {
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../MosaicStableDiffusionTests/Fixtures/sd1").standardizedFileURL.path
         let sd = try StableDiffusionModel(name: "sd1", path: fixtures)
-        let base = 64 << 20, channels = sd.checkpoint.vaeConfig.blockOutChannels[0]
-        let one = StableDiffusionDecoder.tileActivationBytes(latentWidth: 1024, latentHeight: 1024, channels: channels, scale: sd.latentScale)
-        let limit = StableDiffusionDecoder.concurrentTiles(latentWidth: 1024, latentHeight: 1024, channels: channels, scale: sd.latentScale)
+        let base = 64 << 20
+        let channels = sd.checkpoint.vaeConfig.blockOutChannels[0]
+        let one = StableDiffusionDecoder.tileActivationBytes(
+            latentWidth: 1024, latentHeight: 1024, channels: channels, scale: sd.latentScale)
+        let limit = StableDiffusionDecoder.concurrentTiles(
+            latentWidth: 1024, latentHeight: 1024, channels: channels, scale: sd.latentScale)
         #expect(one > 0 && limit >= 2)
         #expect(sd.decodeScratchBytes(latentWidth: 1024, latentHeight: 1024, threads: 1) - base == one)
         #expect(sd.decodeScratchBytes(latentWidth: 1024, latentHeight: 1024, threads: 2) - base == 2 * one)
         #expect(sd.decodeScratchBytes(latentWidth: 1024, latentHeight: 1024, threads: limit + 7) - base == limit * one)
         #expect(limit * one <= StableDiffusionDecoder.parallelTileMemoryLimit)
         // 2x1 tiles: at most two decode at once.
-        #expect(sd.decodeScratchBytes(latentWidth: 128, latentHeight: 64, threads: 16)
+        #expect(
+            sd.decodeScratchBytes(latentWidth: 128, latentHeight: 64, threads: 16)
                 == sd.decodeScratchBytes(latentWidth: 128, latentHeight: 64, threads: 2))
         let whole = sd.decodeScratchBytes(latentWidth: 64, latentHeight: 64, threads: 1)
         #expect(sd.decodeScratchBytes(latentWidth: 64, latentHeight: 64, threads: 8) == whole)
         #expect(whole - base < one, "a whole 64x64 latent has no halo")
         // SD 1.5's VAE (128 channels at full resolution, 800x800 px tiles): two at a time.
-        #expect(StableDiffusionDecoder.concurrentTiles(latentWidth: 1024, latentHeight: 1024, channels: 128, scale: 8) == 2)
+        #expect(
+            StableDiffusionDecoder.concurrentTiles(latentWidth: 1024, latentHeight: 1024, channels: 128, scale: 8) == 2)
     }
 }

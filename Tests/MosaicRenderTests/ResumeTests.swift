@@ -2,6 +2,7 @@ import MosaicDiffusion
 import MosaicTensor
 import Synchronization
 import Testing
+
 @testable import MosaicRender
 
 /// A render continued from a saved state, with the finished tiles of an interrupted step reused,
@@ -10,8 +11,9 @@ import Testing
     @Test(arguments: [SamplerKind.eulerAncestral, .dpmpp2m, .dpmpp2mKarras])
     func resumingMidStepIsBitIdentical(sampler: SamplerKind) throws {
         BLAS.useSingleThread()
-        let parameters = RenderParameters(prompt: "stormy sea", width: 512, height: 384, steps: 8, sampler: sampler,
-                                          seed: 31, tiling: .shifted, tileSize: 16)
+        let parameters = RenderParameters(
+            prompt: "stormy sea", width: 512, height: 384, steps: 8, sampler: sampler,
+            seed: 31, tiling: .shifted, tileSize: 16)
         let (uninterrupted, _) = try render(parameters, threads: 2)
 
         // First attempt: three steps, then a crash in the middle of the fourth.
@@ -23,8 +25,9 @@ import Testing
         let journal = Mutex<[Int: [Float]]>([:])
         let flag = renderer.cancellation
         #expect(throws: RenderError.self) {
-            try renderer.step(onTileOutput: { tile, output in journal.withLock { $0[tile] = Array(output) } },
-                              onTile: { done, _, _ in if done == 5 { flag.cancel() } })
+            try renderer.step(
+                onTileOutput: { tile, output in journal.withLock { $0[tile] = Array(output) } },
+                onTile: { done, _, _ in if done == 5 { flag.cancel() } })
         }
         let saved = journal.withLock { $0 }
         #expect(saved.count >= 5)

@@ -2,6 +2,7 @@ import MosaicDiffusion
 import MosaicImage
 import MosaicTensor
 import Testing
+
 @testable import MosaicRender
 
 /// The sync removes seams and the metric sees them: a 2048x2048, 30-step version of the
@@ -20,7 +21,9 @@ import Testing
     }
 
     @Test func overlapSyncLeavesNoSeamsWhileIndependentTilesDo() throws {
-        let overlap = try seamScore(.overlap), none = try seamScore(.none), shifted = try seamScore(.shifted)
+        let overlap = try seamScore(.overlap)
+        let none = try seamScore(.none)
+        let shifted = try seamScore(.shifted)
         #expect(overlap <= 1.05, "overlap \(overlap)")
         #expect(none >= 1.5, "none \(none)")
         #expect(shifted <= 1.15, "shifted \(shifted)")

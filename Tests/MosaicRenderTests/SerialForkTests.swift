@@ -28,9 +28,11 @@ private let probing = Atomic<Bool>(false)
 
     @Test func threadsThatForkTogetherForkOneAtATime() throws {
         try #require(Self.handlers == 0)
-        let threads = 8, forksPerThread = 5
+        let threads = 8
+        let forksPerThread = 5
         let children = Mutex<[pid_t]>([])
-        let start = DispatchSemaphore(value: 0), done = DispatchGroup()
+        let start = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
         mostForksAtOnce.store(0, ordering: .sequentiallyConsistent)
         probing.store(true, ordering: .relaxed)
         defer { probing.store(false, ordering: .relaxed) }

@@ -4,6 +4,7 @@ import MosaicImage
 import MosaicStableDiffusion
 import MosaicTensor
 import Testing
+
 @testable import MosaicRender
 
 /// A whole render with a Stable Diffusion model (tiny random weights) through Mosaic's renderer,
@@ -30,7 +31,8 @@ import Testing
             seed = UInt64(try #require(pipeline["seed"] as? Int))
             width = try #require(pipeline["width"] as? Int)
             height = try #require(pipeline["height"] as? Int)
-            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(model)/reference/pipeline.safetensors")))
+            let bytes = [UInt8](
+                try Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(model)/reference/pipeline.safetensors")))
             tensors = try SafeTensors(parsing: bytes)
         }
     }
@@ -66,12 +68,15 @@ import Testing
             let expectedByte = (min(max(value, 0), 1) * 255).rounded(.toNearestOrEven)
             if abs(Float(byte) - expectedByte) > 2 { far += 1 }
         }
-        #expect(Double(far) <= 0.001 * Double(image.pixels.count), "\(model) \(sampler): \(far) channel values off by more than 2/255")
+        #expect(
+            Double(far) <= 0.001 * Double(image.pixels.count),
+            "\(model) \(sampler): \(far) channel values off by more than 2/255")
     }
 
     static func relativeL2(_ a: [Float], _ b: [Float]) -> Double {
         guard a.count == b.count else { return .infinity }
-        var difference = 0.0, norm = 0.0
+        var difference = 0.0
+        var norm = 0.0
         for (x, y) in zip(a, b) {
             difference += Double(x - y) * Double(x - y)
             norm += Double(y) * Double(y)

@@ -1,6 +1,7 @@
 import Foundation
 import MosaicTensor
 import Testing
+
 @testable import MosaicStableDiffusion
 
 /// `AutoencoderKL` against diffusers' decoder and encoder outputs for the tiny SD 1.x and 2.x VAEs.
@@ -32,7 +33,8 @@ import Testing
         let vae = try Self.load(model, file)
         let reference = "vae.safetensors"
         let posterior = try vae.encode(try Fixtures.tensor(model, reference, "encoder_in"))
-        let mean = try Fixtures.tensor(model, reference, "encoder_mean"), logvar = try Fixtures.tensor(model, reference, "encoder_logvar")
+        let mean = try Fixtures.tensor(model, reference, "encoder_mean")
+        let logvar = try Fixtures.tensor(model, reference, "encoder_logvar")
         #expect(posterior.mean.shape == mean.shape)
         let meanError = relativeL2(posterior.mean.scalars, mean.scalars)
         let logvarError = relativeL2(posterior.logvar.scalars, logvar.scalars)

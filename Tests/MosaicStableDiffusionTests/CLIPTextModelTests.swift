@@ -1,6 +1,7 @@
 import Foundation
 import MosaicTensor
 import Testing
+
 @testable import MosaicStableDiffusion
 
 /// `CLIPTextModel` against transformers' hidden states for the tiny SD 1.x (quick_gelu) and

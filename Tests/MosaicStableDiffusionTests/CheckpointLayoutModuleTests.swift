@@ -1,6 +1,7 @@
 import Foundation
 import MosaicTensor
 import Testing
+
 @testable import MosaicStableDiffusion
 
 /// The text encoder and VAE built from every checkpoint layout the loader opens (diffusers
@@ -11,8 +12,12 @@ import Testing
         return [
             ("folder", try StableDiffusionLoader.open(path: folder)),
             ("folder fp16", try StableDiffusionLoader.open(path: folder, variant: "fp16")),
-            ("single file", try SingleFileCheckpoint(path: Fixtures.singleFile(model),
-                                                     options: .init(configDirectory: folder))),
+            (
+                "single file",
+                try SingleFileCheckpoint(
+                    path: Fixtures.singleFile(model),
+                    options: .init(configDirectory: folder))
+            ),
         ]
     }
 

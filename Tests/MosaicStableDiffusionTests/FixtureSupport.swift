@@ -1,11 +1,13 @@
 import Foundation
 import MosaicTensor
+
 @testable import MosaicStableDiffusion
 
 /// Paths of the fixtures written by scripts/sd_fixtures/make_fixtures.py.
 enum Fixtures {
     /// Tests/MosaicStableDiffusionTests/Fixtures, found from this file's path.
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures")
 
     /// The diffusers folder of `model` ("sd1" or "sd2").
     static func folder(_ model: String) -> String { directory.appendingPathComponent(model).path }
@@ -35,7 +37,9 @@ extension Fixtures {
             throw ModelLoadError.missingTensor(name: name, file: mapped.path)
         }
         let raw = mapped.bytes(of: info)
-        let values = (0..<(raw.count / 8)).map { Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))) }
+        let values = (0..<(raw.count / 8)).map {
+            Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)))
+        }
         return (info.shape, values)
     }
 }
@@ -56,7 +60,9 @@ enum SafeTensorsFile {
         var entries: [String] = []
         for tensor in tensors {
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            entries.append("\"\(tensor.name)\":{\"dtype\":\"\(tensor.dtype)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + tensor.bytes.count)]}")
+            entries.append(
+                "\"\(tensor.name)\":{\"dtype\":\"\(tensor.dtype)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + tensor.bytes.count)]}"
+            )
             offset += tensor.bytes.count
         }
         var header = Array(("{" + entries.joined(separator: ",") + "}").utf8)

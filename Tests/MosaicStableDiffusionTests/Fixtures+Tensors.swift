@@ -1,5 +1,6 @@
 import Foundation
 import MosaicTensor
+
 @testable import MosaicStableDiffusion
 
 extension Fixtures {
@@ -20,7 +21,8 @@ extension Fixtures {
 /// `||a - b|| / ||b||` over all elements (`b` is the reference).
 func relativeL2(_ a: [Float], _ b: [Float]) -> Double {
     precondition(a.count == b.count, "relativeL2: \(a.count) vs \(b.count) elements")
-    var difference = 0.0, norm = 0.0
+    var difference = 0.0
+    var norm = 0.0
     for i in a.indices {
         let d = Double(a[i]) - Double(b[i])
         difference += d * d

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MosaicStableDiffusion
 
 /// Every failure names what is wrong: the missing file, the tensor, the config key.
@@ -10,13 +11,20 @@ import Testing
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
         let source = URL(fileURLWithPath: Fixtures.folder(model))
         for component in ["unet", "vae", "text_encoder", "tokenizer", "scheduler"] {
-            try FileManager.default.createDirectory(at: target.appendingPathComponent(component), withIntermediateDirectories: true)
-            for name in try FileManager.default.contentsOfDirectory(atPath: source.appendingPathComponent(component).path) {
-                let from = source.appendingPathComponent(component).appendingPathComponent(name).resolvingSymlinksInPath()
-                try FileManager.default.copyItem(at: from, to: target.appendingPathComponent(component).appendingPathComponent(name))
+            try FileManager.default.createDirectory(
+                at: target.appendingPathComponent(component), withIntermediateDirectories: true)
+            for name in try FileManager.default.contentsOfDirectory(
+                atPath: source.appendingPathComponent(component).path)
+            {
+                let from = source.appendingPathComponent(component).appendingPathComponent(name)
+                    .resolvingSymlinksInPath()
+                try FileManager.default.copyItem(
+                    at: from, to: target.appendingPathComponent(component).appendingPathComponent(name))
             }
         }
-        try FileManager.default.copyItem(at: source.appendingPathComponent("model_index.json"), to: target.appendingPathComponent("model_index.json"))
+        try FileManager.default.copyItem(
+            at: source.appendingPathComponent("model_index.json"), to: target.appendingPathComponent("model_index.json")
+        )
         return target.path
     }
 
@@ -41,10 +49,13 @@ import Testing
     @Test func aMissingConfigKeyIsNamed() throws {
         let folder = try Self.copyOfFolder("sd2")
         let path = folder + "/unet/config.json"
-        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any] ?? [:]
+        var object =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+            ?? [:]
         object["cross_attention_dim"] = nil
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
-        #expect(throws: ModelLoadError.invalidConfig(path: path, reason: "missing required key 'cross_attention_dim'")) {
+        #expect(throws: ModelLoadError.invalidConfig(path: path, reason: "missing required key 'cross_attention_dim'"))
+        {
             try StableDiffusionFolder(path: folder)
         }
         object["cross_attention_dim"] = "wide"
@@ -71,10 +82,13 @@ import Testing
     }
 
     @Test func wrongShapesMissingTensorsAndDTypesAreNamed() throws {
-        let path = try SafeTensorsFile.write(SafeTensorsFile.bytes([
-            .init(name: "a.weight", dtype: "F32", shape: [2, 3], bytes: SafeTensorsFile.floatBytes([1, 2, 3, 4, 5, 6])),
-            .init(name: "ids", dtype: "I64", shape: [1], bytes: [7, 0, 0, 0, 0, 0, 0, 0]),
-        ]))
+        let path = try SafeTensorsFile.write(
+            SafeTensorsFile.bytes([
+                .init(
+                    name: "a.weight", dtype: "F32", shape: [2, 3],
+                    bytes: SafeTensorsFile.floatBytes([1, 2, 3, 4, 5, 6])),
+                .init(name: "ids", dtype: "I64", shape: [1], bytes: [7, 0, 0, 0, 0, 0, 0, 0]),
+            ]))
         let weights = try SafeTensorsWeights(path: path)
         #expect(try weights.floats("a.weight", shape: [2, 3]) == [1, 2, 3, 4, 5, 6])
         #expect(throws: ModelLoadError.shapeMismatch(name: "a.weight", expected: [3, 2], actual: [2, 3])) {
@@ -87,9 +101,12 @@ import Testing
     }
 
     @Test func anUnknownArchitectureIsRefused() throws {
-        let path = try SafeTensorsFile.write(SafeTensorsFile.bytes([
-            .init(name: "conditioner.embedders.0.transformer.x", dtype: "F32", shape: [1], bytes: SafeTensorsFile.floatBytes([1])),
-        ]))
+        let path = try SafeTensorsFile.write(
+            SafeTensorsFile.bytes([
+                .init(
+                    name: "conditioner.embedders.0.transformer.x", dtype: "F32", shape: [1],
+                    bytes: SafeTensorsFile.floatBytes([1]))
+            ]))
         #expect {
             try SingleFileCheckpoint(path: path)
         } throws: { error in
@@ -99,9 +116,10 @@ import Testing
     }
 
     @Test func aTensorKeepsItsMappingAlive() throws {
-        let path = try SafeTensorsFile.write(SafeTensorsFile.bytes([
-            .init(name: "a", dtype: "F32", shape: [3], bytes: SafeTensorsFile.floatBytes([1, 2, 3])),
-        ]))
+        let path = try SafeTensorsFile.write(
+            SafeTensorsFile.bytes([
+                .init(name: "a", dtype: "F32", shape: [3], bytes: SafeTensorsFile.floatBytes([1, 2, 3]))
+            ]))
         let tensor = try SafeTensorsWeights(path: path).tensor(named: "a")  // the source is released here
         #expect(tensor.floats() == [1, 2, 3])
     }
@@ -110,15 +128,17 @@ import Testing
         let values: [Float] = [0, -0.0, 1, -2.5, 65504, 1e-7, .infinity, -.infinity, 3.140625, 0.000061035156]
         let half = values.flatMap { v in withUnsafeBytes(of: Float16(v).bitPattern.littleEndian) { Array($0) } }
         let brain = values.flatMap { v in withUnsafeBytes(of: UInt16(v.bitPattern >> 16).littleEndian) { Array($0) } }
-        let path = try SafeTensorsFile.write(SafeTensorsFile.bytes([
-            .init(name: "f32", dtype: "F32", shape: [10], bytes: SafeTensorsFile.floatBytes(values)),
-            .init(name: "f16", dtype: "F16", shape: [10], bytes: half),
-            .init(name: "bf16", dtype: "BF16", shape: [2, 5], bytes: brain),
-        ]))
+        let path = try SafeTensorsFile.write(
+            SafeTensorsFile.bytes([
+                .init(name: "f32", dtype: "F32", shape: [10], bytes: SafeTensorsFile.floatBytes(values)),
+                .init(name: "f16", dtype: "F16", shape: [10], bytes: half),
+                .init(name: "bf16", dtype: "BF16", shape: [2, 5], bytes: brain),
+            ]))
         let weights = try SafeTensorsWeights(path: path)
         #expect(try weights.tensor(named: "bf16").dtype == .bf16)
         #expect(try weights.floats("f32").map(\.bitPattern) == values.map(\.bitPattern))
         #expect(try weights.floats("f16").map(\.bitPattern) == values.map { Float(Float16($0)).bitPattern })
-        #expect(try weights.floats("bf16", shape: [2, 5]).map(\.bitPattern) == values.map { $0.bitPattern & 0xFFFF_0000 })
+        #expect(
+            try weights.floats("bf16", shape: [2, 5]).map(\.bitPattern) == values.map { $0.bitPattern & 0xFFFF_0000 })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MosaicStableDiffusion
 
 /// The diffusers folders (fp32 and fp16 files) and the original-layout single files of the
@@ -11,7 +12,9 @@ import Testing
     static func assertIdentical(_ a: any WeightSource, _ b: any WeightSource, _ label: String) throws {
         let onlyA = Set(a.tensorNames).subtracting(b.tensorNames).sorted()
         let onlyB = Set(b.tensorNames).subtracting(a.tensorNames).sorted()
-        #expect(onlyA.isEmpty && onlyB.isEmpty, "\(label): only in the first: \(onlyA.prefix(8)), only in the second: \(onlyB.prefix(8))")
+        #expect(
+            onlyA.isEmpty && onlyB.isEmpty,
+            "\(label): only in the first: \(onlyA.prefix(8)), only in the second: \(onlyB.prefix(8))")
         #expect(!a.tensorNames.isEmpty)
         for name in a.tensorNames where b.contains(name) {
             let x = try a.tensor(named: name)
@@ -45,7 +48,8 @@ import Testing
         #expect(single.textEncoderConfig == folder.textEncoderConfig)
         #expect(single.schedulerConfig.predictionType == folder.schedulerConfig.predictionType)
         // Only what real checkpoints carry and SD does not use is left over.
-        let unused = model == "sd1"
+        let unused =
+            model == "sd1"
             ? ["alphas_cumprod", "cond_stage_model.transformer.text_model.embeddings.position_ids"]
             : ["alphas_cumprod", "cond_stage_model.model.logit_scale", "cond_stage_model.model.text_projection"]
         #expect(single.unusedTensorNames == unused)
@@ -73,7 +77,8 @@ import Testing
         let expected: SchedulerConfigFile.PredictionType = model == "sd1" ? .epsilon : .vPrediction
         #expect(single.schedulerConfig.predictionType == expected)
         #expect(folder.schedulerConfig.predictionType == expected)
-        let overridden = try SingleFileCheckpoint(path: Fixtures.singleFile(model), options: .init(predictionType: .epsilon))
+        let overridden = try SingleFileCheckpoint(
+            path: Fixtures.singleFile(model), options: .init(predictionType: .epsilon))
         #expect(overridden.schedulerConfig.predictionType == .epsilon)
         #expect(single.unetConfig.attentionHeadDim == (model == "sd1" ? .single(8) : .perBlock([1, 1, 1])))
     }
@@ -107,7 +112,10 @@ import Testing
         #expect(try block.floats("resnets.0.conv1.weight", shape: [16, 16, 3, 3]) == direct)
         #expect(block.scoped("resnets.0.").contains("conv1.weight"))
         #expect(block.tensorNames.allSatisfy { folder.unet.contains("down_blocks.0." + $0) })
-        #expect(throws: ModelLoadError.shapeMismatch(name: "down_blocks.0.resnets.0.conv1.weight", expected: [16, 16, 3], actual: [16, 16, 3, 3])) {
+        #expect(
+            throws: ModelLoadError.shapeMismatch(
+                name: "down_blocks.0.resnets.0.conv1.weight", expected: [16, 16, 3], actual: [16, 16, 3, 3])
+        ) {
             try block.floats("resnets.0.conv1.weight", shape: [16, 16, 3])
         }
     }

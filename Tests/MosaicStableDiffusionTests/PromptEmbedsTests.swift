@@ -1,6 +1,7 @@
 import Foundation
 import MosaicTensor
 import Testing
+
 @testable import MosaicStableDiffusion
 
 /// Tokenizer plus text encoder give what `StableDiffusionPipeline.encode_prompt` recorded for
@@ -15,7 +16,9 @@ import Testing
         let checkpoint = try StableDiffusionLoader.open(path: Fixtures.folder(model))
         let tokenizer = try CLIPTokenizer(files: checkpoint.tokenizerFiles)
         let encoder = try CLIPTextModel(config: checkpoint.textEncoderConfig, weights: checkpoint.textEncoder)
-        for (text, name) in [(Self.prompt, "pipeline_prompt_embeds"), (Self.negativePrompt, "pipeline_negative_prompt_embeds")] {
+        for (text, name) in [
+            (Self.prompt, "pipeline_prompt_embeds"), (Self.negativePrompt, "pipeline_negative_prompt_embeds"),
+        ] {
             let expected = try Fixtures.tensor(model, "text_encoder.safetensors", name)
             let output = try encoder(inputIds: [tokenizer.encode(text)])
             #expect(output.shape == expected.shape)

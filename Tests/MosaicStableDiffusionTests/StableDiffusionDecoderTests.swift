@@ -1,6 +1,7 @@
 import Foundation
 import MosaicTensor
 import Testing
+
 @testable import MosaicStableDiffusion
 
 /// The render's decoder: the pipeline's final latents through `StableDiffusionDecoder` give the
@@ -13,14 +14,16 @@ import Testing
         let pool = WorkerPool(threadCount: 2)
         defer { pool.shutdown() }
         for sampler in ["euler"] {
-            let latents = try Fixtures.tensor(model, reference, "\(sampler)_latents"), image = try Fixtures.tensor(model, reference, "\(sampler)_image")
+            let latents = try Fixtures.tensor(model, reference, "\(sampler)_latents")
+            let image = try Fixtures.tensor(model, reference, "\(sampler)_image")
             let (_, _, height, width) = latents.nchw
             var rgb = [UInt8](repeating: 0, count: 3 * 64 * width * height)
             try latents.scalars.withUnsafeBufferPointer { latent in
                 try rgb.withUnsafeMutableBufferPointer { out in
                     // Tiles of 5 latent pixels: four uneven tiles at 8x8.
-                    try StableDiffusionDecoder(vae: vae, tileSize: 5).decode(latent: latent, width: width, height: height,
-                                                                           into: out, pool: pool)
+                    try StableDiffusionDecoder(vae: vae, tileSize: 5).decode(
+                        latent: latent, width: width, height: height,
+                        into: out, pool: pool)
                 }
             }
             let expected = image.scalars.map { UInt8(($0 * 255).rounded(.toNearestOrEven)) }

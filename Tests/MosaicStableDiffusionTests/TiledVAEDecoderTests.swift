@@ -2,6 +2,7 @@ import Foundation
 import MosaicTensor
 import MosaicTestSupport
 import Testing
+
 @testable import MosaicStableDiffusion
 
 /// The tiled decode equals the whole-image decode, on the pool, for tile sizes that do and do
@@ -17,7 +18,8 @@ import Testing
         for c in 0..<4 {
             for y in 0..<height {
                 for x in 0..<width {
-                    let normal = (-2 * Foundation.log(uniform())).squareRoot() * Foundation.cos(2 * Double.pi * uniform())
+                    let normal =
+                        (-2 * Foundation.log(uniform())).squareRoot() * Foundation.cos(2 * Double.pi * uniform())
                     let ramp = 3 * Double(x) / Double(max(1, width - 1)) - 1.5
                     scalars[(c * height + y) * width + x] = Float(normal + (c == 0 ? ramp : -0.5 * ramp))
                 }
@@ -71,7 +73,8 @@ import Testing
         // Fewer tiles at once than threads (how a many-core machine bounds the decode's memory)
         // gives the same bits too.
         for limit in [1, 2] {
-            let bounded = try TiledVAEDecoder(vae: vae, tileSize: 11, maxConcurrentTiles: limit).decode(latent, pool: pool)
+            let bounded = try TiledVAEDecoder(vae: vae, tileSize: 11, maxConcurrentTiles: limit).decode(
+                latent, pool: pool)
             let same = bounded.scalars == serial.scalars
             #expect(same, "at most \(limit) tiles at once: the decode differs")
         }
@@ -109,7 +112,8 @@ import Testing
         // Output is in [-1, 1]: 2/255 of that range is one 8-bit level.
         let level = 2.0 / 255
         #expect(worstShift(plain) > 3 * level, "per-tile GroupNorm moved a tile's mean colour by \(worstShift(plain))")
-        #expect(worstShift(gathered) < 1e-3 * level, "gathered statistics moved a tile's mean by \(worstShift(gathered))")
+        #expect(
+            worstShift(gathered) < 1e-3 * level, "gathered statistics moved a tile's mean by \(worstShift(gathered))")
     }
 
     @Test func tilePlanCoversTheLatentOnce() {

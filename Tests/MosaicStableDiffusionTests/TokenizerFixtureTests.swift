@@ -1,6 +1,7 @@
 import Foundation
 import MosaicTensor
 import Testing
+
 @testable import MosaicStableDiffusion
 
 /// Every fixture prompt's ids, exactly as transformers' CLIPTokenizer gives them, for SD 1.x
@@ -14,7 +15,8 @@ import Testing
 
     static func reference(_ model: String) throws -> (prompts: Prompts, ids: [[Int]]) {
         let prompts = try JSONDecoder().decode(
-            Prompts.self, from: Data(contentsOf: URL(fileURLWithPath: Fixtures.reference(model, "tokenizer_prompts.json"))))
+            Prompts.self,
+            from: Data(contentsOf: URL(fileURLWithPath: Fixtures.reference(model, "tokenizer_prompts.json"))))
         let (shape, flat) = try Fixtures.int64s(model, "tokenizer_ids.safetensors", "input_ids")
         let ids = stride(from: 0, to: flat.count, by: shape[1]).map { Array(flat[$0..<($0 + shape[1])]) }
         return (prompts, ids)
@@ -27,7 +29,9 @@ import Testing
         #expect(tokenizer.padTokenId == reference.pad_token_id)
         #expect(reference.prompts.count >= 40 && ids.count == reference.prompts.count)
         for (i, prompt) in reference.prompts.enumerated() {
-            #expect(tokenizer.tokenize(prompt) == reference.ids_without_special_tokens_untruncated[i], "raw ids of \(prompt.debugDescription)")
+            #expect(
+                tokenizer.tokenize(prompt) == reference.ids_without_special_tokens_untruncated[i],
+                "raw ids of \(prompt.debugDescription)")
             #expect(tokenizer.encode(prompt) == ids[i], "ids of \(prompt.debugDescription)")
         }
     }
@@ -63,6 +67,8 @@ import Testing
         let tokenizer = try CLIPTokenizer(files: files)
         let ids = tokenizer.encode(String(repeating: "cat ", count: 30))
         #expect(ids.count == 16 && ids.first == 49406 && ids.last == 49407)
-        #expect(tokenizer.encode("a photo of a cat") == [49406, 320, 1125, 539, 320, 2368, 49407] + Array(repeating: 0, count: 9))
+        #expect(
+            tokenizer.encode("a photo of a cat") == [49406, 320, 1125, 539, 320, 2368, 49407]
+                + Array(repeating: 0, count: 9))
     }
 }

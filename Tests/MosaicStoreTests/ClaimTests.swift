@@ -2,6 +2,7 @@ import Foundation
 import MosaicAPI
 import Synchronization
 import Testing
+
 @testable import MosaicStore
 
 @Suite struct ClaimTests {
@@ -10,8 +11,10 @@ import Testing
         let store = fixture.store
         var ids: [Int: Int64] = [:]  // submission order -> id
         for (order, priority) in [0, 5, 0, 5, -1, 10].enumerated() {
-            ids[order] = try store.submit(StoreFixture.spec("job \(order)"), priority: priority,
-                                          owner: StoreFixture.alice, now: fixture.tick()).id
+            ids[order] = try store.submit(
+                StoreFixture.spec("job \(order)"), priority: priority,
+                owner: StoreFixture.alice, now: fixture.tick()
+            ).id
         }
         var claimed: [Int64] = []
         while let job = try store.claimNext(now: fixture.tick()) {
@@ -55,8 +58,11 @@ import Testing
         var submitted: Set<Int64> = []
         for index in 0..<jobCount {
             let store = index.isMultiple(of: 2) ? fixture.store : other
-            submitted.insert(try store.submit(StoreFixture.spec("job \(index)"), priority: index % 3,
-                                              owner: StoreFixture.alice, now: fixture.now).id)
+            submitted.insert(
+                try store.submit(
+                    StoreFixture.spec("job \(index)"), priority: index % 3,
+                    owner: StoreFixture.alice, now: fixture.now
+                ).id)
         }
         let results = Results()
         let stores = [fixture.store, other, fixture.store, other]

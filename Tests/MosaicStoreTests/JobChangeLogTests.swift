@@ -1,7 +1,8 @@
 import Foundation
 import MosaicAPI
-@testable import MosaicStore
 import Testing
+
+@testable import MosaicStore
 
 /// The change log stamps exactly the jobs each commit touched, after the commit, and nothing
 /// for commits that leave the jobs alone or roll back.
@@ -14,7 +15,8 @@ struct JobChangeLogTests {
         let before = changes.generation
         #expect(!changes.jobChanged(first.id, since: before) && !changes.anyJobChanged(since: before))
 
-        try fixture.store.updateProgress(id: second.id, progress: JobProgress(step: 1, steps: 20, tilesDone: 4, tilesTotal: 4, elapsedSeconds: 1))
+        try fixture.store.updateProgress(
+            id: second.id, progress: JobProgress(step: 1, steps: 20, tilesDone: 4, tilesTotal: 4, elapsedSeconds: 1))
         #expect(changes.generation == before + 1)
         #expect(changes.jobChanged(second.id, since: before))
         #expect(!changes.jobChanged(first.id, since: before))
@@ -38,7 +40,8 @@ struct JobChangeLogTests {
         try fixture.store.appendLog(id: job.id, level: .info, message: "a log line", now: fixture.tick())
         // A write that fails (the limit is reached) rolls back.
         #expect(throws: StoreError.self) {
-            try fixture.store.submit(StoreFixture.spec(), priority: 0, owner: StoreFixture.alice, now: fixture.tick(), maxQueued: 1)
+            try fixture.store.submit(
+                StoreFixture.spec(), priority: 0, owner: StoreFixture.alice, now: fixture.tick(), maxQueued: 1)
         }
         #expect(changes.generation == before)
         #expect(!changes.anyJobChanged(since: before))

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MosaicAPI
 import Testing
+
 @testable import MosaicStore
 
 /// Listing and claiming answer right on a queue of 100,000 jobs: the pages, filters and claim
@@ -15,17 +16,18 @@ import Testing
     /// i seconds after the first.
     static func bulkInsert(_ store: JobStore, count: Int, state: String) throws {
         try store.pool.write { db in
-            try db.execute(sql: """
-                WITH RECURSIVE counter(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM counter WHERE i + 1 < ?),
-                rows AS (SELECT i, \(state) AS state, 1750000000000 + i * 1000 AS created FROM counter)
-                INSERT INTO jobs (state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
-                                  sampler, seed, tiling, attempts, created_at_ms, started_at_ms, finished_at_ms)
-                SELECT state, i % 5 - 2, 1000 + i % 20, 'user' || (1000 + i % 20), 'benchmark prompt ' || i,
-                       'builtin', 4096, 4096, 30, 'dpmpp_2m', i, 'shifted', state <> 'queued', created,
-                       CASE WHEN state = 'queued' THEN NULL ELSE created + 500 END,
-                       CASE WHEN state IN ('succeeded', 'failed', 'canceled') THEN created + 900 END
-                FROM rows
-                """, arguments: [count])
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE counter(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM counter WHERE i + 1 < ?),
+                    rows AS (SELECT i, \(state) AS state, 1750000000000 + i * 1000 AS created FROM counter)
+                    INSERT INTO jobs (state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
+                                      sampler, seed, tiling, attempts, created_at_ms, started_at_ms, finished_at_ms)
+                    SELECT state, i % 5 - 2, 1000 + i % 20, 'user' || (1000 + i % 20), 'benchmark prompt ' || i,
+                           'builtin', 4096, 4096, 30, 'dpmpp_2m', i, 'shifted', state <> 'queued', created,
+                           CASE WHEN state = 'queued' THEN NULL ELSE created + 500 END,
+                           CASE WHEN state IN ('succeeded', 'failed', 'canceled') THEN created + 900 END
+                    FROM rows
+                    """, arguments: [count])
         }
     }
 
@@ -33,11 +35,14 @@ import Testing
         let fixture = try StoreFixture()
         let store = fixture.store
         // 50% succeeded, 10% failed, 5% canceled, 35% queued: a long-lived daemon's history.
-        try Self.bulkInsert(store, count: Self.jobCount, state: """
-            CASE WHEN i % 20 < 2 THEN 'failed' WHEN i % 20 = 2 THEN 'canceled'
-                 WHEN i % 20 < 10 THEN 'queued' ELSE 'succeeded' END
-            """)
-        #expect(try store.counts() == [.failed: 10_000, .canceled: 5_000, .queued: 35_000, .succeeded: 50_000, .running: 0])
+        try Self.bulkInsert(
+            store, count: Self.jobCount,
+            state: """
+                CASE WHEN i % 20 < 2 THEN 'failed' WHEN i % 20 = 2 THEN 'canceled'
+                     WHEN i % 20 < 10 THEN 'queued' ELSE 'succeeded' END
+                """)
+        #expect(
+            try store.counts() == [.failed: 10_000, .canceled: 5_000, .queued: 35_000, .succeeded: 50_000, .running: 0])
 
         let first = try store.list(limit: 50)
         #expect(first.jobs.map(\.id) == Array((Int64(Self.jobCount) - 49...Int64(Self.jobCount)).reversed()))
@@ -71,7 +76,8 @@ import Testing
         let expected: [Int64] = (0..<21).map { Int64($0) * 5 + 5 }
         #expect(claimed.map(\.id) == expected)
 
-        try store.updateProgress(id: claimed[0].id, progress: JobProgress(step: 1, steps: 30, tilesDone: 3, tilesTotal: 9))
+        try store.updateProgress(
+            id: claimed[0].id, progress: JobProgress(step: 1, steps: 30, tilesDone: 3, tilesTotal: 9))
         #expect(try store.job(id: claimed[0].id)?.progress?.tilesDone == 3)
         let submitted = try store.submit(StoreFixture.spec(), priority: 0, owner: StoreFixture.alice, now: fixture.now)
         #expect(submitted.id == Int64(Self.jobCount) + 1 && submitted.state == .queued)

@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import Testing
+
 @testable import MosaicStore
 
 @Suite struct ListingTests {
@@ -10,8 +11,9 @@ import Testing
         let store = fixture.store
         let owners = [StoreFixture.alice, StoreFixture.bob, Owner(uid: 0, name: "root")]
         for index in 0..<300 {
-            let job = try store.submit(StoreFixture.spec("job \(index)"), priority: 0, owner: owners[index % 3],
-                                       now: fixture.tick())
+            let job = try store.submit(
+                StoreFixture.spec("job \(index)"), priority: 0, owner: owners[index % 3],
+                now: fixture.tick())
             if index % 7 == 3 { _ = try store.cancelQueued(id: job.id, by: owners[0], now: fixture.tick()) }
         }
         // Claim the oldest 150 and end most of them, leaving a few running.
@@ -57,7 +59,8 @@ import Testing
             }
             for limit in [1, 7, 50, 500] {
                 let pages = try Self.pages(fixture.store, states: states, owner: owner, limit: limit)
-                let context = "states \(states.map { $0.map(\.rawValue).sorted() } ?? []), owner \(owner.map(String.init) ?? "any"), limit \(limit)"
+                let context =
+                    "states \(states.map { $0.map(\.rawValue).sorted() } ?? []), owner \(owner.map(String.init) ?? "any"), limit \(limit)"
                 #expect(pages.flatMap(\.jobs) == expected, "\(context)")
                 #expect(pages.allSatisfy { $0.jobs.count <= limit }, "\(context)")
                 #expect(pages.dropLast().allSatisfy { $0.jobs.count == limit }, "\(context)")
@@ -74,21 +77,27 @@ import Testing
     @Test func partialPagesAreTheSamePagesWithOnlyTheRowsAskedFor() throws {
         let (fixture, _) = try Self.populate()
         let store = fixture.store
-        let filters: [(Set<JobState>?, UInt32?)] = [(nil, nil), ([.queued], nil), ([.failed, .canceled], 1000), (nil, 1001)]
+        let filters: [(Set<JobState>?, UInt32?)] = [
+            (nil, nil), ([.queued], nil), ([.failed, .canceled], 1000), (nil, 1001),
+        ]
         for (states, owner) in filters {
             for limit in [1, 7, 50] {
                 for before in [nil, Int64(200), Int64(3)] {
                     let page = try store.list(states: states, ownerUID: owner, limit: limit, before: before)
                     var asked: [Int64] = []
-                    let partial = try store.listPage(states: states, ownerUID: owner, limit: limit, before: before) { id in
+                    let partial = try store.listPage(states: states, ownerUID: owner, limit: limit, before: before) {
+                        id in
                         asked.append(id)
                         return id % 3 == 0
                     }
-                    let context = "states \(states.map { $0.map(\.rawValue).sorted() } ?? []), owner \(owner.map(String.init) ?? "any"), limit \(limit), before \(before.map(String.init) ?? "-")"
+                    let context =
+                        "states \(states.map { $0.map(\.rawValue).sorted() } ?? []), owner \(owner.map(String.init) ?? "any"), limit \(limit), before \(before.map(String.init) ?? "-")"
                     #expect(partial.ids == page.jobs.map(\.id), "\(context)")
                     #expect(partial.nextBefore == page.nextBefore, "\(context)")
                     #expect(asked == partial.ids, "\(context)")
-                    #expect(partial.rows.values.sorted { $0.id > $1.id } == page.jobs.filter { $0.id % 3 == 0 }, "\(context)")
+                    #expect(
+                        partial.rows.values.sorted { $0.id > $1.id } == page.jobs.filter { $0.id % 3 == 0 },
+                        "\(context)")
                 }
             }
         }

@@ -2,38 +2,39 @@ import Foundation
 import GRDB
 import MosaicAPI
 import Testing
+
 @testable import MosaicStore
 
 /// A row written with each schema version's own SQL, keyed by the last migration applied.
 /// A new migration needs an entry here, so the upgrade test covers it.
 private let seedRows: [String: String] = [
     "0001_init": """
-        INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
-                          sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step)
-        VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
-                'overlap', 1, 1700000000123, 1700000001000, 12);
-        INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (7, 1700000001000, 'info', 'started');
-        UPDATE settings SET value = '1' WHERE key = 'queue_paused';
-        """,
+    INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
+                      sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step)
+    VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
+            'overlap', 1, 1700000000123, 1700000001000, 12);
+    INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (7, 1700000001000, 'info', 'started');
+    UPDATE settings SET value = '1' WHERE key = 'queue_paused';
+    """,
     "0002_resume_tracking": """
-        INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
-                          sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step,
-                          resume_step, stalled_resumes)
-        VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
-                'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1);
-        INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (7, 1700000001000, 'info', 'started');
-        UPDATE settings SET value = '1' WHERE key = 'queue_paused';
-        """,
+    INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
+                      sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step,
+                      resume_step, stalled_resumes)
+    VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
+            'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1);
+    INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (7, 1700000001000, 'info', 'started');
+    UPDATE settings SET value = '1' WHERE key = 'queue_paused';
+    """,
     "0003_job_log_events": """
-        INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
-                          sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step,
-                          resume_step, stalled_resumes)
-        VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
-                'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1);
-        INSERT INTO job_logs (job_id, time_ms, level, message, event)
-        VALUES (7, 1700000001000, 'info', 'started', '{"attempt":1,"kind":"attempt_started","threads":2}');
-        UPDATE settings SET value = '1' WHERE key = 'queue_paused';
-        """,
+    INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
+                      sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step,
+                      resume_step, stalled_resumes)
+    VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
+            'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1);
+    INSERT INTO job_logs (job_id, time_ms, level, message, event)
+    VALUES (7, 1700000001000, 'info', 'started', '{"attempt":1,"kind":"attempt_started","threads":2}');
+    UPDATE settings SET value = '1' WHERE key = 'queue_paused';
+    """,
 ]
 
 @Suite struct MigrationTests {
@@ -91,8 +92,9 @@ private let seedRows: [String: String] = [
         let submitted: Job
         do {
             let store = try JobStore(path: path)
-            submitted = try store.submit(StoreFixture.spec(), priority: 2, owner: StoreFixture.alice,
-                                         now: Date(timeIntervalSince1970: 1_750_000_000.5))
+            submitted = try store.submit(
+                StoreFixture.spec(), priority: 2, owner: StoreFixture.alice,
+                now: Date(timeIntervalSince1970: 1_750_000_000.5))
             try store.setPaused(true)
         }
         let store = try JobStore(path: path)
@@ -103,9 +105,11 @@ private let seedRows: [String: String] = [
     @Test func walModeAndForeignKeysAreOn() throws {
         let fixture = try StoreFixture()
         let (journal, foreignKeys, synchronous) = try fixture.store.pool.write { db in
-            (try String.fetchOne(db, sql: "PRAGMA journal_mode"),
-             try Bool.fetchOne(db, sql: "PRAGMA foreign_keys"),
-             try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                try Bool.fetchOne(db, sql: "PRAGMA foreign_keys"),
+                try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            )
         }
         #expect(journal == "wal")
         #expect(foreignKeys == true)

@@ -10,8 +10,9 @@ struct QueueLimitStoreTests {
         let fixture = try StoreFixture()
         let store = fixture.store
         func submit(_ owner: Owner) throws(StoreError) -> Job {
-            try store.submit(StoreFixture.spec(), priority: 0, owner: owner, now: fixture.tick(), maxQueued: 3,
-                             maxQueuedPerOwner: 2)
+            try store.submit(
+                StoreFixture.spec(), priority: 0, owner: owner, now: fixture.tick(), maxQueued: 3,
+                maxQueuedPerOwner: 2)
         }
         // Running and finished jobs do not count.
         _ = try fixture.make(.running)
@@ -19,7 +20,9 @@ struct QueueLimitStoreTests {
         _ = try fixture.make(.canceled)
         _ = try submit(StoreFixture.alice)
         _ = try submit(StoreFixture.alice)
-        #expect(throws: StoreError.queueFull(queued: 2, limit: 2, owner: "alice")) { _ = try submit(StoreFixture.alice) }
+        #expect(throws: StoreError.queueFull(queued: 2, limit: 2, owner: "alice")) {
+            _ = try submit(StoreFixture.alice)
+        }
         _ = try submit(StoreFixture.bob)
         #expect(throws: StoreError.queueFull(queued: 3, limit: 3, owner: nil)) { _ = try submit(StoreFixture.bob) }
         #expect(try store.counts()[.queued] == 3)
@@ -35,6 +38,7 @@ struct QueueLimitStoreTests {
             _ = try store.retry(id: failed.id, now: fixture.tick(), maxQueued: 10, maxQueuedPerOwner: 1)
         }
         #expect(try store.job(id: failed.id)?.state == .failed)
-        #expect(try store.retry(id: failed.id, now: fixture.tick(), maxQueued: 10, maxQueuedPerOwner: 2).state == .queued)
+        #expect(
+            try store.retry(id: failed.id, now: fixture.tick(), maxQueued: 10, maxQueuedPerOwner: 2).state == .queued)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MosaicAPI
 import Testing
+
 @testable import MosaicStore
 
 @Suite struct RemovalTests {
@@ -57,6 +58,8 @@ import Testing
 
     /// Log rows left for a job, read straight from the table: `log(id:)` throws once it is gone.
     private func logRows(_ store: JobStore, id: Int64) throws -> Int? {
-        try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job_logs WHERE job_id = ?", arguments: [id]) }
+        try store.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job_logs WHERE job_id = ?", arguments: [id])
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MosaicAPI
+
 @testable import MosaicStore
 
 /// A fresh directory under the system's temporary directory, deleted with the fixture.
@@ -44,8 +45,9 @@ final class StoreFixture {
 
     /// A small render spec.
     static func spec(_ prompt: String = "a lighthouse at dusk", seed: UInt64? = 42) -> RenderSpec {
-        RenderSpec(prompt: prompt, model: "builtin", width: 1024, height: 768, steps: 20, sampler: "euler",
-                   seed: seed, tiling: "overlap")
+        RenderSpec(
+            prompt: prompt, model: "builtin", width: 1024, height: 768, steps: 20, sampler: "euler",
+            seed: seed, tiling: "overlap")
     }
 
     /// A job in `state`, made through the store's own transitions.

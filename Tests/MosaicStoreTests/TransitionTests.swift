@@ -1,6 +1,7 @@
 import Foundation
 import MosaicAPI
 import Testing
+
 @testable import MosaicStore
 
 @Suite struct TransitionTests {
@@ -19,7 +20,8 @@ import Testing
         #expect(try fixture.store.job(id: job.id) == job)
         #expect(try fixture.store.job(id: job.id + 1) == nil)
         // The minimal spec keeps its absent fields absent.
-        let bare = try fixture.store.submit(RenderSpec(prompt: "x"), priority: 0, owner: StoreFixture.alice, now: fixture.now)
+        let bare = try fixture.store.submit(
+            RenderSpec(prompt: "x"), priority: 0, owner: StoreFixture.alice, now: fixture.now)
         #expect(bare.render == RenderSpec(prompt: "x"))
     }
 
@@ -28,7 +30,8 @@ import Testing
         let store = fixture.store
         let running = try fixture.make(.running)
         #expect(running.attempts == 1 && running.startedAt == fixture.now && running.progress == nil)
-        let progress = JobProgress(step: 3, steps: 20, tilesDone: 5, tilesTotal: 12, elapsedSeconds: 41.5, etaSeconds: 230.25)
+        let progress = JobProgress(
+            step: 3, steps: 20, tilesDone: 5, tilesTotal: 12, elapsedSeconds: 41.5, etaSeconds: 230.25)
         try store.updateProgress(id: running.id, progress: progress)
         try store.recordCheckpoint(id: running.id, step: 3)
         var job = try #require(try store.job(id: running.id))
@@ -55,9 +58,11 @@ import Testing
     @Test func aFinishAndItsLogLineCommitTogether() throws {
         let fixture = try StoreFixture()
         let running = try fixture.make(.running)
-        let line = LogLine(time: fixture.now, level: .info, message: "rendered in 1.0 s to /out/1.webp",
-                           event: .rendered(seconds: 1, outputPath: "/out/1.webp"))
-        _ = try fixture.store.finish(id: running.id, state: .succeeded, outputPath: "/out/1.webp", log: line, now: fixture.tick())
+        let line = LogLine(
+            time: fixture.now, level: .info, message: "rendered in 1.0 s to /out/1.webp",
+            event: .rendered(seconds: 1, outputPath: "/out/1.webp"))
+        _ = try fixture.store.finish(
+            id: running.id, state: .succeeded, outputPath: "/out/1.webp", log: line, now: fixture.tick())
         #expect(try fixture.store.log(id: running.id).last == line)
         // A finish that cannot happen (the job is no longer running) writes no line either.
         let before = try fixture.store.log(id: running.id).count
@@ -87,17 +92,21 @@ import Testing
         let running = try fixture.make(.running)
         try store.updateProgress(id: running.id, progress: JobProgress(step: 9, steps: 20))
         try store.recordCheckpoint(id: running.id, step: 8)
-        let ended = try store.finish(id: running.id, state: state, error: state == .failed ? "boom" : nil,
-                                     canceledBy: state == .canceled ? StoreFixture.bob : nil, now: fixture.tick())
+        let ended = try store.finish(
+            id: running.id, state: state, error: state == .failed ? "boom" : nil,
+            canceledBy: state == .canceled ? StoreFixture.bob : nil, now: fixture.tick())
         let retried = try store.retry(id: ended.id, now: fixture.tick())
         #expect(retried.id == ended.id && retried.state == .queued && retried.render == ended.render)
         #expect(retried.attempts == 1 && retried.priority == ended.priority && retried.createdAt == ended.createdAt)
         #expect(retried.error == nil && retried.outputPath == nil && retried.progress == nil)
         #expect(retried.finishedAt == nil && retried.startedAt == nil && retried.canceledBy == nil)
         #expect(retried.checkpointStep == nil)
-        #expect(try store.log(id: ended.id).last == LogLine(time: fixture.now, level: .info,
-                                                            message: "retried after it \(state.rawValue)",
-                                                            event: .retried(previousState: state)))
+        #expect(
+            try store.log(id: ended.id).last
+                == LogLine(
+                    time: fixture.now, level: .info,
+                    message: "retried after it \(state.rawValue)",
+                    event: .retried(previousState: state)))
         let again = try #require(try store.claimNext(now: fixture.tick()))
         #expect(again.id == ended.id && again.attempts == 2)
         #expect(try store.resumeCount(id: again.id) == 0)
@@ -110,7 +119,8 @@ import Testing
         try store.updateProgress(id: running.id, progress: JobProgress(step: 6, steps: 20))
         try store.recordCheckpoint(id: running.id, step: 6)
         #expect(try store.jobs(in: .running).map(\.id) == [running.id])
-        let queued = try store.requeue(id: running.id, cause: .recovery, step: 6, reason: "daemon restarted", now: fixture.tick())
+        let queued = try store.requeue(
+            id: running.id, cause: .recovery, step: 6, reason: "daemon restarted", now: fixture.tick())
         #expect(queued.state == .queued && queued.checkpointStep == 6 && queued.startedAt == nil)
         #expect(try store.jobs(in: .running).isEmpty)
         #expect(try store.log(id: running.id).last?.message == "requeued: daemon restarted")
@@ -127,7 +137,9 @@ import Testing
         #expect(try store.resumeCount(id: running.id) == 2)
         let after = try #require(try store.job(id: running.id))
         #expect(after.lastResume == info && after.resumeCount == 2)
-        #expect(try store.recordResume(id: running.id, info: ResumeInfo(fromStep: 0, reusedTiles: 0, lostSteps: 6, note: "from noise")) == 1)
+        #expect(
+            try store.recordResume(
+                id: running.id, info: ResumeInfo(fromStep: 0, reusedTiles: 0, lostSteps: 6, note: "from noise")) == 1)
         #expect(try store.resumeCount(id: running.id) == 2, "a restart from noise is not a checkpoint resume")
     }
 
@@ -179,13 +191,17 @@ import Testing
         let store = fixture.store
         let id: Int64 = 404
         let now = fixture.now
-        #expect(throws: StoreError.notFound(id)) { try store.updateProgress(id: id, progress: JobProgress(step: 1, steps: 2)) }
+        #expect(throws: StoreError.notFound(id)) {
+            try store.updateProgress(id: id, progress: JobProgress(step: 1, steps: 2))
+        }
         #expect(throws: StoreError.notFound(id)) { try store.recordCheckpoint(id: id, step: 1) }
         #expect(throws: StoreError.notFound(id)) { try store.finish(id: id, state: .failed, now: now) }
         #expect(throws: StoreError.notFound(id)) { try store.finish(id: id, state: .queued, now: now) }
         #expect(throws: StoreError.notFound(id)) { try store.cancelQueued(id: id, by: StoreFixture.bob, now: now) }
         #expect(throws: StoreError.notFound(id)) { try store.retry(id: id, now: now) }
-        #expect(throws: StoreError.notFound(id)) { try store.requeue(id: id, cause: .shutdown, step: 0, reason: "", now: now) }
+        #expect(throws: StoreError.notFound(id)) {
+            try store.requeue(id: id, cause: .shutdown, step: 0, reason: "", now: now)
+        }
         #expect(throws: StoreError.notFound(id)) { try store.remove(id: id) }
         #expect(throws: StoreError.notFound(id)) { try store.appendLog(id: id, level: .info, message: "", now: now) }
         #expect(throws: StoreError.notFound(id)) { try store.log(id: id) }
@@ -201,16 +217,18 @@ import Testing
         // Half a second: a fraction binary floating point holds exactly, so times compare equal.
         let warned = fixture.tick(0.5)
         try store.appendLog(id: id, level: .warning, message: "slow step", now: warned)
-        #expect(try store.log(id: id) == [
-            LogLine(time: planned, level: .info, message: "plan: 12 tiles"),
-            LogLine(time: warned, level: .warning, message: "slow step"),
-        ])
+        #expect(
+            try store.log(id: id) == [
+                LogLine(time: planned, level: .info, message: "plan: 12 tiles"),
+                LogLine(time: warned, level: .warning, message: "slow step"),
+            ])
         // Levels are a type now; the schema still refuses any other level written around the store.
         #expect(JobLogLevel.allCases.map(\.rawValue) == ["info", "warning", "error"])
         #expect(throws: (any Error).self) {
             try store.pool.write { db in
-                try db.execute(sql: "INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (?, 0, 'debug', 'x')",
-                               arguments: [id])
+                try db.execute(
+                    sql: "INSERT INTO job_logs (job_id, time_ms, level, message) VALUES (?, 0, 'debug', 'x')",
+                    arguments: [id])
             }
         }
     }
@@ -236,9 +254,10 @@ import Testing
         #expect(log.map(\.message) == events.indices.map { "line \($0)" } + ["no event"])
         // An event the store cannot read back is a corrupt row, not a silently missing event.
         try store.pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO job_logs (job_id, time_ms, level, message, event) VALUES (?, 0, 'info', 'x', '{"kind":"teleported"}')
-                """, arguments: [id])
+            try db.execute(
+                sql: """
+                    INSERT INTO job_logs (job_id, time_ms, level, message, event) VALUES (?, 0, 'info', 'x', '{"kind":"teleported"}')
+                    """, arguments: [id])
         }
         #expect(throws: StoreError.corruptRow(id: id, column: "job_logs.event", value: #"{"kind":"teleported"}"#)) {
             try store.log(id: id)

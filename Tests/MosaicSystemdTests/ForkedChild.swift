@@ -2,7 +2,7 @@ import Foundation
 import MosaicTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs test code in a forked child, so it may change the environment and descriptor 3

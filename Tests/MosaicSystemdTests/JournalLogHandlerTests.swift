@@ -1,10 +1,11 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import MosaicSystemd
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct JournalLogHandlerTests {

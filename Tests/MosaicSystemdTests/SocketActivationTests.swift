@@ -1,8 +1,9 @@
 import Testing
+
 @testable import MosaicSystemd
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension SystemdEnvironmentTests {
@@ -38,7 +39,9 @@ extension SystemdEnvironmentTests {
             let fds = try? SocketActivation.listenFileDescriptors()
             guard fds == [] else { return "listenFileDescriptors() is \(String(describing: fds))" }
             ChildEnvironment.set("LISTEN_PID", nil)
-            guard (try? SocketActivation.listeningUnixSocket()) == .some(nil) else { return "not nil without LISTEN_PID" }
+            guard (try? SocketActivation.listeningUnixSocket()) == .some(nil) else {
+                return "not nil without LISTEN_PID"
+            }
             return nil
         }
         #expect(failure == nil)

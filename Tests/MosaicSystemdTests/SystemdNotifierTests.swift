@@ -1,8 +1,9 @@
 import Testing
+
 @testable import MosaicSystemd
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension SystemdEnvironmentTests {
@@ -23,9 +24,10 @@ extension SystemdEnvironmentTests {
             return nil
         }
         #expect(failure == nil)
-        #expect(sockets.datagrams(on: fd) == [
-            "READY=1", "STATUS=rendering job 7 READY=1", "WATCHDOG=1", "STOPPING=1", "EXTEND_TIMEOUT_USEC=90500000",
-        ])
+        #expect(
+            sockets.datagrams(on: fd) == [
+                "READY=1", "STATUS=rendering job 7 READY=1", "WATCHDOG=1", "STOPPING=1", "EXTEND_TIMEOUT_USEC=90500000",
+            ])
     }
 
     @Test func reloadingSendsMonotonicTimestamp() throws {

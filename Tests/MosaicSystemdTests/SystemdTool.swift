@@ -10,7 +10,8 @@ enum SystemdTool {
 
     /// Runs `name` with `arguments` and `input` on stdin; returns the exit status and
     /// stdout and stderr together.
-    static func run(_ name: String, _ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
+    static func run(_ name: String, _ arguments: [String], input: String = "") throws -> (status: Int32, output: String)
+    {
         guard let path = path(name) else { throw CocoaError(.fileNoSuchFile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)

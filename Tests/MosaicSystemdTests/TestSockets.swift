@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Real AF_UNIX sockets bound in a fresh temporary directory, removed on `close()`.

@@ -23,7 +23,8 @@ struct UnitFileTests {
             .appendingPathComponent("mosaic-units-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let service = try String(contentsOf: Self.unitDirectory.appendingPathComponent("mosaicd.service"), encoding: .utf8)
+        let service = try String(
+            contentsOf: Self.unitDirectory.appendingPathComponent("mosaicd.service"), encoding: .utf8)
         #expect(service.contains("\nExecStart=/usr/local/bin/mosaicd serve\n"))
         let copy = service.replacingOccurrences(of: "ExecStart=/usr/local/bin/mosaicd", with: "ExecStart=/bin/true")
         try copy.write(to: scratch.appendingPathComponent("mosaicd.service"), atomically: true, encoding: .utf8)

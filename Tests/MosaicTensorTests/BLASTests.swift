@@ -1,10 +1,13 @@
 import MosaicTestSupport
 import Testing
+
 @testable import MosaicTensor
 
 /// Naive row-major reference for `C = alpha op(A) op(B) + beta C`, in double precision.
-func naiveGEMM(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-               a: [Float], b: [Float], beta: Float, c: [Float]) -> [Float] {
+func naiveGEMM(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+    a: [Float], b: [Float], beta: Float, c: [Float]
+) -> [Float] {
     var out = c
     for i in 0..<m {
         for j in 0..<n {
@@ -26,21 +29,26 @@ func naiveGEMM(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha
         let (m, n, k) = shape
         var rng = SeededGenerator(seed: UInt64(m * 10_000 + n * 100 + k))
         for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
-            let a = rng.floats(m * k), b = rng.floats(k * n), c0 = rng.floats(m * n)
-            let alpha: Float = 0.75, beta: Float = -0.5
+            let a = rng.floats(m * k)
+            let b = rng.floats(k * n)
+            let c0 = rng.floats(m * n)
+            let alpha: Float = 0.75
+            let beta: Float = -0.5
             var c = c0
             a.withUnsafeBufferPointer { ap in
                 b.withUnsafeBufferPointer { bp in
                     c.withUnsafeMutableBufferPointer { cp in
-                        BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha,
-                                   a: ap.baseAddress!, lda: ta ? m : k,
-                                   b: bp.baseAddress!, ldb: tb ? k : n,
-                                   beta: beta, c: cp.baseAddress!, ldc: n)
+                        BLAS.sgemm(
+                            transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha,
+                            a: ap.baseAddress!, lda: ta ? m : k,
+                            b: bp.baseAddress!, ldb: tb ? k : n,
+                            beta: beta, c: cp.baseAddress!, ldc: n)
                     }
                 }
             }
-            let reference = naiveGEMM(transposeA: ta, transposeB: tb, m: m, n: n, k: k,
-                                      alpha: alpha, a: a, b: b, beta: beta, c: c0)
+            let reference = naiveGEMM(
+                transposeA: ta, transposeB: tb, m: m, n: n, k: k,
+                alpha: alpha, a: a, b: b, beta: beta, c: c0)
             #expect(maxRelativeError(c, reference) < 1e-5, "m=\(m) n=\(n) k=\(k) tA=\(ta) tB=\(tb)")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import MosaicTestSupport
 import Testing
+
 @testable import MosaicTensor
 
 /// Direct O(h^2 w^2) orthonormal 2-D DCT-II in double precision.
@@ -12,7 +13,8 @@ func naiveDCT2D(_ x: [Float], height h: Int, width w: Int) -> [Float] {
             var sum = 0.0
             for i in 0..<h {
                 for j in 0..<w {
-                    sum += Double(x[i * w + j])
+                    sum +=
+                        Double(x[i * w + j])
                         * cos(Double.pi * Double(2 * i + 1) * Double(u) / Double(2 * h))
                         * cos(Double.pi * Double(2 * j + 1) * Double(v) / Double(2 * w))
                 }
@@ -26,7 +28,8 @@ func naiveDCT2D(_ x: [Float], height h: Int, width w: Int) -> [Float] {
 @Suite struct DCTTests {
     @Test(arguments: [(1, 1), (4, 4), (8, 5), (12, 20), (33, 16)])
     func forwardMatchesNaiveAndInverseRoundTrips(shape: (Int, Int)) {
-        let (h, w) = shape, channels = 3
+        let (h, w) = shape
+        let channels = 3
         var rng = SeededGenerator(seed: UInt64(h * 100 + w))
         let x = rng.floats(channels * h * w)
         let dct = DCT2D(height: h, width: w)

@@ -13,7 +13,8 @@ import Testing
     }
 
     static func write(_ bytes: [UInt8]) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-mapped-\(UUID().uuidString).safetensors")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mosaic-mapped-\(UUID().uuidString).safetensors")
         try Data(bytes).write(to: url)
         return url.path
     }
@@ -30,7 +31,8 @@ import Testing
             #expect(valid, "both readers accepted a hostile file")
             #expect(a.tensors == b.tensors && a.metadata == b.metadata && a.dataOffset == b.dataOffset)
             for info in a.tensors {
-                let expected = Array(a.bytes[(a.dataOffset + info.dataRange.lowerBound)..<(a.dataOffset + info.dataRange.upperBound)])
+                let expected = Array(
+                    a.bytes[(a.dataOffset + info.dataRange.lowerBound)..<(a.dataOffset + info.dataRange.upperBound)])
                 #expect(Array(b.bytes(of: info)) == expected)
             }
         case (.failure(let a), .failure(let b)):
@@ -42,8 +44,10 @@ import Testing
     }
 
     @Test func goodAndHostileFilesAgreeWithTheInMemoryReader() throws {
-        let entry = #""a":{"dtype":"F16","shape":[3],"data_offsets":[0,6]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[6,8]}"#
-        let valid = Self.file(header: "{\(entry),\"__metadata__\":{\"format\":\"pt\"}}", data: [1, 2, 3, 4, 5, 6, 7, 8])
+        let entry =
+            #""a":{"dtype":"F16","shape":[3],"data_offsets":[0,6]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[6,8]}"#
+        let valid = Self.file(
+            header: "{\(entry),\"__metadata__\":{\"format\":\"pt\"}}", data: [1, 2, 3, 4, 5, 6, 7, 8])
         try Self.check(valid, valid: true)
         let hostile: [[UInt8]] = [
             Self.file(header: "{\(entry)}", data: [1, 2, 3, 4, 5, 6, 7]),
@@ -92,24 +96,24 @@ import Testing
     /// Dropped pages leave the resident set, and the tensor reads the same afterwards.
     @Test func droppedPagesLeaveTheResidentSetAndReadTheSameAgain() throws {
         #if os(Linux)
-        let count = 4 << 20   // 16 MiB of f32
-        let values = (0..<count).map { Float($0 % 1000) }
-        let data = values.withUnsafeBytes { Array($0) }
-        let header = #"{"w":{"dtype":"F32","shape":[\#(count)],"data_offsets":[0,\#(data.count)]}}"#
-        let path = try Self.write(Self.file(header: header, data: data))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let file = try MappedSafeTensors(path: path)
-        let info = try #require(file.info("w"))
-        let bytes = file.bytes(of: info)
-        let base = try #require(bytes.baseAddress)
-        let sum = { bytes.reduce(0) { $0 &+ Int($1) } }   // the data need not be aligned for Float
-        let expected = sum()
-        let touched = try Self.residentKiB(of: base)
-        #expect(touched >= 15 << 10, "\(touched) KiB resident after reading 16 MiB")
-        file.dropResidentPages()
-        let dropped = try Self.residentKiB(of: base)
-        #expect(dropped < 1 << 10, "\(dropped) KiB still resident")
-        #expect(sum() == expected)
+            let count = 4 << 20  // 16 MiB of f32
+            let values = (0..<count).map { Float($0 % 1000) }
+            let data = values.withUnsafeBytes { Array($0) }
+            let header = #"{"w":{"dtype":"F32","shape":[\#(count)],"data_offsets":[0,\#(data.count)]}}"#
+            let path = try Self.write(Self.file(header: header, data: data))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let file = try MappedSafeTensors(path: path)
+            let info = try #require(file.info("w"))
+            let bytes = file.bytes(of: info)
+            let base = try #require(bytes.baseAddress)
+            let sum = { bytes.reduce(0) { $0 &+ Int($1) } }  // the data need not be aligned for Float
+            let expected = sum()
+            let touched = try Self.residentKiB(of: base)
+            #expect(touched >= 15 << 10, "\(touched) KiB resident after reading 16 MiB")
+            file.dropResidentPages()
+            let dropped = try Self.residentKiB(of: base)
+            #expect(dropped < 1 << 10, "\(dropped) KiB still resident")
+            #expect(sum() == expected)
         #endif
     }
 }

@@ -1,5 +1,6 @@
 import MosaicTestSupport
 import Testing
+
 @testable import MosaicTensor
 
 @Suite struct VectorKernelTests {
@@ -8,7 +9,9 @@ import Testing
     @Test(arguments: counts)
     func axpyMatchesReference(count: Int) {
         var rng = SeededGenerator(seed: UInt64(count) + 1)
-        let x = rng.floats(count), y0 = rng.floats(count), a: Float = 1.375
+        let x = rng.floats(count)
+        let y0 = rng.floats(count)
+        let a: Float = 1.375
         var y = y0
         x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { VectorKernels.axpy(a, xp, $0) } }
         #expect(y == zip(x, y0).map { $1 + a * $0 })
@@ -26,10 +29,13 @@ import Testing
     @Test(arguments: counts)
     func multiplyAddAndMultiplyMatchReference(count: Int) {
         var rng = SeededGenerator(seed: UInt64(count) + 3)
-        let w = rng.floats(count), x = rng.floats(count), y0 = rng.floats(count)
+        let w = rng.floats(count)
+        let x = rng.floats(count)
+        let y0 = rng.floats(count)
         var y = y0
         w.withUnsafeBufferPointer { wp in
-            x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { VectorKernels.multiplyAdd(wp, xp, $0) } }
+            x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { VectorKernels.multiplyAdd(wp, xp, $0) }
+            }
         }
         #expect(y == (0..<count).map { y0[$0] + w[$0] * x[$0] })
         var z = y0

@@ -8,5 +8,10 @@ public final class Counter: Sendable {
     public init() {}
 
     /// The count before this call.
-    public func next() -> Int { value.withLock { count in defer { count += 1 }; return count } }
+    public func next() -> Int {
+        value.withLock { count in
+            defer { count += 1 }
+            return count
+        }
+    }
 }

@@ -25,7 +25,8 @@ public enum CtlRunner {
         var environment = ProcessInfo.processInfo.environment
         environment["MOSAIC_SOCKET"] = socket
         process.environment = environment
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
@@ -37,15 +38,22 @@ public enum CtlRunner {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let stderr = errData.wait()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// One value handed from a reader thread.
     private final class DataBox: @unchecked Sendable {
         private var data = Data()
         private let ready = DispatchSemaphore(value: 0)
-        func set(_ value: Data) { data = value; ready.signal() }
-        func wait() -> Data { ready.wait(); return data }
+        func set(_ value: Data) {
+            data = value
+            ready.signal()
+        }
+        func wait() -> Data {
+            ready.wait()
+            return data
+        }
     }
 }

@@ -19,28 +19,34 @@ public final class DaemonProcess {
 
     /// The directory holding the built executables (next to the test bundle).
     public static var binDirectory: URL {
-        let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                         ?? CommandLine.arguments[0])
+        let bundle = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0])
         return bundle.deletingLastPathComponent()
     }
 
     /// Starts a daemon; `directory` is reused when given (a restart on the same state).
     /// `executable` defaults to the `mosaicd` built next to this program.
-    public init(directory existing: URL? = nil, threads: Int = 2, extraArguments: [String] = [],
-                environment: [String: String] = [:], executable: URL? = nil) throws {
+    public init(
+        directory existing: URL? = nil, threads: Int = 2, extraArguments: [String] = [],
+        environment: [String: String] = [:], executable: URL? = nil
+    ) throws {
         if let existing {
             directory = existing
         } else {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosaicd-e2e-\(UUID().uuidString.prefix(8))")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o755])
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "mosaicd-e2e-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o755])
         }
         socketPath = directory.appendingPathComponent("mosaicd.sock").path
         stateDirectory = directory.appendingPathComponent("state").path
         logPath = directory.appendingPathComponent("daemon-\(UUID().uuidString.prefix(4)).log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = executable ?? Self.binDirectory.appendingPathComponent("mosaicd")
-        process.arguments = ["serve", "--state-dir", stateDirectory, "--socket", socketPath, "--threads", "\(threads)"]
+        process.arguments =
+            ["serve", "--state-dir", stateDirectory, "--socket", socketPath, "--threads", "\(threads)"]
             + extraArguments
         process.environment = Self.environment(environment)
         let log = FileHandle(forWritingAtPath: logPath)
@@ -66,8 +72,10 @@ public final class DaemonProcess {
     /// without inherited fault injection (a test or tool names its faults in `extra`).
     public static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID",
-                    "MOSAIC_FAULTS"] {
+        for key in [
+            "NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID",
+            "MOSAIC_FAULTS",
+        ] {
             environment.removeValue(forKey: key)
         }
         return environment.merging(extra) { $1 }
@@ -77,9 +85,13 @@ public final class DaemonProcess {
     /// refused start, an injected crash), stopping it after `seconds`; returns its exit status
     /// and output. The
     /// output goes to a file, so a chatty daemon never blocks on a full pipe.
-    public static func runToExit(_ arguments: [String], environment: [String: String] = [:],
-                                 seconds: Double = 20) throws -> (status: Int32, output: String) {
-        let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("mosaicd-run-\(UUID().uuidString.prefix(8)).log").path
+    public static func runToExit(
+        _ arguments: [String], environment: [String: String] = [:],
+        seconds: Double = 20
+    ) throws -> (status: Int32, output: String) {
+        let logPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mosaicd-run-\(UUID().uuidString.prefix(8)).log"
+        ).path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: logPath) }
         let process = Process()
@@ -121,7 +133,10 @@ public final class DaemonProcess {
     }
 
     deinit {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
     }
 }
 
@@ -145,7 +160,9 @@ public enum DaemonTestError: Error, CustomStringConvertible {
 }
 
 /// Small renders for queue tests.
-public func smallRender(_ prompt: String = "calm sea", side: Int = 256, steps: Int = 4, seed: UInt64 = 1,
-                 lossless: Bool? = nil) -> RenderSpec {
+public func smallRender(
+    _ prompt: String = "calm sea", side: Int = 256, steps: Int = 4, seed: UInt64 = 1,
+    lossless: Bool? = nil
+) -> RenderSpec {
     RenderSpec(prompt: prompt, width: side, height: side, steps: steps, seed: seed, lossless: lossless)
 }

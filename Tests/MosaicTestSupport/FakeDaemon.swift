@@ -43,7 +43,9 @@ public final class FakeDaemon: Sendable {
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard fd >= 0, bound == 0, Glibc.listen(fd, 8) == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot listen on \(path)"])
@@ -52,7 +54,11 @@ public final class FakeDaemon: Sendable {
     }
 
     private func serve(_ reply: @Sendable (ReceivedRequest) -> CannedReply) {
-        defer { close(listener); unlink(path); finished.signal() }
+        defer {
+            close(listener)
+            unlink(path)
+            finished.signal()
+        }
         while !stopping.load(ordering: .relaxed) {
             guard wait(listener, timeoutMilliseconds: 20) else { continue }
             let connection = accept(listener, nil, nil)
@@ -105,14 +111,16 @@ public final class FakeDaemon: Sendable {
             if headEnd == nil, let range = bytes.firstRange(of: separator) {
                 headEnd = range.lowerBound
                 let head = String(decoding: bytes[..<range.lowerBound], as: UTF8.self)
-                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                let length =
+                    head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
                     .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
                 expected = range.upperBound + length
             }
         }
         guard let headEnd else { return nil }
-        return ReceivedRequest(raw: bytes, head: String(decoding: bytes[..<headEnd], as: UTF8.self),
-                               body: Array(bytes[(headEnd + 4)...]))
+        return ReceivedRequest(
+            raw: bytes, head: String(decoding: bytes[..<headEnd], as: UTF8.self),
+            body: Array(bytes[(headEnd + 4)...]))
     }
 
     private func wait(_ fd: Int32, timeoutMilliseconds: Int32) -> Bool {

@@ -13,7 +13,10 @@ public struct ParsedResponse: Equatable {
 
     /// Creates a response.
     public init(status: Int, headers: [(name: String, value: String)], body: [UInt8], complete: Bool) {
-        self.status = status; self.headers = headers; self.body = body; self.complete = complete
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.complete = complete
     }
 
     /// The first value of header `name` (lowercase).

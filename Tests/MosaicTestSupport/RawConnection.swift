@@ -22,8 +22,12 @@ public final class RawConnection {
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
             throw RawConnectionError(path: path, reason: "the socket path is too long")
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes); $0[bytes.count] = 0 }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        withUnsafeMutableBytes(of: &address.sun_path) {
+            $0.copyBytes(from: bytes)
+            $0[bytes.count] = 0
+        }
+        let fd = socket(
+            AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw RawConnectionError(path: path, reason: "socket(): \(errnoText())") }
         let connection = RawConnection(fd: fd)
         let deadline = MonotonicClock.now + timeout
@@ -37,10 +41,14 @@ public final class RawConnection {
             switch errno {
             case EINTR: continue
             case EAGAIN:
-                guard MonotonicClock.now < deadline else { throw RawConnectionError(path: path, reason: "backlog full for \(timeout) s") }
+                guard MonotonicClock.now < deadline else {
+                    throw RawConnectionError(path: path, reason: "backlog full for \(timeout) s")
+                }
                 usleep(2_000)
             case EINPROGRESS:
-                guard connection.poll(Int16(POLLOUT), until: deadline) else { throw RawConnectionError(path: path, reason: "timed out") }
+                guard connection.poll(Int16(POLLOUT), until: deadline) else {
+                    throw RawConnectionError(path: path, reason: "timed out")
+                }
                 return connection
             default: throw RawConnectionError(path: path, reason: errnoText())
             }
@@ -53,8 +61,13 @@ public final class RawConnection {
     public func send(_ bytes: [UInt8], until deadline: Double) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written > 0 { offset += written; continue }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
+            if written > 0 {
+                offset += written
+                continue
+            }
             if written < 0, errno == EINTR { continue }
             if written < 0, errno == EAGAIN, poll(Int16(POLLOUT), until: deadline) { continue }
             return false
@@ -77,7 +90,10 @@ public final class RawConnection {
                 if isComplete(received) { break }
                 continue
             }
-            if count == 0 { closedByPeer = true; break }
+            if count == 0 {
+                closedByPeer = true
+                break
+            }
             if errno == EINTR { continue }
             if errno == EAGAIN, poll(Int16(POLLIN), until: deadline) { continue }
             if errno != EAGAIN { closedByPeer = true }  // ECONNRESET and friends: the daemon hung up

@@ -27,7 +27,11 @@ public enum ResponseParser {
             var headers: [(name: String, value: String)] = []
             for line in lines.dropFirst() {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                headers.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                headers.append(
+                    (
+                        line[..<colon].lowercased(),
+                        line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    ))
             }
             var response = ParsedResponse(status: status, headers: headers, body: [], complete: true)
             let bodyStart = headEnd + 4
@@ -61,7 +65,9 @@ public enum ResponseParser {
         var offset = start
         while let lineEnd = find([13, 10], in: bytes, from: offset) {
             let sizeText = String(decoding: bytes[offset..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else { return (body, nil) }
+            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
+                return (body, nil)
+            }
             let dataStart = lineEnd + 2
             if size == 0 {
                 // The trailer section ends with an empty line.

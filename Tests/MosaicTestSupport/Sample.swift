@@ -8,15 +8,20 @@ public enum Sample {
 
     /// A job in `state`, with the fields that state has filled in.
     public static func job(_ id: Int64, _ state: JobState = .queued, prompt: String = "misty ocean at dusk") -> Job {
-        Job(id: id, state: state,
-            render: RenderSpec(prompt: prompt, model: "mosaic-field", width: 2048, height: 1024, steps: 30,
-                               sampler: "dpmpp_2m", guidance: 2, seed: 7, tiling: "overlap", tileSize: 64,
-                               tileOverlap: 16, tileWeighting: "gaussian", lossless: false, quality: 90),
+        Job(
+            id: id, state: state,
+            render: RenderSpec(
+                prompt: prompt, model: "mosaic-field", width: 2048, height: 1024, steps: 30,
+                sampler: "dpmpp_2m", guidance: 2, seed: 7, tiling: "overlap", tileSize: 64,
+                tileOverlap: 16, tileWeighting: "gaussian", lossless: false, quality: 90),
             priority: 0, owner: Owner(uid: 1000, name: "alice"), attempts: state == .queued ? 0 : 1,
             createdAt: created, startedAt: state == .queued ? nil : created.addingTimeInterval(5),
             finishedAt: state.isFinished ? created.addingTimeInterval(65) : nil,
-            progress: state == .queued ? nil : JobProgress(step: state == .succeeded ? 30 : 12, steps: 30, tilesDone: 3,
-                                                          tilesTotal: 8, elapsedSeconds: 60, etaSeconds: 90),
+            progress: state == .queued
+                ? nil
+                : JobProgress(
+                    step: state == .succeeded ? 30 : 12, steps: 30, tilesDone: 3,
+                    tilesTotal: 8, elapsedSeconds: 60, etaSeconds: 90),
             checkpointStep: state == .queued ? nil : 11, error: state == .failed ? "out of memory" : nil,
             outputPath: state == .succeeded ? "/var/lib/mosaic/outputs/\(id).webp" : nil)
     }
@@ -31,14 +36,18 @@ public enum Sample {
     public static func events(_ id: Int64, ending: JobState = .succeeded) -> [JobEvent] {
         [
             JobEvent(type: .state, jobId: id, time: created, state: .running, job: job(id, .running)),
-            JobEvent(type: .progress, jobId: id, time: created,
-                     progress: JobProgress(step: 0, steps: 2, tilesDone: 4, tilesTotal: 8, elapsedSeconds: 0.5)),
+            JobEvent(
+                type: .progress, jobId: id, time: created,
+                progress: JobProgress(step: 0, steps: 2, tilesDone: 4, tilesTotal: 8, elapsedSeconds: 0.5)),
             JobEvent(type: .log, jobId: id, time: created, message: "resumed from step 1 — ünïcode"),
-            JobEvent(type: .progress, jobId: id, time: created,
-                     progress: JobProgress(step: 1, steps: 2, tilesDone: 8, tilesTotal: 8, elapsedSeconds: 1,
-                                           etaSeconds: 1)),
-            JobEvent(type: .progress, jobId: id, time: created,
-                     progress: JobProgress(step: 2, steps: 2, elapsedSeconds: 2, etaSeconds: 0)),
+            JobEvent(
+                type: .progress, jobId: id, time: created,
+                progress: JobProgress(
+                    step: 1, steps: 2, tilesDone: 8, tilesTotal: 8, elapsedSeconds: 1,
+                    etaSeconds: 1)),
+            JobEvent(
+                type: .progress, jobId: id, time: created,
+                progress: JobProgress(step: 2, steps: 2, elapsedSeconds: 2, etaSeconds: 0)),
             JobEvent(type: .end, jobId: id, time: created, state: ending, job: job(id, ending)),
         ]
     }

@@ -24,7 +24,9 @@ public struct SeededGenerator: RandomNumberGenerator {
     public mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
 
     /// `count` random bytes.
-    public mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+    public mutating func bytes(_ count: Int) -> [UInt8] {
+        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
+    }
 
     /// Uniform in [-1, 1), from the top 24 bits (the kernel tests' inputs).
     public mutating func float() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
@@ -38,7 +40,8 @@ public struct SeededGenerator: RandomNumberGenerator {
     /// `n` standard normal draws, by Box-Muller on two `unit()`s each.
     public mutating func normals(_ n: Int) -> [Float] {
         (0..<n).map { _ in
-            let u1 = Swift.max(unit(), 1e-300), u2 = unit()
+            let u1 = Swift.max(unit(), 1e-300)
+            let u2 = unit()
             return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
         }
     }

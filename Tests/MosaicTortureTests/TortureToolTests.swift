@@ -1,7 +1,8 @@
 import Foundation
 import MosaicAPI
-@testable import MosaicTorture
 import Testing
+
+@testable import MosaicTorture
 
 /// The torture tool's judges, on made-up histories: a checker that cannot fail proves nothing,
 /// and the real runs (make torture) only ever show it passing.
@@ -25,18 +26,22 @@ import Testing
     /// A log of `events`, one line each, with a message that says nothing: the analysis reads events only.
     static func log(_ events: JobLogEvent?...) -> [LogLine] {
         events.enumerated().map {
-            LogLine(time: Date(timeIntervalSince1970: Double($0.offset)), level: .info, message: "line \($0.offset)", event: $0.element)
+            LogLine(
+                time: Date(timeIntervalSince1970: Double($0.offset)), level: .info, message: "line \($0.offset)",
+                event: $0.element)
         }
     }
 
     @Test func aKilledAndRequeuedJobIsNotRunTwice() {
-        let analysis = JobLogAnalysis(Self.log(
-            .submitted(by: "ci"), .attemptStarted(attempt: 1, threads: 2),
-            .requeued(step: 5, cause: .recovery), .attemptStarted(attempt: 2, threads: 1), .startedOver(lostSteps: 0),
-            .rendered(seconds: 3.0, outputPath: "/s/outputs/1.webp"),
-            // Killed after the output was written but before the success was committed.
-            .requeued(step: 24, cause: .recovery), .attemptStarted(attempt: 3, threads: 2),
-            .rendered(seconds: 3.1, outputPath: "/s/outputs/1.webp")))
+        let analysis = JobLogAnalysis(
+            Self.log(
+                .submitted(by: "ci"), .attemptStarted(attempt: 1, threads: 2),
+                .requeued(step: 5, cause: .recovery), .attemptStarted(attempt: 2, threads: 1),
+                .startedOver(lostSteps: 0),
+                .rendered(seconds: 3.0, outputPath: "/s/outputs/1.webp"),
+                // Killed after the output was written but before the success was committed.
+                .requeued(step: 24, cause: .recovery), .attemptStarted(attempt: 3, threads: 2),
+                .rendered(seconds: 3.1, outputPath: "/s/outputs/1.webp")))
         #expect(analysis.starts == 3 && analysis.rendered == 2)
         #expect(analysis.interruptedAtSteps == [5, 24])
         #expect(!analysis.ranAfterRendering)
@@ -44,20 +49,22 @@ import Testing
     }
 
     @Test func anAttemptAfterASuccessIsRunTwice() {
-        let analysis = JobLogAnalysis(Self.log(
-            .attemptStarted(attempt: 1, threads: 2), .rendered(seconds: 3.0, outputPath: "/s/outputs/1.webp"),
-            .attemptStarted(attempt: 2, threads: 2)))
+        let analysis = JobLogAnalysis(
+            Self.log(
+                .attemptStarted(attempt: 1, threads: 2), .rendered(seconds: 3.0, outputPath: "/s/outputs/1.webp"),
+                .attemptStarted(attempt: 2, threads: 2)))
         #expect(analysis.ranAfterRendering)
     }
 
     @Test func resumesAreReadFromTheLog() {
-        let analysis = JobLogAnalysis(Self.log(
-            .attemptStarted(attempt: 1, threads: 2), .requeued(step: 9, cause: .shutdown),
-            .attemptStarted(attempt: 2, threads: 2),
-            .resumed(attempt: 2, fromStep: 8, reusedTiles: 3, lostTiles: 1, lostSteps: 0),
-            .requeued(step: 12, cause: .recovery), .attemptStarted(attempt: 3, threads: 1), .checkpointUnusable,
-            .resumed(attempt: 3, fromStep: 11, reusedTiles: 0, lostTiles: 4, lostSteps: 1),
-            .rendered(seconds: 1.0, outputPath: "/x.webp")))
+        let analysis = JobLogAnalysis(
+            Self.log(
+                .attemptStarted(attempt: 1, threads: 2), .requeued(step: 9, cause: .shutdown),
+                .attemptStarted(attempt: 2, threads: 2),
+                .resumed(attempt: 2, fromStep: 8, reusedTiles: 3, lostTiles: 1, lostSteps: 0),
+                .requeued(step: 12, cause: .recovery), .attemptStarted(attempt: 3, threads: 1), .checkpointUnusable,
+                .resumed(attempt: 3, fromStep: 11, reusedTiles: 0, lostTiles: 4, lostSteps: 1),
+                .rendered(seconds: 1.0, outputPath: "/x.webp")))
         #expect(analysis.resumedFromSteps == [8, 11] && analysis.resumes == 2 && analysis.restartsFromZero == 0)
         #expect(analysis.interruptedAtSteps == [9, 12] && analysis.starts == 3 && analysis.rendered == 1)
     }
@@ -65,16 +72,19 @@ import Testing
     @Test func messagesAreNotRead() {
         // The sentences the daemon writes, without their events (lines from before events were
         // logged): the analysis sees nothing, so rewording a message cannot change a verdict.
-        let lines = ["started attempt 1 on 2 threads", "requeued: the daemon stopped while this job was at step 5",
-                     "started attempt 2 on 2 threads", "resumed from the checkpoint after step 4 with 3 of 9 tiles",
-                     "rendered in 3.0 s to /s/outputs/1.webp", "started attempt 3 on 2 threads"]
-            .map { LogLine(time: Date(timeIntervalSince1970: 0), level: .info, message: $0) }
+        let lines = [
+            "started attempt 1 on 2 threads", "requeued: the daemon stopped while this job was at step 5",
+            "started attempt 2 on 2 threads", "resumed from the checkpoint after step 4 with 3 of 9 tiles",
+            "rendered in 3.0 s to /s/outputs/1.webp", "started attempt 3 on 2 threads",
+        ]
+        .map { LogLine(time: Date(timeIntervalSince1970: 0), level: .info, message: $0) }
         #expect(JobLogAnalysis(lines) == JobLogAnalysis([]))
         #expect(JobLogAnalysis(Self.log(nil, .attemptStarted(attempt: 1, threads: 1), nil)).starts == 1)
     }
 
     static func job(_ id: Int64, _ state: JobState, attempts: Int, output: String? = nil) -> Job {
-        Job(id: id, state: state, render: RenderSpec(prompt: "sea", seed: 1), priority: 0,
+        Job(
+            id: id, state: state, render: RenderSpec(prompt: "sea", seed: 1), priority: 0,
             owner: Owner(uid: 0, name: "root"), attempts: attempts, createdAt: Date(timeIntervalSince1970: 0),
             finishedAt: state.isFinished ? Date(timeIntervalSince1970: 10) : nil, outputPath: output)
     }
@@ -86,37 +96,55 @@ import Testing
         let ledger = QueueLedger()
         ledger.submitted(Self.job(1, .queued, attempts: 0))
         ledger.submitted(Self.job(2, .queued, attempts: 0))
-        #expect(ledger.checkIntact([Self.job(1, .running, attempts: 2), Self.job(2, .queued, attempts: 0)], context: "a").isEmpty)
-        #expect(ledger.checkIntact([Self.job(1, .queued, attempts: 1)], context: "b").count == 2)  // 2 lost, attempts fell
-        #expect(ledger.checkIntact([Self.job(1, .succeeded, attempts: 3, output: output), Self.job(2, .queued, attempts: 0)],
-                                   context: "c").isEmpty)
+        #expect(
+            ledger.checkIntact([Self.job(1, .running, attempts: 2), Self.job(2, .queued, attempts: 0)], context: "a")
+                .isEmpty)
+        // Job 2 lost, job 1's attempts fell.
+        #expect(ledger.checkIntact([Self.job(1, .queued, attempts: 1)], context: "b").count == 2)
+        #expect(
+            ledger.checkIntact(
+                [Self.job(1, .succeeded, attempts: 3, output: output), Self.job(2, .queued, attempts: 0)],
+                context: "c"
+            ).isEmpty)
         #expect(ledger.ranTwice.isEmpty)
         ledger.observe(Self.job(1, .running, attempts: 4), context: "d")
         #expect(ledger.ranTwice == [1])
-        let missing = ledger.checkIntact([Self.job(1, .succeeded, attempts: 3, output: output + ".gone"),
-                                          Self.job(2, .queued, attempts: 0)], context: "e")
+        let missing = ledger.checkIntact(
+            [
+                Self.job(1, .succeeded, attempts: 3, output: output + ".gone"),
+                Self.job(2, .queued, attempts: 0),
+            ], context: "e")
         #expect(missing.contains { $0.contains("is missing") })
     }
 
     @Test func referenceArgumentsReproduceTheResolvedSpec() {
-        let spec = RenderSpec(prompt: "dark forest", negativePrompt: "", model: "mosaic-field", width: 768, height: 1024,
-                              steps: 28, sampler: "dpmpp_2m_karras", guidance: 2, seed: 99, tiling: "overlap",
-                              tileSize: 48, tileOverlap: 12, tileWeighting: "uniform", lossless: true)
+        let spec = RenderSpec(
+            prompt: "dark forest", negativePrompt: "", model: "mosaic-field", width: 768, height: 1024,
+            steps: 28, sampler: "dpmpp_2m_karras", guidance: 2, seed: 99, tiling: "overlap",
+            tileSize: 48, tileOverlap: 12, tileWeighting: "uniform", lossless: true)
         let arguments = ReferenceRender.arguments(for: spec, output: "/o.webp", threads: 1)
-        #expect(arguments == ["render", "--prompt", "dark forest", "--model", "mosaic-field", "--width", "768",
-                              "--height", "1024", "--steps", "28", "--sampler", "dpmpp_2m_karras", "--guidance", "2.0",
-                              "--seed", "99", "--tiling", "overlap", "--tile-size", "48", "--tile-overlap", "12",
-                              "--tile-weighting", "uniform", "--lossless", "--threads", "1", "--output", "/o.webp"])
+        #expect(
+            arguments == [
+                "render", "--prompt", "dark forest", "--model", "mosaic-field", "--width", "768",
+                "--height", "1024", "--steps", "28", "--sampler", "dpmpp_2m_karras", "--guidance", "2.0",
+                "--seed", "99", "--tiling", "overlap", "--tile-size", "48", "--tile-overlap", "12",
+                "--tile-weighting", "uniform", "--lossless", "--threads", "1", "--output", "/o.webp",
+            ])
     }
 
     @Test func optionsAreChecked() throws {
         let defaults = try TortureCommand.parse([])
-        #expect(defaults.kills == 20 && defaults.jobs == 4 && defaults.seed == 1 && defaults.varyThreads && !defaults.noFaults)
+        #expect(
+            defaults.kills == 20 && defaults.jobs == 4 && defaults.seed == 1 && defaults.varyThreads
+                && !defaults.noFaults)
         #expect(defaults.refill)
         #expect(try TortureCommand.parse(["--no-refill"]).refill == false)
         #expect(try TortureCommand.parse(["--no-vary-threads"]).varyThreads == false)
-        for bad in [["--size", "1001"], ["--size", "32"], ["--steps", "2"], ["--jobs", "0"], ["--no-faults", "--faults", "x=1ms"],
-                    ["--threads", "0"], ["--kills", "-1"]] {
+        for bad in [
+            ["--size", "1001"], ["--size", "32"], ["--steps", "2"], ["--jobs", "0"],
+            ["--no-faults", "--faults", "x=1ms"],
+            ["--threads", "0"], ["--kills", "-1"],
+        ] {
             #expect(throws: (any Error).self, "\(bad)") { try TortureCommand.parse(bad) }
         }
     }

@@ -38,17 +38,22 @@ import Testing
         defer { server.stop() }
         let result = try CtlRunner.run([
             "submit", "rocky desert", "--negative-prompt", "fog", "--model", "mosaic-field", "--width", "4096",
-            "--height", "2048", "--steps", "20", "--sampler", "euler_a", "--guidance", "3.5", "--seed", "18446744073709551615",
+            "--height", "2048", "--steps", "20", "--sampler", "euler_a", "--guidance", "3.5", "--seed",
+            "18446744073709551615",
             "--tiling", "shifted", "--tile-size", "96", "--tile-overlap", "8", "--tile-weighting", "uniform",
             "--lossless", "--priority=-3", "--socket", server.path,
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "12\n")
         let sent = try APICoding.decoder().decode(SubmitRequest.self, from: Data(server.requests.first?.body ?? []))
-        #expect(sent == SubmitRequest(render: RenderSpec(
-            prompt: "rocky desert", negativePrompt: "fog", model: "mosaic-field", width: 4096, height: 2048, steps: 20,
-            sampler: "euler_a", guidance: 3.5, seed: .max, tiling: "shifted", tileSize: 96, tileOverlap: 8,
-            tileWeighting: "uniform", lossless: true), priority: -3))
+        #expect(
+            sent
+                == SubmitRequest(
+                    render: RenderSpec(
+                        prompt: "rocky desert", negativePrompt: "fog", model: "mosaic-field", width: 4096, height: 2048,
+                        steps: 20,
+                        sampler: "euler_a", guidance: 3.5, seed: .max, tiling: "shifted", tileSize: 96, tileOverlap: 8,
+                        tileWeighting: "uniform", lossless: true), priority: -3))
 
         let minimal = try CtlRunner.run(["submit", "--prompt", "x", "--socket", server.path])
         #expect(minimal.status == 0)
@@ -57,7 +62,9 @@ import Testing
 
     @Test func listShowsATableAndJSON() throws {
         let server = try FakeDaemon { request in
-            let jobs = request.target.contains("state=queued") ? [Sample.job(9, .running), Sample.job(10)]
+            let jobs =
+                request.target.contains("state=queued")
+                ? [Sample.job(9, .running), Sample.job(10)]
                 : [Sample.job(4, .succeeded), Sample.job(2, .failed)]
             return .send([Wire.response(200, Wire.json(JobPage(jobs: jobs, nextBefore: nil)))])
         }
@@ -69,26 +76,33 @@ import Testing
         #expect(lines[0].hasPrefix("ID  STATE") && lines[0].hasSuffix("PROMPT"))
         #expect(lines.dropFirst().map { $0.split(separator: " ")[0] } == ["10", "9", "4", "2"])
         #expect(lines[2].contains("running") && lines[2].contains("2048x1024") && lines[2].contains("41%"))
-        #expect(server.requests.map(\.target) == [
-            "/v1/jobs?state=queued&state=running&limit=500", "/v1/jobs?state=succeeded&state=failed&state=canceled&limit=10",
-        ])
+        #expect(
+            server.requests.map(\.target) == [
+                "/v1/jobs?state=queued&state=running&limit=500",
+                "/v1/jobs?state=succeeded&state=failed&state=canceled&limit=10",
+            ])
         let json = try CtlRunner.run(["list", "--all", "--json", "--owner", "1000", "--socket", server.path])
         #expect(json.stdout.split(separator: "\n").count == 2)
         #expect(server.requests.last?.target == "/v1/jobs?owner=1000&limit=500")
     }
 
     @Test func showPrintsTheJobCheckpointAttemptsAndLog() throws {
-        let log = [LogLine(time: Sample.created, level: .info, message: "started"),
-                   LogLine(time: Sample.created, level: .warning, message: "resumed after step 11")]
+        let log = [
+            LogLine(time: Sample.created, level: .info, message: "started"),
+            LogLine(time: Sample.created, level: .warning, message: "resumed after step 11"),
+        ]
         let server = try FakeDaemon { request in
-            request.target.hasSuffix("/log") ? .send([Wire.response(200, Wire.json(log))])
+            request.target.hasSuffix("/log")
+                ? .send([Wire.response(200, Wire.json(log))])
                 : .send([Wire.response(200, Wire.json(Sample.job(7, .running)))])
         }
         defer { server.stop() }
         let result = try CtlRunner.run(["show", "7", "--socket", server.path])
         #expect(result.status == 0, "\(result.stderr)")
-        for needle in ["state:", "running", "alice (uid 1000)", "after step 11", "resumed from a checkpoint 0 times", "step 12/30",
-                       "seed:", "resumed after step 11", "dpmpp_2m"] {
+        for needle in [
+            "state:", "running", "alice (uid 1000)", "after step 11", "resumed from a checkpoint 0 times", "step 12/30",
+            "seed:", "resumed after step 11", "dpmpp_2m",
+        ] {
             #expect(result.stdout.contains(needle), "\(needle)")
         }
     }

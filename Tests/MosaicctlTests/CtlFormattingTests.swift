@@ -2,8 +2,9 @@ import Foundation
 import MosaicAPI
 import MosaicClient
 import MosaicTestSupport
-@testable import mosaicctl
 import Testing
+
+@testable import mosaicctl
 
 /// The ctl's pure pieces: durations, tables, progress text, error mapping.
 @Suite struct CtlFormattingTests {
@@ -27,10 +28,13 @@ import Testing
             #expect(CtlError(api(status)).status == .busy)
             #expect(CtlError(api(status)).message.contains("try again later"))
         }
-        let tooLarge = ClientError.api(status: 422, error: APIError(
-            .unprocessable, "too large", estimate: JobResourceEstimate(memoryBytes: 3 << 30, diskBytes: 5 << 20),
-            budget: ResourceBudget(memoryBytes: 1 << 30, diskBytes: 1 << 40)))
-        #expect(CtlError(tooLarge).message
+        let tooLarge = ClientError.api(
+            status: 422,
+            error: APIError(
+                .unprocessable, "too large", estimate: JobResourceEstimate(memoryBytes: 3 << 30, diskBytes: 5 << 20),
+                budget: ResourceBudget(memoryBytes: 1 << 30, diskBytes: 1 << 40)))
+        #expect(
+            CtlError(tooLarge).message
                 == "too large [estimate: memory 3.0 GiB (budget 1.0 GiB), disk 5.0 MiB (budget 1.0 TiB)]")
         #expect(CtlError(ClientError.timeout(socket: "/s", phase: "p", seconds: 1)).status == .failure)
         #expect(CtlError(ClientError.protocolViolation("x")).status == .failure)
@@ -48,14 +52,17 @@ import Testing
         #expect(lines[2].hasPrefix("12  queued"))
         #expect(lines[1].contains(" 3h ") && lines[1].contains("41% ETA 01:30"))
         let columns = lines.map { $0.range(of: "alice")?.lowerBound.utf16Offset(in: $0) }
-        #expect(columns[1] == columns[2] && columns[1] == lines[0].range(of: "OWNER")?.lowerBound.utf16Offset(in: lines[0]))
+        #expect(
+            columns[1] == columns[2] && columns[1] == lines[0].range(of: "OWNER")?.lowerBound.utf16Offset(in: lines[0]))
     }
 
     @Test func progressTextCountsTilesOfTheCurrentStep() {
-        let progress = JobProgress(step: 12, steps: 30, tilesDone: 3, tilesTotal: 8, elapsedSeconds: 62, etaSeconds: 3725)
+        let progress = JobProgress(
+            step: 12, steps: 30, tilesDone: 3, tilesTotal: 8, elapsedSeconds: 62, etaSeconds: 3725)
         #expect(Format.percent(progress) == "41%")
-        #expect(ProgressDisplay.bar(label: "job 7", progress, width: 10)
-            == "job 7 [####......] step 12/30 tiles 3/8 01:02 elapsed, ETA 1:02:05")
+        #expect(
+            ProgressDisplay.bar(label: "job 7", progress, width: 10)
+                == "job 7 [####......] step 12/30 tiles 3/8 01:02 elapsed, ETA 1:02:05")
         #expect(Format.age(59) == "59s" && Format.age(3600) == "1h" && Format.age(200_000) == "2d")
         #expect(Format.truncate("abcdef", to: 4) == "abc…" && Format.truncate("abc", to: 4) == "abc")
     }

@@ -33,10 +33,13 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
-    @Test(arguments: [["status"], ["list"], ["show", "3"], ["watch", "3"], ["cancel", "3", "4"], ["submit", "x"],
-                      ["--socket", "/nonexistent/elsewhere.sock", "models"]])
+    @Test(arguments: [
+        ["status"], ["list"], ["show", "3"], ["watch", "3"], ["cancel", "3", "4"], ["submit", "x"],
+        ["--socket", "/nonexistent/elsewhere.sock", "models"],
+    ])
     func unreachableDaemonExits3(arguments: [String]) throws {
-        let result = try CtlRunner.run(arguments + (arguments.contains("--socket") ? [] : ["--socket", "/nonexistent/mosaicd.sock"]))
+        let result = try CtlRunner.run(
+            arguments + (arguments.contains("--socket") ? [] : ["--socket", "/nonexistent/mosaicd.sock"]))
         #expect(result.status == 3, "\(arguments): \(result.stderr)")
         #expect(result.stderr.hasPrefix("mosaicctl: "))
         #expect(result.stderr.contains("cannot reach mosaicd at /nonexistent/"))
@@ -52,16 +55,20 @@ import Testing
         let root = try CtlRunner.run(["--help"])
         #expect(root.status == 0)
         #expect(root.stdout.contains("EXIT STATUS") && root.stdout.contains("submit") && root.stdout.contains("prune"))
-        for verb in ["submit", "list", "show", "watch", "cancel", "retry", "rm", "prune", "pause", "resume", "status",
-                     "output", "preview", "models", "log"] {
+        for verb in [
+            "submit", "list", "show", "watch", "cancel", "retry", "rm", "prune", "pause", "resume", "status",
+            "output", "preview", "models", "log",
+        ] {
             let help = try CtlRunner.run(["help", verb])
             #expect(help.status == 0, "\(verb)")
             #expect(help.stdout.contains("OVERVIEW:") && help.stdout.contains("EXAMPLES"), "\(verb)")
         }
         let submit = try CtlRunner.run(["submit", "--help"])
-        for option in ["--negative-prompt", "--model", "--width", "--height", "--steps", "--sampler", "--guidance",
-                       "--seed", "--tiling", "--tile-size", "--tile-overlap", "--tile-weighting", "--lossless",
-                       "--quality", "--priority", "--wait"] {
+        for option in [
+            "--negative-prompt", "--model", "--width", "--height", "--steps", "--sampler", "--guidance",
+            "--seed", "--tiling", "--tile-size", "--tile-overlap", "--tile-weighting", "--lossless",
+            "--quality", "--priority", "--wait",
+        ] {
             #expect(submit.stdout.contains(option), "\(option)")
         }
     }

@@ -20,8 +20,11 @@ import Testing
                 #expect(result.stdout == "/var/lib/mosaic/outputs/5.webp\n")
             } else {
                 #expect(result.stdout.isEmpty)
-                #expect(result.stderr.hasSuffix(ending == .failed ? "mosaicctl: job 5 failed: out of memory\n"
-                                                                  : "mosaicctl: job 5 was canceled\n"))
+                #expect(
+                    result.stderr.hasSuffix(
+                        ending == .failed
+                            ? "mosaicctl: job 5 failed: out of memory\n"
+                            : "mosaicctl: job 5 was canceled\n"))
             }
         }
     }
@@ -31,7 +34,10 @@ import Testing
     @Test func theVerdictLineIsNotRepeatedByTheEndEvent() throws {
         let sample = Sample.events(5)
         let end = try #require(sample.last)
-        let events = Array(sample.dropLast()) + [JobEvent(type: .state, jobId: 5, time: end.time, state: .succeeded, job: end.job), end]
+        let events =
+            Array(sample.dropLast()) + [
+                JobEvent(type: .state, jobId: 5, time: end.time, state: .succeeded, job: end.job), end,
+            ]
         let server = try FakeDaemon { _ in .send([Wire.chunked(200, [Sample.ndjson(events)])]) }
         defer { server.stop() }
         let result = try CtlRunner.run(["watch", "5", "--socket", server.path])
@@ -53,7 +59,8 @@ import Testing
 
     @Test func submitWaitPrintsTheIDThenTheOutputPath() throws {
         let server = try FakeDaemon { request in
-            request.method == "POST" ? .send([Wire.response(201, Wire.json(Sample.job(5)))])
+            request.method == "POST"
+                ? .send([Wire.response(201, Wire.json(Sample.job(5)))])
                 : .send([Wire.chunked(200, [Sample.ndjson(Sample.events(5))])])
         }
         defer { server.stop() }
@@ -86,7 +93,8 @@ import Testing
 
     @Test func aStreamThatEndsEarlyOnAFinishedJobEndsTheWatch() throws {
         let server = try FakeDaemon { request in
-            request.target.hasSuffix("events") ? .send([Wire.chunked(200, [])])
+            request.target.hasSuffix("events")
+                ? .send([Wire.chunked(200, [])])
                 : .send([Wire.response(200, Wire.json(Sample.job(5, .failed)))])
         }
         defer { server.stop() }
@@ -94,4 +102,3 @@ import Testing
         #expect(result.status == 1 && result.stderr == "mosaicctl: job 5 failed: out of memory\n")
     }
 }
-

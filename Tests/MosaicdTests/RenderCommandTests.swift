@@ -39,8 +39,9 @@ import Testing
         let asDirectory = try Mosaicd.run(["render", "--prompt", "x", "--output", directory.url.path])
         #expect(asDirectory.status == 2 && asDirectory.stderr.contains("is a directory"))
         let readOnly = directory.path("ro")
-        try FileManager.default.createDirectory(atPath: readOnly, withIntermediateDirectories: false,
-                                                attributes: [.posixPermissions: 0o555])
+        try FileManager.default.createDirectory(
+            atPath: readOnly, withIntermediateDirectories: false,
+            attributes: [.posixPermissions: 0o555])
         if getuid() != 0 {  // root writes anywhere
             let denied = try Mosaicd.run(["render", "--prompt", "x", "--output", readOnly + "/out.webp"])
             #expect(denied.status == 2 && denied.stderr.contains("not writable"))
@@ -83,17 +84,24 @@ import Testing
         #expect(root.status == 0 && root.stdout.contains("EXIT STATUS"))
         let render = try Mosaicd.run(["render", "--help"])
         #expect(render.status == 0)
-        for option in ["--prompt", "--tiling", "--tile-size", "--tile-overlap", "--threads", "--lossless", "--quality", "--sampler"] {
+        for option in [
+            "--prompt", "--tiling", "--tile-size", "--tile-overlap", "--threads", "--lossless", "--quality",
+            "--sampler",
+        ] {
             #expect(render.stdout.contains(option), "\(option)")
         }
     }
 
     @Test func webpmuxShowsTheParameters() throws {
-        let webpmux = ["/usr/bin/webpmux", "/usr/local/bin/webpmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let webpmux = ["/usr/bin/webpmux", "/usr/local/bin/webpmux"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
         let directory = try TemporaryDirectory()
         let path = directory.path("m.webp")
-        let result = try Mosaicd.run(["render", "--prompt", "golden dunes", "--width", "128", "--height", "128",
-                                      "--steps", "2", "--seed", "3", "--output", path])
+        let result = try Mosaicd.run([
+            "render", "--prompt", "golden dunes", "--width", "128", "--height", "128",
+            "--steps", "2", "--seed", "3", "--output", path,
+        ])
         #expect(result.status == 0)
         guard let webpmux else { return }
         let process = Process()

@@ -30,7 +30,9 @@ struct CaseExecutor {
 
     /// Runs `fuzzCase` to the end (a stall takes its pauses; call it from a thread of its own).
     func run(_ fuzzCase: FuzzCase) -> Outcome {
-        if let flood = fuzzCase.flood { return runFlood(fuzzCase, connections: flood.connections, requesting: flood.requesting) }
+        if let flood = fuzzCase.flood {
+            return runFlood(fuzzCase, connections: flood.connections, requesting: flood.requesting)
+        }
         var outcome = Outcome()
         let connection: RawConnection
         do { connection = try RawConnection.connect(path: socketPath, timeout: 5) } catch {
@@ -54,7 +56,9 @@ struct CaseExecutor {
         }
         outcome.bytesSent = fuzzCase.bytes.count
         if fuzzCase.halfClose { connection.finishSending() }
-        let received = connection.receive(until: fuzzCase.stall == nil ? deadline : MonotonicClock.now + fuzzCase.deadline) {
+        let received = connection.receive(
+            until: fuzzCase.stall == nil ? deadline : MonotonicClock.now + fuzzCase.deadline
+        ) {
             Self.isComplete($0, fuzzCase)
         }
         outcome.add(ResponseJudge.judge(fuzzCase, received: received, eof: connection.closedByPeer))

@@ -59,7 +59,9 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The mosaicd executable (default: the one next to this program).", valueName: "path"))
     var mosaicd: String?
 
-    @Option(help: ArgumentHelp("Directory for the daemons' state, sockets and logs (default: a temporary one).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Directory for the daemons' state, sockets and logs (default: a temporary one).", valueName: "dir"))
     var workDir: String?
 
     @Option(help: "The daemon's render threads.")
@@ -74,7 +76,9 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Stalls that may run at once.")
     var maxStalls: Int = 4
 
-    @Option(name: .customLong("max-rss-growth"), help: ArgumentHelp("Allowed VmRSS growth after the warm-up, in percent.", valueName: "percent"))
+    @Option(
+        name: .customLong("max-rss-growth"),
+        help: ArgumentHelp("Allowed VmRSS growth after the warm-up, in percent.", valueName: "percent"))
     var maxRSSGrowth: Double = 10
 
     @Option(help: ArgumentHelp("Seconds the render may take to finish after the fuzz.", valueName: "s"))
@@ -96,8 +100,10 @@ struct FuzzCommand: ParsableCommand {
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
             let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data(("mosaic-fuzz: " + message.replacingOccurrences(of: "Error: ", with: "")
-                + "\nRun 'mosaic-fuzz --help' for usage.\n").utf8))
+            FileHandle.standardError.write(
+                Data(
+                    ("mosaic-fuzz: " + message.replacingOccurrences(of: "Error: ", with: "")
+                        + "\nRun 'mosaic-fuzz --help' for usage.\n").utf8))
             Foundation.exit(2)
         }
     }
@@ -105,18 +111,26 @@ struct FuzzCommand: ParsableCommand {
     func validate() throws {
         guard (1...10_000_000).contains(requests) else { throw ValidationError("--requests must be in 1...10000000") }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024") }
-        guard (64...4096).contains(size), size % 8 == 0 else { throw ValidationError("--size must be a multiple of 8 in 64...4096") }
+        guard (64...4096).contains(size), size % 8 == 0 else {
+            throw ValidationError("--size must be a multiple of 8 in 64...4096")
+        }
         guard (2...1000).contains(steps) else { throw ValidationError("--steps must be in 2...1000") }
         guard (1...64).contains(maxStalls) else { throw ValidationError("--max-stalls must be in 1...64") }
-        guard maxRSSGrowth > 0, renderTimeout > 0 else { throw ValidationError("--max-rss-growth and --render-timeout must be positive") }
+        guard maxRSSGrowth > 0, renderTimeout > 0 else {
+            throw ValidationError("--max-rss-growth and --render-timeout must be positive")
+        }
         if let warmup, !(0..<requests).contains(warmup) { throw ValidationError("--warmup must be in 0..<--requests") }
     }
 
     /// The settings, with the defaults that depend on the machine filled in.
     func makeSettings() throws -> FuzzSettings {
-        let executable = mosaicd.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        let executable =
+            mosaicd.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: CommandLine.arguments[0])
             .resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("mosaicd")
-        let directory = workDir.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        let directory =
+            workDir.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("mosaic-fuzz-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw FuzzError.io(path: directory.path, reason: "\(error)")
@@ -124,7 +138,8 @@ struct FuzzCommand: ParsableCommand {
         return FuzzSettings(
             mosaicd: executable, workDirectory: directory, requests: requests, seed: seed,
             warmup: warmup ?? min(requests - 1, max(200, requests / 10)), threads: threads, size: size, steps: steps,
-            maxStalls: maxStalls, maxRSSGrowth: maxRSSGrowth, renderTimeout: renderTimeout, progressEvery: quiet ? 0 : 1000)
+            maxStalls: maxStalls, maxRSSGrowth: maxRSSGrowth, renderTimeout: renderTimeout,
+            progressEvery: quiet ? 0 : 1000)
     }
 
     func run() throws {

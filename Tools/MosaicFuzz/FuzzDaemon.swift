@@ -30,12 +30,18 @@ final class FuzzDaemon {
 
     /// Starts `mosaicd serve` and waits until its socket answers.
     func start(readyTimeout: Double) throws(FuzzError) {
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else { throw .daemonMissing(path: executable.path) }
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw .daemonMissing(path: executable.path)
+        }
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["serve", "--state-dir", stateDirectory, "--socket", socketPath, "--threads", String(threads)]
+        process.arguments = [
+            "serve", "--state-dir", stateDirectory, "--socket", socketPath, "--threads", String(threads),
+        ]
         process.environment = DaemonProcess.environment()
-        guard FileManager.default.createFile(atPath: logPath, contents: nil), let log = FileHandle(forWritingAtPath: logPath) else {
+        guard FileManager.default.createFile(atPath: logPath, contents: nil),
+            let log = FileHandle(forWritingAtPath: logPath)
+        else {
             throw .io(path: logPath, reason: "cannot create the daemon log")
         }
         process.standardOutput = log
@@ -68,7 +74,10 @@ final class FuzzDaemon {
     /// died before, or had to be killed.
     func stop(timeout: Double = 60) -> Int32? {
         guard let process else { return nil }
-        defer { self.process = nil; DaemonReaper.pid.store(0, ordering: .relaxed) }
+        defer {
+            self.process = nil
+            DaemonReaper.pid.store(0, ordering: .relaxed)
+        }
         guard process.isRunning else { return nil }
         process.terminate()
         let deadline = Date().addingTimeInterval(timeout)
@@ -85,7 +94,8 @@ final class FuzzDaemon {
     /// How the process ended, once it has: for the report when it died during the fuzz.
     var exitDescription: String {
         guard let process, !process.isRunning else { return "running" }
-        return process.terminationReason == .exit ? "exited with status \(process.terminationStatus)"
+        return process.terminationReason == .exit
+            ? "exited with status \(process.terminationStatus)"
             : "died of signal \(process.terminationStatus)"
     }
 

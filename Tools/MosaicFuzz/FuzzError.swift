@@ -19,7 +19,8 @@ enum FuzzError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .daemonMissing(let path): "no mosaicd at \(path) (build it with `swift build --product mosaicd`, or pass --mosaicd PATH)"
+        case .daemonMissing(let path):
+            "no mosaicd at \(path) (build it with `swift build --product mosaicd`, or pass --mosaicd PATH)"
         case .io(let path, let reason): "\(path): \(reason)"
         case .cannotStart(let reason): "cannot start mosaicd: \(reason)"
         case .exited(let status, let log): "mosaicd exited with status \(status); its log ends:\n\(log)"

@@ -5,31 +5,45 @@ extension FuzzReport {
     /// checks, and the summary line last.
     func text() -> String {
         var lines: [String] = []
-        lines.append(String(format: "mosaic-fuzz: %d cases in %.1f s, seed %llu, work directory %@", casesSent, seconds, settings.seed,
-                            settings.workDirectory.path))
-        lines.append("  cases: " + FuzzCase.Kind.allCases.compactMap { kind in
-            totals.cases[kind].map { String(format: "%@ %d (%.1f s)", kind.rawValue, $0, totals.seconds[kind] ?? 0) }
-        }.joined(separator: ", "))
-        lines.append(String(format: "  %d connections, %.1f MB sent; answers by status: %@", totals.connections,
-                            Double(totals.bytesSent) / 1e6,
-                            totals.statuses.sorted { $0.key < $1.key }.map { "\($0.key) x\($0.value)" }.joined(separator: ", ")))
+        lines.append(
+            String(
+                format: "mosaic-fuzz: %d cases in %.1f s, seed %llu, work directory %@", casesSent, seconds,
+                settings.seed,
+                settings.workDirectory.path))
+        lines.append(
+            "  cases: "
+                + FuzzCase.Kind.allCases.compactMap { kind in
+                    totals.cases[kind].map {
+                        String(format: "%@ %d (%.1f s)", kind.rawValue, $0, totals.seconds[kind] ?? 0)
+                    }
+                }.joined(separator: ", "))
+        lines.append(
+            String(
+                format: "  %d connections, %.1f MB sent; answers by status: %@", totals.connections,
+                Double(totals.bytesSent) / 1e6,
+                totals.statuses.sorted { $0.key < $1.key }.map { "\($0.key) x\($0.value)" }.joined(separator: ", ")))
         let closedByKind = FuzzCase.Kind.allCases.compactMap { kind in
             totals.closedWithoutAnswerByKind[kind].map { "\(kind.rawValue) \($0)" }
         }
-        lines.append("  closed without an answer (allowed for broken requests): \(totals.closedWithoutAnswer)"
-            + (closedByKind.isEmpty ? "" : " (\(closedByKind.joined(separator: ", ")))")
-            + "; connections refused in floods: \(totals.refusedConnections)")
-        lines.append("  daemon: \(daemonUp ? "up after every case" : "NOT up"); exit status on SIGTERM: \(exitStatus.map(String.init) ?? "none")")
+        lines.append(
+            "  closed without an answer (allowed for broken requests): \(totals.closedWithoutAnswer)"
+                + (closedByKind.isEmpty ? "" : " (\(closedByKind.joined(separator: ", ")))")
+                + "; connections refused in floods: \(totals.refusedConnections)")
+        lines.append(
+            "  daemon: \(daemonUp ? "up after every case" : "NOT up"); exit status on SIGTERM: \(exitStatus.map(String.init) ?? "none")"
+        )
         let mb = { (kib: Int?) in kib.map { String(format: "%.1f MB", Double($0) / 1024) } ?? "?" }
-        lines.append("  memory: VmRSS \(mb(rssAfterWarmup)) after \(settings.warmup) warm-up cases, \(mb(rssAtEnd)) at the end: "
-            + (rssGrowth.map { String(format: "%+.1f%%", $0) } ?? "unmeasured")
-            + String(format: " (limit +%.0f%%); peak %@", settings.maxRSSGrowth, mb(rssPeak)))
+        lines.append(
+            "  memory: VmRSS \(mb(rssAfterWarmup)) after \(settings.warmup) warm-up cases, \(mb(rssAtEnd)) at the end: "
+                + (rssGrowth.map { String(format: "%+.1f%%", $0) } ?? "unmeasured")
+                + String(format: " (limit +%.0f%%); peak %@", settings.maxRSSGrowth, mb(rssPeak)))
         let renderTime = renderSeconds.map { String(format: "%.1f s", $0) } ?? "?"
         let referenceTime = referenceSeconds.map { String(format: "%.1f s", $0) } ?? "?"
-        lines.append("  render: job \(renderJob.map(String.init) ?? "?") (\(settings.size)x\(settings.size), \(settings.steps) steps, euler, lossless) "
-            + "ran during cases 1-\(renderRunningUntilCase), \(renderState) after \(renderTime); output \(outputBytes) bytes, "
-            + (outputsIdentical ? "byte-identical to" : "NOT identical to")
-            + " the undisturbed render in a fresh daemon (\(referenceBytes) bytes, \(referenceTime))")
+        lines.append(
+            "  render: job \(renderJob.map(String.init) ?? "?") (\(settings.size)x\(settings.size), \(settings.steps) steps, euler, lossless) "
+                + "ran during cases 1-\(renderRunningUntilCase), \(renderState) after \(renderTime); output \(outputBytes) bytes, "
+                + (outputsIdentical ? "byte-identical to" : "NOT identical to")
+                + " the undisturbed render in a fresh daemon (\(referenceBytes) bytes, \(referenceTime))")
         for note in notes { lines.append("  note: \(note)") }
         if totals.failures.isEmpty {
             lines.append("  failures: none")
@@ -38,7 +52,9 @@ extension FuzzReport {
             for (shape, group) in failureGroups {
                 let first = group[0]
                 lines.append("    \(group.count) x \(shape)")
-                lines.append("      #\(first.caseNumber) \(first.kind): \(first.label.prefix(100)): \(first.problem.prefix(300))")
+                lines.append(
+                    "      #\(first.caseNumber) \(first.kind): \(first.label.prefix(100)): \(first.problem.prefix(300))"
+                )
                 if !first.request.isEmpty { lines.append("      sent: \(first.request)") }
             }
         }
@@ -53,7 +69,8 @@ extension FuzzReport {
         var order: [String] = []
         for failure in totals.failures {
             let parts = String(failure.problem.map { $0.isNumber ? "#" : $0 }).components(separatedBy: ": ")
-            let shape = String(parts.prefix(parts.first?.hasPrefix("answer") == true ? 2 : 1).joined(separator: ": ").prefix(100))
+            let shape = String(
+                parts.prefix(parts.first?.hasPrefix("answer") == true ? 2 : 1).joined(separator: ": ").prefix(100))
             if groups[shape] == nil { order.append(shape) }
             groups[shape, default: []].append(failure)
         }

@@ -38,7 +38,8 @@ struct FuzzReport {
     var rssOK: Bool { (rssGrowth ?? .infinity) < settings.maxRSSGrowth }
 
     var passed: Bool {
-        daemonUp && totals.failures.isEmpty && rssOK && renderState == "succeeded" && outputsIdentical && exitStatus == 0
+        daemonUp && totals.failures.isEmpty && rssOK && renderState == "succeeded" && outputsIdentical
+            && exitStatus == 0
             && casesSent == settings.requests
     }
 
@@ -46,7 +47,8 @@ struct FuzzReport {
     var summaryLine: String {
         let growth = rssGrowth.map { String(format: "%+.1f%%", $0) } ?? "unmeasured"
         let failures = totals.failures.count - totals.serverErrors
-        return "fuzz: \(passed ? "PASS" : "FAIL"): \(casesSent) requests (seed \(settings.seed)), daemon \(daemonUp ? "up" : "DOWN"), "
+        return
+            "fuzz: \(passed ? "PASS" : "FAIL"): \(casesSent) requests (seed \(settings.seed)), daemon \(daemonUp ? "up" : "DOWN"), "
             + "\(totals.serverErrors) 5xx, \(failures) other failures, RSS \(growth), render \(outputsIdentical ? "identical" : "NOT identical")"
     }
 }

@@ -7,9 +7,14 @@ extension FuzzRun {
     /// else going on and compares the two files byte for byte.
     func finishRender(_ job: Job, on daemon: FuzzDaemon) throws(FuzzError) {
         let finished: Job
-        if let captured = finishedRender?.job { finished = captured } else { finished = try waitUntilFinished(job.id, client: daemon.client) }
+        if let captured = finishedRender?.job {
+            finished = captured
+        } else {
+            finished = try waitUntilFinished(job.id, client: daemon.client)
+        }
         report.renderState = finished.state.rawValue
-        report.renderSeconds = finished.finishedAt.flatMap { end in finished.startedAt.map { end.timeIntervalSince($0) } }
+        report.renderSeconds = finished.finishedAt.flatMap { end in finished.startedAt.map { end.timeIntervalSince($0) }
+        }
         guard finished.state == .succeeded else {
             report.notes.append("the render ended \(finished.state.rawValue): \(finished.error ?? "no error recorded")")
             return
@@ -18,12 +23,15 @@ extension FuzzRun {
         if let captured = finishedRender?.output {
             output = captured
         } else {
-            do { output = try daemon.client.output(job.id) } catch { throw .client(what: "reading the output of job \(job.id)", error) }
+            do { output = try daemon.client.output(job.id) } catch {
+                throw .client(what: "reading the output of job \(job.id)", error)
+            }
         }
         report.outputBytes = output.count
 
-        let reference = FuzzDaemon(executable: settings.mosaicd, directory: settings.workDirectory, name: "reference",
-                                   threads: settings.threads)
+        let reference = FuzzDaemon(
+            executable: settings.mosaicd, directory: settings.workDirectory, name: "reference",
+            threads: settings.threads)
         defer { _ = reference.stop() }
         try reference.start(readyTimeout: 60)
         let again: Job
@@ -33,7 +41,8 @@ extension FuzzRun {
         let done = try waitUntilFinished(again.id, client: reference.client)
         report.referenceSeconds = done.finishedAt.flatMap { end in done.startedAt.map { end.timeIntervalSince($0) } }
         guard done.state == .succeeded else {
-            report.notes.append("the reference render ended \(done.state.rawValue): \(done.error ?? "no error recorded")")
+            report.notes.append(
+                "the reference render ended \(done.state.rawValue): \(done.error ?? "no error recorded")")
             return
         }
         let referenceOutput: [UInt8]

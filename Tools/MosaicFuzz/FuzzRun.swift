@@ -19,7 +19,8 @@ final class FuzzRun {
     /// Runs everything; setup errors end up in the report's notes (and fail it).
     func run() -> FuzzReport {
         let started = Date()
-        let daemon = FuzzDaemon(executable: settings.mosaicd, directory: settings.workDirectory, name: "fuzzed", threads: settings.threads)
+        let daemon = FuzzDaemon(
+            executable: settings.mosaicd, directory: settings.workDirectory, name: "fuzzed", threads: settings.threads)
         do {
             try daemon.start(readyTimeout: 60)
             let job = try startRender(on: daemon)
@@ -32,7 +33,8 @@ final class FuzzRun {
         }
         report.exitStatus = daemon.stop()
         if report.daemonUp, report.exitStatus != 0 {
-            report.notes.append("the fuzzed daemon did not exit 0 on SIGTERM; its log ends:\n\(daemon.logTail(lines: 10))")
+            report.notes.append(
+                "the fuzzed daemon did not exit 0 on SIGTERM; its log ends:\n\(daemon.logTail(lines: 10))")
         }
         report.totals = tally.snapshot
         report.seconds = Date().timeIntervalSince(started)
@@ -43,10 +45,13 @@ final class FuzzRun {
     /// pauses the queue, so jobs the fuzz submits wait instead of running after it.
     func startRender(on daemon: FuzzDaemon) throws(FuzzError) -> Job {
         let client = daemon.client
-        let spec = RenderSpec(prompt: "vast misty ocean at dusk, waves", width: settings.size, height: settings.size,
-                              steps: settings.steps, sampler: "euler", seed: settings.seed, lossless: true)
+        let spec = RenderSpec(
+            prompt: "vast misty ocean at dusk, waves", width: settings.size, height: settings.size,
+            steps: settings.steps, sampler: "euler", seed: settings.seed, lossless: true)
         let job: Job
-        do { job = try client.submit(SubmitRequest(render: spec)) } catch { throw .client(what: "submitting the render", error) }
+        do { job = try client.submit(SubmitRequest(render: spec)) } catch {
+            throw .client(what: "submitting the render", error)
+        }
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             let current: Job
@@ -73,7 +78,8 @@ final class FuzzRun {
                 stalls.enter()
                 let thread = Thread { [tally] in
                     let started = MonotonicClock.now
-                    tally.add(executor.run(fuzzCase), of: fuzzCase, number: number, seconds: MonotonicClock.now - started)
+                    tally.add(
+                        executor.run(fuzzCase), of: fuzzCase, number: number, seconds: MonotonicClock.now - started)
                     stallSlots.signal()
                     stalls.leave()
                 }
@@ -85,15 +91,20 @@ final class FuzzRun {
             report.casesSent = number
             guard daemon.isRunning else {
                 report.daemonUp = false
-                tally.fail("the daemon \(daemon.exitDescription) after this case; its log ends:\n\(daemon.logTail(lines: 15))",
-                           caseNumber: number, label: fuzzCase.label)
+                tally.fail(
+                    "the daemon \(daemon.exitDescription) after this case; its log ends:\n\(daemon.logTail(lines: 15))",
+                    caseNumber: number, label: fuzzCase.label)
                 break
             }
             if number % 100 == 0 || number == settings.warmup { observe(daemon, jobId: jobId, after: number) }
             if settings.progressEvery > 0, number % settings.progressEvery == 0 {
                 let t = tally.snapshot
-                FileHandle.standardError.write(Data(String(format: "mosaic-fuzz: %d/%d cases, %.0f s, %d failures\n", number,
-                                                           settings.requests, Date().timeIntervalSince(fuzzStarted), t.failures.count).utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        String(
+                            format: "mosaic-fuzz: %d/%d cases, %.0f s, %d failures\n", number,
+                            settings.requests, Date().timeIntervalSince(fuzzStarted), t.failures.count
+                        ).utf8))
             }
         }
         stalls.wait()

@@ -43,12 +43,16 @@ final class FuzzTally: Sendable {
             for status in outcome.statuses { t.statuses[status, default: 0] += 1 }
             t.connections += outcome.connections
             t.bytesSent += outcome.bytesSent
-            if outcome.closedWithoutAnswer > 0 { t.closedWithoutAnswerByKind[fuzzCase.kind, default: 0] += outcome.closedWithoutAnswer }
+            if outcome.closedWithoutAnswer > 0 {
+                t.closedWithoutAnswerByKind[fuzzCase.kind, default: 0] += outcome.closedWithoutAnswer
+            }
             t.refusedConnections += outcome.refusedConnections
             for problem in outcome.problems {
                 if problem.hasPrefix("status 5") { t.serverErrors += 1 }
-                t.failures.append(Failure(caseNumber: number, kind: fuzzCase.kind.rawValue, label: fuzzCase.label,
-                                          problem: problem, request: fuzzCase.excerpt))
+                t.failures.append(
+                    Failure(
+                        caseNumber: number, kind: fuzzCase.kind.rawValue, label: fuzzCase.label,
+                        problem: problem, request: fuzzCase.excerpt))
             }
         }
     }
@@ -56,7 +60,8 @@ final class FuzzTally: Sendable {
     /// Records a failure that is not about one answer (the daemon died, say).
     func fail(_ problem: String, caseNumber: Int = 0, label: String = "") {
         totals.withLock {
-            $0.failures.append(Failure(caseNumber: caseNumber, kind: "run", label: label, problem: problem, request: ""))
+            $0.failures.append(
+                Failure(caseNumber: caseNumber, kind: "run", label: label, problem: problem, request: ""))
         }
     }
 

@@ -51,7 +51,10 @@ enum JSONJunk {
         case 6:
             let bad = random.pick(invalidUTF8)
             let before = random.chance(0.5) ? Array("sea ".utf8) : []
-            return ("invalid UTF-8 \(bad.map { String($0, radix: 16) })", [0x22] + before + bad + Array(" sky".utf8) + [0x22])
+            return (
+                "invalid UTF-8 \(bad.map { String($0, radix: 16) })",
+                [0x22] + before + bad + Array(" sky".utf8) + [0x22]
+            )
         case 7: return nested(using: &random)
         case 8:
             let digits = Int.random(in: 20...5000, using: &random)
@@ -72,11 +75,15 @@ enum JSONJunk {
             // A 3-byte character straddling the byte limit.
             let euro: [UInt8] = [0xE2, 0x82, 0xAC]
             let count = max(1, length / 3 + 1)
-            return ("\(count * 3)-byte string of U+20AC", quoted(Array([[UInt8]](repeating: euro, count: count).joined())))
+            return (
+                "\(count * 3)-byte string of U+20AC", quoted(Array([[UInt8]](repeating: euro, count: count).joined()))
+            )
         case 2:
             let escapes = Array("\\u0000\\n\\t\\\"\\\\\\/\\ud83d\\ude00".utf8)
             let count = max(1, length / escapes.count)
-            return ("string of \(count) escape runs", quoted(Array([[UInt8]](repeating: escapes, count: count).joined())))
+            return (
+                "string of \(count) escape runs", quoted(Array([[UInt8]](repeating: escapes, count: count).joined()))
+            )
         default:
             let text = Array("𝕄ø﻿ṡαïc \u{202E}rtl\u{200B} e\u{301}\u{301}\u{301} 🌊🏜️".utf8)
             return ("unicode string", quoted(text))
@@ -87,11 +94,17 @@ enum JSONJunk {
     static func nested(using random: inout SeededGenerator) -> (label: String, bytes: [UInt8]) {
         let depth = random.pick([10, 100, 513, 1000, 10_000, 50_000])
         if random.chance(0.5) {
-            return ("arrays nested \(depth) deep", [UInt8](repeating: 0x5B, count: depth) + [UInt8](repeating: 0x5D, count: depth))
+            return (
+                "arrays nested \(depth) deep",
+                [UInt8](repeating: 0x5B, count: depth) + [UInt8](repeating: 0x5D, count: depth)
+            )
         }
         let open = Array("{\"a\":".utf8)
-        return ("objects nested \(depth) deep",
-                Array([[UInt8]](repeating: open, count: depth).joined()) + Array("1".utf8) + [UInt8](repeating: 0x7D, count: depth))
+        return (
+            "objects nested \(depth) deep",
+            Array([[UInt8]](repeating: open, count: depth).joined()) + Array("1".utf8)
+                + [UInt8](repeating: 0x7D, count: depth)
+        )
     }
 
     static func quoted(_ bytes: [UInt8]) -> [UInt8] { [0x22] + bytes + [0x22] }

@@ -14,12 +14,14 @@ extension RequestMutator {
         }
         top.set("render", render.bytes)
         let (body, bodyLabel) = mutateWhole(top.bytes, using: &random)
-        return request("POST", "/v1/jobs", body: body, label: "submit: " + (bodyLabel ?? labels.joined(separator: "; ")),
-                       using: &random)
+        return request(
+            "POST", "/v1/jobs", body: body, label: "submit: " + (bodyLabel ?? labels.joined(separator: "; ")),
+            using: &random)
     }
 
     /// One change to a submission; returns what it did.
-    func mutate(render: inout JSONObjectText, top: inout JSONObjectText, using random: inout SeededGenerator) -> String {
+    func mutate(render: inout JSONObjectText, top: inout JSONObjectText, using random: inout SeededGenerator) -> String
+    {
         let fields = ["prompt"] + Self.renderFields.map(\.0) + ["quality"]
         switch Int.random(in: 0..<10, using: &random) {
         case 0...4:
@@ -33,7 +35,10 @@ extension RequestMutator {
             return "priority = \(junk.label)"
         case 6:
             let name = random.pick(Self.unknownNames)
-            if random.chance(0.5) { render.set(name, "1"); return "unknown field render.\(name.prefix(40))" }
+            if random.chance(0.5) {
+                render.set(name, "1")
+                return "unknown field render.\(name.prefix(40))"
+            }
             top.set(name, "1")
             return "unknown field \(name.prefix(40))"
         case 7:
@@ -42,7 +47,11 @@ extension RequestMutator {
             return "duplicate render.\(field)"
         case 8:
             let field = random.pick(["prompt", "render"])
-            if field == "prompt" { render.remove("prompt") } else { top.set("render", JSONJunk.value(using: &random).bytes) }
+            if field == "prompt" {
+                render.remove("prompt")
+            } else {
+                top.set("render", JSONJunk.value(using: &random).bytes)
+            }
             return field == "prompt" ? "no prompt" : "render is junk"
         default:
             let bad = random.pick(JSONJunk.invalidUTF8)

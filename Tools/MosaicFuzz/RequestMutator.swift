@@ -14,14 +14,17 @@ struct RequestMutator {
 
     /// The fields of a valid render, with small values that would render in milliseconds.
     static let renderFields: [(String, String)] = [
-        ("negative_prompt", "\"fog\""), ("model", "\"mosaic-field\""), ("width", "64"), ("height", "64"), ("steps", "1"),
+        ("negative_prompt", "\"fog\""), ("model", "\"mosaic-field\""), ("width", "64"), ("height", "64"),
+        ("steps", "1"),
         ("sampler", "\"euler\""), ("guidance", "2"), ("seed", "1"), ("tiling", "\"overlap\""), ("tile_size", "32"),
         ("tile_overlap", "8"), ("tile_weighting", "\"gaussian\""), ("lossless", "true"),
     ]
 
     /// Names no request should use.
-    static let unknownNames = ["step", "Width", "", "__proto__", "constructor", "prompt ", "render.prompt", "id", "owner",
-                               "state", String(repeating: "k", count: 1000), "\u{1F30A}"]
+    static let unknownNames = [
+        "step", "Width", "", "__proto__", "constructor", "prompt ", "render.prompt", "id", "owner",
+        "state", String(repeating: "k", count: 1000), "\u{1F30A}",
+    ]
 
     /// Job id spellings: real-looking ids and everything that is not one.
     static let idTexts = [
@@ -47,10 +50,12 @@ struct RequestMutator {
 
     func list(using random: inout SeededGenerator) -> FuzzCase {
         let names = ["state", "owner", "limit", "before", "bogus", "state", ""]
-        let values = ["queued", "running", "succeeded", "failed", "canceled", "queued,running", "queued,,", "Queued", "bogus",
-                      "", "0", "1", "-1", "50", "500", "501", "2", "4294967295", "4294967296", "9223372036854775807",
-                      "9223372036854775808", "abc", "%zz", "%00", "%E2%82%AC", "1%00", String(repeating: "a", count: 10_000),
-                      "1e2", " 5", "+5"]
+        let values = [
+            "queued", "running", "succeeded", "failed", "canceled", "queued,running", "queued,,", "Queued", "bogus",
+            "", "0", "1", "-1", "50", "500", "501", "2", "4294967295", "4294967296", "9223372036854775807",
+            "9223372036854775808", "abc", "%zz", "%00", "%E2%82%AC", "1%00", String(repeating: "a", count: 10_000),
+            "1e2", " 5", "+5",
+        ]
         var query: [String] = []
         for _ in 0..<Int.random(in: 0...5, using: &random) {
             query.append("\(random.pick(names))=\(random.pick(values))")
@@ -63,7 +68,8 @@ struct RequestMutator {
     func readJob(using random: inout SeededGenerator) -> FuzzCase {
         let id = random.chance(0.35) ? String(protectedJob) : random.pick(Self.idTexts)
         let suffix = random.pick(["", "", "/log", "/events", "/output", "/preview", "/preview"])
-        return request("GET", "/v1/jobs/\(id)\(suffix)", body: nil, label: "GET job \(id.prefix(40))\(suffix)", using: &random)
+        return request(
+            "GET", "/v1/jobs/\(id)\(suffix)", body: nil, label: "GET job \(id.prefix(40))\(suffix)", using: &random)
     }
 
     func modifyJob(using random: inout SeededGenerator) -> FuzzCase {
@@ -71,8 +77,9 @@ struct RequestMutator {
         if Self.decodedId(id) == protectedJob { id = String(protectedJob + 1) }
         let (method, suffix) = random.pick([("POST", "/cancel"), ("POST", "/retry"), ("DELETE", "")])
         let body: [UInt8]? = random.chance(0.2) ? JSONJunk.value(using: &random).bytes : nil
-        return request(method, "/v1/jobs/\(id)\(suffix)", body: body, label: "\(method) job \(id.prefix(40))\(suffix)",
-                       using: &random)
+        return request(
+            method, "/v1/jobs/\(id)\(suffix)", body: body, label: "\(method) job \(id.prefix(40))\(suffix)",
+            using: &random)
     }
 
     func prune(using random: inout SeededGenerator) -> FuzzCase {
@@ -87,8 +94,9 @@ struct RequestMutator {
             label += ": \(field) = \(junk.label)"
         }
         let (bytes, whole) = mutateWhole(body.bytes, using: &random)
-        var pruneCase = request("POST", "/v1/jobs/prune", body: random.chance(0.1) ? nil : bytes,
-                                label: label + (whole.map { "; \($0)" } ?? ""), using: &random)
+        var pruneCase = request(
+            "POST", "/v1/jobs/prune", body: random.chance(0.1) ? nil : bytes,
+            label: label + (whole.map { "; \($0)" } ?? ""), using: &random)
         pruneCase.removesFinishedJobs = true
         return pruneCase
     }
@@ -108,27 +116,37 @@ struct RequestMutator {
             "/v1/status", "/v1/models", "/v1/jobs", "/v1/queue/pause",
         ])
         // Right paths with wrong methods: only methods those routes do not take.
-        if ["/v1/status", "/v1/models", "/v1/jobs", "/v1/queue/pause"].contains(target), ["GET", "POST"].contains(method) {
+        if ["/v1/status", "/v1/models", "/v1/jobs", "/v1/queue/pause"].contains(target),
+            ["GET", "POST"].contains(method)
+        {
             return request("PUT", target, body: nil, label: "PUT \(target)", using: &random)
         }
         return request(method, target, body: nil, label: "\(method) \(target.prefix(60))", using: &random)
     }
 
     /// Wraps a request with randomly varied headers into a case.
-    func request(_ method: String, _ target: String, body: [UInt8]?, label: String,
-                 using random: inout SeededGenerator) -> FuzzCase {
+    func request(
+        _ method: String, _ target: String, body: [UInt8]?, label: String,
+        using random: inout SeededGenerator
+    ) -> FuzzCase {
         var headers: [String] = []
-        if random.chance(0.05) { headers.append("X-Junk: \(String(repeating: "j", count: Int.random(in: 1...4000, using: &random)))") }
+        if random.chance(0.05) {
+            headers.append("X-Junk: \(String(repeating: "j", count: Int.random(in: 1...4000, using: &random)))")
+        }
         if random.chance(0.03) { headers.append("Accept: */*") }
-        let contentType = random.chance(0.1) ? random.pick([nil, "text/plain", "application/x-www-form-urlencoded", "a/b; charset=ebcdic"])
+        let contentType =
+            random.chance(0.1)
+            ? random.pick([nil, "text/plain", "application/x-www-form-urlencoded", "a/b; charset=ebcdic"])
             : "application/json"
         let version = random.chance(0.05) ? "HTTP/1.0" : "HTTP/1.1"
         let streaming = method == "GET" && target.hasSuffix("/events")
-        let bytes = HTTPText.request(method, target, body: body, contentType: contentType,
-                                     keepAlive: random.chance(0.2), version: version, extraHeaders: headers)
-        return FuzzCase(kind: .mutatedRequest, label: label, bytes: bytes, headRequests: [method == "HEAD"],
-                        nonJSONAllowed: [FuzzCase.isNonJSONRoute(target)], streaming: streaming,
-                        deadline: streaming ? 0.15 : 10)
+        let bytes = HTTPText.request(
+            method, target, body: body, contentType: contentType,
+            keepAlive: random.chance(0.2), version: version, extraHeaders: headers)
+        return FuzzCase(
+            kind: .mutatedRequest, label: label, bytes: bytes, headRequests: [method == "HEAD"],
+            nonJSONAllowed: [FuzzCase.isNonJSONRoute(target)], streaming: streaming,
+            deadline: streaming ? 0.15 : 10)
     }
 
     /// The id the daemon would read from `text` (it percent-decodes path components).

@@ -1,6 +1,6 @@
 import Foundation
-import MosaicTestSupport
 import MosaicAPI
+import MosaicTestSupport
 
 /// Decides whether what came back on one connection is what a well-behaved daemon sends.
 enum ResponseJudge {
@@ -30,7 +30,9 @@ enum ResponseJudge {
                 verdict.problems.append("status \(response.status): \(text(response.body))")
             }
             if !response.complete, !fuzzCase.streaming {
-                verdict.problems.append("answer \(response.status) cut short (\(response.body.count) body bytes, \(eof ? "then end-of-file" : "then silence"))")
+                verdict.problems.append(
+                    "answer \(response.status) cut short (\(response.body.count) body bytes, \(eof ? "then end-of-file" : "then silence"))"
+                )
                 continue
             }
             if isHead { continue }
@@ -44,7 +46,9 @@ enum ResponseJudge {
         }
         let owedAnswers = owed ?? fuzzCase.answers
         if parsed.responses.count < owedAnswers {
-            verdict.problems.append("\(parsed.responses.count) of \(owedAnswers) answers, then \(eof ? "the daemon hung up" : "silence until the deadline")")
+            verdict.problems.append(
+                "\(parsed.responses.count) of \(owedAnswers) answers, then \(eof ? "the daemon hung up" : "silence until the deadline")"
+            )
         }
         verdict.closedWithoutAnswer = parsed.responses.isEmpty && eof
         return verdict
@@ -58,16 +62,22 @@ enum ResponseJudge {
             var lines = response.body.split(separator: 0x0A, omittingEmptySubsequences: false)
             // The stream was cut at the deadline: its last line may be unfinished.
             if !response.complete || lines.last?.isEmpty == true { lines.removeLast() }
-            for line in lines where !isJSONObject(Array(line)) { return "event line is not a JSON object: \(text(Array(line)))" }
+            for line in lines where !isJSONObject(Array(line)) {
+                return "event line is not a JSON object: \(text(Array(line)))"
+            }
             return nil
         }
-        guard type.hasPrefix("application/json") else { return "Content-Type \(type.isEmpty ? "missing" : type), body \(text(response.body))" }
+        guard type.hasPrefix("application/json") else {
+            return "Content-Type \(type.isEmpty ? "missing" : type), body \(text(response.body))"
+        }
         guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) else {
             return "body is not JSON: \(text(response.body))"
         }
         if response.status >= 400 {
-            guard let error = (object as? [String: Any])?["error"] as? [String: Any], let code = error["code"] as? String,
-                  error["message"] is String else {
+            guard let error = (object as? [String: Any])?["error"] as? [String: Any],
+                let code = error["code"] as? String,
+                error["message"] is String
+            else {
                 return "error body is not {\"error\":{\"code\",\"message\"}}: \(text(response.body))"
             }
             guard let expected = APIError.Code(rawValue: code)?.httpStatus, expected == response.status else {

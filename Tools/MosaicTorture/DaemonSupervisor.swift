@@ -22,8 +22,11 @@ final class DaemonSupervisor {
     private(set) var threads = 0
 
     init(executable: URL, stateDirectory: String, socketPath: String, logPath: String, faults: String?) {
-        self.executable = executable; self.stateDirectory = stateDirectory; self.socketPath = socketPath
-        self.logPath = logPath; self.faults = faults
+        self.executable = executable
+        self.stateDirectory = stateDirectory
+        self.socketPath = socketPath
+        self.logPath = logPath
+        self.faults = faults
     }
 
     /// A client with a short timeout: the torture loop polls, and a daemon that stalls for
@@ -48,8 +51,10 @@ final class DaemonSupervisor {
         process.executableURL = executable
         // Kills land at random, often several at one step: the crash-loop guard (which fails a job
         // resumed 3 times at one step) would turn this test's own kills into failed jobs.
-        process.arguments = ["serve", "--state-dir", stateDirectory, "--socket", socketPath, "--threads", String(threads),
-                             "--max-stalled-resumes", "1000"]
+        process.arguments = [
+            "serve", "--state-dir", stateDirectory, "--socket", socketPath, "--threads", String(threads),
+            "--max-stalled-resumes", "1000",
+        ]
         process.environment = DaemonProcess.environment(faults.map { ["MOSAIC_FAULTS": $0] } ?? [:])
         guard let log = FileHandle(forWritingAtPath: logPath) else {
             throw .io(path: logPath, reason: "cannot open the daemon log for writing")
@@ -82,7 +87,10 @@ final class DaemonSupervisor {
     @discardableResult
     func kill() -> String? {
         guard let process else { return nil }
-        defer { self.process = nil; DaemonReaper.pid.store(0, ordering: .relaxed) }
+        defer {
+            self.process = nil
+            DaemonReaper.pid.store(0, ordering: .relaxed)
+        }
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         let status = process.terminationStatus
@@ -97,7 +105,10 @@ final class DaemonSupervisor {
     /// had to be killed.
     func stop(timeout: Double = 60) -> Int32? {
         guard let process else { return nil }
-        defer { self.process = nil; DaemonReaper.pid.store(0, ordering: .relaxed) }
+        defer {
+            self.process = nil
+            DaemonReaper.pid.store(0, ordering: .relaxed)
+        }
         if process.isRunning { process.terminate() }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning, Date() < deadline { usleep(10_000) }
@@ -118,7 +129,9 @@ final class DaemonSupervisor {
     }
 
     private func appendToLog(_ line: String) {
-        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
         guard let handle = FileHandle(forWritingAtPath: logPath) else { return }
         handle.seekToEndOfFile()
         handle.write(Data(line.utf8))

@@ -30,7 +30,10 @@ struct KillPlan: Codable, Equatable, Sendable {
             } else {
                 var pick = Int.random(in: 0..<totalWeight, using: &generator)
                 for candidate in phases {
-                    if pick < candidate.weight { phase = candidate; break }
+                    if pick < candidate.weight {
+                        phase = candidate
+                        break
+                    }
                     pick -= candidate.weight
                 }
             }

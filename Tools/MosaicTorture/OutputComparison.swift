@@ -23,7 +23,8 @@ struct OutputComparison: Equatable, Sendable {
             return
         }
         bytesIdentical = outputBytes == referenceBytes
-        let decodedOutput: RGBImage, decodedReference: RGBImage
+        let decodedOutput: RGBImage
+        let decodedReference: RGBImage
         do { decodedOutput = try WebPDecoder.decode(Array(outputBytes)) } catch {
             difference = "the output does not decode: \(error)"
             return
@@ -41,7 +42,8 @@ struct OutputComparison: Equatable, Sendable {
         guard a.width == b.width, a.height == b.height else {
             return "sizes differ: \(a.width)x\(a.height) against \(b.width)x\(b.height)"
         }
-        var differing = 0, first: (x: Int, y: Int)?
+        var differing = 0
+        var first: (x: Int, y: Int)?
         for y in 0..<a.height {
             for x in 0..<a.width where a.rgb(x: x, y: y) != b.rgb(x: x, y: y) {
                 differing += 1

@@ -41,7 +41,8 @@ final class QueueLedger {
         for job in listing where known.contains(job.id) && job.state == .succeeded {
             // A success is committed only after the output's rename and fsync: the file must be there.
             if let path = job.outputPath, FileManager.default.fileExists(atPath: path) { continue }
-            found.append("job \(job.id) succeeded but its output \(job.outputPath ?? "(no path)") is missing \(context)")
+            found.append(
+                "job \(job.id) succeeded but its output \(job.outputPath ?? "(no path)") is missing \(context)")
         }
         problems += found
         for job in listing where known.contains(job.id) { found += observe(job, context: context) }
@@ -64,10 +65,12 @@ final class QueueLedger {
         }
         if let success = firstSuccess[job.id] {
             if job.state != .succeeded || job.attempts != success.attempts || job.finishedAt != success.finishedAt
-                || job.outputPath != success.outputPath {
+                || job.outputPath != success.outputPath
+            {
                 ranTwice.insert(job.id)
-                found.append("job \(job.id) changed after it had succeeded \(context): now \(job.state.rawValue), "
-                             + "attempt \(job.attempts) (was \(success.attempts))")
+                found.append(
+                    "job \(job.id) changed after it had succeeded \(context): now \(job.state.rawValue), "
+                        + "attempt \(job.attempts) (was \(success.attempts))")
             }
         } else if job.state == .succeeded {
             firstSuccess[job.id] = job

@@ -11,7 +11,8 @@ extension TortureCommand {
         let template = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-torture.XXXXXX").path
         var buffer = Array(template.utf8CString)
         guard buffer.withUnsafeMutableBufferPointer({ $0.baseAddress.map { mkdtemp($0) != nil } ?? false }) else {
-            throw ValidationError("cannot make a temporary directory under \(FileManager.default.temporaryDirectory.path)")
+            throw ValidationError(
+                "cannot make a temporary directory under \(FileManager.default.temporaryDirectory.path)")
         }
         let path = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let work = URL(fileURLWithPath: path)
@@ -23,12 +24,14 @@ extension TortureCommand {
             mosaicd: executable, workDirectory: work, stateDirectory: state,
             socketPath: socket ?? work.appendingPathComponent("mosaicd.sock").path, threads: threads,
             varyThreads: varyThreads, faults: noFaults ? nil : faults, jobs: jobs, refill: refill, kills: kills,
-            seed: seed, size: size, steps: steps, readyTimeout: readyTimeout, drainTimeout: drainTimeout, verbose: !quiet)
+            seed: seed, size: size, steps: steps, readyTimeout: readyTimeout, drainTimeout: drainTimeout,
+            verbose: !quiet)
     }
 
     /// `name` in the directory of this executable (`.build/debug/` for a debug build).
     static func siblingExecutable(_ name: String) -> URL {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(name)
     }
 }

@@ -52,8 +52,10 @@ struct TortureCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The mosaicd executable (default: the one next to this program).", valueName: "path"))
     var mosaicd: String?
 
-    @Option(help: ArgumentHelp("The daemon's state directory; must hold no queue yet (default: a temporary one).",
-                               valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "The daemon's state directory; must hold no queue yet (default: a temporary one).",
+            valueName: "dir"))
     var stateDir: String?
 
     @Option(help: ArgumentHelp("The daemon's socket (default: in the temporary directory).", valueName: "path"))
@@ -115,8 +117,10 @@ struct TortureCommand: ParsableCommand {
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
             let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data(("mosaic-torture: " + message.replacingOccurrences(of: "Error: ", with: "")
-                + "\nRun 'mosaic-torture --help' for usage.\n").utf8))
+            FileHandle.standardError.write(
+                Data(
+                    ("mosaic-torture: " + message.replacingOccurrences(of: "Error: ", with: "")
+                        + "\nRun 'mosaic-torture --help' for usage.\n").utf8))
             Foundation.exit(2)
         }
     }
@@ -130,7 +134,9 @@ struct TortureCommand: ParsableCommand {
         }
         guard (5...1000).contains(steps) else { throw ValidationError("--steps must be in 5...1000") }
         guard readyTimeout > 0, drainTimeout > 0 else { throw ValidationError("timeouts must be positive") }
-        if noFaults, faults != Self.defaultFaults { throw ValidationError("--faults and --no-faults exclude each other") }
+        if noFaults, faults != Self.defaultFaults {
+            throw ValidationError("--faults and --no-faults exclude each other")
+        }
     }
 
     func run() throws {

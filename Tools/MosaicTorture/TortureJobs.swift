@@ -22,18 +22,24 @@ enum TortureJobs {
     }
 
     private static let templates = [
-        Template(prompt: "vast misty ocean at dusk, waves", sampler: "euler_a", tiling: "overlap", tileSize: 64,
-                 tileOverlap: 16, tileWeighting: "gaussian", widthQuarters: 4, heightQuarters: 4, extraSteps: 0),
-        Template(prompt: "rocky desert, golden strata", sampler: "dpmpp_2m", tiling: "shifted", tileSize: 64,
-                 tileOverlap: 0, tileWeighting: "gaussian", widthQuarters: 4, heightQuarters: 3, extraSteps: 4),
-        Template(prompt: "dark forest, moss, rain", sampler: "dpmpp_2m_karras", tiling: "overlap", tileSize: 48,
-                 tileOverlap: 12, tileWeighting: "uniform", widthQuarters: 3, heightQuarters: 4, extraSteps: -4),
-        Template(prompt: "stormy sea, dramatic, vivid", sampler: "euler_a", tiling: "shifted", tileSize: 32,
-                 tileOverlap: 0, tileWeighting: "gaussian", widthQuarters: 4, heightQuarters: 4, extraSteps: 0),
-        Template(prompt: "snow meadow, bright, smooth", sampler: "ddim", tiling: "none", tileSize: 64,
-                 tileOverlap: 0, tileWeighting: "gaussian", widthQuarters: 4, heightQuarters: 3, extraSteps: 0),
-        Template(prompt: "lava towers, night, grainy", sampler: "euler", tiling: "overlap", tileSize: 64,
-                 tileOverlap: 8, tileWeighting: "gaussian", widthQuarters: 3, heightQuarters: 4, extraSteps: 4),
+        Template(
+            prompt: "vast misty ocean at dusk, waves", sampler: "euler_a", tiling: "overlap", tileSize: 64,
+            tileOverlap: 16, tileWeighting: "gaussian", widthQuarters: 4, heightQuarters: 4, extraSteps: 0),
+        Template(
+            prompt: "rocky desert, golden strata", sampler: "dpmpp_2m", tiling: "shifted", tileSize: 64,
+            tileOverlap: 0, tileWeighting: "gaussian", widthQuarters: 4, heightQuarters: 3, extraSteps: 4),
+        Template(
+            prompt: "dark forest, moss, rain", sampler: "dpmpp_2m_karras", tiling: "overlap", tileSize: 48,
+            tileOverlap: 12, tileWeighting: "uniform", widthQuarters: 3, heightQuarters: 4, extraSteps: -4),
+        Template(
+            prompt: "stormy sea, dramatic, vivid", sampler: "euler_a", tiling: "shifted", tileSize: 32,
+            tileOverlap: 0, tileWeighting: "gaussian", widthQuarters: 4, heightQuarters: 4, extraSteps: 0),
+        Template(
+            prompt: "snow meadow, bright, smooth", sampler: "ddim", tiling: "none", tileSize: 64,
+            tileOverlap: 0, tileWeighting: "gaussian", widthQuarters: 4, heightQuarters: 3, extraSteps: 0),
+        Template(
+            prompt: "lava towers, night, grainy", sampler: "euler", tiling: "overlap", tileSize: 64,
+            tileOverlap: 8, tileWeighting: "gaussian", widthQuarters: 3, heightQuarters: 4, extraSteps: 4),
     ]
 
     /// `count` renders around `size` px and `steps` steps, seeds drawn from `seed`.

@@ -5,8 +5,9 @@ extension TortureReport {
     func text() -> String {
         var lines: [String] = []
         let added = jobsAdded > 0 ? " (\(jobsAdded) added when the queue ran empty)" : ""
-        lines.append("mosaic-torture: seed \(seed), \(jobs.count) jobs\(added), \(killsDelivered) of \(killsPlanned) kills delivered, "
-                     + "\(daemonStarts) daemon starts, faults: \(faults ?? "off")")
+        lines.append(
+            "mosaic-torture: seed \(seed), \(jobs.count) jobs\(added), \(killsDelivered) of \(killsPlanned) kills delivered, "
+                + "\(daemonStarts) daemon starts, faults: \(faults ?? "off")")
         let byPhase = KillPhase.allCases.map { phase in
             let kills = self.kills.filter { $0.plan.phase == phase }
             let reached = kills.filter(\.phaseReached).count
@@ -14,18 +15,21 @@ extension TortureReport {
         }
         lines.append("kills by phase: " + byPhase.joined(separator: ", "))
         let busy = kills.filter { $0.jobsUnfinished > 0 }.count
-        lines.append("kills with jobs still unfinished: \(busy) of \(killsDelivered)"
-                     + (busy < killsDelivered ? " (the others hit a daemon with nothing left to do)" : ""))
+        lines.append(
+            "kills with jobs still unfinished: \(busy) of \(killsDelivered)"
+                + (busy < killsDelivered ? " (the others hit a daemon with nothing left to do)" : ""))
         let threads = Set(kills.map(\.plan.threadsAfterRestart)).sorted().map(String.init).joined(separator: " and ")
         if !threads.isEmpty { lines.append("restarted with --threads \(threads)") }
         lines.append("")
-        lines.append(Self.row(["job", "render", "state", "attempts", "resumes", "from step 0", "rendered", "pixels", "bytes"]))
+        lines.append(
+            Self.row(["job", "render", "state", "attempts", "resumes", "from step 0", "rendered", "pixels", "bytes"]))
         for job in jobs {
-            lines.append(Self.row([
-                String(job.id), job.summary, job.state ?? "LOST", String(job.attempts), String(job.resumes),
-                String(job.restartsFromZero), String(job.log.rendered), job.pixelsIdentical ? "same" : "DIFFER",
-                job.bytesIdentical ? "same" : "differ",
-            ]))
+            lines.append(
+                Self.row([
+                    String(job.id), job.summary, job.state ?? "LOST", String(job.attempts), String(job.resumes),
+                    String(job.restartsFromZero), String(job.log.rendered), job.pixelsIdentical ? "same" : "DIFFER",
+                    job.bytesIdentical ? "same" : "differ",
+                ]))
         }
         lines.append("")
         if problems.isEmpty {
@@ -34,8 +38,10 @@ extension TortureReport {
             lines.append("problems:")
             lines += problems.map { "  - " + $0.replacingOccurrences(of: "\n", with: "\n    ") }
         }
-        lines.append(String(format: "time: %.1f s (kills %.1f s, finishing the queue %.1f s, references %.1f s)",
-                            totalSeconds, killSeconds, drainSeconds, referenceSeconds))
+        lines.append(
+            String(
+                format: "time: %.1f s (kills %.1f s, finishing the queue %.1f s, references %.1f s)",
+                totalSeconds, killSeconds, drainSeconds, referenceSeconds))
         lines.append("work directory: \(workDirectory)")
         lines.append(summaryLine)
         return lines.joined(separator: "\n")

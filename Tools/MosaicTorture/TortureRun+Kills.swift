@@ -18,17 +18,21 @@ extension TortureRun {
                 number: index + 1, plan: plan, millisecondsAfterStart: supervisor.millisecondsSinceStart,
                 runningJob: aim.job, runningStep: aim.step, phaseReached: aim.reached, jobsUnfinished: unfinishedSeen)
             if let ended = supervisor.kill() {
-                runProblems.append("before kill \(index + 1) the daemon had already \(ended); its log ends:\n"
-                                   + supervisor.logTail(lines: 15))
+                runProblems.append(
+                    "before kill \(index + 1) the daemon had already \(ended); its log ends:\n"
+                        + supervisor.logTail(lines: 15))
             } else {
                 unconfirmed.append(report.kills.count)
             }
             report.kills.append(record)
             try supervisor.start(threads: plan.threadsAfterRestart)
             let nextIsStartup = index + 1 < plans.count && plans[index + 1].phase == .startup
-            if !nextIsStartup { try confirmRestart(context: "after kill \(index + 1)", refill: index + 1 < plans.count) }
-            note("kill \(index + 1)/\(plans.count): \(describe(record)); restarted with --threads \(plan.threadsAfterRestart)"
-                 + (nextIsStartup ? "" : ", queue " + (report.kills[index].survived ? "intact" : "NOT intact")))
+            if !nextIsStartup {
+                try confirmRestart(context: "after kill \(index + 1)", refill: index + 1 < plans.count)
+            }
+            note(
+                "kill \(index + 1)/\(plans.count): \(describe(record)); restarted with --threads \(plan.threadsAfterRestart)"
+                    + (nextIsStartup ? "" : ", queue " + (report.kills[index].survived ? "intact" : "NOT intact")))
         }
     }
 
@@ -56,7 +60,8 @@ extension TortureRun {
             sleep(seconds: delay)
             return (boundary != nil, boundary?.job, boundary?.step)
         case .finishing:
-            let last = waitForProgress(timeout: 180, interval: 0.02) { _, now in now.steps > 0 && now.step >= now.steps }
+            let last = waitForProgress(timeout: 180, interval: 0.02) { _, now in now.steps > 0 && now.step >= now.steps
+            }
             sleep(seconds: delay)
             return (last != nil, last?.job, last?.step)
         case .handover:
@@ -136,7 +141,9 @@ extension TortureRun {
         var text = "\(record.plan.phase.rawValue) +\(record.plan.delayMilliseconds) ms"
         if !record.phaseReached { text += " (phase not reached)" }
         if let job = record.runningJob {
-            text += record.plan.phase == .handover ? ", after job \(job) succeeded" : ", job \(job) at step \(record.runningStep ?? 0)"
+            text +=
+                record.plan.phase == .handover
+                ? ", after job \(job) succeeded" : ", job \(job) at step \(record.runningStep ?? 0)"
         }
         return text + String(format: ", %.2f s after start", Double(record.millisecondsAfterStart) / 1000)
     }

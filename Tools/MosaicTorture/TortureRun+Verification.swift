@@ -17,7 +17,9 @@ extension TortureRun {
             let ours = listing.filter { ids.contains($0.id) }
             let unfinished = ours.filter { !$0.state.isFinished }
             if unfinished.isEmpty { return ours }
-            guard Date() < deadline else { throw .drainTimeout(seconds: settings.drainTimeout, unfinished: unfinished.map(\.id)) }
+            guard Date() < deadline else {
+                throw .drainTimeout(seconds: settings.drainTimeout, unfinished: unfinished.map(\.id))
+            }
             sleep(seconds: 0.2)
         }
     }
@@ -65,8 +67,9 @@ extension TortureRun {
     /// event with no requeue between means the job ran again after it had finished.
     func check(_ analysis: JobLogAnalysis, of id: Int64, state: JobState?) {
         if analysis.ranAfterRendering {
-            ledger.report("job \(id)'s log shows an attempt started after its output was written, with no requeue between",
-                          ranTwice: id)
+            ledger.report(
+                "job \(id)'s log shows an attempt started after its output was written, with no requeue between",
+                ranTwice: id)
         }
         if state == .succeeded, analysis.rendered == 0 {
             runProblems.append("job \(id) succeeded but its log has no \"rendered\" event")
@@ -76,8 +79,8 @@ extension TortureRun {
     /// The daemon's own resume count, when its job records carry one (`resume_count`).
     func resumeCount(_ id: Int64) -> Int? {
         guard let answer = try? supervisor.client.raw(method: "GET", path: "/v1/jobs/\(id)", body: nil),
-              answer.status == 200,
-              let object = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
+            answer.status == 200,
+            let object = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
         else { return nil }
         return (object["resume_count"] as? NSNumber)?.intValue
     }
@@ -86,7 +89,8 @@ extension TortureRun {
     func stopDaemon() {
         let status = supervisor.stop()
         if status != 0 {
-            runProblems.append("mosaicd did not stop cleanly on SIGTERM (status \(status.map(String.init) ?? "none, killed"))")
+            runProblems.append(
+                "mosaicd did not stop cleanly on SIGTERM (status \(status.map(String.init) ?? "none, killed"))")
         }
     }
 
@@ -108,9 +112,11 @@ extension TortureRun {
             if let difference = comparison.difference {
                 runProblems.append("job \(job.id)'s output differs from its reference: \(difference)")
             }
-            note(String(format: "reference of job %lld rendered in %.1f s: pixels %@, bytes %@", job.id,
-                        Date().timeIntervalSince(started), comparison.pixelsIdentical ? "identical" : "DIFFER",
-                        comparison.bytesIdentical ? "identical" : "differ"))
+            note(
+                String(
+                    format: "reference of job %lld rendered in %.1f s: pixels %@, bytes %@", job.id,
+                    Date().timeIntervalSince(started), comparison.pixelsIdentical ? "identical" : "DIFFER",
+                    comparison.bytesIdentical ? "identical" : "differ"))
         }
     }
 

@@ -27,10 +27,12 @@ final class TortureRun {
         supervisor = DaemonSupervisor(
             executable: settings.mosaicd, stateDirectory: settings.stateDirectory, socketPath: settings.socketPath,
             logPath: settings.workDirectory.appendingPathComponent("mosaicd.log").path, faults: settings.faults)
-        plans = KillPlan.schedule(kills: settings.kills, seed: settings.seed, threads: settings.threads,
-                                  varyThreads: settings.varyThreads)
-        report = TortureReport(seed: settings.seed, killsPlanned: settings.kills,
-                               workDirectory: settings.workDirectory.path, faults: settings.faults)
+        plans = KillPlan.schedule(
+            kills: settings.kills, seed: settings.seed, threads: settings.threads,
+            varyThreads: settings.varyThreads)
+        report = TortureReport(
+            seed: settings.seed, killsPlanned: settings.kills,
+            workDirectory: settings.workDirectory.path, faults: settings.faults)
     }
 
     /// Runs everything and returns the report.
@@ -69,15 +71,18 @@ final class TortureRun {
     /// Submits the jobs and remembers them as the daemon answered.
     func submitJobs() throws(TortureError) {
         for _ in 0..<settings.jobs { try submitNextJob() }
-        note("submitted \(settings.jobs) jobs: " + ledger.submitted.map { "\($0.id) " + TortureJobs.summary(of: $0.render) }
-            .joined(separator: "; "))
+        note(
+            "submitted \(settings.jobs) jobs: "
+                + ledger.submitted.map { "\($0.id) " + TortureJobs.summary(of: $0.render) }
+                .joined(separator: "; "))
     }
 
     /// Submits the next render of the cycle; returns its id.
     @discardableResult
     func submitNextJob() throws(TortureError) -> Int64 {
         let index = ledger.submitted.count
-        let spec = TortureJobs.specs(count: index + 1, seed: settings.seed, size: settings.size, steps: settings.steps)[index]
+        let spec = TortureJobs.specs(count: index + 1, seed: settings.seed, size: settings.size, steps: settings.steps)[
+            index]
         do {
             let job = try supervisor.client.submit(SubmitRequest(render: spec))
             ledger.submitted(job)
@@ -96,7 +101,9 @@ final class TortureRun {
         guard settings.refill, unfinishedSeen == 0 else { return false }
         guard let id = try? submitNextJob() else { return false }
         report.jobsAdded += 1
-        note("the queue ran empty; submitted job \(id): " + (ledger.submitted.last.map { TortureJobs.summary(of: $0.render) } ?? ""))
+        note(
+            "the queue ran empty; submitted job \(id): "
+                + (ledger.submitted.last.map { TortureJobs.summary(of: $0.render) } ?? ""))
         return true
     }
 
@@ -106,7 +113,9 @@ final class TortureRun {
     func confirmRestart(context: String, refill: Bool) throws(TortureError) {
         try supervisor.waitUntilReady(timeout: settings.readyTimeout)
         let listing: [Job]
-        do { listing = try supervisor.client.allJobs() } catch { throw .client(what: "listing the queue \(context)", error) }
+        do { listing = try supervisor.client.allJobs() } catch {
+            throw .client(what: "listing the queue \(context)", error)
+        }
         let problems = ledger.checkIntact(listing, context: context)
         unfinishedSeen = listing.filter { !$0.state.isFinished }.count
         if problems.isEmpty {

@@ -41,7 +41,10 @@ final class EventLineWriter: Sendable {
                 item.stream.write(item.event)
                 touched[ObjectIdentifier(item.stream)] = item.stream
             } else {
-                item.stream.channel.eventLoop.execute { item.stream.write(item.event); item.stream.flush() }
+                item.stream.channel.eventLoop.execute {
+                    item.stream.write(item.event)
+                    item.stream.flush()
+                }
             }
         }
         for stream in touched.values { stream.flush() }

@@ -21,10 +21,14 @@ public struct HTTPRequest: Sendable {
         self.peer = peer
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         pathComponents = (parts.first ?? "").split(separator: "/").map { Self.decode($0, plusIsSpace: false) }
-        query = parts.count > 1 ? parts[1].split(separator: "&").map { pair in
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (Self.decode(kv[0], plusIsSpace: true), kv.count > 1 ? Self.decode(kv[1], plusIsSpace: true) : "")
-        } : []
+        query =
+            parts.count > 1
+            ? parts[1].split(separator: "&").map { pair in
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (
+                    Self.decode(kv[0], plusIsSpace: true), kv.count > 1 ? Self.decode(kv[1], plusIsSpace: true) : ""
+                )
+            } : []
     }
 
     /// `text` percent-decoded (and in a query `+` as a space); undecodable text is kept as it is.

@@ -25,7 +25,9 @@ public struct HTTPResponse: Sendable {
 
     /// Creates a response.
     public init(status: HTTPResponseStatus = .ok, contentType: String, body: Body) {
-        self.status = status; self.contentType = contentType; self.body = body
+        self.status = status
+        self.contentType = contentType
+        self.body = body
     }
 
     /// The response's head: its headers, `Connection`, and for a whole body its length.
@@ -55,9 +57,11 @@ public struct HTTPResponse: Sendable {
 
     /// The API's error body with the error's HTTP status.
     public static func error(_ error: APIError) -> HTTPResponse {
-        let body = (try? APICoding.encoder().encode(ErrorResponse(error))).map { [UInt8]($0) + [0x0A] }
+        let body =
+            (try? APICoding.encoder().encode(ErrorResponse(error))).map { [UInt8]($0) + [0x0A] }
             ?? Array("{\"error\":{\"code\":\"internal\",\"message\":\"unencodable error\"}}\n".utf8)
-        return HTTPResponse(status: HTTPResponseStatus(statusCode: error.code.httpStatus), contentType: "application/json",
-                            body: .bytes(body))
+        return HTTPResponse(
+            status: HTTPResponseStatus(statusCode: error.code.httpStatus), contentType: "application/json",
+            body: .bytes(body))
     }
 }

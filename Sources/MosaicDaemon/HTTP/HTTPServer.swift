@@ -64,7 +64,10 @@ public final class HTTPServer: Sendable {
 
     /// Serves connections on the listening socket `descriptor` until the task is cancelled.
     public func serve(descriptor: Int32, handler: @escaping Handler) async throws {
-        let limits = self.limits, connections = self.connections, logger = self.logger, metrics = self.metrics
+        let limits = self.limits
+        let connections = self.connections
+        let logger = self.logger
+        let metrics = self.metrics
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             // A client may close its sending side after its request and still read the answer;
@@ -78,7 +81,9 @@ public final class HTTPServer: Sendable {
                     if admitted { channel.closeFuture.whenComplete { _ in connections.release() } }
                     let connectionLimits = admitted ? limits : limits.refusing
                     let deadline = ConnectionDeadline(channel: channel, limits: connectionLimits) { phase in
-                        logger.debug("closed a connection of pid \(peer.pid) (uid \(peer.uid)): \(phase == .idle ? "idle for \(connectionLimits.idleTimeout) s (idle_timeout)" : "its request did not arrive within \(connectionLimits.readTimeout) s (read_timeout)")")
+                        logger.debug(
+                            "closed a connection of pid \(peer.pid) (uid \(peer.uid)): \(phase == .idle ? "idle for \(connectionLimits.idleTimeout) s (idle_timeout)" : "its request did not arrive within \(connectionLimits.readTimeout) s (read_timeout)")"
+                        )
                     }
                     channel.closeFuture.assumeIsolated().whenComplete { _ in deadline.cancel() }
                     let sync = channel.pipeline.syncOperations
@@ -115,25 +120,36 @@ public final class HTTPServer: Sendable {
                 for try await part in inbound {
                     switch part {
                     case .head(let h):
-                        head = h; body = []; tooLarge = false
+                        head = h
+                        body = []
+                        tooLarge = false
                     case .body(let buffer):
-                        if body.count + buffer.readableBytes > maxBodyBytes { tooLarge = true; body = [] }
+                        if body.count + buffer.readableBytes > maxBodyBytes {
+                            tooLarge = true
+                            body = []
+                        }
                         if !tooLarge { body.append(contentsOf: buffer.readableBytesView) }
                     case .end:
                         guard let h = head else { continue }
                         let response: HTTPResponse
                         if connection.refused {
-                            response = .error(APIError(.unavailable, "mosaicd is serving \(limits.maxConnections) connections, its limit (max_connections); try again later"))
+                            response = .error(
+                                APIError(
+                                    .unavailable,
+                                    "mosaicd is serving \(limits.maxConnections) connections, its limit (max_connections); try again later"
+                                ))
                         } else if tooLarge {
                             response = .error(APIError(.payloadTooLarge, "request body exceeds \(maxBodyBytes) bytes"))
                         } else {
-                            response = await handler(HTTPRequest(method: h.method, uri: h.uri, body: body, peer: connection.peer))
+                            response = await handler(
+                                HTTPRequest(method: h.method, uri: h.uri, body: body, peer: connection.peer))
                         }
                         // After CONNECT or an Upgrade the decoder parses nothing more: the
                         // connection cannot carry another request.
                         let keepAlive = h.isKeepAlive && !tooLarge && !connection.refused && !h.endsHTTP
-                        try await write(response, version: h.version, keepAlive: keepAlive, omitBody: h.method == .HEAD,
-                                        to: outbound, channel: connection.channel.channel)
+                        try await write(
+                            response, version: h.version, keepAlive: keepAlive, omitBody: h.method == .HEAD,
+                            to: outbound, channel: connection.channel.channel)
                         // Without keep-alive, ConnectionStateHandler closes the connection once the
                         // response is written; returning here would close it too early.
                         head = nil
@@ -159,7 +175,8 @@ public final class HTTPServer: Sendable {
         let head = response.head(version: version, keepAlive: keepAlive)
         switch response.body {
         case .bytes(let bytes):
-            try await outbound.write(contentsOf: Self.whole(head, body: bytes.isEmpty || omitBody ? nil : ByteBuffer(bytes: bytes)))
+            try await outbound.write(
+                contentsOf: Self.whole(head, body: bytes.isEmpty || omitBody ? nil : ByteBuffer(bytes: bytes)))
         case .events(let initial, let following):
             defer { following.cancel() }
             try await outbound.write(.head(head))

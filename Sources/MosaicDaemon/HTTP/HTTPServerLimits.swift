@@ -11,9 +11,13 @@ public struct HTTPServerLimits: Sendable, Equatable {
     public var maxBodyBytes: Int
 
     /// Creates limits.
-    public init(readTimeout: Double = 30, idleTimeout: Double = 60, maxConnections: Int = 512, maxBodyBytes: Int = 64 * 1024) {
-        self.readTimeout = readTimeout; self.idleTimeout = idleTimeout
-        self.maxConnections = maxConnections; self.maxBodyBytes = maxBodyBytes
+    public init(
+        readTimeout: Double = 30, idleTimeout: Double = 60, maxConnections: Int = 512, maxBodyBytes: Int = 64 * 1024
+    ) {
+        self.readTimeout = readTimeout
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+        self.maxBodyBytes = maxBodyBytes
     }
 
     /// The limits of a connection over the cap: it only waits for its request to answer 503, so

@@ -25,10 +25,13 @@ final class JSONProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHand
         if !hasUnterminatedResponse {
             let body = HTTPResponse.error(APIError(.badRequest, "malformed HTTP request: \(parserError)"))
             if case .bytes(let bytes) = body.body {
-                let headers = HTTPHeaders([("Content-Type", body.contentType), ("Content-Length", String(bytes.count)),
-                                           ("Server", "mosaicd"), ("Connection", "close")])
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))),
-                              promise: nil)
+                let headers = HTTPHeaders([
+                    ("Content-Type", body.contentType), ("Content-Length", String(bytes.count)),
+                    ("Server", "mosaicd"), ("Connection", "close"),
+                ])
+                context.write(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))),
+                    promise: nil)
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: bytes)))), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             }

@@ -11,7 +11,11 @@ public struct PeerCredentials: Sendable, Equatable {
     public var gid: UInt32
 
     /// Creates credentials.
-    public init(pid: Int32, uid: UInt32, gid: UInt32) { self.pid = pid; self.uid = uid; self.gid = gid }
+    public init(pid: Int32, uid: UInt32, gid: UInt32) {
+        self.pid = pid
+        self.uid = uid
+        self.gid = gid
+    }
 
     /// The layout of Linux's `struct ucred`, which Swift's Glibc module does not expose.
     struct Raw: Sendable {
@@ -38,9 +42,11 @@ public struct PeerCredentials: Sendable, Equatable {
 public enum Accounts {
     /// The user name of `uid`, or the uid as text when the account has no name.
     public static func userName(of uid: UInt32) -> String {
-        var entry = passwd(), result: UnsafeMutablePointer<passwd>?
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 4096)
-        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name else {
+        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name
+        else {
             return String(uid)
         }
         return String(cString: name)
@@ -48,7 +54,8 @@ public enum Accounts {
 
     /// Whether `uid` (with primary group `gid`) belongs to the group called `group`.
     public static func isMember(uid: UInt32, gid: UInt32, of group: String) -> Bool {
-        var entry = Glibc.group(), result: UnsafeMutablePointer<Glibc.group>?
+        var entry = Glibc.group()
+        var result: UnsafeMutablePointer<Glibc.group>?
         var buffer = [CChar](repeating: 0, count: 16384)
         guard getgrnam_r(group, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return false }
         if entry.gr_gid == gid { return true }

@@ -28,10 +28,17 @@ public struct CLIPTextConfig: Sendable, Equatable, Codable {
     public var padTokenId: Int?
 
     enum CodingKeys: String, CodingKey {
-        case vocabSize = "vocab_size", hiddenSize = "hidden_size", intermediateSize = "intermediate_size"
-        case numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads"
-        case maxPositionEmbeddings = "max_position_embeddings", hiddenAct = "hidden_act", layerNormEps = "layer_norm_eps"
-        case projectionDim = "projection_dim", bosTokenId = "bos_token_id", eosTokenId = "eos_token_id"
+        case vocabSize = "vocab_size"
+        case hiddenSize = "hidden_size"
+        case intermediateSize = "intermediate_size"
+        case numHiddenLayers = "num_hidden_layers"
+        case numAttentionHeads = "num_attention_heads"
+        case maxPositionEmbeddings = "max_position_embeddings"
+        case hiddenAct = "hidden_act"
+        case layerNormEps = "layer_norm_eps"
+        case projectionDim = "projection_dim"
+        case bosTokenId = "bos_token_id"
+        case eosTokenId = "eos_token_id"
         case padTokenId = "pad_token_id"
     }
 
@@ -78,7 +85,8 @@ public struct CLIPTextConfig: Sendable, Equatable, Codable {
     public static func load(path: String) throws(ModelLoadError) -> CLIPTextConfig {
         let config = try ConfigFile.decode(CLIPTextConfig.self, path: path)
         guard config.numAttentionHeads > 0, config.hiddenSize % config.numAttentionHeads == 0 else {
-            let reason = "hidden_size \(config.hiddenSize) is not a multiple of num_attention_heads \(config.numAttentionHeads)"
+            let reason =
+                "hidden_size \(config.hiddenSize) is not a multiple of num_attention_heads \(config.numAttentionHeads)"
             throw .invalidConfig(path: path, reason: reason)
         }
         guard config.hiddenAct == "quick_gelu" || config.hiddenAct == "gelu" else {

@@ -36,7 +36,8 @@ enum ConfigFile {
             return "key '\(keyPath(context.codingPath))': \(context.debugDescription)"
         case .dataCorrupted(let context):
             let key = keyPath(context.codingPath)
-            return key.isEmpty ? "not valid JSON: \(context.debugDescription)" : "key '\(key)': \(context.debugDescription)"
+            return key.isEmpty
+                ? "not valid JSON: \(context.debugDescription)" : "key '\(key)': \(context.debugDescription)"
         @unknown default:
             return "\(error)"
         }
@@ -54,7 +55,10 @@ public enum IntOrList: Sendable, Equatable, Codable {
     /// Decodes an integer or an array of integers.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Int.self) { self = .single(value); return }
+        if let value = try? container.decode(Int.self) {
+            self = .single(value)
+            return
+        }
         self = .perBlock(try container.decode([Int].self))
     }
 

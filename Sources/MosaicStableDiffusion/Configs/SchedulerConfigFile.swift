@@ -28,9 +28,14 @@ public struct SchedulerConfigFile: Sendable, Equatable, Codable {
     public var stepsOffset: Int
 
     enum CodingKeys: String, CodingKey {
-        case className = "_class_name", numTrainTimesteps = "num_train_timesteps", betaStart = "beta_start"
-        case betaEnd = "beta_end", betaSchedule = "beta_schedule", predictionType = "prediction_type"
-        case timestepSpacing = "timestep_spacing", stepsOffset = "steps_offset"
+        case className = "_class_name"
+        case numTrainTimesteps = "num_train_timesteps"
+        case betaStart = "beta_start"
+        case betaEnd = "beta_end"
+        case betaSchedule = "beta_schedule"
+        case predictionType = "prediction_type"
+        case timestepSpacing = "timestep_spacing"
+        case stepsOffset = "steps_offset"
     }
 
     /// Creates a configuration; the defaults are SD 1.5's.
@@ -71,7 +76,9 @@ public struct SchedulerConfigFile: Sendable, Equatable, Codable {
     }
 
     /// The noise schedule Mosaic's samplers take; `path` names the file in errors.
-    public func noiseScheduleConfig(path: String = "scheduler_config.json") throws(ModelLoadError) -> NoiseScheduleConfig {
+    public func noiseScheduleConfig(path: String = "scheduler_config.json") throws(ModelLoadError)
+        -> NoiseScheduleConfig
+    {
         guard let schedule = NoiseScheduleConfig.BetaSchedule(rawValue: betaSchedule) else {
             throw .invalidConfig(path: path, reason: "unsupported beta_schedule '\(betaSchedule)'")
         }

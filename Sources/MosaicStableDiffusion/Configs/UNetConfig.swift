@@ -43,13 +43,25 @@ public struct UNetConfig: Sendable, Equatable, Codable {
     public var actFn: String
 
     enum CodingKeys: String, CodingKey {
-        case inChannels = "in_channels", outChannels = "out_channels", blockOutChannels = "block_out_channels"
-        case downBlockTypes = "down_block_types", upBlockTypes = "up_block_types", layersPerBlock = "layers_per_block"
-        case crossAttentionDim = "cross_attention_dim", attentionHeadDim = "attention_head_dim"
-        case numAttentionHeads = "num_attention_heads", transformerLayersPerBlock = "transformer_layers_per_block"
-        case useLinearProjection = "use_linear_projection", normNumGroups = "norm_num_groups", normEps = "norm_eps"
-        case flipSinToCos = "flip_sin_to_cos", freqShift = "freq_shift", upcastAttention = "upcast_attention"
-        case sampleSize = "sample_size", midBlockType = "mid_block_type", actFn = "act_fn"
+        case inChannels = "in_channels"
+        case outChannels = "out_channels"
+        case blockOutChannels = "block_out_channels"
+        case downBlockTypes = "down_block_types"
+        case upBlockTypes = "up_block_types"
+        case layersPerBlock = "layers_per_block"
+        case crossAttentionDim = "cross_attention_dim"
+        case attentionHeadDim = "attention_head_dim"
+        case numAttentionHeads = "num_attention_heads"
+        case transformerLayersPerBlock = "transformer_layers_per_block"
+        case useLinearProjection = "use_linear_projection"
+        case normNumGroups = "norm_num_groups"
+        case normEps = "norm_eps"
+        case flipSinToCos = "flip_sin_to_cos"
+        case freqShift = "freq_shift"
+        case upcastAttention = "upcast_attention"
+        case sampleSize = "sample_size"
+        case midBlockType = "mid_block_type"
+        case actFn = "act_fn"
     }
 
     /// Creates a configuration; the defaults are diffusers'.
@@ -95,7 +107,8 @@ public struct UNetConfig: Sendable, Equatable, Codable {
             crossAttentionDim: try c.decode(Int.self, forKey: .crossAttentionDim),
             attentionHeadDim: try c.decode(IntOrList.self, forKey: .attentionHeadDim),
             numAttentionHeads: try c.decodeIfPresent(IntOrList.self, forKey: .numAttentionHeads),
-            transformerLayersPerBlock: try c.decodeIfPresent(IntOrList.self, forKey: .transformerLayersPerBlock) ?? .single(1),
+            transformerLayersPerBlock: try c.decodeIfPresent(IntOrList.self, forKey: .transformerLayersPerBlock)
+                ?? .single(1),
             useLinearProjection: try c.decodeIfPresent(Bool.self, forKey: .useLinearProjection) ?? false,
             normNumGroups: try c.decodeIfPresent(Int.self, forKey: .normNumGroups) ?? 32,
             normEps: try c.decodeIfPresent(Double.self, forKey: .normEps) ?? 1e-5,
@@ -128,13 +141,17 @@ public struct UNetConfig: Sendable, Equatable, Codable {
     public func validate(path: String) throws(ModelLoadError) {
         let n = blockOutChannels.count
         guard n > 0, downBlockTypes.count == n, upBlockTypes.count == n else {
-            throw .invalidConfig(path: path, reason: "block_out_channels, down_block_types and up_block_types must have one entry per block")
+            throw .invalidConfig(
+                path: path,
+                reason: "block_out_channels, down_block_types and up_block_types must have one entry per block")
         }
         guard attentionHeads.count == n else {
-            throw .invalidConfig(path: path, reason: "attention_head_dim/num_attention_heads must be an integer or a list of \(n)")
+            throw .invalidConfig(
+                path: path, reason: "attention_head_dim/num_attention_heads must be an integer or a list of \(n)")
         }
         guard transformerLayers.count == n else {
-            throw .invalidConfig(path: path, reason: "transformer_layers_per_block must be an integer or a list of \(n)")
+            throw .invalidConfig(
+                path: path, reason: "transformer_layers_per_block must be an integer or a list of \(n)")
         }
         for type in downBlockTypes where type != "CrossAttnDownBlock2D" && type != "DownBlock2D" {
             throw .invalidConfig(path: path, reason: "unsupported down block type '\(type)'")

@@ -26,10 +26,18 @@ public struct VAEConfig: Sendable, Equatable, Codable {
     public var actFn: String
 
     enum CodingKeys: String, CodingKey {
-        case inChannels = "in_channels", outChannels = "out_channels", blockOutChannels = "block_out_channels"
-        case layersPerBlock = "layers_per_block", latentChannels = "latent_channels", normNumGroups = "norm_num_groups"
-        case scalingFactor = "scaling_factor", useQuantConv = "use_quant_conv", usePostQuantConv = "use_post_quant_conv"
-        case midBlockAddAttention = "mid_block_add_attention", sampleSize = "sample_size", actFn = "act_fn"
+        case inChannels = "in_channels"
+        case outChannels = "out_channels"
+        case blockOutChannels = "block_out_channels"
+        case layersPerBlock = "layers_per_block"
+        case latentChannels = "latent_channels"
+        case normNumGroups = "norm_num_groups"
+        case scalingFactor = "scaling_factor"
+        case useQuantConv = "use_quant_conv"
+        case usePostQuantConv = "use_post_quant_conv"
+        case midBlockAddAttention = "mid_block_add_attention"
+        case sampleSize = "sample_size"
+        case actFn = "act_fn"
     }
 
     /// Creates a configuration; the defaults are SD 1.x/2.x's.
@@ -75,7 +83,8 @@ public struct VAEConfig: Sendable, Equatable, Codable {
     public static func load(path: String) throws(ModelLoadError) -> VAEConfig {
         let config = try ConfigFile.decode(VAEConfig.self, path: path)
         guard !config.blockOutChannels.isEmpty, config.layersPerBlock > 0 else {
-            throw .invalidConfig(path: path, reason: "block_out_channels must not be empty and layers_per_block must be positive")
+            throw .invalidConfig(
+                path: path, reason: "block_out_channels must not be empty and layers_per_block must be positive")
         }
         return config
     }

@@ -1,5 +1,5 @@
-import MosaicTensor
 import Foundation
+import MosaicTensor
 
 /// Random weights for any model, with shapes learnt from the model itself: for benchmarks and
 /// tests that need a full-size model without a checkpoint.
@@ -47,9 +47,11 @@ public final class RandomWeights: WeightSource, @unchecked Sendable {
     public func tensor(named name: String) throws(ModelLoadError) -> WeightTensor {
         let stored = withTensors { $0[name] }
         guard let stored else {
-            return WeightTensor(name: name, dtype: dtype, shape: [], bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+            return WeightTensor(
+                name: name, dtype: dtype, shape: [], bytes: UnsafeRawBufferPointer(start: nil, count: 0))
         }
-        return WeightTensor(name: name, dtype: dtype, shape: stored.shape, bytes: UnsafeRawBufferPointer(stored.storage))
+        return WeightTensor(
+            name: name, dtype: dtype, shape: stored.shape, bytes: UnsafeRawBufferPointer(stored.storage))
     }
 
     /// Whether `name` has been made.

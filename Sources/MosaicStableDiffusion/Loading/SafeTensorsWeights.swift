@@ -9,7 +9,9 @@ public struct SafeTensorsWeights: WeightSource {
     /// Maps and validates the file at `path`.
     public init(path: String) throws(ModelLoadError) {
         guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path: path) }
-        do { file = try MappedSafeTensors(path: path) } catch { throw .unreadableFile(path: path, reason: error.description) }
+        do { file = try MappedSafeTensors(path: path) } catch {
+            throw .unreadableFile(path: path, reason: error.description)
+        }
     }
 
     /// The tensor named `name`.

@@ -32,14 +32,17 @@ public struct StableDiffusionFolder: StableDiffusionCheckpoint {
         let index = FileSystem.join(path, "model_index.json")
         let pipeline = try ConfigFile.decode(ModelIndex.self, path: index)
         guard pipeline.className.hasPrefix("StableDiffusion"), !pipeline.className.contains("XL"),
-              !pipeline.className.contains("3")
-        else { throw .unknownArchitecture("\(index): _class_name '\(pipeline.className)' is not an SD 1.x/2.x pipeline") }
+            !pipeline.className.contains("3")
+        else {
+            throw .unknownArchitecture("\(index): _class_name '\(pipeline.className)' is not an SD 1.x/2.x pipeline")
+        }
 
         func component(_ name: String) -> String { FileSystem.join(path, name) }
         unetConfig = try UNetConfig.load(path: FileSystem.join(component("unet"), "config.json"))
         vaeConfig = try VAEConfig.load(path: FileSystem.join(component("vae"), "config.json"))
         textEncoderConfig = try CLIPTextConfig.load(path: FileSystem.join(component("text_encoder"), "config.json"))
-        schedulerConfig = try SchedulerConfigFile.load(path: FileSystem.join(component("scheduler"), "scheduler_config.json"))
+        schedulerConfig = try SchedulerConfigFile.load(
+            path: FileSystem.join(component("scheduler"), "scheduler_config.json"))
         tokenizerFiles = try CLIPTokenizerFiles.folder(component("tokenizer"))
         unet = try SafeTensorsWeights(path: Self.weightFile(component("unet"), "diffusion_pytorch_model", variant))
         vae = try SafeTensorsWeights(path: Self.weightFile(component("vae"), "diffusion_pytorch_model", variant))

@@ -20,7 +20,9 @@ extension WeightSource {
     /// names the tensor by its full name in the model).
     public func floats(_ name: String, shape: [Int]) throws(ModelLoadError) -> [Float] {
         let tensor = try tensor(named: name)
-        guard tensor.shape == shape else { throw .shapeMismatch(name: tensor.name, expected: shape, actual: tensor.shape) }
+        guard tensor.shape == shape else {
+            throw .shapeMismatch(name: tensor.name, expected: shape, actual: tensor.shape)
+        }
         return tensor.floats()
     }
 

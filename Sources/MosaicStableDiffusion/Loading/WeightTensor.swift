@@ -21,7 +21,8 @@ public struct WeightTensor: @unchecked Sendable {
     /// Creates a tensor description over `bytes`, owned by `owner` (nil when the caller keeps
     /// the memory alive).
     public init(
-        name: String, dtype: WeightDType, shape: [Int], bytes: UnsafeRawBufferPointer, owner: (any AnyObject & Sendable)? = nil
+        name: String, dtype: WeightDType, shape: [Int], bytes: UnsafeRawBufferPointer,
+        owner: (any AnyObject & Sendable)? = nil
     ) {
         self.name = name
         self.dtype = dtype

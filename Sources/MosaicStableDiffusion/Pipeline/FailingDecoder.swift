@@ -6,8 +6,10 @@ import MosaicTensor
 struct FailingDecoder: LatentDecoder {
     let error: any Error
 
-    func decode(latent: UnsafeBufferPointer<Float>, width: Int, height: Int,
-                into rgb: UnsafeMutableBufferPointer<UInt8>, pool: WorkerPool) throws {
+    func decode(
+        latent: UnsafeBufferPointer<Float>, width: Int, height: Int,
+        into rgb: UnsafeMutableBufferPointer<UInt8>, pool: WorkerPool
+    ) throws {
         throw error
     }
 }

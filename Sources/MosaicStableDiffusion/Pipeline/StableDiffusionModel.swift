@@ -19,8 +19,10 @@ public final class StableDiffusionModel: DiffusionModel, Sendable {
     private let components = Mutex<StableDiffusionComponents?>(nil)
 
     /// Opens the diffusers folder or single `.safetensors` file at `path` as model `name`.
-    public init(name: String, path: String, policy: WeightPrecisionPolicy = .stored,
-                singleFileOptions: SingleFileCheckpoint.Options = .init()) throws(ModelLoadError) {
+    public init(
+        name: String, path: String, policy: WeightPrecisionPolicy = .stored,
+        singleFileOptions: SingleFileCheckpoint.Options = .init()
+    ) throws(ModelLoadError) {
         self.name = name
         self.path = path
         self.policy = policy
@@ -28,7 +30,8 @@ public final class StableDiffusionModel: DiffusionModel, Sendable {
         residentMemoryBytes = Self.weightBytes(of: checkpoint, policy: policy)
     }
 
-    private static func weightBytes(of checkpoint: any StableDiffusionCheckpoint, policy: WeightPrecisionPolicy) -> Int {
+    private static func weightBytes(of checkpoint: any StableDiffusionCheckpoint, policy: WeightPrecisionPolicy) -> Int
+    {
         var bytes = 0
         for source in [checkpoint.unet, checkpoint.vae, checkpoint.textEncoder] {
             for name in source.tensorNames {
@@ -67,8 +70,10 @@ public final class StableDiffusionModel: DiffusionModel, Sendable {
         // diffusers runs classifier-free guidance only for guidance_scale > 1; the batch of two is
         // [negative, positive], in that order.
         let guided = guidanceScale > 1
-        let ids = guided ? [parts.tokenizer.encode(negativePrompt), parts.tokenizer.encode(prompt)]
-                         : [parts.tokenizer.encode(prompt)]
+        let ids =
+            guided
+            ? [parts.tokenizer.encode(negativePrompt), parts.tokenizer.encode(prompt)]
+            : [parts.tokenizer.encode(prompt)]
         let states = try parts.textEncoder(inputIds: ids, context: .serial)
         return StableDiffusionDenoiser(
             unet: parts.unet, encoderHiddenStates: states, guidanceScale: guided ? guidanceScale : nil,
@@ -102,8 +107,10 @@ public final class StableDiffusionModel: DiffusionModel, Sendable {
     /// connections, the widest block's working set, the im2col buffer and an attention chunk.
     public func tileScratchBytes(width: Int, height: Int) -> Int {
         let channels = checkpoint.unetConfig.blockOutChannels
-        let batch = 2, float = 4
-        var skips = 0, widest = 0
+        let batch = 2
+        let float = 4
+        var skips = 0
+        var widest = 0
         for (level, count) in channels.enumerated() {
             let pixels = (width >> level) * (height >> level)
             skips += (checkpoint.unetConfig.layersPerBlock + 1) * count * pixels
@@ -122,10 +129,12 @@ public final class StableDiffusionModel: DiffusionModel, Sendable {
         let tile = StableDiffusionDecoder.defaultTileSize
         let tiles = ((latentWidth + tile - 1) / tile) * ((latentHeight + tile - 1) / tile)
         let channels = checkpoint.vaeConfig.blockOutChannels.first ?? 128
-        let one = StableDiffusionDecoder.tileActivationBytes(latentWidth: latentWidth, latentHeight: latentHeight,
-                                                             channels: channels, scale: latentScale)
-        let concurrent = StableDiffusionDecoder.concurrentTiles(latentWidth: latentWidth, latentHeight: latentHeight,
-                                                                channels: channels, scale: latentScale)
+        let one = StableDiffusionDecoder.tileActivationBytes(
+            latentWidth: latentWidth, latentHeight: latentHeight,
+            channels: channels, scale: latentScale)
+        let concurrent = StableDiffusionDecoder.concurrentTiles(
+            latentWidth: latentWidth, latentHeight: latentHeight,
+            channels: channels, scale: latentScale)
         return min(max(1, threads), tiles, concurrent) * one + 64 << 20
     }
 

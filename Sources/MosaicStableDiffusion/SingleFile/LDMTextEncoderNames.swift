@@ -33,9 +33,12 @@ enum LDMTextEncoderNames {
             ("token_embedding.weight", "embeddings.token_embedding.weight"),
             ("ln_final.weight", "final_layer_norm.weight"), ("ln_final.bias", "final_layer_norm.bias"),
         ]
-        for (old, new) in top where names.contains(old) { result[new] = RenamedWeights.Entry(source: openCLIPPrefix + old) }
+        for (old, new) in top where names.contains(old) {
+            result[new] = RenamedWeights.Entry(source: openCLIPPrefix + old)
+        }
         let parts = [
-            ("ln_1.", "layer_norm1."), ("ln_2.", "layer_norm2."), ("mlp.c_fc.", "mlp.fc1."), ("mlp.c_proj.", "mlp.fc2."),
+            ("ln_1.", "layer_norm1."), ("ln_2.", "layer_norm2."), ("mlp.c_fc.", "mlp.fc1."),
+            ("mlp.c_proj.", "mlp.fc2."),
             ("attn.out_proj.", "self_attn.out_proj."),
         ]
         for name in names where name.hasPrefix("transformer.resblocks.") {

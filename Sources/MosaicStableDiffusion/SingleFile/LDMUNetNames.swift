@@ -51,13 +51,19 @@ enum LDMUNetNames {
         let rest = parts[3...].joined(separator: ".")
         switch parts[0] {
         case "input_blocks" where index >= 1:
-            let block = (index - 1) / (L + 1), layer = (index - 1) % (L + 1)
-            if slot == 0, parts[3] == "op" { return "down_blocks.\(block).downsamplers.0.conv." + parts[4...].joined(separator: ".") }
+            let block = (index - 1) / (L + 1)
+            let layer = (index - 1) % (L + 1)
+            if slot == 0, parts[3] == "op" {
+                return "down_blocks.\(block).downsamplers.0.conv." + parts[4...].joined(separator: ".")
+            }
             if slot == 0 { return "down_blocks.\(block).resnets.\(layer)." + resnet(rest) }
             if slot == 1 { return "down_blocks.\(block).attentions.\(layer)." + rest }
         case "output_blocks":
-            let block = index / (L + 1), layer = index % (L + 1)
-            if slot >= 1, parts[3] == "conv" { return "up_blocks.\(block).upsamplers.0.conv." + parts[4...].joined(separator: ".") }
+            let block = index / (L + 1)
+            let layer = index % (L + 1)
+            if slot >= 1, parts[3] == "conv" {
+                return "up_blocks.\(block).upsamplers.0.conv." + parts[4...].joined(separator: ".")
+            }
             if slot == 0 { return "up_blocks.\(block).resnets.\(layer)." + resnet(rest) }
             if slot == 1 { return "up_blocks.\(block).attentions.\(layer)." + rest }
         default: break

@@ -15,10 +15,12 @@ enum LDMVAENames {
 
     /// The number of decoder up blocks (`up.N`).
     static func upBlockCount(_ names: [String]) -> Int {
-        Set(names.compactMap { name -> Int? in
-            guard name.hasPrefix("decoder.up.") else { return nil }
-            return Int(name.split(separator: ".")[2])
-        }).count
+        Set(
+            names.compactMap { name -> Int? in
+                guard name.hasPrefix("decoder.up.") else { return nil }
+                return Int(name.split(separator: ".")[2])
+            }
+        ).count
     }
 
     /// diffusers name -> (LDM name, whether it is an attention weight to view as linear).
@@ -35,7 +37,8 @@ enum LDMVAENames {
 
     private static func rename(_ name: String, upBlocks: Int) -> (name: String, attention: Bool)? {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard parts[0] == "encoder" || parts[0] == "decoder" else { return (name, false) }  // quant_conv, post_quant_conv
+        // quant_conv, post_quant_conv
+        guard parts[0] == "encoder" || parts[0] == "decoder" else { return (name, false) }
         guard parts.count >= 3 else { return nil }
         let side = parts[0]
         func tail(_ from: Int) -> String { parts[from...].joined(separator: ".") }

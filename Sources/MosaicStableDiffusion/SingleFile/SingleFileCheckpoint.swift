@@ -83,7 +83,8 @@ public struct SingleFileCheckpoint: StableDiffusionCheckpoint {
             textEntries = LDMTextEncoderNames.clip(clipNames)
         } else {
             throw .unknownArchitecture(
-                "\(path) has no SD 1.x (cond_stage_model.transformer.*) or SD 2.x (cond_stage_model.model.*) text encoder")
+                "\(path) has no SD 1.x (cond_stage_model.transformer.*) or SD 2.x (cond_stage_model.model.*) text encoder"
+            )
         }
         textEncoder = RenamedWeights(file: file, entries: textEntries, label: "\(path) (text encoder)")
 
@@ -101,7 +102,9 @@ public struct SingleFileCheckpoint: StableDiffusionCheckpoint {
         for (diffusers, ldm) in LDMVAENames.mapping(vaeNames) {
             let source = LDMVAENames.prefix + ldm.source
             var viewed: [Int]? = nil
-            if ldm.attention, let shape = file.file.info(source)?.shape, shape.count > 2, shape.dropFirst(2).allSatisfy({ $0 == 1 }) {
+            if ldm.attention, let shape = file.file.info(source)?.shape, shape.count > 2,
+                shape.dropFirst(2).allSatisfy({ $0 == 1 })
+            {
                 viewed = Array(shape.prefix(2))
             }
             vaeEntries[diffusers] = RenamedWeights.Entry(source: source, shape: viewed)
@@ -110,7 +113,8 @@ public struct SingleFileCheckpoint: StableDiffusionCheckpoint {
         vae = vaeWeights
 
         let textWeights = RenamedWeights(file: file, entries: textEntries, label: "\(path) (text encoder)")
-        var unetConfig = try inference.unetConfig(unetWeights, layersPerBlock: layers, version: version, options: options)
+        var unetConfig = try inference.unetConfig(
+            unetWeights, layersPerBlock: layers, version: version, options: options)
         var vaeConfig = try inference.vaeConfig(vaeWeights)
         var textConfig = try inference.textConfig(textWeights, version: version)
         var scheduler = SchedulerConfigFile(

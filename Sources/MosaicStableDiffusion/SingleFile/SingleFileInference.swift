@@ -16,7 +16,8 @@ struct SingleFileInference {
 
     /// The UNet configuration of `unet` (diffusers names).
     func unetConfig(
-        _ unet: RenamedWeights, layersPerBlock: Int, version: StableDiffusionVersion, options: SingleFileCheckpoint.Options
+        _ unet: RenamedWeights, layersPerBlock: Int, version: StableDiffusionVersion,
+        options: SingleFileCheckpoint.Options
     ) throws(ModelLoadError) -> UNetConfig {
         let convIn = try unet.shape(of: "conv_in.weight")
         let convOut = try unet.shape(of: "conv_out.weight")
@@ -26,27 +27,34 @@ struct SingleFileInference {
         var block = 0
         while unet.contains("down_blocks.\(block).resnets.0.conv1.weight") {
             channels.append(try unet.shape(of: "down_blocks.\(block).resnets.0.conv1.weight")[0])
-            down.append(unet.contains("down_blocks.\(block).attentions.0.proj_in.weight") ? "CrossAttnDownBlock2D" : "DownBlock2D")
-            up.append(unet.contains("up_blocks.\(block).attentions.0.proj_in.weight") ? "CrossAttnUpBlock2D" : "UpBlock2D")
+            down.append(
+                unet.contains("down_blocks.\(block).attentions.0.proj_in.weight")
+                    ? "CrossAttnDownBlock2D" : "DownBlock2D")
+            up.append(
+                unet.contains("up_blocks.\(block).attentions.0.proj_in.weight") ? "CrossAttnUpBlock2D" : "UpBlock2D")
             block += 1
         }
         guard !channels.isEmpty, convIn.count == 4, convOut.count == 4 else {
             throw .unknownArchitecture("\(path): the UNet has no down blocks")
         }
         guard convIn[1] == 4 else {
-            throw .unknownArchitecture("\(path): UNet with \(convIn[1]) input channels (inpainting or depth models are not supported)")
+            throw .unknownArchitecture(
+                "\(path): UNet with \(convIn[1]) input channels (inpainting or depth models are not supported)")
         }
         guard let attention = unet.tensorNames.first(where: { $0.hasSuffix(".attn2.to_k.weight") }),
-              let projIn = unet.tensorNames.first(where: { $0.hasSuffix(".proj_in.weight") })
+            let projIn = unet.tensorNames.first(where: { $0.hasSuffix(".proj_in.weight") })
         else { throw .unknownArchitecture("\(path): the UNet has no cross-attention") }
         let crossAttentionDim = try unet.shape(of: attention)[1]
         let linear = try unet.shape(of: projIn).count == 2
         let firstAttention = projIn.dropLast("proj_in.weight".count)
-        let depth = Set(unet.tensorNames.compactMap { name -> Int? in
-            guard name.hasPrefix(firstAttention + "transformer_blocks.") else { return nil }
-            return Int(name.dropFirst(firstAttention.count + "transformer_blocks.".count).split(separator: ".")[0])
-        }).count
-        let heads = options.attentionHeadDim
+        let depth = Set(
+            unet.tensorNames.compactMap { name -> Int? in
+                guard name.hasPrefix(firstAttention + "transformer_blocks.") else { return nil }
+                return Int(name.dropFirst(firstAttention.count + "transformer_blocks.".count).split(separator: ".")[0])
+            }
+        ).count
+        let heads =
+            options.attentionHeadDim
             ?? (version == .v1 ? .single(8) : .perBlock(channels.map { max(1, $0 / 64) }))
         return UNetConfig(
             inChannels: convIn[1], outChannels: convOut[0], blockOutChannels: channels, downBlockTypes: down,
@@ -63,7 +71,9 @@ struct SingleFileInference {
         }
         var layers = 0
         while vae.contains("encoder.down_blocks.0.resnets.\(layers).conv1.weight") { layers += 1 }
-        guard !channels.isEmpty, layers > 0 else { throw .unknownArchitecture("\(path): the VAE has no encoder blocks") }
+        guard !channels.isEmpty, layers > 0 else {
+            throw .unknownArchitecture("\(path): the VAE has no encoder blocks")
+        }
         return VAEConfig(
             inChannels: try vae.shape(of: "encoder.conv_in.weight")[1],
             outChannels: try vae.shape(of: "decoder.conv_out.weight")[0],
@@ -92,7 +102,9 @@ struct SingleFileInference {
     /// Configs from a diffusers folder, checked against what the shapes say.
     func configs(
         from directory: String, inferred: (unet: UNetConfig, vae: VAEConfig, text: CLIPTextConfig)
-    ) throws(ModelLoadError) -> (unet: UNetConfig, vae: VAEConfig, text: CLIPTextConfig, scheduler: SchedulerConfigFile?) {
+    ) throws(ModelLoadError) -> (
+        unet: UNetConfig, vae: VAEConfig, text: CLIPTextConfig, scheduler: SchedulerConfigFile?
+    ) {
         let unetPath = FileSystem.join(directory, "unet/config.json")
         let vaePath = FileSystem.join(directory, "vae/config.json")
         let textPath = FileSystem.join(directory, "text_encoder/config.json")

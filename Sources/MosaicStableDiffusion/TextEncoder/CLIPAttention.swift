@@ -29,14 +29,20 @@ struct CLIPAttention: Sendable {
         let k = kProj(x, rows: rows, context: context)
         let v = vProj(x, rows: rows, context: context)
         var attended = [Float](repeating: 0, count: q.count)
-        q.withUnsafeBufferPointer { qb in k.withUnsafeBufferPointer { kb in v.withUnsafeBufferPointer { vb in
-            attended.withUnsafeMutableBufferPointer { ob in
-                guard let qp = qb.baseAddress, let kp = kb.baseAddress, let vp = vb.baseAddress,
-                      let op = ob.baseAddress else { return }
-                CausalSelfAttention.forward(query: qp, key: kp, value: vp, output: op, batch: batch, tokens: tokens,
-                                            heads: heads, headDim: headDim, context: context)
+        q.withUnsafeBufferPointer { qb in
+            k.withUnsafeBufferPointer { kb in
+                v.withUnsafeBufferPointer { vb in
+                    attended.withUnsafeMutableBufferPointer { ob in
+                        guard let qp = qb.baseAddress, let kp = kb.baseAddress, let vp = vb.baseAddress,
+                            let op = ob.baseAddress
+                        else { return }
+                        CausalSelfAttention.forward(
+                            query: qp, key: kp, value: vp, output: op, batch: batch, tokens: tokens,
+                            heads: heads, headDim: headDim, context: context)
+                    }
+                }
             }
-        } } }
+        }
         outProj.apply(attended, rows: rows, into: &residual, accumulate: true, context: context)
     }
 }

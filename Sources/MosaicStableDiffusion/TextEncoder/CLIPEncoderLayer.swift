@@ -12,13 +12,16 @@ struct CLIPEncoderLayer: Sendable {
 
     /// Loads `layer_norm1`, `self_attn`, `layer_norm2` and `mlp` of one layer.
     init(_ weights: any WeightSource, config: CLIPTextConfig, policy: WeightPrecisionPolicy) throws(ModelLoadError) {
-        let hidden = config.hiddenSize, eps = Float(config.layerNormEps)
+        let hidden = config.hiddenSize
+        let eps = Float(config.layerNormEps)
         layerNorm1 = try LayerNormLayer(weights.scoped("layer_norm1."), features: hidden, eps: eps)
-        selfAttn = try CLIPAttention(weights.scoped("self_attn."), hidden: hidden, heads: config.numAttentionHeads,
-                                     policy: policy)
+        selfAttn = try CLIPAttention(
+            weights.scoped("self_attn."), hidden: hidden, heads: config.numAttentionHeads,
+            policy: policy)
         layerNorm2 = try LayerNormLayer(weights.scoped("layer_norm2."), features: hidden, eps: eps)
-        mlp = try CLIPMLP(weights.scoped("mlp."), hidden: hidden, intermediate: config.intermediateSize,
-                          quickGELU: config.hiddenAct == "quick_gelu", policy: policy)
+        mlp = try CLIPMLP(
+            weights.scoped("mlp."), hidden: hidden, intermediate: config.intermediateSize,
+            quickGELU: config.hiddenAct == "quick_gelu", policy: policy)
     }
 
     /// Runs the layer on `hidden` (`[batch, tokens, hidden_size]`) in place.

@@ -12,8 +12,10 @@ struct CLIPMLP: Sendable {
     let quickGELU: Bool
 
     /// Loads `fc1` and `fc2`.
-    init(_ weights: any WeightSource, hidden: Int, intermediate: Int, quickGELU: Bool,
-         policy: WeightPrecisionPolicy) throws(ModelLoadError) {
+    init(
+        _ weights: any WeightSource, hidden: Int, intermediate: Int, quickGELU: Bool,
+        policy: WeightPrecisionPolicy
+    ) throws(ModelLoadError) {
         fc1 = try LinearLayer(weights.scoped("fc1."), in: hidden, out: intermediate, policy: policy)
         fc2 = try LinearLayer(weights.scoped("fc2."), in: intermediate, out: hidden, policy: policy)
         self.quickGELU = quickGELU

@@ -25,27 +25,32 @@ struct CLIPTextEmbeddings: Sendable {
         maxPositions = config.maxPositionEmbeddings
         let table = try weights.tensor(named: "token_embedding.weight")
         guard table.shape == [vocabSize, hiddenSize] else {
-            throw .shapeMismatch(name: UNetParameters.fullName("token_embedding.weight", in: weights),
-                                 expected: [vocabSize, hiddenSize], actual: table.shape)
+            throw .shapeMismatch(
+                name: UNetParameters.fullName("token_embedding.weight", in: weights),
+                expected: [vocabSize, hiddenSize], actual: table.shape)
         }
         tokenEmbedding = table
         let positions = try weights.tensor(named: "position_embedding.weight")
         guard positions.shape == [maxPositions, hiddenSize] else {
-            throw .shapeMismatch(name: UNetParameters.fullName("position_embedding.weight", in: weights),
-                                 expected: [maxPositions, hiddenSize], actual: positions.shape)
+            throw .shapeMismatch(
+                name: UNetParameters.fullName("position_embedding.weight", in: weights),
+                expected: [maxPositions, hiddenSize], actual: positions.shape)
         }
         positionEmbedding = positions.floats()
     }
 
     /// `[batch * tokens, hidden]` embeddings of `ids` (every row `tokens` long, already checked).
     func callAsFunction(_ ids: [[Int]], tokens: Int) -> [Float] {
-        let width = hiddenSize, rowBytes = width * tokenEmbedding.dtype.byteSize, dtype = tokenEmbedding.dtype
+        let width = hiddenSize
+        let rowBytes = width * tokenEmbedding.dtype.byteSize
+        let dtype = tokenEmbedding.dtype
         var out = [Float](repeating: 0, count: ids.count * tokens * width)
         out.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress, let table = tokenEmbedding.bytes.baseAddress else { return }
             for (b, row) in ids.enumerated() {
                 for (t, id) in row.enumerated() {
-                    let dst = base + (b * tokens + t) * width, src = table + id * rowBytes
+                    let dst = base + (b * tokens + t) * width
+                    let src = table + id * rowBytes
                     switch dtype {
                     case .f32: HalfConversion.float32ToFloat32(src, dst, count: width)
                     case .f16: HalfConversion.float16ToFloat32(src, dst, count: width)

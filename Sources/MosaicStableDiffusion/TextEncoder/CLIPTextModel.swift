@@ -29,13 +29,18 @@ public struct CLIPTextModel: Sendable {
         throws(ModelLoadError)
     {
         guard config.hiddenAct == "quick_gelu" || config.hiddenAct == "gelu" else {
-            throw .invalidConfig(path: "text_encoder/config.json", reason: "unsupported hidden_act '\(config.hiddenAct)'")
+            throw .invalidConfig(
+                path: "text_encoder/config.json", reason: "unsupported hidden_act '\(config.hiddenAct)'")
         }
         guard config.numAttentionHeads > 0, config.hiddenSize % config.numAttentionHeads == 0 else {
-            throw .invalidConfig(path: "text_encoder/config.json",
-                                 reason: "hidden_size \(config.hiddenSize) is not a multiple of num_attention_heads \(config.numAttentionHeads)")
+            throw .invalidConfig(
+                path: "text_encoder/config.json",
+                reason:
+                    "hidden_size \(config.hiddenSize) is not a multiple of num_attention_heads \(config.numAttentionHeads)"
+            )
         }
-        let root: any WeightSource = weights.contains("text_model.embeddings.token_embedding.weight")
+        let root: any WeightSource =
+            weights.contains("text_model.embeddings.token_embedding.weight")
             ? weights.scoped("text_model.") : weights
         self.config = config
         embeddings = try CLIPTextEmbeddings(root.scoped("embeddings."), config: config)
@@ -44,8 +49,9 @@ public struct CLIPTextModel: Sendable {
             layers.append(try CLIPEncoderLayer(root.scoped("encoder.layers.\(index)."), config: config, policy: policy))
         }
         self.layers = layers
-        finalLayerNorm = try LayerNormLayer(root.scoped("final_layer_norm."), features: config.hiddenSize,
-                                            eps: Float(config.layerNormEps))
+        finalLayerNorm = try LayerNormLayer(
+            root.scoped("final_layer_norm."), features: config.hiddenSize,
+            eps: Float(config.layerNormEps))
     }
 
     /// The hidden states `[batch, tokens, hidden_size]` for `inputIds` (one row of token ids per
@@ -53,7 +59,8 @@ public struct CLIPTextModel: Sendable {
     public func callAsFunction(inputIds: [[Int]], clipSkip: Int? = nil, context: ComputeContext = .serial)
         throws(TextEncoderError) -> Tensor
     {
-        let batch = inputIds.count, tokens = inputIds.first?.count ?? 0
+        let batch = inputIds.count
+        let tokens = inputIds.first?.count ?? 0
         guard inputIds.allSatisfy({ $0.count == tokens }) else { throw .raggedBatch(lengths: inputIds.map(\.count)) }
         guard tokens <= config.maxPositionEmbeddings else {
             throw .tooManyTokens(count: tokens, maximum: config.maxPositionEmbeddings)

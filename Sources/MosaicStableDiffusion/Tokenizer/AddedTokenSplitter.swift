@@ -37,7 +37,8 @@ struct AddedTokenSplitter: Sendable {
         }
         while i < scalars.count {
             let match = tokens.first { token in
-                i + token.scalars.count <= scalars.count && scalars[i..<(i + token.scalars.count)].elementsEqual(token.scalars)
+                i + token.scalars.count <= scalars.count
+                    && scalars[i..<(i + token.scalars.count)].elementsEqual(token.scalars)
             }
             if let match {
                 flush(i)

@@ -13,8 +13,12 @@
 /// Reference: transformers 5.24.0 `src/transformers/models/clip/tokenization_clip.py` (its split
 /// pattern) with tokenizers 0.23.3.
 enum CLIPPreTokenizer {
-    private static let specials: [[Unicode.Scalar]] = ["<|startoftext|>", "<|endoftext|>"].map { Array($0.unicodeScalars) }
-    private static let contractions: [[Unicode.Scalar]] = ["'s", "'t", "'re", "'ve", "'m", "'ll", "'d"].map { Array($0.unicodeScalars) }
+    private static let specials: [[Unicode.Scalar]] = ["<|startoftext|>", "<|endoftext|>"].map {
+        Array($0.unicodeScalars)
+    }
+    private static let contractions: [[Unicode.Scalar]] = ["'s", "'t", "'re", "'ve", "'m", "'ll", "'d"].map {
+        Array($0.unicodeScalars)
+    }
 
     /// The pieces of normalized `text`.
     static func split(_ text: String) -> [String] {
@@ -27,11 +31,15 @@ enum CLIPPreTokenizer {
             return String(view)
         }
         func matches(_ literal: [Unicode.Scalar], at position: Int) -> Bool {
-            position + literal.count <= scalars.count && Array(scalars[position..<(position + literal.count)]) == literal
+            position + literal.count <= scalars.count
+                && Array(scalars[position..<(position + literal.count)]) == literal
         }
         scanning: while i < scalars.count {
             let scalar = scalars[i]
-            if scalar.properties.isWhitespace { i += 1; continue }
+            if scalar.properties.isWhitespace {
+                i += 1
+                continue
+            }
             for literal in specials where matches(literal, at: i) {
                 let end = i + literal.count
                 pieces += [piece(i..<(i + 2)), piece((i + 2)..<(end - 2)), piece((end - 2)..<end)]
@@ -47,7 +55,9 @@ enum CLIPPreTokenizer {
             if isLetter(scalar) {
                 while end < scalars.count, isLetter(scalars[end]) { end += 1 }
             } else if !isNumber(scalar) {
-                while end < scalars.count, !scalars[end].properties.isWhitespace, !isLetter(scalars[end]), !isNumber(scalars[end]) {
+                while end < scalars.count, !scalars[end].properties.isWhitespace, !isLetter(scalars[end]),
+                    !isNumber(scalars[end])
+                {
                     end += 1
                 }
             }

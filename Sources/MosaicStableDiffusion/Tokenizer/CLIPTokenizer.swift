@@ -91,7 +91,8 @@ public struct CLIPTokenizer: Sendable {
                 }
             }
             guard let best else { break }
-            let first = symbols[best.index], second = symbols[best.index + 1]
+            let first = symbols[best.index]
+            let second = symbols[best.index + 1]
             var merged: [String] = []
             merged.reserveCapacity(symbols.count)
             var i = 0

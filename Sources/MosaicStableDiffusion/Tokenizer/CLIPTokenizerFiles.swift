@@ -54,10 +54,12 @@ public struct CLIPTokenizerFiles: Sendable, Equatable {
             candidates.append(directory)
         }
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("share/mosaic/clip-tokenizer").path)
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Resources/clip-tokenizer").path)
+        candidates.append(
+            executable.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("share/mosaic/clip-tokenizer").path)
+        candidates.append(
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Resources/clip-tokenizer").path)
         for directory in candidates {
             let vocab = FileSystem.join(directory, "vocab.json")
             let merges = FileSystem.join(directory, "merges.txt")
@@ -65,7 +67,10 @@ public struct CLIPTokenizerFiles: Sendable, Equatable {
                 return CLIPTokenizerFiles(vocabularyPath: vocab, mergesPath: merges, padToken: padToken)
             }
         }
-        throw .missingFile(path: "clip-tokenizer/vocab.json (searched: \(candidates.joined(separator: ", ")); set \(environmentVariable))")
+        throw .missingFile(
+            path:
+                "clip-tokenizer/vocab.json (searched: \(candidates.joined(separator: ", ")); set \(environmentVariable))"
+        )
     }
 
     private static func jsonObject(_ path: String) throws(ModelLoadError) -> [String: Any] {

@@ -14,8 +14,10 @@ struct Attention: Sendable {
     let toOut: LinearLayer
 
     /// Loads an attention over `queryDim` features with keys/values from `contextDim` features.
-    init(_ weights: any WeightSource, queryDim: Int, contextDim: Int, heads: Int, headDim: Int,
-         policy: WeightPrecisionPolicy) throws(ModelLoadError) {
+    init(
+        _ weights: any WeightSource, queryDim: Int, contextDim: Int, heads: Int, headDim: Int,
+        policy: WeightPrecisionPolicy
+    ) throws(ModelLoadError) {
         self.heads = heads
         self.headDim = headDim
         let inner = heads * headDim
@@ -27,23 +29,33 @@ struct Attention: Sendable {
 
     /// Adds the attention of `x` (`[batch, tokens, queryDim]`) over `encoder` (`[batch, keys, contextDim]`,
     /// or `x` itself when `nil`) to `residual` in place.
-    func apply(_ x: [Float], batch: Int, tokens: Int, encoder: (states: [Float], count: Int)?,
-               residual: inout [Float], context: ComputeContext) {
+    func apply(
+        _ x: [Float], batch: Int, tokens: Int, encoder: (states: [Float], count: Int)?,
+        residual: inout [Float], context: ComputeContext
+    ) {
         let keyCount = encoder?.count ?? tokens
         let source = encoder?.states ?? x
         let inner = heads * headDim
         let q = toQ(x, rows: batch * tokens, context: context)
         let k = toK(source, rows: batch * keyCount, context: context)
         let v = toV(source, rows: batch * keyCount, context: context)
-        var attended = [Float](unsafeUninitializedCapacity: batch * tokens * inner) { _, n in n = batch * tokens * inner }
-        q.withUnsafeBufferPointer { qb in k.withUnsafeBufferPointer { kb in v.withUnsafeBufferPointer { vb in
-            attended.withUnsafeMutableBufferPointer { ob in
-                guard let qp = qb.baseAddress, let kp = kb.baseAddress, let vp = vb.baseAddress, let op = ob.baseAddress else { return }
-                ScaledDotProductAttention.forward(query: qp, key: kp, value: vp, output: op, batch: batch,
-                                                  queryCount: tokens, keyCount: keyCount, heads: heads, headDim: headDim,
-                                                  context: context)
+        var attended = [Float](unsafeUninitializedCapacity: batch * tokens * inner) { _, n in n = batch * tokens * inner
+        }
+        q.withUnsafeBufferPointer { qb in
+            k.withUnsafeBufferPointer { kb in
+                v.withUnsafeBufferPointer { vb in
+                    attended.withUnsafeMutableBufferPointer { ob in
+                        guard let qp = qb.baseAddress, let kp = kb.baseAddress, let vp = vb.baseAddress,
+                            let op = ob.baseAddress
+                        else { return }
+                        ScaledDotProductAttention.forward(
+                            query: qp, key: kp, value: vp, output: op, batch: batch,
+                            queryCount: tokens, keyCount: keyCount, heads: heads, headDim: headDim,
+                            context: context)
+                    }
+                }
             }
-        } } }
+        }
         toOut.apply(attended, rows: batch * tokens, into: &residual, accumulate: true, context: context)
     }
 }

@@ -8,8 +8,9 @@ struct Downsample2D: Sendable {
 
     /// Loads `conv` over `channels` channels.
     init(_ weights: any WeightSource, channels: Int, policy: WeightPrecisionPolicy) throws(ModelLoadError) {
-        conv = try Conv2dLayer(weights.scoped("conv."), in: channels, out: channels, kernel: 3, stride: 2, padding: 1,
-                               policy: policy)
+        conv = try Conv2dLayer(
+            weights.scoped("conv."), in: channels, out: channels, kernel: 3, stride: 2, padding: 1,
+            policy: policy)
     }
 
     /// `[B, C, H, W]` → `[B, C, ceil(H/2), ceil(W/2)]`.

@@ -33,8 +33,9 @@ struct GroupNormLayer: Sendable {
                 gamma.withUnsafeBufferPointer { gb in
                     beta.withUnsafeBufferPointer { bb in
                         guard let xp = xb.baseAddress, let op = ob.baseAddress else { return }
-                        GroupNorm.forward(xp, output: op, batch: batch, channels: c, height: h, width: w, groups: groups,
-                                          eps: eps, gamma: gb.baseAddress, beta: bb.baseAddress, silu: silu, context: context)
+                        GroupNorm.forward(
+                            xp, output: op, batch: batch, channels: c, height: h, width: w, groups: groups,
+                            eps: eps, gamma: gb.baseAddress, beta: bb.baseAddress, silu: silu, context: context)
                     }
                 }
             }

@@ -29,8 +29,9 @@ struct LayerNormLayer: Sendable {
                 gamma.withUnsafeBufferPointer { gb in
                     beta.withUnsafeBufferPointer { bb in
                         guard let xp = xb.baseAddress, let op = ob.baseAddress else { return }
-                        LayerNorm.forward(xp, output: op, rows: rows, features: features, gamma: gb.baseAddress,
-                                          beta: bb.baseAddress, eps: eps, context: context)
+                        LayerNorm.forward(
+                            xp, output: op, rows: rows, features: features, gamma: gb.baseAddress,
+                            beta: bb.baseAddress, eps: eps, context: context)
                     }
                 }
             }

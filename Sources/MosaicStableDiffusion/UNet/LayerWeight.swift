@@ -22,11 +22,14 @@ public struct LayerWeight: @unchecked Sendable {
     private let cache: FloatBuffer?
 
     /// Reads `name` from `weights`, checking its shape.
-    public init(_ weights: any WeightSource, _ name: String, shape: [Int], policy: WeightPrecisionPolicy) throws(ModelLoadError) {
+    public init(_ weights: any WeightSource, _ name: String, shape: [Int], policy: WeightPrecisionPolicy)
+        throws(ModelLoadError)
+    {
         let tensor = try weights.tensor(named: name)
         guard tensor.shape == shape else {
-            throw .shapeMismatch(name: UNetParameters.fullName(name, in: weights),
-                                 expected: shape, actual: tensor.shape)
+            throw .shapeMismatch(
+                name: UNetParameters.fullName(name, in: weights),
+                expected: shape, actual: tensor.shape)
         }
         self.tensor = tensor
         let usableInPlace = tensor.dtype == .f32 && Int(bitPattern: tensor.bytes.baseAddress) % 4 == 0
@@ -54,7 +57,9 @@ public struct LayerWeight: @unchecked Sendable {
 
     /// Widens elements `range` of `tensor` to fp32 at `destination`.
     static func widen(_ tensor: WeightTensor, range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
-        guard let base = tensor.bytes.baseAddress, range.upperBound * tensor.dtype.byteSize <= tensor.bytes.count else { return }
+        guard let base = tensor.bytes.baseAddress, range.upperBound * tensor.dtype.byteSize <= tensor.bytes.count else {
+            return
+        }
         let source = base + range.lowerBound * tensor.dtype.byteSize
         switch tensor.dtype {
         case .f32: HalfConversion.float32ToFloat32(source, destination, count: range.count)

@@ -14,8 +14,10 @@ struct LinearLayer: Sendable {
     let bias: [Float]?
 
     /// Loads `weight` (and `bias` when `hasBias`).
-    init(_ weights: any WeightSource, in inFeatures: Int, out outFeatures: Int, hasBias: Bool = true,
-         policy: WeightPrecisionPolicy) throws(ModelLoadError) {
+    init(
+        _ weights: any WeightSource, in inFeatures: Int, out outFeatures: Int, hasBias: Bool = true,
+        policy: WeightPrecisionPolicy
+    ) throws(ModelLoadError) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         weight = try LayerWeight(weights, "weight", shape: [outFeatures, inFeatures], policy: policy)
@@ -31,20 +33,23 @@ struct LinearLayer: Sendable {
 
     /// Writes (or with `accumulate` adds) `x Wᵀ + b` into `out` (`rows * outFeatures` floats).
     func apply(_ x: [Float], rows: Int, into out: inout [Float], accumulate: Bool, context: ComputeContext) {
-        precondition(x.count == rows * inFeatures && out.count == rows * outFeatures,
-                     "linear \(inFeatures)->\(outFeatures): \(x.count) inputs, \(out.count) outputs for \(rows) rows")
+        precondition(
+            x.count == rows * inFeatures && out.count == rows * outFeatures,
+            "linear \(inFeatures)->\(outFeatures): \(x.count) inputs, \(out.count) outputs for \(rows) rows")
         weight.withFloats(context: context) { wp in
             x.withUnsafeBufferPointer { xb in
                 out.withUnsafeMutableBufferPointer { ob in
                     guard let xp = xb.baseAddress, let op = ob.baseAddress else { return }
                     if let bias {
                         bias.withUnsafeBufferPointer { bb in
-                            Linear.forward(xp, rows: rows, inFeatures: inFeatures, weight: wp, bias: bb.baseAddress,
-                                           outFeatures: outFeatures, output: op, accumulate: accumulate, context: context)
+                            Linear.forward(
+                                xp, rows: rows, inFeatures: inFeatures, weight: wp, bias: bb.baseAddress,
+                                outFeatures: outFeatures, output: op, accumulate: accumulate, context: context)
                         }
                     } else {
-                        Linear.forward(xp, rows: rows, inFeatures: inFeatures, weight: wp, bias: nil,
-                                       outFeatures: outFeatures, output: op, accumulate: accumulate, context: context)
+                        Linear.forward(
+                            xp, rows: rows, inFeatures: inFeatures, weight: wp, bias: nil,
+                            outFeatures: outFeatures, output: op, accumulate: accumulate, context: context)
                     }
                 }
             }

@@ -16,15 +16,22 @@ struct ResnetBlock2D: Sendable {
     let convShortcut: Conv2dLayer?
 
     /// Loads `norm1`, `conv1`, `time_emb_proj`, `norm2`, `conv2` and `conv_shortcut` (when `in != out`).
-    init(_ weights: any WeightSource, in inChannels: Int, out outChannels: Int, temb: Int, groups: Int, eps: Float,
-         policy: WeightPrecisionPolicy) throws(ModelLoadError) {
+    init(
+        _ weights: any WeightSource, in inChannels: Int, out outChannels: Int, temb: Int, groups: Int, eps: Float,
+        policy: WeightPrecisionPolicy
+    ) throws(ModelLoadError) {
         norm1 = try GroupNormLayer(weights.scoped("norm1."), groups: groups, channels: inChannels, eps: eps)
-        conv1 = try Conv2dLayer(weights.scoped("conv1."), in: inChannels, out: outChannels, kernel: 3, padding: 1, policy: policy)
+        conv1 = try Conv2dLayer(
+            weights.scoped("conv1."), in: inChannels, out: outChannels, kernel: 3, padding: 1, policy: policy)
         timeEmbProj = try LinearLayer(weights.scoped("time_emb_proj."), in: temb, out: outChannels, policy: policy)
         norm2 = try GroupNormLayer(weights.scoped("norm2."), groups: groups, channels: outChannels, eps: eps)
-        conv2 = try Conv2dLayer(weights.scoped("conv2."), in: outChannels, out: outChannels, kernel: 3, padding: 1, policy: policy)
-        convShortcut = inChannels == outChannels ? nil
-            : try Conv2dLayer(weights.scoped("conv_shortcut."), in: inChannels, out: outChannels, kernel: 1, policy: policy)
+        conv2 = try Conv2dLayer(
+            weights.scoped("conv2."), in: outChannels, out: outChannels, kernel: 3, padding: 1, policy: policy)
+        convShortcut =
+            inChannels == outChannels
+            ? nil
+            : try Conv2dLayer(
+                weights.scoped("conv_shortcut."), in: inChannels, out: outChannels, kernel: 1, policy: policy)
     }
 
     /// `x` `[B, in, H, W]`, `siluTemb` = SiLU of the time embedding `[B, temb]` → `[B, out, H, W]`.

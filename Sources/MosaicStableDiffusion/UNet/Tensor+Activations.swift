@@ -15,7 +15,8 @@ extension Tensor {
 
     /// Concatenates two NCHW tensors along channels (`torch.cat([a, b], dim=1)`).
     static func concatenateChannels(_ a: Tensor, _ b: Tensor) -> Tensor {
-        let (batch, ca, h, w) = a.nchw, cb = b.nchw.channels
+        let (batch, ca, h, w) = a.nchw
+        let cb = b.nchw.channels
         var out = Tensor.uninitialized([batch, ca + cb, h, w])
         let plane = h * w
         out.scalars.withUnsafeMutableBufferPointer { o in
@@ -39,8 +40,9 @@ enum UNetParameters {
     static func vector(_ weights: any WeightSource, _ name: String, count: Int) throws(ModelLoadError) -> [Float] {
         let tensor = try weights.tensor(named: name)
         guard tensor.shape == [count] else {
-            throw .shapeMismatch(name: UNetParameters.fullName(name, in: weights),
-                                 expected: [count], actual: tensor.shape)
+            throw .shapeMismatch(
+                name: UNetParameters.fullName(name, in: weights),
+                expected: [count], actual: tensor.shape)
         }
         var values = [Float](repeating: 0, count: count)
         values.withUnsafeMutableBufferPointer { buffer in

@@ -8,7 +8,9 @@ struct TimestepEmbedding: Sendable {
     let linear2: LinearLayer
 
     /// Loads `linear_1` (`in` → `dim`) and `linear_2` (`dim` → `dim`).
-    init(_ weights: any WeightSource, in inFeatures: Int, dim: Int, policy: WeightPrecisionPolicy) throws(ModelLoadError) {
+    init(_ weights: any WeightSource, in inFeatures: Int, dim: Int, policy: WeightPrecisionPolicy)
+        throws(ModelLoadError)
+    {
         linear1 = try LinearLayer(weights.scoped("linear_1."), in: inFeatures, out: dim, policy: policy)
         linear2 = try LinearLayer(weights.scoped("linear_2."), in: dim, out: dim, policy: policy)
     }

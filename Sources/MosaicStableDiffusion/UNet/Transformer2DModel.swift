@@ -19,8 +19,10 @@ struct Transformer2DModel: Sendable {
     let projOutBias: [Float]
 
     /// Loads a transformer over `channels` channels with `heads` heads of `channels / heads`.
-    init(_ weights: any WeightSource, channels: Int, heads: Int, layers: Int, crossDim: Int, groups: Int,
-         linearProjection: Bool, policy: WeightPrecisionPolicy) throws(ModelLoadError) {
+    init(
+        _ weights: any WeightSource, channels: Int, heads: Int, layers: Int, crossDim: Int, groups: Int,
+        linearProjection: Bool, policy: WeightPrecisionPolicy
+    ) throws(ModelLoadError) {
         self.channels = channels
         let headDim = channels / max(heads, 1)
         inner = heads * headDim
@@ -31,8 +33,10 @@ struct Transformer2DModel: Sendable {
         projInBias = try UNetParameters.vector(weights, "proj_in.bias", count: inner)
         var blocks: [BasicTransformerBlock] = []
         for i in 0..<layers {
-            blocks.append(try BasicTransformerBlock(weights.scoped("transformer_blocks.\(i)."), dim: inner, heads: heads,
-                                                    headDim: headDim, crossDim: crossDim, policy: policy))
+            blocks.append(
+                try BasicTransformerBlock(
+                    weights.scoped("transformer_blocks.\(i)."), dim: inner, heads: heads,
+                    headDim: headDim, crossDim: crossDim, policy: policy))
         }
         self.blocks = blocks
         projOut = try LayerWeight(weights, "proj_out.weight", shape: outShape, policy: policy)
@@ -41,41 +45,49 @@ struct Transformer2DModel: Sendable {
 
     /// `x` `[B, C, H, W]` attending to `encoder` (`[B, keys, crossDim]`) → `[B, C, H, W]`.
     func callAsFunction(_ x: Tensor, encoder: (states: [Float], count: Int), context: ComputeContext) -> Tensor {
-        let (batch, c, h, w) = x.nchw, tokens = h * w
+        let (batch, c, h, w) = x.nchw
+        let tokens = h * w
         let normed = norm(x, silu: false, context: context)
         // tokens[b][t, i] = sum_c normed[b][c, t] * W_in[i, c] + bias[i]
         var hidden = [Float](unsafeUninitializedCapacity: batch * tokens * inner) { _, n in n = batch * tokens * inner }
         projIn.withFloats(context: context) { wp in
-            normed.scalars.withUnsafeBufferPointer { nb in hidden.withUnsafeMutableBufferPointer { hb in
-                projInBias.withUnsafeBufferPointer { bb in
-                    guard let np = nb.baseAddress, let hp = hb.baseAddress, let bp = bb.baseAddress else { return }
-                    for b in 0..<batch {
-                        let out = hp + b * tokens * inner
-                        for t in 0..<tokens { (out + t * inner).update(from: bp, count: inner) }
-                        ParallelGEMM.sgemm(transposeA: true, transposeB: true, m: tokens, n: inner, k: c,
-                                           a: np + b * c * tokens, lda: tokens, b: wp, ldb: c,
-                                           beta: 1, c: out, ldc: inner, context: context)
+            normed.scalars.withUnsafeBufferPointer { nb in
+                hidden.withUnsafeMutableBufferPointer { hb in
+                    projInBias.withUnsafeBufferPointer { bb in
+                        guard let np = nb.baseAddress, let hp = hb.baseAddress, let bp = bb.baseAddress else { return }
+                        for b in 0..<batch {
+                            let out = hp + b * tokens * inner
+                            for t in 0..<tokens { (out + t * inner).update(from: bp, count: inner) }
+                            ParallelGEMM.sgemm(
+                                transposeA: true, transposeB: true, m: tokens, n: inner, k: c,
+                                a: np + b * c * tokens, lda: tokens, b: wp, ldb: c,
+                                beta: 1, c: out, ldc: inner, context: context)
+                        }
                     }
                 }
-            } }
+            }
         }
         for block in blocks { block.apply(&hidden, batch: batch, tokens: tokens, encoder: encoder, context: context) }
         // out[b][c, t] = x[b][c, t] + bias[c] + sum_i W_out[c, i] * tokens[b][t, i]
         var out = x
         projOut.withFloats(context: context) { wp in
-            hidden.withUnsafeBufferPointer { hb in out.scalars.withUnsafeMutableBufferPointer { ob in
-                guard let hp = hb.baseAddress, let op = ob.baseAddress else { return }
-                for b in 0..<batch {
-                    let plane = op + b * c * tokens
-                    for ch in 0..<c {
-                        let row = plane + ch * tokens, bias = projOutBias[ch]
-                        for t in 0..<tokens { row[t] += bias }
+            hidden.withUnsafeBufferPointer { hb in
+                out.scalars.withUnsafeMutableBufferPointer { ob in
+                    guard let hp = hb.baseAddress, let op = ob.baseAddress else { return }
+                    for b in 0..<batch {
+                        let plane = op + b * c * tokens
+                        for ch in 0..<c {
+                            let row = plane + ch * tokens
+                            let bias = projOutBias[ch]
+                            for t in 0..<tokens { row[t] += bias }
+                        }
+                        ParallelGEMM.sgemm(
+                            transposeB: true, m: c, n: tokens, k: inner, a: wp, lda: inner,
+                            b: hp + b * tokens * inner, ldb: inner, beta: 1, c: plane, ldc: tokens,
+                            context: context)
                     }
-                    ParallelGEMM.sgemm(transposeB: true, m: c, n: tokens, k: inner, a: wp, lda: inner,
-                                       b: hp + b * tokens * inner, ldb: inner, beta: 1, c: plane, ldc: tokens,
-                                       context: context)
                 }
-            } }
+            }
         }
         return out
     }

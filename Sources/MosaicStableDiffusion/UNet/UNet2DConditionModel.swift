@@ -21,20 +21,33 @@ public final class UNet2DConditionModel: Sendable {
     let convOut: Conv2dLayer
 
     /// Builds the model from `config`, reading every weight from `weights` (shapes checked).
-    public init(config: UNetConfig, weights: any WeightSource, policy: WeightPrecisionPolicy = .stored) throws(ModelLoadError) {
+    public init(config: UNetConfig, weights: any WeightSource, policy: WeightPrecisionPolicy = .stored)
+        throws(ModelLoadError)
+    {
         try config.validate(path: "unet/config.json")
-        for channels in config.blockOutChannels where config.normNumGroups <= 0 || channels % config.normNumGroups != 0 {
-            throw .invalidConfig(path: "unet/config.json",
-                                 reason: "block_out_channels \(config.blockOutChannels) not divisible by norm_num_groups \(config.normNumGroups)")
+        for channels in config.blockOutChannels where config.normNumGroups <= 0 || channels % config.normNumGroups != 0
+        {
+            throw .invalidConfig(
+                path: "unet/config.json",
+                reason:
+                    "block_out_channels \(config.blockOutChannels) not divisible by norm_num_groups \(config.normNumGroups)"
+            )
         }
         self.config = config
         self.weights = weights
-        let channels = config.blockOutChannels, heads = config.attentionHeads, layers = config.transformerLayers
-        let temb = channels[0] * 4, groups = config.normNumGroups, eps = Float(config.normEps)
-        let cross = config.crossAttentionDim, linear = config.useLinearProjection
-        timeEmbedding = try TimestepEmbedding(weights.scoped("time_embedding."), in: channels[0], dim: temb, policy: policy)
-        convIn = try Conv2dLayer(weights.scoped("conv_in."), in: config.inChannels, out: channels[0], kernel: 3, padding: 1,
-                                 policy: policy)
+        let channels = config.blockOutChannels
+        let heads = config.attentionHeads
+        let layers = config.transformerLayers
+        let temb = channels[0] * 4
+        let groups = config.normNumGroups
+        let eps = Float(config.normEps)
+        let cross = config.crossAttentionDim
+        let linear = config.useLinearProjection
+        timeEmbedding = try TimestepEmbedding(
+            weights.scoped("time_embedding."), in: channels[0], dim: temb, policy: policy)
+        convIn = try Conv2dLayer(
+            weights.scoped("conv_in."), in: config.inChannels, out: channels[0], kernel: 3, padding: 1,
+            policy: policy)
         var down: [any UNetDownBlock] = []
         var output = channels[0]
         for (i, type) in config.downBlockTypes.enumerated() {
@@ -43,22 +56,28 @@ public final class UNet2DConditionModel: Sendable {
             let last = i == channels.count - 1
             let w = weights.scoped("down_blocks.\(i).")
             if type == "CrossAttnDownBlock2D" {
-                down.append(try CrossAttnDownBlock2D(w, in: input, out: output, layers: config.layersPerBlock, temb: temb,
-                                                     heads: heads[i], transformerLayers: layers[i], crossDim: cross,
-                                                     groups: groups, eps: eps, linearProjection: linear,
-                                                     addDownsample: !last, policy: policy))
+                down.append(
+                    try CrossAttnDownBlock2D(
+                        w, in: input, out: output, layers: config.layersPerBlock, temb: temb,
+                        heads: heads[i], transformerLayers: layers[i], crossDim: cross,
+                        groups: groups, eps: eps, linearProjection: linear,
+                        addDownsample: !last, policy: policy))
             } else {
-                down.append(try DownBlock2D(w, in: input, out: output, layers: config.layersPerBlock, temb: temb,
-                                            groups: groups, eps: eps, addDownsample: !last, policy: policy))
+                down.append(
+                    try DownBlock2D(
+                        w, in: input, out: output, layers: config.layersPerBlock, temb: temb,
+                        groups: groups, eps: eps, addDownsample: !last, policy: policy))
             }
         }
         downBlocks = down
-        midBlock = try UNetMidBlock2DCrossAttn(weights.scoped("mid_block."), channels: channels[channels.count - 1],
-                                               temb: temb, heads: heads[heads.count - 1],
-                                               transformerLayers: layers[layers.count - 1], crossDim: cross,
-                                               groups: groups, eps: eps, linearProjection: linear, policy: policy)
+        midBlock = try UNetMidBlock2DCrossAttn(
+            weights.scoped("mid_block."), channels: channels[channels.count - 1],
+            temb: temb, heads: heads[heads.count - 1],
+            transformerLayers: layers[layers.count - 1], crossDim: cross,
+            groups: groups, eps: eps, linearProjection: linear, policy: policy)
         var up: [any UNetUpBlock] = []
-        let reversed = Array(channels.reversed()), reversedHeads = Array(heads.reversed())
+        let reversed = Array(channels.reversed())
+        let reversedHeads = Array(heads.reversed())
         let reversedLayers = Array(layers.reversed())
         output = reversed[0]
         for (i, type) in config.upBlockTypes.enumerated() {
@@ -68,19 +87,25 @@ public final class UNet2DConditionModel: Sendable {
             let last = i == channels.count - 1
             let w = weights.scoped("up_blocks.\(i).")
             if type == "CrossAttnUpBlock2D" {
-                up.append(try CrossAttnUpBlock2D(w, in: input, prevOut: prevOut, out: output, layers: config.layersPerBlock + 1,
-                                                 temb: temb, heads: reversedHeads[i], transformerLayers: reversedLayers[i],
-                                                 crossDim: cross, groups: groups, eps: eps, linearProjection: linear,
-                                                 addUpsample: !last, policy: policy))
+                up.append(
+                    try CrossAttnUpBlock2D(
+                        w, in: input, prevOut: prevOut, out: output, layers: config.layersPerBlock + 1,
+                        temb: temb, heads: reversedHeads[i], transformerLayers: reversedLayers[i],
+                        crossDim: cross, groups: groups, eps: eps, linearProjection: linear,
+                        addUpsample: !last, policy: policy))
             } else {
-                up.append(try UpBlock2D(w, in: input, prevOut: prevOut, out: output, layers: config.layersPerBlock + 1,
-                                        temb: temb, groups: groups, eps: eps, addUpsample: !last, policy: policy))
+                up.append(
+                    try UpBlock2D(
+                        w, in: input, prevOut: prevOut, out: output, layers: config.layersPerBlock + 1,
+                        temb: temb, groups: groups, eps: eps, addUpsample: !last, policy: policy))
             }
         }
         upBlocks = up
-        convNormOut = try GroupNormLayer(weights.scoped("conv_norm_out."), groups: groups, channels: channels[0], eps: eps)
-        convOut = try Conv2dLayer(weights.scoped("conv_out."), in: channels[0], out: config.outChannels, kernel: 3,
-                                  padding: 1, policy: policy)
+        convNormOut = try GroupNormLayer(
+            weights.scoped("conv_norm_out."), groups: groups, channels: channels[0], eps: eps)
+        convOut = try Conv2dLayer(
+            weights.scoped("conv_out."), in: channels[0], out: config.outChannels, kernel: 3,
+            padding: 1, policy: policy)
     }
 
     /// The noise prediction for `sample` `[B, in_channels, H, W]` at `timesteps` (one, or one per
@@ -91,7 +116,8 @@ public final class UNet2DConditionModel: Sendable {
         let multiple = 1 << (config.blockOutChannels.count - 1)
         let (batch, channels, h, w) = sample.nchw
         guard sample.shape.count == 4, channels == config.inChannels, batch > 0, h > 0, w > 0,
-              h % multiple == 0, w % multiple == 0 else {
+            h % multiple == 0, w % multiple == 0
+        else {
             throw .invalidSample(shape: sample.shape, inChannels: config.inChannels, multiple: multiple)
         }
         let e = encoderHiddenStates.shape

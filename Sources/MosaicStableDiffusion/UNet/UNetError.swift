@@ -11,7 +11,8 @@ public enum UNetError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidSample(let shape, let channels, let multiple):
-            return "UNet sample has shape \(shape), expected [batch, \(channels), H, W] with H and W multiples of \(multiple)"
+            return
+                "UNet sample has shape \(shape), expected [batch, \(channels), H, W] with H and W multiples of \(multiple)"
         case .invalidEncoderHiddenStates(let shape, let batch, let dim):
             return "UNet encoder_hidden_states has shape \(shape), expected [\(batch), tokens, \(dim)]"
         case .invalidTimesteps(let count, let batch):

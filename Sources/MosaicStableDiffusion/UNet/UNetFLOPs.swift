@@ -7,10 +7,14 @@ public enum UNetFLOPs {
     /// FLOPs of `UNet2DConditionModel` with `config` on `batch` latents of `height x width` with
     /// `tokens` encoder states.
     public static func forward(config: UNetConfig, batch: Int, height: Int, width: Int, tokens: Int) -> Double {
-        let channels = config.blockOutChannels, temb = Double(channels[0] * 4)
-        let cross = Double(config.crossAttentionDim), keys = Double(tokens)
+        let channels = config.blockOutChannels
+        let temb = Double(channels[0] * 4)
+        let cross = Double(config.crossAttentionDim)
+        let keys = Double(tokens)
         var total = 0.0
-        func conv(_ cin: Int, _ cout: Int, _ k: Int, _ pixels: Int) { total += 2 * Double(cin * cout * k * k) * Double(pixels) }
+        func conv(_ cin: Int, _ cout: Int, _ k: Int, _ pixels: Int) {
+            total += 2 * Double(cin * cout * k * k) * Double(pixels)
+        }
         func resnet(_ cin: Int, _ cout: Int, _ pixels: Int) {
             conv(cin, cout, 3, pixels)
             conv(cout, cout, 3, pixels)
@@ -18,7 +22,8 @@ public enum UNetFLOPs {
             total += 2 * temb * Double(cout)
         }
         func transformer(_ c: Int, _ pixels: Int, _ layers: Int) {
-            let t = Double(pixels), d = Double(c)
+            let t = Double(pixels)
+            let d = Double(c)
             total += 2 * 2 * t * d * d  // proj_in, proj_out
             for _ in 0..<layers {
                 total += 2 * t * d * d * 4 + 2 * 2 * t * t * d  // self-attention: q, k, v, out; scores and values
@@ -26,10 +31,12 @@ public enum UNetFLOPs {
                 total += 2 * t * d * 8 * d + 2 * t * 4 * d * d  // GEGLU feed-forward
             }
         }
-        let heads = config.attentionHeads.count, layers = config.transformerLayers
+        let heads = config.attentionHeads.count
+        let layers = config.transformerLayers
         guard heads == channels.count, layers.count == channels.count else { return 0 }
         total += 2 * Double(channels[0]) * temb + 2 * temb * temb  // time embedding
-        var h = height, w = width
+        var h = height
+        var w = width
         conv(config.inChannels, channels[0], 3, h * w)
         var output = channels[0]
         for (i, type) in config.downBlockTypes.enumerated() {
@@ -49,7 +56,8 @@ public enum UNetFLOPs {
         resnet(last, last, h * w)
         transformer(last, h * w, layers[layers.count - 1])
         resnet(last, last, h * w)
-        let reversed = Array(channels.reversed()), reversedLayers = Array(layers.reversed())
+        let reversed = Array(channels.reversed())
+        let reversedLayers = Array(layers.reversed())
         output = reversed[0]
         for (i, type) in config.upBlockTypes.enumerated() {
             let prevOut = output

@@ -8,17 +8,24 @@ struct UNetMidBlock2DCrossAttn: Sendable {
     let attentions: [Transformer2DModel]
 
     /// Loads `resnets.0...layers` and `attentions.0..<layers` over `channels` channels.
-    init(_ weights: any WeightSource, channels: Int, temb: Int, heads: Int, layers: Int = 1, transformerLayers: Int,
-         crossDim: Int, groups: Int, eps: Float, linearProjection: Bool, policy: WeightPrecisionPolicy) throws(ModelLoadError) {
-        var resnets: [ResnetBlock2D] = [], attentions: [Transformer2DModel] = []
+    init(
+        _ weights: any WeightSource, channels: Int, temb: Int, heads: Int, layers: Int = 1, transformerLayers: Int,
+        crossDim: Int, groups: Int, eps: Float, linearProjection: Bool, policy: WeightPrecisionPolicy
+    ) throws(ModelLoadError) {
+        var resnets: [ResnetBlock2D] = []
+        var attentions: [Transformer2DModel] = []
         for i in 0...layers {
-            resnets.append(try ResnetBlock2D(weights.scoped("resnets.\(i)."), in: channels, out: channels, temb: temb,
-                                             groups: groups, eps: eps, policy: policy))
+            resnets.append(
+                try ResnetBlock2D(
+                    weights.scoped("resnets.\(i)."), in: channels, out: channels, temb: temb,
+                    groups: groups, eps: eps, policy: policy))
         }
         for i in 0..<layers {
-            attentions.append(try Transformer2DModel(weights.scoped("attentions.\(i)."), channels: channels, heads: heads,
-                                                     layers: transformerLayers, crossDim: crossDim, groups: groups,
-                                                     linearProjection: linearProjection, policy: policy))
+            attentions.append(
+                try Transformer2DModel(
+                    weights.scoped("attentions.\(i)."), channels: channels, heads: heads,
+                    layers: transformerLayers, crossDim: crossDim, groups: groups,
+                    linearProjection: linearProjection, policy: policy))
         }
         self.resnets = resnets
         self.attentions = attentions

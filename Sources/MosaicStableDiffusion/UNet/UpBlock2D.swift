@@ -8,16 +8,22 @@ struct UpBlock2D: UNetUpBlock {
     let upsampler: Upsample2D?
 
     /// Loads `resnets.i` and `upsamplers.0` (channels as in `CrossAttnUpBlock2D`).
-    init(_ weights: any WeightSource, in inChannels: Int, prevOut: Int, out outChannels: Int, layers: Int, temb: Int,
-         groups: Int, eps: Float, addUpsample: Bool, policy: WeightPrecisionPolicy) throws(ModelLoadError) {
+    init(
+        _ weights: any WeightSource, in inChannels: Int, prevOut: Int, out outChannels: Int, layers: Int, temb: Int,
+        groups: Int, eps: Float, addUpsample: Bool, policy: WeightPrecisionPolicy
+    ) throws(ModelLoadError) {
         var resnets: [ResnetBlock2D] = []
         for i in 0..<layers {
-            let skip = i == layers - 1 ? inChannels : outChannels, base = i == 0 ? prevOut : outChannels
-            resnets.append(try ResnetBlock2D(weights.scoped("resnets.\(i)."), in: base + skip, out: outChannels,
-                                             temb: temb, groups: groups, eps: eps, policy: policy))
+            let skip = i == layers - 1 ? inChannels : outChannels
+            let base = i == 0 ? prevOut : outChannels
+            resnets.append(
+                try ResnetBlock2D(
+                    weights.scoped("resnets.\(i)."), in: base + skip, out: outChannels,
+                    temb: temb, groups: groups, eps: eps, policy: policy))
         }
         self.resnets = resnets
-        upsampler = addUpsample ? try Upsample2D(weights.scoped("upsamplers.0."), channels: outChannels, policy: policy) : nil
+        upsampler =
+            addUpsample ? try Upsample2D(weights.scoped("upsamplers.0."), channels: outChannels, policy: policy) : nil
     }
 
     var skipCount: Int { resnets.count }

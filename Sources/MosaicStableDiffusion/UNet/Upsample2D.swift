@@ -8,7 +8,8 @@ struct Upsample2D: Sendable {
 
     /// Loads `conv` over `channels` channels.
     init(_ weights: any WeightSource, channels: Int, policy: WeightPrecisionPolicy) throws(ModelLoadError) {
-        conv = try Conv2dLayer(weights.scoped("conv."), in: channels, out: channels, kernel: 3, padding: 1, policy: policy)
+        conv = try Conv2dLayer(
+            weights.scoped("conv."), in: channels, out: channels, kernel: 3, padding: 1, policy: policy)
     }
 
     /// `[B, C, H, W]` → `[B, C, 2H, 2W]`.

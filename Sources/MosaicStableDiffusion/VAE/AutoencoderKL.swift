@@ -24,13 +24,19 @@ public struct AutoencoderKL: Sendable {
             throw .invalidConfig(path: "vae/config.json", reason: "unsupported act_fn '\(config.actFn)'")
         }
         guard !config.blockOutChannels.isEmpty, config.normNumGroups > 0,
-              config.blockOutChannels.allSatisfy({ $0 % config.normNumGroups == 0 }) else {
-            throw .invalidConfig(path: "vae/config.json",
-                                 reason: "block_out_channels \(config.blockOutChannels) must be multiples of norm_num_groups \(config.normNumGroups)")
+            config.blockOutChannels.allSatisfy({ $0 % config.normNumGroups == 0 })
+        else {
+            throw .invalidConfig(
+                path: "vae/config.json",
+                reason:
+                    "block_out_channels \(config.blockOutChannels) must be multiples of norm_num_groups \(config.normNumGroups)"
+            )
         }
         self.config = config
-        decoder = VAEProgramRunner(operations: try VAEProgramBuilder.decoder(config: config, weights: weights, policy: policy))
-        encoder = VAEProgramRunner(operations: try VAEProgramBuilder.encoder(config: config, weights: weights, policy: policy))
+        decoder = VAEProgramRunner(
+            operations: try VAEProgramBuilder.decoder(config: config, weights: weights, policy: policy))
+        encoder = VAEProgramRunner(
+            operations: try VAEProgramBuilder.encoder(config: config, weights: weights, policy: policy))
     }
 
     /// Image pixels per latent pixel along each axis (8 for SD).
@@ -48,7 +54,9 @@ public struct AutoencoderKL: Sendable {
     }
 
     /// `vae.encode(x).latent_dist` for images `[batch, in_channels, H, W]` in [-1, 1], sides multiples of 8.
-    public func encode(_ images: Tensor, context: ComputeContext = .serial) throws(VAEError) -> DiagonalGaussianDistribution {
+    public func encode(_ images: Tensor, context: ComputeContext = .serial) throws(VAEError)
+        -> DiagonalGaussianDistribution
+    {
         guard images.shape.count == 4, images.shape[1] == config.inChannels else {
             throw .invalidInput(shape: images.shape, expectedChannels: config.inChannels)
         }

@@ -14,14 +14,17 @@ public struct DiagonalGaussianDistribution: Sendable {
     /// Splits `moments` (`[batch, 2 * C, h, w]`) along channels as `torch.chunk(moments, 2, dim=1)`.
     init(moments: Tensor) {
         let (batch, doubled, height, width) = moments.nchw
-        let channels = doubled / 2, plane = height * width
-        var mean = Tensor(zeros: [batch, channels, height, width]), logvar = mean
+        let channels = doubled / 2
+        let plane = height * width
+        var mean = Tensor(zeros: [batch, channels, height, width])
+        var logvar = mean
         for b in 0..<batch {
             for c in 0..<channels {
                 for p in 0..<plane {
                     let target = (b * channels + c) * plane + p
                     mean.scalars[target] = moments.scalars[(b * doubled + c) * plane + p]
-                    logvar.scalars[target] = min(max(moments.scalars[(b * doubled + channels + c) * plane + p], -30), 20)
+                    logvar.scalars[target] = min(
+                        max(moments.scalars[(b * doubled + channels + c) * plane + p], -30), 20)
                 }
             }
         }

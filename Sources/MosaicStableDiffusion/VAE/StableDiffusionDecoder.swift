@@ -47,7 +47,8 @@ public struct StableDiffusionDecoder: LatentDecoder {
 
     /// How many tiles of a `latentWidth x latentHeight` latent decode at once (at least one).
     public static func concurrentTiles(latentWidth: Int, latentHeight: Int, channels: Int, scale: Int) -> Int {
-        let tile = tileActivationBytes(latentWidth: latentWidth, latentHeight: latentHeight, channels: channels, scale: scale)
+        let tile = tileActivationBytes(
+            latentWidth: latentWidth, latentHeight: latentHeight, channels: channels, scale: scale)
         return max(1, parallelTileMemoryLimit / max(1, tile))
     }
 
@@ -59,8 +60,10 @@ public struct StableDiffusionDecoder: LatentDecoder {
 
     /// Decodes the `latent_channels x height x width` canvas latent (scaled, as the sampler
     /// leaves it) into interleaved RGB (`3 * 64` bytes per latent pixel for SD).
-    public func decode(latent: UnsafeBufferPointer<Float>, width: Int, height: Int,
-                       into rgb: UnsafeMutableBufferPointer<UInt8>, pool: WorkerPool) throws {
+    public func decode(
+        latent: UnsafeBufferPointer<Float>, width: Int, height: Int,
+        into rgb: UnsafeMutableBufferPointer<UInt8>, pool: WorkerPool
+    ) throws {
         let channels = vae.config.latentChannels
         guard vae.config.outChannels == 3 else {
             throw VAEError.invalidInput(shape: [1, vae.config.outChannels], expectedChannels: 3)
@@ -70,19 +73,25 @@ public struct StableDiffusionDecoder: LatentDecoder {
         }
         let inverse = Float(1 / vae.config.scalingFactor)
         let scaled = try Tensor(shape: [1, channels, height, width], scalars: latent.map { $0 * inverse })
-        let scope: TiledVAEDecoder.AttentionScope = width * height <= Self.wholeImageAttentionLimit ? .wholeImage : .tile
-        let concurrent = Self.concurrentTiles(latentWidth: width, latentHeight: height,
-                                              channels: vae.config.blockOutChannels.first ?? 128,
-                                              scale: vae.downsamplingFactor)
-        let decoder = try TiledVAEDecoder(vae: vae, tileSize: tileSize, attentionScope: scope, maxConcurrentTiles: concurrent)
-        let scale = decoder.outputScale, imageWidth = width * scale
+        let scope: TiledVAEDecoder.AttentionScope =
+            width * height <= Self.wholeImageAttentionLimit ? .wholeImage : .tile
+        let concurrent = Self.concurrentTiles(
+            latentWidth: width, latentHeight: height,
+            channels: vae.config.blockOutChannels.first ?? 128,
+            scale: vae.downsamplingFactor)
+        let decoder = try TiledVAEDecoder(
+            vae: vae, tileSize: tileSize, attentionScope: scope, maxConcurrentTiles: concurrent)
+        let scale = decoder.outputScale
+        let imageWidth = width * scale
         guard rgb.count == 3 * imageWidth * height * scale else {
             throw VAEError.bufferSize(name: "rgb", expected: 3 * imageWidth * height * scale, actual: rgb.count)
         }
         let target = SendablePointer(rgb.baseAddress)
         try decoder.decode(scaled, pool: pool) { tile, pixels in
             guard let base = target.pointer else { return }
-            let rows = tile.height * scale, columns = tile.width * scale, plane = rows * columns
+            let rows = tile.height * scale
+            let columns = tile.width * scale
+            let plane = rows * columns
             for y in 0..<rows {
                 let row = base + ((tile.top * scale + y) * imageWidth + tile.left * scale) * 3
                 for x in 0..<columns {

@@ -21,7 +21,8 @@ extension Tensor {
 
     /// The part of a latent that `tile` decodes (owned plus halo).
     func crop(_ tile: VAEDecodeTile) -> Tensor {
-        crop(rows: tile.inputTop..<(tile.inputTop + tile.inputHeight),
-             columns: tile.inputLeft..<(tile.inputLeft + tile.inputWidth))
+        crop(
+            rows: tile.inputTop..<(tile.inputTop + tile.inputHeight),
+            columns: tile.inputLeft..<(tile.inputLeft + tile.inputWidth))
     }
 }

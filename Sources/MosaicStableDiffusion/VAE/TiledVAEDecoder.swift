@@ -54,8 +54,10 @@ public struct TiledVAEDecoder: Sendable {
     public let maxConcurrentTiles: Int
 
     /// A tiled decoder with `tileSize`-pixel tiles and `halo` (default: the decoder's receptive radius).
-    public init(vae: AutoencoderKL, tileSize: Int = 64, halo: Int? = nil, attentionScope: AttentionScope = .wholeImage,
-                groupNormScope: GroupNormScope = .wholeImage, maxConcurrentTiles: Int = .max) throws(VAEError) {
+    public init(
+        vae: AutoencoderKL, tileSize: Int = 64, halo: Int? = nil, attentionScope: AttentionScope = .wholeImage,
+        groupNormScope: GroupNormScope = .wholeImage, maxConcurrentTiles: Int = .max
+    ) throws(VAEError) {
         guard tileSize > 0 else { throw .invalidTileSize(tileSize) }
         self.vae = vae
         self.tileSize = tileSize
@@ -68,7 +70,8 @@ public struct TiledVAEDecoder: Sendable {
     /// How far (in latent pixels, rounded up) a latent pixel's influence spreads through the
     /// decoder's convolutions: one pixel per 3x3 convolution at its resolution.
     static func receptiveRadius(_ operations: [VAEOperation]) -> Int {
-        var scale = 1, radius = 0.0
+        var scale = 1
+        var radius = 0.0
         for operation in operations {
             if case .upsample = operation { scale *= 2 }
             radius += Double(operation.radius) / Double(scale)
@@ -86,14 +89,18 @@ public struct TiledVAEDecoder: Sendable {
 
     /// The image `[1, out_channels, 8h, 8w]` of an unscaled latent `[1, latent_channels, h, w]`.
     public func decode(_ latent: Tensor, pool: WorkerPool? = nil) throws(VAEError) -> Tensor {
-        let (_, _, height, width) = latent.nchw, scale = outputScale, channels = vae.config.outChannels
+        let (_, _, height, width) = latent.nchw
+        let scale = outputScale
+        let channels = vae.config.outChannels
         var image = Tensor(zeros: [1, channels, height * scale, width * scale])
-        let imageWidth = width * scale, imagePlane = height * scale * imageWidth
+        let imageWidth = width * scale
+        let imagePlane = height * scale * imageWidth
         try image.scalars.withUnsafeMutableBufferPointer { buffer throws(VAEError) in
             let target = SendablePointer(buffer.baseAddress)
             try decode(latent, pool: pool) { tile, pixels in
                 guard let base = target.pointer else { return }
-                let rows = tile.height * scale, columns = tile.width * scale
+                let rows = tile.height * scale
+                let columns = tile.width * scale
                 for c in 0..<channels {
                     for y in 0..<rows {
                         let dst = base + c * imagePlane + (tile.top * scale + y) * imageWidth + tile.left * scale
@@ -108,14 +115,17 @@ public struct TiledVAEDecoder: Sendable {
     /// Decodes `latent` (`[1, latent_channels, h, w]`, unscaled) and hands each tile's owned
     /// pixels (`out_channels x 8·height x 8·width`, channel-major) to `write`, possibly from
     /// several pool threads at once (tiles own disjoint pixels).
-    public func decode(_ latent: Tensor, pool: WorkerPool?,
-                       write: (_ tile: VAEDecodeTile, _ pixels: UnsafeBufferPointer<Float>) -> Void) throws(VAEError) {
+    public func decode(
+        _ latent: Tensor, pool: WorkerPool?,
+        write: (_ tile: VAEDecodeTile, _ pixels: UnsafeBufferPointer<Float>) -> Void
+    ) throws(VAEError) {
         guard latent.shape.count == 4, latent.shape[0] == 1, latent.shape[1] == vae.config.latentChannels else {
             throw .invalidInput(shape: latent.shape, expectedChannels: vae.config.latentChannels)
         }
         let (_, _, height, width) = latent.nchw
         let tiles = VAEDecodeTile.plan(height: height, width: width, tile: tileSize, halo: halo)
-        let runner = vae.decoder, scale = outputScale
+        let runner = vae.decoder
+        let scale = outputScale
         var gathered = VAEGathered()
         // One tile sees the whole latent: its own statistics and pixels are the whole image's.
         for point in tiles.count > 1 ? gatheringPoints() : [] {
@@ -149,8 +159,10 @@ public struct TiledVAEDecoder: Sendable {
     /// Runs `body` for every tile, over the pool's threads (single-threaded kernels, at most
     /// ``maxConcurrentTiles`` at once) when there is more than one tile, else with the pool inside
     /// the kernels; results in tile order.
-    func forEachTile<Result>(_ tiles: [VAEDecodeTile], pool: WorkerPool?,
-                             _ body: (VAEDecodeTile, ComputeContext) -> Result) -> [Result] {
+    func forEachTile<Result>(
+        _ tiles: [VAEDecodeTile], pool: WorkerPool?,
+        _ body: (VAEDecodeTile, ComputeContext) -> Result
+    ) -> [Result] {
         guard let pool, tiles.count > 1 else {
             let context = ComputeContext(pool: pool)
             return tiles.map { body($0, context) }
@@ -177,8 +189,10 @@ public struct TiledVAEDecoder: Sendable {
     }
 
     /// Adds the tiles' contributions at `point`, in tile order, to `gathered`.
-    func merge(_ results: [VAERunResult], at point: Int, tiles: [VAEDecodeTile], latentWidth: Int,
-               into gathered: inout VAEGathered) {
+    func merge(
+        _ results: [VAERunResult], at point: Int, tiles: [VAEDecodeTile], latentWidth: Int,
+        into gathered: inout VAEGathered
+    ) {
         var statistics: GroupNormStatistics?
         var keysValues: AttentionKeysValues?
         for (tile, result) in zip(tiles, results) {
@@ -186,12 +200,15 @@ public struct TiledVAEDecoder: Sendable {
             case .statistics(let part):
                 statistics = statistics.map { $0 + part } ?? part
             case .keysValues(let keys, let values, let scale):
-                let channels = tile.height * tile.width * scale * scale > 0 ? keys.count / (tile.height * tile.width * scale * scale) : 0
+                let channels =
+                    tile.height * tile.width * scale * scale > 0
+                    ? keys.count / (tile.height * tile.width * scale * scale) : 0
                 let rowLength = latentWidth * scale
                 if keysValues == nil {
                     let total = tiles.reduce(0) { $0 + $1.height * $1.width } * scale * scale
-                    keysValues = AttentionKeysValues(keys: [Float](repeating: 0, count: total * channels),
-                                                     values: [Float](repeating: 0, count: total * channels), count: total)
+                    keysValues = AttentionKeysValues(
+                        keys: [Float](repeating: 0, count: total * channels),
+                        values: [Float](repeating: 0, count: total * channels), count: total)
                 }
                 let columns = tile.width * scale
                 for r in 0..<(tile.height * scale) {

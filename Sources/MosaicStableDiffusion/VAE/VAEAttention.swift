@@ -41,19 +41,27 @@ struct VAEAttention: Sendable {
 
     /// The attention output `[channels, H, W]` of one image's token `rows` over `keys`/`values`
     /// (`keyCount x channels`), written channel-major into `output`.
-    func attend(_ rows: [Float], tokens: Int, keys: [Float], values: [Float], keyCount: Int,
-                output: UnsafeMutablePointer<Float>, context: ComputeContext) {
+    func attend(
+        _ rows: [Float], tokens: Int, keys: [Float], values: [Float], keyCount: Int,
+        output: UnsafeMutablePointer<Float>, context: ComputeContext
+    ) {
         let q = toQ(rows, rows: tokens, context: context)
         var attended = [Float](repeating: 0, count: tokens * channels)
-        q.withUnsafeBufferPointer { qb in keys.withUnsafeBufferPointer { kb in values.withUnsafeBufferPointer { vb in
-            attended.withUnsafeMutableBufferPointer { ob in
-                guard let qp = qb.baseAddress, let kp = kb.baseAddress, let vp = vb.baseAddress,
-                      let op = ob.baseAddress else { return }
-                ScaledDotProductAttention.forward(query: qp, key: kp, value: vp, output: op, batch: 1,
-                                                  queryCount: tokens, keyCount: keyCount, heads: heads,
-                                                  headDim: channels / heads, context: context)
+        q.withUnsafeBufferPointer { qb in
+            keys.withUnsafeBufferPointer { kb in
+                values.withUnsafeBufferPointer { vb in
+                    attended.withUnsafeMutableBufferPointer { ob in
+                        guard let qp = qb.baseAddress, let kp = kb.baseAddress, let vp = vb.baseAddress,
+                            let op = ob.baseAddress
+                        else { return }
+                        ScaledDotProductAttention.forward(
+                            query: qp, key: kp, value: vp, output: op, batch: 1,
+                            queryCount: tokens, keyCount: keyCount, heads: heads,
+                            headDim: channels / heads, context: context)
+                    }
+                }
             }
-        } } }
+        }
         let projected = toOut(attended, rows: tokens, context: context)
         for c in 0..<channels {
             for p in 0..<tokens { output[c * tokens + p] = projected[p * channels + c] }

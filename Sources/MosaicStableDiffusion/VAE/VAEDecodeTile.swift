@@ -25,12 +25,17 @@ public struct VAEDecodeTile: Sendable, Equatable {
         var tiles: [VAEDecodeTile] = []
         for top in stride(from: 0, to: height, by: tile) {
             for left in stride(from: 0, to: width, by: tile) {
-                let rows = min(tile, height - top), columns = min(tile, width - left)
-                let inputTop = max(0, top - halo), inputLeft = max(0, left - halo)
-                let inputBottom = min(height, top + rows + halo), inputRight = min(width, left + columns + halo)
-                tiles.append(VAEDecodeTile(top: top, left: left, height: rows, width: columns,
-                                           inputTop: inputTop, inputLeft: inputLeft,
-                                           inputHeight: inputBottom - inputTop, inputWidth: inputRight - inputLeft))
+                let rows = min(tile, height - top)
+                let columns = min(tile, width - left)
+                let inputTop = max(0, top - halo)
+                let inputLeft = max(0, left - halo)
+                let inputBottom = min(height, top + rows + halo)
+                let inputRight = min(width, left + columns + halo)
+                tiles.append(
+                    VAEDecodeTile(
+                        top: top, left: left, height: rows, width: columns,
+                        inputTop: inputTop, inputLeft: inputLeft,
+                        inputHeight: inputBottom - inputTop, inputWidth: inputRight - inputLeft))
             }
         }
         return tiles

@@ -27,7 +27,8 @@ struct VAEProgramBuilder {
         throws(ModelLoadError) -> [VAEOperation]
     {
         var b = VAEProgramBuilder(config: config, weights: weights, policy: policy)
-        let channels = Array(config.blockOutChannels.reversed()), latent = config.latentChannels
+        let channels = Array(config.blockOutChannels.reversed())
+        let latent = config.latentChannels
         if config.usePostQuantConv { try b.conv("post_quant_conv.", latent, latent, kernel: 1) }
         let d = "decoder."
         try b.conv(d + "conv_in.", latent, channels[0], kernel: 3)
@@ -56,7 +57,8 @@ struct VAEProgramBuilder {
         throws(ModelLoadError) -> [VAEOperation]
     {
         var b = VAEProgramBuilder(config: config, weights: weights, policy: policy)
-        let channels = config.blockOutChannels, e = "encoder."
+        let channels = config.blockOutChannels
+        let e = "encoder."
         try b.conv(e + "conv_in.", config.inChannels, channels[0], kernel: 3)
         var previous = channels[0]
         for (i, out) in channels.enumerated() {
@@ -65,10 +67,14 @@ struct VAEProgramBuilder {
                 try b.resnet(block + "resnets.\(r).", r == 0 ? previous : out, out)
             }
             if i < channels.count - 1 {
-                let geometry = Conv2DGeometry(inChannels: out, outChannels: out, kernelHeight: 3, kernelWidth: 3,
-                                              stride: 2, padTop: 0, padBottom: 1, padLeft: 0, padRight: 1)
-                b.operations.append(.conv(try Conv2dLayer(weights.scoped(block + "downsamplers.0.conv."),
-                                                          geometry: geometry, policy: policy)))
+                let geometry = Conv2DGeometry(
+                    inChannels: out, outChannels: out, kernelHeight: 3, kernelWidth: 3,
+                    stride: 2, padTop: 0, padBottom: 1, padLeft: 0, padRight: 1)
+                b.operations.append(
+                    .conv(
+                        try Conv2dLayer(
+                            weights.scoped(block + "downsamplers.0.conv."),
+                            geometry: geometry, policy: policy)))
             }
             previous = out
         }
@@ -88,8 +94,11 @@ struct VAEProgramBuilder {
             operations.append(.save)
             try norm(attention + "group_norm.", channels: channels, silu: false)
             // attention_head_dim = channels: one head.
-            operations.append(.attention(try VAEAttention(weights.scoped(attention), channels: channels, heads: 1,
-                                                          policy: policy)))
+            operations.append(
+                .attention(
+                    try VAEAttention(
+                        weights.scoped(attention), channels: channels, heads: 1,
+                        policy: policy)))
             operations.append(.residual(nil))
         }
         try resnet(prefix + "resnets.1.", channels, channels)
@@ -103,19 +112,28 @@ struct VAEProgramBuilder {
         try conv(prefix + "conv1.", inChannels, outChannels, kernel: 3)
         try norm(prefix + "norm2.", channels: outChannels, silu: true)
         try conv(prefix + "conv2.", outChannels, outChannels, kernel: 3)
-        let shortcut = inChannels == outChannels ? nil
-            : try Conv2dLayer(weights.scoped(prefix + "conv_shortcut."), in: inChannels, out: outChannels, kernel: 1,
-                              policy: policy)
+        let shortcut =
+            inChannels == outChannels
+            ? nil
+            : try Conv2dLayer(
+                weights.scoped(prefix + "conv_shortcut."), in: inChannels, out: outChannels, kernel: 1,
+                policy: policy)
         operations.append(.residual(shortcut))
     }
 
     mutating func conv(_ prefix: String, _ inChannels: Int, _ outChannels: Int, kernel: Int) throws(ModelLoadError) {
-        operations.append(.conv(try Conv2dLayer(weights.scoped(prefix), in: inChannels, out: outChannels, kernel: kernel,
-                                                padding: kernel / 2, policy: policy)))
+        operations.append(
+            .conv(
+                try Conv2dLayer(
+                    weights.scoped(prefix), in: inChannels, out: outChannels, kernel: kernel,
+                    padding: kernel / 2, policy: policy)))
     }
 
     mutating func norm(_ prefix: String, channels: Int, silu: Bool) throws(ModelLoadError) {
-        operations.append(.groupNorm(try GroupNormLayer(weights.scoped(prefix), groups: config.normNumGroups,
-                                                        channels: channels, eps: Self.eps), silu: silu))
+        operations.append(
+            .groupNorm(
+                try GroupNormLayer(
+                    weights.scoped(prefix), groups: config.normNumGroups,
+                    channels: channels, eps: Self.eps), silu: silu))
     }
 }

@@ -16,8 +16,10 @@ struct VAEProgramRunner: Sendable {
     /// with the tensor's own statistics. `attention` at `i` likewise attends over
     /// `gathered.keysValues[i]`, returns the region's keys and values when stopping there, or
     /// attends over the tensor's own pixels.
-    func run(_ input: Tensor, gathered: VAEGathered = VAEGathered(), stopAt: Int? = nil,
-             region: VAETileRegion? = nil, context: ComputeContext) -> VAERunResult {
+    func run(
+        _ input: Tensor, gathered: VAEGathered = VAEGathered(), stopAt: Int? = nil,
+        region: VAETileRegion? = nil, context: ComputeContext
+    ) -> VAERunResult {
         var x = input
         var saved: [Tensor] = []
         var scale = 1
@@ -29,7 +31,8 @@ struct VAEProgramRunner: Sendable {
                 if stopAt == index {
                     return .statistics(Self.statistics(x, layer: layer, region: region, scale: scale, context: context))
                 }
-                let stats = gathered.statistics[index]
+                let stats =
+                    gathered.statistics[index]
                     ?? Self.statistics(x, layer: layer, region: nil, scale: scale, context: context)
                 Self.normalize(&x, layer: layer, statistics: stats, silu: silu, context: context)
             case .save:
@@ -39,8 +42,9 @@ struct VAEProgramRunner: Sendable {
                 Self.addResidual(&x, input: input, shortcut: shortcut, context: context)
             case .attention(let attention):
                 if stopAt == index {
-                    let (keys, values) = Self.regionKeysValues(x, attention: attention, region: region, scale: scale,
-                                                               context: context)
+                    let (keys, values) = Self.regionKeysValues(
+                        x, attention: attention, region: region, scale: scale,
+                        context: context)
                     return .keysValues(keys: keys, values: values, scale: scale)
                 }
                 x = Self.attend(x, attention: attention, global: gathered.keysValues[index], context: context)
@@ -53,28 +57,34 @@ struct VAEProgramRunner: Sendable {
     }
 
     /// Sums of `region` (the whole tensor when `nil`) per image and group.
-    static func statistics(_ x: Tensor, layer: GroupNormLayer, region: VAETileRegion?, scale: Int,
-                           context: ComputeContext) -> GroupNormStatistics {
+    static func statistics(
+        _ x: Tensor, layer: GroupNormLayer, region: VAETileRegion?, scale: Int,
+        context: ComputeContext
+    ) -> GroupNormStatistics {
         let (batch, channels, height, width) = x.nchw
         return x.scalars.withUnsafeBufferPointer { xb in
             guard let xp = xb.baseAddress else { return GroupNormStatistics(batch: batch, groups: layer.groups) }
-            return GroupNorm.statistics(xp, batch: batch, channels: channels, height: height, width: width,
-                                        groups: layer.groups, rows: region?.rows(scale: scale),
-                                        columns: region?.columns(scale: scale), context: context)
+            return GroupNorm.statistics(
+                xp, batch: batch, channels: channels, height: height, width: width,
+                groups: layer.groups, rows: region?.rows(scale: scale),
+                columns: region?.columns(scale: scale), context: context)
         }
     }
 
     /// Normalises `x` in place with `statistics`, then SiLU when `silu`.
-    static func normalize(_ x: inout Tensor, layer: GroupNormLayer, statistics: GroupNormStatistics, silu: Bool,
-                          context: ComputeContext) {
+    static func normalize(
+        _ x: inout Tensor, layer: GroupNormLayer, statistics: GroupNormStatistics, silu: Bool,
+        context: ComputeContext
+    ) {
         let (batch, channels, height, width) = x.nchw
         x.scalars.withUnsafeMutableBufferPointer { xb in
             layer.gamma.withUnsafeBufferPointer { gb in
                 layer.beta.withUnsafeBufferPointer { bb in
                     guard let xp = xb.baseAddress else { return }
-                    GroupNorm.apply(xp, output: xp, batch: batch, channels: channels, spatial: height * width,
-                                    groups: layer.groups, statistics: statistics, eps: layer.eps,
-                                    gamma: gb.baseAddress, beta: bb.baseAddress, silu: silu, context: context)
+                    GroupNorm.apply(
+                        xp, output: xp, batch: batch, channels: channels, spatial: height * width,
+                        groups: layer.groups, statistics: statistics, eps: layer.eps,
+                        gamma: gb.baseAddress, beta: bb.baseAddress, silu: silu, context: context)
                 }
             }
         }
@@ -94,9 +104,12 @@ struct VAEProgramRunner: Sendable {
     }
 
     /// The attention of every pixel of `x` over `global` keys and values, or over `x`'s own pixels.
-    static func attend(_ x: Tensor, attention: VAEAttention, global: AttentionKeysValues?,
-                       context: ComputeContext) -> Tensor {
-        let (batch, channels, height, width) = x.nchw, plane = height * width
+    static func attend(
+        _ x: Tensor, attention: VAEAttention, global: AttentionKeysValues?,
+        context: ComputeContext
+    ) -> Tensor {
+        let (batch, channels, height, width) = x.nchw
+        let plane = height * width
         var out = Tensor(zeros: x.shape)
         x.scalars.withUnsafeBufferPointer { xb in
             out.scalars.withUnsafeMutableBufferPointer { ob in
@@ -110,8 +123,9 @@ struct VAEProgramRunner: Sendable {
                         let own = attention.keysValues(rows, tokens: plane, context: context)
                         kv = AttentionKeysValues(keys: own.keys, values: own.values, count: plane)
                     }
-                    attention.attend(rows, tokens: plane, keys: kv.keys, values: kv.values, keyCount: kv.count,
-                                     output: op + b * channels * plane, context: context)
+                    attention.attend(
+                        rows, tokens: plane, keys: kv.keys, values: kv.values, keyCount: kv.count,
+                        output: op + b * channels * plane, context: context)
                 }
             }
         }
@@ -119,11 +133,14 @@ struct VAEProgramRunner: Sendable {
     }
 
     /// Keys and values of the pixels of `region` of the first image of `x`, row-major over the region.
-    static func regionKeysValues(_ x: Tensor, attention: VAEAttention, region: VAETileRegion?, scale: Int,
-                                 context: ComputeContext) -> (keys: [Float], values: [Float]) {
+    static func regionKeysValues(
+        _ x: Tensor, attention: VAEAttention, region: VAETileRegion?, scale: Int,
+        context: ComputeContext
+    ) -> (keys: [Float], values: [Float]) {
         let (_, _, height, width) = x.nchw
-        let owned = x.crop(rows: region?.rows(scale: scale) ?? 0..<height,
-                           columns: region?.columns(scale: scale) ?? 0..<width)
+        let owned = x.crop(
+            rows: region?.rows(scale: scale) ?? 0..<height,
+            columns: region?.columns(scale: scale) ?? 0..<width)
         let (_, channels, rows, columns) = owned.nchw
         let tokens = owned.scalars.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { VAEAttention.tokens($0, channels: channels, plane: rows * columns) } ?? []
@@ -138,8 +155,9 @@ struct VAEProgramRunner: Sendable {
         x.scalars.withUnsafeBufferPointer { xb in
             up.scalars.withUnsafeMutableBufferPointer { ub in
                 guard let xp = xb.baseAddress, let upp = ub.baseAddress else { return }
-                NearestUpsample2D.forward(xp, planes: batch * channels, height: height, width: width, output: upp,
-                                          context: context)
+                NearestUpsample2D.forward(
+                    xp, planes: batch * channels, height: height, width: width, output: upp,
+                    context: context)
             }
         }
         return up

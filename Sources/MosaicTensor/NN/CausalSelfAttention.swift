@@ -15,21 +15,24 @@ public enum CausalSelfAttention {
         let width = heads * headDim
         let scale = scale ?? 1 / Float(headDim).squareRoot()
         context.parallelFor(batch * heads) { item in
-            let h = item % heads, b = item / heads
+            let h = item % heads
+            let b = item / heads
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: tokens * tokens)
             defer { scores.deallocate() }
             let q = query + b * tokens * width + h * headDim
             let k = key + b * tokens * width + h * headDim
             let v = value + b * tokens * width + h * headDim
-            BLAS.sgemm(transposeB: true, m: tokens, n: tokens, k: headDim,
-                       a: q, lda: width, b: k, ldb: width, c: scores, ldc: tokens)
+            BLAS.sgemm(
+                transposeB: true, m: tokens, n: tokens, k: headDim,
+                a: q, lda: width, b: k, ldb: width, c: scores, ldc: tokens)
             for i in 0..<tokens {
                 let row = scores + i * tokens
                 Softmax.rows(row, rows: 1, columns: i + 1, stride: tokens, scale: scale)
                 if i + 1 < tokens { (row + i + 1).update(repeating: 0, count: tokens - i - 1) }
             }
-            BLAS.sgemm(m: tokens, n: headDim, k: tokens, a: scores, lda: tokens, b: v, ldb: width,
-                       c: output + b * tokens * width + h * headDim, ldc: width)
+            BLAS.sgemm(
+                m: tokens, n: headDim, k: tokens, a: scores, lda: tokens, b: v, ldb: width,
+                c: output + b * tokens * width + h * headDim, ldc: width)
         }
     }
 }

@@ -17,16 +17,24 @@ public enum Conv2D {
         accumulate: Bool = false, context: ComputeContext, columnBudget: Int = Conv2D.defaultColumnBudget
     ) {
         let beta: Float = (bias != nil || accumulate) ? 1 : 0
-        let outH = g.outputHeight(height), outW = g.outputWidth(width), outPlane = outH * outW
+        let outH = g.outputHeight(height)
+        let outW = g.outputWidth(width)
+        let outPlane = outH * outW
         guard batch > 0, outH > 0, outW > 0, g.outChannels > 0 else { return }
-        let inImage = g.inChannels * height * width, outImage = g.outChannels * outPlane
+        let inImage = g.inChannels * height * width
+        let outImage = g.outChannels * outPlane
         if g.isPointwise {
             for b in 0..<batch {
                 let out = output + b * outImage
-                if let bias { fillBias(bias, out, channels: g.outChannels, plane: outPlane, offset: 0, count: outPlane, add: accumulate) }
-                ParallelGEMM.sgemm(m: g.outChannels, n: outPlane, k: g.inChannels, a: weight, lda: g.inChannels,
-                                   b: input + b * inImage, ldb: outPlane, beta: beta,
-                                   c: out, ldc: outPlane, context: context)
+                if let bias {
+                    fillBias(
+                        bias, out, channels: g.outChannels, plane: outPlane, offset: 0, count: outPlane, add: accumulate
+                    )
+                }
+                ParallelGEMM.sgemm(
+                    m: g.outChannels, n: outPlane, k: g.inChannels, a: weight, lda: g.inChannels,
+                    b: input + b * inImage, ldb: outPlane, beta: beta,
+                    c: out, ldc: outPlane, context: context)
             }
             return
         }
@@ -39,16 +47,24 @@ public enum Conv2D {
         if threads == 1 || blocks >= 2 * threads {
             // Blocks in parallel, each with its own buffer and a single-threaded product.
             context.parallelFor(blocks) { item in
-                let b = item / blocksPerImage, row0 = (item % blocksPerImage) * rowsPerBlock
-                let rows = min(rowsPerBlock, outH - row0), n = rows * outW
+                let b = item / blocksPerImage
+                let row0 = (item % blocksPerImage) * rowsPerBlock
+                let rows = min(rowsPerBlock, outH - row0)
+                let n = rows * outW
                 let columns = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
                 defer { columns.deallocate() }
-                Im2Col.fill(input + b * inImage, height: height, width: width, geometry: g,
-                            firstRow: row0, rowCount: rows, patchRange: 0..<k, columns: columns, ldc: n)
+                Im2Col.fill(
+                    input + b * inImage, height: height, width: width, geometry: g,
+                    firstRow: row0, rowCount: rows, patchRange: 0..<k, columns: columns, ldc: n)
                 let out = output + b * outImage
-                if let bias { fillBias(bias, out, channels: g.outChannels, plane: outPlane, offset: row0 * outW, count: n, add: accumulate) }
-                BLAS.sgemm(m: g.outChannels, n: n, k: k, a: weight, lda: k, b: columns, ldb: n,
-                           beta: beta, c: out + row0 * outW, ldc: outPlane)
+                if let bias {
+                    fillBias(
+                        bias, out, channels: g.outChannels, plane: outPlane, offset: row0 * outW, count: n,
+                        add: accumulate)
+                }
+                BLAS.sgemm(
+                    m: g.outChannels, n: n, k: k, a: weight, lda: k, b: columns, ldb: n,
+                    beta: beta, c: out + row0 * outW, ldc: outPlane)
             }
             return
         }
@@ -57,25 +73,35 @@ public enum Conv2D {
         let columns = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
         defer { columns.deallocate() }
         for item in 0..<blocks {
-            let b = item / blocksPerImage, row0 = (item % blocksPerImage) * rowsPerBlock
-            let rows = min(rowsPerBlock, outH - row0), n = rows * outW
+            let b = item / blocksPerImage
+            let row0 = (item % blocksPerImage) * rowsPerBlock
+            let rows = min(rowsPerBlock, outH - row0)
+            let n = rows * outW
             context.parallelRanges(k, align: 8) { range in
-                Im2Col.fill(input + b * inImage, height: height, width: width, geometry: g,
-                            firstRow: row0, rowCount: rows, patchRange: range,
-                            columns: columns + range.lowerBound * n, ldc: n)
+                Im2Col.fill(
+                    input + b * inImage, height: height, width: width, geometry: g,
+                    firstRow: row0, rowCount: rows, patchRange: range,
+                    columns: columns + range.lowerBound * n, ldc: n)
             }
             let out = output + b * outImage
-            if let bias { fillBias(bias, out, channels: g.outChannels, plane: outPlane, offset: row0 * outW, count: n, add: accumulate) }
-            ParallelGEMM.sgemm(m: g.outChannels, n: n, k: k, a: weight, lda: k, b: columns, ldb: n,
-                               beta: beta, c: out + row0 * outW, ldc: outPlane, context: context)
+            if let bias {
+                fillBias(
+                    bias, out, channels: g.outChannels, plane: outPlane, offset: row0 * outW, count: n, add: accumulate)
+            }
+            ParallelGEMM.sgemm(
+                m: g.outChannels, n: n, k: k, a: weight, lda: k, b: columns, ldb: n,
+                beta: beta, c: out + row0 * outW, ldc: outPlane, context: context)
         }
     }
 
     @inline(__always)
-    static func fillBias(_ bias: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                         channels: Int, plane: Int, offset: Int, count: Int, add: Bool) {
+    static func fillBias(
+        _ bias: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+        channels: Int, plane: Int, offset: Int, count: Int, add: Bool
+    ) {
         for o in 0..<channels {
-            let p = out + o * plane + offset, b = bias[o]
+            let p = out + o * plane + offset
+            let b = bias[o]
             if add {
                 for i in 0..<count { p[i] += b }
             } else {

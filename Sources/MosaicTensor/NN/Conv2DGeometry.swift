@@ -21,14 +21,17 @@ public struct Conv2DGeometry: Sendable, Equatable {
 
     /// A `kernel x kernel` convolution with the same padding on every side (`torch.nn.Conv2d`).
     public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0) {
-        self.init(inChannels: inChannels, outChannels: outChannels, kernelHeight: kernel, kernelWidth: kernel,
-                  stride: stride, padTop: padding, padBottom: padding, padLeft: padding, padRight: padding)
+        self.init(
+            inChannels: inChannels, outChannels: outChannels, kernelHeight: kernel, kernelWidth: kernel,
+            stride: stride, padTop: padding, padBottom: padding, padLeft: padding, padRight: padding)
     }
 
     /// A convolution with every field given (asymmetric padding, as diffusers' `Downsample2D`
     /// with `padding=0` pads right and bottom by one).
-    public init(inChannels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
-                padTop: Int, padBottom: Int, padLeft: Int, padRight: Int) {
+    public init(
+        inChannels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
+        padTop: Int, padBottom: Int, padLeft: Int, padRight: Int
+    ) {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernelHeight = kernelHeight

@@ -19,7 +19,8 @@ public enum FastMath {
         p = p * r + 1.666_666_5e-1
         p = p * r + 5e-1
         let poly = (p * r) * r + r + 1
-        let bits = UInt32(bitPattern: Int32(bitPattern: shifted.bitPattern &- Float(12_582_912).bitPattern) &+ 127) << 23
+        let bits =
+            UInt32(bitPattern: Int32(bitPattern: shifted.bitPattern &- Float(12_582_912).bitPattern) &+ 127) << 23
         return poly * Float(bitPattern: bits)
     }
 

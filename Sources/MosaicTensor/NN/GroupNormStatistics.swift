@@ -24,8 +24,9 @@ public struct GroupNormStatistics: Sendable, Equatable {
 
     /// The statistics of the union of two disjoint parts (same batch and groups).
     public static func + (lhs: GroupNormStatistics, rhs: GroupNormStatistics) -> GroupNormStatistics {
-        precondition(lhs.sum.count == rhs.sum.count && lhs.groups == rhs.groups,
-                     "GroupNormStatistics: \(lhs.sum.count)/\(lhs.groups) vs \(rhs.sum.count)/\(rhs.groups) entries/groups")
+        precondition(
+            lhs.sum.count == rhs.sum.count && lhs.groups == rhs.groups,
+            "GroupNormStatistics: \(lhs.sum.count)/\(lhs.groups) vs \(rhs.sum.count)/\(rhs.groups) entries/groups")
         var out = lhs
         out.count += rhs.count
         for i in out.sum.indices {
@@ -38,7 +39,8 @@ public struct GroupNormStatistics: Sendable, Equatable {
     /// Mean and `1 / sqrt(variance + eps)` per entry (biased variance, as `torch.nn.GroupNorm`).
     public func meanAndInverseStd(eps: Float) -> (mean: [Float], inverseStd: [Float]) {
         let n = Double(max(count, 1))
-        var mean = [Float](repeating: 0, count: sum.count), inv = mean
+        var mean = [Float](repeating: 0, count: sum.count)
+        var inv = mean
         for i in sum.indices {
             let m = sum[i] / n
             let variance = max(0, sumOfSquares[i] / n - m * m)

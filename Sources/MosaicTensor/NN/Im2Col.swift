@@ -9,9 +9,14 @@ public enum Im2Col {
         firstRow: Int, rowCount: Int, patchRange: Range<Int>,
         columns: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        let outWidth = g.outputWidth(width), kh = g.kernelHeight, kw = g.kernelWidth, s = g.stride
+        let outWidth = g.outputWidth(width)
+        let kh = g.kernelHeight
+        let kw = g.kernelWidth
+        let s = g.stride
         for p in patchRange {
-            let c = p / (kh * kw), ki = (p / kw) % kh, kj = p % kw
+            let c = p / (kh * kw)
+            let ki = (p / kw) % kh
+            let kj = p % kw
             let plane = input + c * height * width
             let row = columns + (p - patchRange.lowerBound) * ldc
             // Output columns ox whose input column ox*s - padLeft + kj lies inside [0, width).
@@ -31,7 +36,10 @@ public enum Im2Col {
                     (dst + oxStart).update(from: src + oxStart, count: oxEnd - oxStart)
                 } else {
                     var ox = oxStart
-                    while ox < oxEnd { dst[ox] = src[ox * s]; ox += 1 }
+                    while ox < oxEnd {
+                        dst[ox] = src[ox * s]
+                        ox += 1
+                    }
                 }
                 if oxEnd < outWidth { (dst + oxEnd).update(repeating: 0, count: outWidth - oxEnd) }
             }

@@ -16,27 +16,32 @@ public enum ParallelGEMM {
         guard m > 0, n > 0 else { return }
         let threads = context.threadCount
         if threads == 1 || m * n * k < 1 << 20 {
-            BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            BLAS.sgemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
         if n >= m {
             let chunk = max(16, ((n + threads - 1) / threads + 15) / 16 * 16)
             let pieces = (n + chunk - 1) / chunk
             context.parallelFor(pieces) { piece in
-                let j0 = piece * chunk, width = min(chunk, n - j0)
-                BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: width, k: k, alpha: alpha,
-                           a: a, lda: lda, b: transposeB ? b + j0 * ldb : b + j0, ldb: ldb,
-                           beta: beta, c: c + j0, ldc: ldc)
+                let j0 = piece * chunk
+                let width = min(chunk, n - j0)
+                BLAS.sgemm(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: width, k: k, alpha: alpha,
+                    a: a, lda: lda, b: transposeB ? b + j0 * ldb : b + j0, ldb: ldb,
+                    beta: beta, c: c + j0, ldc: ldc)
             }
         } else {
             let chunk = max(16, ((m + threads - 1) / threads + 15) / 16 * 16)
             let pieces = (m + chunk - 1) / chunk
             context.parallelFor(pieces) { piece in
-                let i0 = piece * chunk, height = min(chunk, m - i0)
-                BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: height, n: n, k: k, alpha: alpha,
-                           a: transposeA ? a + i0 : a + i0 * lda, lda: lda, b: b, ldb: ldb,
-                           beta: beta, c: c + i0 * ldc, ldc: ldc)
+                let i0 = piece * chunk
+                let height = min(chunk, m - i0)
+                BLAS.sgemm(
+                    transposeA: transposeA, transposeB: transposeB, m: height, n: n, k: k, alpha: alpha,
+                    a: transposeA ? a + i0 : a + i0 * lda, lda: lda, b: b, ldb: ldb,
+                    beta: beta, c: c + i0 * ldc, ldc: ldc)
             }
         }
     }

@@ -19,27 +19,36 @@ public enum ScaledDotProductAttention {
         context: ComputeContext
     ) {
         guard batch > 0, queryCount > 0, keyCount > 0, heads > 0 else { return }
-        let width = heads * headDim, chunk = max(1, min(queryChunk, queryCount))
+        let width = heads * headDim
+        let chunk = max(1, min(queryChunk, queryCount))
         let chunks = (queryCount + chunk - 1) / chunk
         let scale = scale ?? 1 / Float(headDim).squareRoot()
         context.parallelFor(batch * heads * chunks) { item in
-            let c = item % chunks, h = (item / chunks) % heads, b = item / (chunks * heads)
-            let q0 = c * chunk, rows = min(chunk, queryCount - q0)
+            let c = item % chunks
+            let h = (item / chunks) % heads
+            let b = item / (chunks * heads)
+            let q0 = c * chunk
+            let rows = min(chunk, queryCount - q0)
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: rows * keyCount)
             defer { scores.deallocate() }
             let q = query + (b * queryCount + q0) * width + h * headDim
             let k = key + b * keyCount * width + h * headDim
             let v = value + b * keyCount * width + h * headDim
             let out = output + (b * queryCount + q0) * width + h * headDim
-            BLAS.sgemm(transposeB: true, m: rows, n: keyCount, k: headDim,
-                       a: q, lda: width, b: k, ldb: width, c: scores, ldc: keyCount)
+            BLAS.sgemm(
+                transposeB: true, m: rows, n: keyCount, k: headDim,
+                a: q, lda: width, b: k, ldb: width, c: scores, ldc: keyCount)
             withUnsafeTemporaryAllocation(of: Float.self, capacity: rows) { sums in
-                for r in 0..<rows { sums[r] = Softmax.exponentiate(scores + r * keyCount, columns: keyCount, scale: scale) }
-                BLAS.sgemm(m: rows, n: headDim, k: keyCount, a: scores, lda: keyCount, b: v, ldb: width,
-                           c: out, ldc: width)
+                for r in 0..<rows {
+                    sums[r] = Softmax.exponentiate(scores + r * keyCount, columns: keyCount, scale: scale)
+                }
+                BLAS.sgemm(
+                    m: rows, n: headDim, k: keyCount, a: scores, lda: keyCount, b: v, ldb: width,
+                    c: out, ldc: width)
                 // Normalise after the product: headDim values per row instead of keyCount.
                 for r in 0..<rows {
-                    let inverse = 1 / sums[r], row = out + r * width
+                    let inverse = 1 / sums[r]
+                    let row = out + r * width
                     for d in 0..<headDim { row[d] *= inverse }
                 }
             }

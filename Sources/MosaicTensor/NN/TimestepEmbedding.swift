@@ -23,7 +23,8 @@ public enum SinusoidalTimestepEmbedding {
             let base = row * dimension
             for i in 0..<half {
                 let argument = scale * (t * frequencies[i])
-                let s = Foundation.sin(argument), c = Foundation.cos(argument)
+                let s = Foundation.sin(argument)
+                let c = Foundation.cos(argument)
                 out[base + i] = flipSinToCos ? c : s
                 out[base + half + i] = flipSinToCos ? s : c
             }

@@ -81,7 +81,8 @@ public enum JSONValue: Equatable, Sendable {
             }
             out += "]"
         case .object(let members):
-            let ordered = sortingKeys
+            let ordered =
+                sortingKeys
                 ? members.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }
                 : members
             out += "{"

@@ -2,9 +2,9 @@
 // validated exactly as `SafeTensors(parsing:)` does, but the data section stays in the page
 // cache, so a 2-4 GB checkpoint costs no copy and only the pages a render touches are read.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A validated safetensors file mapped read-only into memory; unmapped when released.
@@ -34,7 +34,9 @@ public final class MappedSafeTensors: @unchecked Sendable {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadableFile(path: path, reason: Self.errnoText()) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadableFile(path: path, reason: "not a regular file") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw .unreadableFile(path: path, reason: "not a regular file")
+        }
         let size = Int(info.st_size)
         fileSize = size
         var mapped: UnsafeRawPointer? = nil
@@ -51,7 +53,9 @@ public final class MappedSafeTensors: @unchecked Sendable {
             guard declared <= UInt64(SafeTensors.maximumHeaderLength) else {
                 throw SafeTensorsError.headerTooLarge(declared: declared, limit: SafeTensors.maximumHeaderLength)
             }
-            guard Int(declared) <= size - 8 else { throw SafeTensorsError.headerPastEnd(declared: declared, available: size - 8) }
+            guard Int(declared) <= size - 8 else {
+                throw SafeTensorsError.headerPastEnd(declared: declared, available: size - 8)
+            }
             let dataOffset = 8 + Int(declared)
             let parsed = try SafeTensors.parseHeader(
                 UnsafeRawBufferPointer(rebasing: file[8..<dataOffset]), dataSize: size - dataOffset)
@@ -90,7 +94,8 @@ public final class MappedSafeTensors: @unchecked Sendable {
     /// The tensor's raw little-endian bytes inside the mapping (valid while `self` lives).
     public func bytes(of tensor: TensorInfo) -> UnsafeRawBufferPointer {
         guard let base else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        return UnsafeRawBufferPointer(start: base + dataOffset + tensor.dataRange.lowerBound, count: tensor.dataRange.count)
+        return UnsafeRawBufferPointer(
+            start: base + dataOffset + tensor.dataRange.lowerBound, count: tensor.dataRange.count)
     }
 
     /// The header entry type, shared with the in-memory reader.

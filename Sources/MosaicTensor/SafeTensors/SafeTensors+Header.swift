@@ -28,7 +28,8 @@ extension SafeTensors {
         var expectedStart = 0
         for tensor in tensors {
             guard tensor.dataRange.lowerBound == expectedStart else {
-                throw .nonContiguous(tensor: tensor.name, expectedStart: expectedStart, actualStart: tensor.dataRange.lowerBound)
+                throw .nonContiguous(
+                    tensor: tensor.name, expectedStart: expectedStart, actualStart: tensor.dataRange.lowerBound)
             }
             expectedStart = tensor.dataRange.upperBound
         }
@@ -50,7 +51,8 @@ extension SafeTensors {
         return metadata
     }
 
-    private static func parseEntry(name: String, value: JSONValue, dataSize: Int) throws(SafeTensorsError) -> TensorInfo {
+    private static func parseEntry(name: String, value: JSONValue, dataSize: Int) throws(SafeTensorsError) -> TensorInfo
+    {
         guard let fields = value.objectMembers else {
             throw .invalidTensorEntry(tensor: name, reason: "entry is \(value.kindName), expected an object")
         }
@@ -63,7 +65,9 @@ extension SafeTensors {
         guard case .string(let dtypeName) = try field("dtype") else {
             throw .invalidTensorEntry(tensor: name, reason: "'dtype' is not a string")
         }
-        guard let dtype = SafeTensorsDType(rawValue: dtypeName) else { throw .unknownDType(tensor: name, dtype: dtypeName) }
+        guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
+            throw .unknownDType(tensor: name, dtype: dtypeName)
+        }
         let shape = try integers(try field("shape"), tensor: name, key: "shape")
         let offsets = try integers(try field("data_offsets"), tensor: name, key: "data_offsets")
         guard offsets.count == 2, offsets[0] <= offsets[1] else {
@@ -81,8 +85,9 @@ extension SafeTensors {
         }
         let actual = offsets[1] - offsets[0]
         guard !overflow, expected == actual else {
-            throw .lengthMismatch(tensor: name, shape: shape, dtype: dtype,
-                                  expectedBytes: overflow ? Int.max : expected, actualBytes: actual)
+            throw .lengthMismatch(
+                tensor: name, shape: shape, dtype: dtype,
+                expectedBytes: overflow ? Int.max : expected, actualBytes: actual)
         }
         return TensorInfo(name: name, dtype: dtype, shape: shape, dataRange: offsets[0]..<offsets[1])
     }
@@ -94,7 +99,9 @@ extension SafeTensors {
         var result: [Int] = []
         for item in items {
             guard let number = item.nonNegativeInt else {
-                throw .invalidTensorEntry(tensor: tensor, reason: "'\(key)' holds \(item.serialized().prefix(40)), expected non-negative integers")
+                throw .invalidTensorEntry(
+                    tensor: tensor,
+                    reason: "'\(key)' holds \(item.serialized().prefix(40)), expected non-negative integers")
             }
             result.append(number)
         }

@@ -59,12 +59,15 @@ public struct SafeTensors: Sendable {
             throw .headerTooLarge(declared: declared, limit: Self.maximumHeaderLength)
         }
         let headerLength = Int(declared)
-        guard headerLength <= bytes.count - 8 else { throw .headerPastEnd(declared: declared, available: bytes.count - 8) }
+        guard headerLength <= bytes.count - 8 else {
+            throw .headerPastEnd(declared: declared, available: bytes.count - 8)
+        }
         let dataOffset = 8 + headerLength
         // Array's withUnsafeBytes only rethrows untyped errors; carry the typed result out by value.
         let parsed = try bytes.withUnsafeBytes { raw in
             Result { () throws(SafeTensorsError) in
-                try Self.parseHeader(UnsafeRawBufferPointer(rebasing: raw[8..<dataOffset]), dataSize: bytes.count - dataOffset)
+                try Self.parseHeader(
+                    UnsafeRawBufferPointer(rebasing: raw[8..<dataOffset]), dataSize: bytes.count - dataOffset)
             }
         }.get()
         self.tensors = parsed.tensors
@@ -80,9 +83,9 @@ public struct SafeTensors: Sendable {
     public func floats(_ name: String) throws(SafeTensorsError) -> [Float] {
         let values: [Float] = try elements(name, dtype: .f32)
         #if _endian(big)
-        return values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
+            return values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
         #else
-        return values
+            return values
         #endif
     }
 

@@ -54,11 +54,14 @@ public enum SafeTensorsError: Error, Equatable, Sendable, CustomStringConvertibl
         case .invalidTensorEntry(let tensor, let reason): return "tensor '\(tensor)': \(reason)"
         case .unknownDType(let tensor, let dtype): return "tensor '\(tensor)': unknown dtype '\(dtype)'"
         case .dataOutOfRange(let tensor, let start, let end, let size):
-            return "tensor '\(tensor)' spans data bytes \(start)..<\(end) but the data section holds \(size) bytes (truncated?)"
+            return
+                "tensor '\(tensor)' spans data bytes \(start)..<\(end) but the data section holds \(size) bytes (truncated?)"
         case .lengthMismatch(let tensor, let shape, let dtype, let expected, let actual):
-            return "tensor '\(tensor)': shape \(shape) of \(dtype.rawValue) needs \(expected) bytes, data_offsets span \(actual)"
+            return
+                "tensor '\(tensor)': shape \(shape) of \(dtype.rawValue) needs \(expected) bytes, data_offsets span \(actual)"
         case .nonContiguous(let tensor, let expected, let actual):
-            return "tensor '\(tensor)' starts at data byte \(actual), expected \(expected) (tensors overlap or leave a gap)"
+            return
+                "tensor '\(tensor)' starts at data byte \(actual), expected \(expected) (tensors overlap or leave a gap)"
         case .trailingData(let used, let size):
             return "tensors cover \(used) bytes but the data section holds \(size)"
         case .missingTensor(let name): return "no tensor named '\(name)'"

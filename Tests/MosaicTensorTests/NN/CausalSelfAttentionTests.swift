@@ -1,13 +1,17 @@
 import Foundation
 import Testing
+
 @testable import MosaicTensor
 
 /// `CausalSelfAttention` against a naive triple loop in double precision.
 @Suite struct CausalSelfAttentionTests {
     /// `softmax(q_i · k_j * scale)` over `j <= i`, times `v`, per head, in double precision.
-    static func naive(_ q: [Float], _ k: [Float], _ v: [Float], batch: Int, tokens: Int, heads: Int,
-                      headDim: Int) -> [Float] {
-        let width = heads * headDim, scale = 1 / Double(headDim).squareRoot()
+    static func naive(
+        _ q: [Float], _ k: [Float], _ v: [Float], batch: Int, tokens: Int, heads: Int,
+        headDim: Int
+    ) -> [Float] {
+        let width = heads * headDim
+        let scale = 1 / Double(headDim).squareRoot()
         var out = [Float](repeating: 0, count: batch * tokens * width)
         for b in 0..<batch {
             for h in 0..<heads {
@@ -16,7 +20,8 @@ import Testing
                     for j in 0...i {
                         var dot = 0.0
                         for d in 0..<headDim {
-                            dot += Double(q[(b * tokens + i) * width + h * headDim + d])
+                            dot +=
+                                Double(q[(b * tokens + i) * width + h * headDim + d])
                                 * Double(k[(b * tokens + j) * width + h * headDim + d])
                         }
                         scores[j] = dot * scale
@@ -43,13 +48,18 @@ import Testing
         let k = (0..<count).map { _ in Float.random(in: -2...2, using: &generator) }
         let v = (0..<count).map { _ in Float.random(in: -2...2, using: &generator) }
         var out = [Float](repeating: .nan, count: count)
-        q.withUnsafeBufferPointer { qb in k.withUnsafeBufferPointer { kb in v.withUnsafeBufferPointer { vb in
-            out.withUnsafeMutableBufferPointer { ob in
-                CausalSelfAttention.forward(query: qb.baseAddress!, key: kb.baseAddress!, value: vb.baseAddress!,
-                                            output: ob.baseAddress!, batch: batch, tokens: tokens, heads: heads,
-                                            headDim: headDim, context: .serial)
+        q.withUnsafeBufferPointer { qb in
+            k.withUnsafeBufferPointer { kb in
+                v.withUnsafeBufferPointer { vb in
+                    out.withUnsafeMutableBufferPointer { ob in
+                        CausalSelfAttention.forward(
+                            query: qb.baseAddress!, key: kb.baseAddress!, value: vb.baseAddress!,
+                            output: ob.baseAddress!, batch: batch, tokens: tokens, heads: heads,
+                            headDim: headDim, context: .serial)
+                    }
+                }
             }
-        } } }
+        }
         let expected = Self.naive(q, k, v, batch: batch, tokens: tokens, heads: heads, headDim: headDim)
         let worst = zip(out, expected).map { abs($0 - $1) }.max() ?? 0
         #expect(worst < 1e-5, "max abs error \(worst)")

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import MosaicTensor
 
 /// Naive double-precision references for the NN kernels, written for clarity, not speed.
@@ -15,8 +16,11 @@ enum NNReference {
         return out
     }
 
-    static func conv2d(_ x: [Float], batch: Int, h: Int, w: Int, g: Conv2DGeometry, weight: [Float], bias: [Float]?) -> [Float] {
-        let oh = g.outputHeight(h), ow = g.outputWidth(w)
+    static func conv2d(_ x: [Float], batch: Int, h: Int, w: Int, g: Conv2DGeometry, weight: [Float], bias: [Float]?)
+        -> [Float]
+    {
+        let oh = g.outputHeight(h)
+        let ow = g.outputWidth(w)
         var out = [Float](repeating: 0, count: batch * g.outChannels * oh * ow)
         for b in 0..<batch {
             for o in 0..<g.outChannels {
@@ -43,18 +47,23 @@ enum NNReference {
         return out
     }
 
-    static func groupNorm(_ x: [Float], batch: Int, channels: Int, spatial: Int, groups: Int, eps: Float,
-                          gamma: [Float], beta: [Float], silu: Bool) -> [Float] {
+    static func groupNorm(
+        _ x: [Float], batch: Int, channels: Int, spatial: Int, groups: Int, eps: Float,
+        gamma: [Float], beta: [Float], silu: Bool
+    ) -> [Float] {
         var out = x
         let per = channels / groups
         for b in 0..<batch {
             for g in 0..<groups {
-                let start = (b * channels + g * per) * spatial, n = per * spatial
+                let start = (b * channels + g * per) * spatial
+                let n = per * spatial
                 let mean = (start..<start + n).reduce(0.0) { $0 + Double(x[$1]) } / Double(n)
                 let variance = (start..<start + n).reduce(0.0) { $0 + pow(Double(x[$1]) - mean, 2) } / Double(n)
                 for i in start..<start + n {
                     let c = (i / spatial) % channels
-                    var y = (Double(x[i]) - mean) / (variance + Double(eps)).squareRoot() * Double(gamma[c]) + Double(beta[c])
+                    var y =
+                        (Double(x[i]) - mean) / (variance + Double(eps)).squareRoot() * Double(gamma[c])
+                        + Double(beta[c])
                     if silu { y = y / (1 + exp(-y)) }
                     out[i] = Float(y)
                 }
@@ -63,7 +72,9 @@ enum NNReference {
         return out
     }
 
-    static func attention(q: [Float], k: [Float], v: [Float], batch: Int, nq: Int, nk: Int, heads: Int, dh: Int) -> [Float] {
+    static func attention(q: [Float], k: [Float], v: [Float], batch: Int, nq: Int, nk: Int, heads: Int, dh: Int)
+        -> [Float]
+    {
         let width = heads * dh
         var out = [Float](repeating: 0, count: batch * nq * width)
         let scale = 1 / Double(dh).squareRoot()
@@ -73,7 +84,11 @@ enum NNReference {
                     var scores = [Double](repeating: 0, count: nk)
                     for j in 0..<nk {
                         var s = 0.0
-                        for d in 0..<dh { s += Double(q[(b * nq + i) * width + h * dh + d]) * Double(k[(b * nk + j) * width + h * dh + d]) }
+                        for d in 0..<dh {
+                            s +=
+                                Double(q[(b * nq + i) * width + h * dh + d])
+                                * Double(k[(b * nk + j) * width + h * dh + d])
+                        }
                         scores[j] = s * scale
                     }
                     let m = scores.max() ?? 0
@@ -94,8 +109,12 @@ enum NNReference {
 /// Relative L2 error of `a` against `reference`.
 func relativeL2(_ a: [Float], _ reference: [Float]) -> Double {
     precondition(a.count == reference.count, "\(a.count) vs \(reference.count)")
-    var num = 0.0, den = 0.0
-    for (x, y) in zip(a, reference) { num += pow(Double(x) - Double(y), 2); den += Double(y) * Double(y) }
+    var num = 0.0
+    var den = 0.0
+    for (x, y) in zip(a, reference) {
+        num += pow(Double(x) - Double(y), 2)
+        den += Double(y) * Double(y)
+    }
     return (num / max(den, 1e-30)).squareRoot()
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import MosaicTestSupport
 import Testing
+
 @testable import MosaicTensor
 
 @Suite struct NormAndActivationTests {
@@ -10,22 +11,29 @@ import Testing
         let groups = channels % 32 == 0 ? 32 : (channels % 2 == 0 ? 2 : 1)
         var rng = SeededGenerator(seed: UInt64(channels * h + w))
         let x = rng.floats(batch * channels * h * w).map { $0 * 3 + 0.5 }
-        let gamma = rng.floats(channels), beta = rng.floats(channels)
+        let gamma = rng.floats(channels)
+        let beta = rng.floats(channels)
         for silu in [false, true] {
             for threads in [1, 2] {
                 var out = x
                 let run = { (ctx: ComputeContext) in
-                    x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
-                        gamma.withUnsafeBufferPointer { gp in beta.withUnsafeBufferPointer { bp in
-                            GroupNorm.forward(xp.baseAddress!, output: op.baseAddress!, batch: batch, channels: channels,
-                                              height: h, width: w, groups: groups, eps: 1e-5, gamma: gp.baseAddress!,
-                                              beta: bp.baseAddress!, silu: silu, context: ctx)
-                        } }
-                    } }
+                    x.withUnsafeBufferPointer { xp in
+                        out.withUnsafeMutableBufferPointer { op in
+                            gamma.withUnsafeBufferPointer { gp in
+                                beta.withUnsafeBufferPointer { bp in
+                                    GroupNorm.forward(
+                                        xp.baseAddress!, output: op.baseAddress!, batch: batch, channels: channels,
+                                        height: h, width: w, groups: groups, eps: 1e-5, gamma: gp.baseAddress!,
+                                        beta: bp.baseAddress!, silu: silu, context: ctx)
+                                }
+                            }
+                        }
+                    }
                 }
                 if threads == 1 { run(.serial) } else { withTwoThreads(run) }
-                let ref = NNReference.groupNorm(x, batch: batch, channels: channels, spatial: h * w, groups: groups,
-                                                eps: 1e-5, gamma: gamma, beta: beta, silu: silu)
+                let ref = NNReference.groupNorm(
+                    x, batch: batch, channels: channels, spatial: h * w, groups: groups,
+                    eps: 1e-5, gamma: gamma, beta: beta, silu: silu)
                 #expect(relativeL2(out, ref) < 1e-5, "groupnorm \(shape) silu \(silu) threads \(threads)")
             }
         }
@@ -37,14 +45,18 @@ import Testing
         var rng = SeededGenerator(seed: 5)
         let x = rng.floats(2 * channels * h * w)
         x.withUnsafeBufferPointer { xp in
-            let whole = GroupNorm.statistics(xp.baseAddress!, batch: 2, channels: channels, height: h, width: w,
-                                             groups: groups, context: .serial)
+            let whole = GroupNorm.statistics(
+                xp.baseAddress!, batch: 2, channels: channels, height: h, width: w,
+                groups: groups, context: .serial)
             var merged = GroupNormStatistics(batch: 2, groups: groups)
             for rows in [0..<4, 4..<10] {
                 for columns in [0..<5, 5..<12] {
-                    merged = merged + GroupNorm.statistics(xp.baseAddress!, batch: 2, channels: channels, height: h,
-                                                           width: w, groups: groups, rows: rows, columns: columns,
-                                                           context: .serial)
+                    merged =
+                        merged
+                        + GroupNorm.statistics(
+                            xp.baseAddress!, batch: 2, channels: channels, height: h,
+                            width: w, groups: groups, rows: rows, columns: columns,
+                            context: .serial)
                 }
             }
             #expect(merged.count == whole.count)
@@ -59,21 +71,29 @@ import Testing
     func layerNormMatchesReference(shape: (Int, Int)) {
         let (rows, features) = shape
         var rng = SeededGenerator(seed: UInt64(rows * 7 + features))
-        let x = rng.floats(rows * features).map { $0 * 2 + 1 }, gamma = rng.floats(features), beta = rng.floats(features)
+        let x = rng.floats(rows * features).map { $0 * 2 + 1 }
+        let gamma = rng.floats(features)
+        let beta = rng.floats(features)
         var out = x
-        x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
-            gamma.withUnsafeBufferPointer { gp in beta.withUnsafeBufferPointer { bp in
-                LayerNorm.forward(xp.baseAddress!, output: op.baseAddress!, rows: rows, features: features,
-                                  gamma: gp.baseAddress!, beta: bp.baseAddress!, eps: 1e-5, context: .serial)
-            } }
-        } }
+        x.withUnsafeBufferPointer { xp in
+            out.withUnsafeMutableBufferPointer { op in
+                gamma.withUnsafeBufferPointer { gp in
+                    beta.withUnsafeBufferPointer { bp in
+                        LayerNorm.forward(
+                            xp.baseAddress!, output: op.baseAddress!, rows: rows, features: features,
+                            gamma: gp.baseAddress!, beta: bp.baseAddress!, eps: 1e-5, context: .serial)
+                    }
+                }
+            }
+        }
         var ref = x
         for r in 0..<rows {
             let row = x[r * features..<(r + 1) * features].map(Double.init)
             let mean = row.reduce(0, +) / Double(features)
             let variance = row.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(features)
             for i in 0..<features {
-                ref[r * features + i] = Float((row[i] - mean) / (variance + 1e-5).squareRoot() * Double(gamma[i]) + Double(beta[i]))
+                ref[r * features + i] = Float(
+                    (row[i] - mean) / (variance + 1e-5).squareRoot() * Double(gamma[i]) + Double(beta[i]))
             }
         }
         #expect(relativeL2(out, ref) < 1e-5)
@@ -84,7 +104,9 @@ import Testing
         let x = rng.floats(1003).map { $0 * 12 }  // [-12, 12): tails included
         func run(_ f: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> [Float] {
             var out = [Float](repeating: 0, count: x.count)
-            x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in f(xp.baseAddress!, op.baseAddress!, x.count) } }
+            x.withUnsafeBufferPointer { xp in
+                out.withUnsafeMutableBufferPointer { op in f(xp.baseAddress!, op.baseAddress!, x.count) }
+            }
             return out
         }
         let silu = run { Activation.silu($0, output: $1, count: $2) }
@@ -100,12 +122,15 @@ import Testing
         let (rows, features) = (7, 9)
         let y = rng.floats(rows * 2 * features).map { $0 * 4 }
         var out = [Float](repeating: 0, count: rows * features)
-        y.withUnsafeBufferPointer { yp in out.withUnsafeMutableBufferPointer { op in
-            Activation.geglu(yp.baseAddress!, output: op.baseAddress!, rows: rows, features: features)
-        } }
+        y.withUnsafeBufferPointer { yp in
+            out.withUnsafeMutableBufferPointer { op in
+                Activation.geglu(yp.baseAddress!, output: op.baseAddress!, rows: rows, features: features)
+            }
+        }
         for r in 0..<rows {
             for i in 0..<features {
-                let hidden = Double(y[r * 2 * features + i]), gate = Double(y[r * 2 * features + features + i])
+                let hidden = Double(y[r * 2 * features + i])
+                let gate = Double(y[r * 2 * features + features + i])
                 let ref = hidden * 0.5 * gate * (1 + erf(gate / 2.0.squareRoot()))
                 #expect(abs(Double(out[r * features + i]) - ref) <= 2e-6 * max(1, abs(ref)))
             }
@@ -116,7 +141,8 @@ import Testing
         var worst: Float = 0
         var x: Float = -87
         while x < 88 {
-            let e = FastMath.exp(x), r = Float(Foundation.exp(Double(x)))
+            let e = FastMath.exp(x)
+            let r = Float(Foundation.exp(Double(x)))
             worst = max(worst, abs(e - r) / r)
             x += 0.0137
         }
@@ -131,7 +157,9 @@ import Testing
         var rng = SeededGenerator(seed: UInt64(rows + columns))
         var x = rng.floats(rows * columns).map { $0 * 20 }
         let original = x
-        x.withUnsafeMutableBufferPointer { Softmax.rows($0.baseAddress!, rows: rows, columns: columns, stride: columns, scale: 0.5) }
+        x.withUnsafeMutableBufferPointer {
+            Softmax.rows($0.baseAddress!, rows: rows, columns: columns, stride: columns, scale: 0.5)
+        }
         var ref = original
         for r in 0..<rows {
             let row = original[r * columns..<(r + 1) * columns].map { Double($0) * 0.5 }
