@@ -9,13 +9,14 @@
 //   MosaicRender -> MosaicStableDiffusion -> MosaicDiffusion -> MosaicTensor -> COpenBLAS
 //   MosaicRender -> MosaicCheckpoint -> MosaicDiffusion, MosaicTensor, CCRC32
 //   MosaicRender -> MosaicImage -> CWebP
-//   mosaicd (render, seams) -> MosaicRender, MosaicImage
+//   mosaicd (render, seams) -> MosaicRender, MosaicImage, MosaicDiffusion (the render options' types)
 // Tools and benchmarks sit on top and are never imported by a library:
 //   MosaicBench (mosaic-bench) -> MosaicRender, MosaicStore, MosaicClient, MosaicTestSupport and the layers below
 //   MosaicTorture (mosaic-torture) -> MosaicClient, MosaicImage, MosaicTestSupport
 //   MosaicFuzz (mosaic-fuzz) -> MosaicClient, MosaicTestSupport
-//   MosaicTestSupport (Tests/MosaicTestSupport) -> MosaicClient -> MosaicAPI: one seeded generator,
-//   one daemon launcher, one raw connection, one fake daemon, for the tests and the test tools
+//   MosaicTestSupport (Tests/MosaicTestSupport) -> MosaicClient -> MosaicAPI, GRDB: one seeded
+//   generator, one daemon launcher, one raw connection, one fake daemon, large queues, for the
+//   tests and the test tools
 // Tests: each <Name>Tests target tests <Name>; MosaicLayeringTests runs the import check on the
 // repository and on planted violations.
 import PackageDescription
@@ -105,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "mosaicd",
             dependencies: [
-                "MosaicRender", "MosaicDaemon", "MosaicSystemd", "MosaicImage",
+                "MosaicRender", "MosaicDaemon", "MosaicSystemd", "MosaicImage", "MosaicDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -149,7 +150,9 @@ let package = Package(
         // Shared by the test targets and the test tools (mosaic-fuzz, mosaic-torture): one seeded
         // generator, one daemon launcher, one raw connection, one fake daemon.
         .target(
-            name: "MosaicTestSupport", dependencies: ["MosaicClient", "MosaicAPI"], path: "Tests/MosaicTestSupport"),
+            name: "MosaicTestSupport",
+            dependencies: ["MosaicClient", "MosaicAPI", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/MosaicTestSupport"),
         .testTarget(name: "MosaicTensorTests", dependencies: ["MosaicTensor", "MosaicTestSupport"]),
         .testTarget(
             name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion", "MosaicTestSupport"], exclude: ["Fixtures"]),
@@ -167,7 +170,7 @@ let package = Package(
         // Runs scripts/check_imports.sh on the repository and on trees with planted violations.
         .testTarget(name: "MosaicLayeringTests"),
         .testTarget(name: "MosaicdTests", dependencies: ["mosaicd", "MosaicImage", "MosaicRender"]),
-        .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicAPI"]),
+        .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicAPI", "MosaicTestSupport"]),
         .testTarget(name: "MosaicSystemdTests", dependencies: ["MosaicSystemd", "MosaicTestSupport"]),
         .testTarget(name: "MosaicAPITests", dependencies: ["MosaicAPI"]),
         .testTarget(name: "MosaicClientTests", dependencies: ["MosaicClient", "MosaicAPI", "MosaicTestSupport"]),

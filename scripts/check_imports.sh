@@ -50,7 +50,7 @@ allowed() {
             ;;
         MosaicTorture) echo "$system ArgumentParser MosaicAPI MosaicClient MosaicImage MosaicTestSupport" ;;
         MosaicFuzz) echo "$system ArgumentParser MosaicAPI MosaicClient MosaicTestSupport" ;;
-        MosaicTestSupport) echo "$system MosaicClient MosaicAPI" ;;
+        MosaicTestSupport) echo "$system MosaicClient MosaicAPI GRDB" ;;
         MigrationEmbedder) echo "Foundation" ;;
         EmbedMigrations) echo "Foundation PackagePlugin" ;;
         *) return 1 ;;

@@ -7,6 +7,10 @@
 # in OUT_DIR. Run it on an otherwise idle machine: a build alongside is load the render counts.
 #
 #   scripts/load_campaign.sh [RUNS (8)] [OUT_DIR (a new temporary directory)] [BUILD_DIR (.build/release)]
+#
+# The render (at most 1000 steps, 16376 px) must outlast the windows, which are cancelled with it:
+# on a host that renders it in under about four minutes (seven steps a second), give shorter
+# windows, e.g. SHAPE_N="--windows 8 --window 6" SHAPE_F="--windows 12 --window 4".
 # Needs python3 for the pooling (a developer tool: `make deps` does not install it).
 set -euo pipefail
 runs=${1:-8}; out=${2:-$(mktemp -d)}; build=${3:-.build/release}
@@ -18,7 +22,8 @@ mkdir -p "$out"
 }
 files=()
 for i in $(seq 1 "$runs"); do
-  if [ $((i % 2)) -eq 1 ]; then shape=(--windows 10 --window 10); tag=N; else shape=(--windows 20 --window 5); tag=F; fi
+  if [ $((i % 2)) -eq 1 ]; then read -ra shape <<<"${SHAPE_N:---windows 10 --window 10}"; tag=N
+  else read -ra shape <<<"${SHAPE_F:---windows 20 --window 5}"; tag=F; fi
   file="$out/$(printf %02d "$i")-$tag.txt"
   echo "load_campaign: run $i of $runs (${shape[*]}), $(date +%T) -> $file"
   # A run whose own median misses the slowdown target exits 1; it still counts in the pool.

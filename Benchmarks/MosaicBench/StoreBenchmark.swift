@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MosaicAPI
 import MosaicStore
+import MosaicTestSupport
 
 /// The store's calls on a queue of 100,000 jobs, without the daemon or a socket: listing pages,
 /// counting, claiming, progress and submission. Each figure is the median (and fastest) of 21
@@ -95,27 +96,10 @@ enum StoreBenchmark {
                 baseline: baseline))
     }
 
-    /// Inserts `count` jobs in one transaction over a second connection to the store's file, one
-    /// INSERT ... SELECT over a counter so the rows are made inside SQLite; `state` is an SQL
-    /// expression of the row number `i` (0-based). Job `i` belongs to uid 1000 + i % 20, has
-    /// priority i % 5 - 2 and was created i seconds after the first. Returns milliseconds.
+    /// `JobRows.insert`, timed: milliseconds.
     static func bulkInsert(path: String, count: Int, state: String) throws -> Double {
-        let queue = try DatabaseQueue(path: path)
         let start = DispatchTime.now().uptimeNanoseconds
-        try queue.write { db in
-            try db.execute(
-                sql: """
-                    WITH RECURSIVE counter(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM counter WHERE i + 1 < ?),
-                    rows AS (SELECT i, \(state) AS state, 1750000000000 + i * 1000 AS created FROM counter)
-                    INSERT INTO jobs (state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
-                                      sampler, seed, tiling, attempts, created_at_ms, started_at_ms, finished_at_ms)
-                    SELECT state, i % 5 - 2, 1000 + i % 20, 'user' || (1000 + i % 20), 'benchmark prompt ' || i,
-                           'builtin', 4096, 4096, 30, 'dpmpp_2m', i, 'shifted', state <> 'queued', created,
-                           CASE WHEN state = 'queued' THEN NULL ELSE created + 500 END,
-                           CASE WHEN state IN ('succeeded', 'failed', 'canceled') THEN created + 900 END
-                    FROM rows
-                    """, arguments: [count])
-        }
+        try JobRows.insert(databasePath: path, count: count, state: state)
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 import Testing
 
 @testable import MosaicCheckpoint
@@ -8,7 +9,7 @@ import Testing
     @Test func writesFileAtomically() throws {
         let scratch = try CheckpointScratch()
         let path = "\(scratch.path)/out.webp"
-        var rng = CheckpointTestRNG(state: 8)
+        var rng = SeededGenerator(seed: 8)
         let first = rng.bytes(1000)
         let second = rng.bytes(37)
         try BinaryFile.writeAtomically(first, to: path)

@@ -1,3 +1,4 @@
+import MosaicTestSupport
 import Testing
 
 @testable import MosaicCheckpoint
@@ -22,7 +23,7 @@ import Testing
     /// The slicing-by-8 kernel against the bit-at-a-time definition, on every length up to 300
     /// and every start offset modulo 8 (unaligned loads).
     @Test func slicingBy8MatchesBitwiseReference() {
-        var rng = CheckpointTestRNG(state: 1)
+        var rng = SeededGenerator(seed: 1)
         let data = rng.bytes(400)
         for offset in 0..<8 {
             for length in 0...300 {
@@ -36,7 +37,7 @@ import Testing
     /// every length from 0 to 700 bytes at every offset modulo 16, and on a few large buffers.
     @Test func foldingMatchesTables() throws {
         try #require(CRC32.foldAvailable, "this CPU lacks PCLMULQDQ; the folding kernel is not used here")
-        var rng = CheckpointTestRNG(state: 3)
+        var rng = SeededGenerator(seed: 3)
         let data = rng.bytes(1 << 20)
         for offset in 0..<16 {
             for length in 0...700 {
@@ -55,7 +56,7 @@ import Testing
     /// 700 bytes, every source offset modulo 16 and both an aligned destination (non-temporal
     /// stores) and a misaligned one, and across a chunk boundary of a running checksum.
     @Test func copyingUpdateChecksumsAndCopies() {
-        var rng = CheckpointTestRNG(state: 4)
+        var rng = SeededGenerator(seed: 4)
         let data = rng.bytes(1 << 16)
         let destination = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16 + 64, alignment: 64)
         defer { destination.deallocate() }
@@ -88,7 +89,7 @@ import Testing
     }
 
     @Test func incrementalUpdatesEqualOneShot() {
-        var rng = CheckpointTestRNG(state: 2)
+        var rng = SeededGenerator(seed: 2)
         let data = rng.bytes(5000)
         for _ in 0..<50 {
             var crc = CRC32()

@@ -17,7 +17,7 @@ import Testing
 @Suite struct CheckpointCrashTests {
     /// The state written for `step`: a pure function of the step, so the parent can check it.
     static func state(step: Int) -> RenderState {
-        var rng = CheckpointTestRNG(state: UInt64(step) &+ 1000)
+        var rng = SeededGenerator(seed: UInt64(step) &+ 1000)
         return CheckpointFixtures.state(channels: 4, width: 32, height: 24, step: step, history: true, rng: &rng)
     }
 

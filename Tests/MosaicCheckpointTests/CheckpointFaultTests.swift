@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 import Testing
 
 @testable import MosaicCheckpoint
@@ -94,7 +95,7 @@ import Testing
         let scratch = try CheckpointScratch()
         try Data().write(to: URL(fileURLWithPath: "\(scratch.path)/file"))
         let store = CheckpointStore(directory: "\(scratch.path)/file/sub", faults: .none)
-        var rng = CheckpointTestRNG(state: 5)
+        var rng = SeededGenerator(seed: 5)
         let state = CheckpointFixtures.state(channels: 4, width: 8, height: 8, step: 1, history: false, rng: &rng)
         #expect {
             try store.write(state, parametersHash: "h", plan: try CheckpointFixtures.plan(width: 8, height: 8))

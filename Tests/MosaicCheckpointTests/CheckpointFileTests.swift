@@ -2,6 +2,7 @@ import Foundation
 import MosaicDiffusion
 import MosaicRender
 import MosaicTensor
+import MosaicTestSupport
 import Testing
 
 @testable import MosaicCheckpoint
@@ -9,7 +10,7 @@ import Testing
 @Suite struct CheckpointFileTests {
     @Test(arguments: [(1, 8, 8, false), (4, 13, 9, true), (4, 64, 96, true), (4, 64, 96, false), (3, 1, 40, true)])
     func roundTripIsBitExact(channels: Int, width: Int, height: Int, history: Bool) throws {
-        var rng = CheckpointTestRNG(state: UInt64(channels * 1000 + width * 10 + height))
+        var rng = SeededGenerator(seed: UInt64(channels * 1000 + width * 10 + height))
         let state = CheckpointFixtures.state(
             channels: channels, width: width, height: height, step: 5, history: history, rng: &rng)
         let plan = try CheckpointFixtures.plan(width: width, height: height)
@@ -45,7 +46,7 @@ import Testing
 
     /// The header parsed with Foundation's JSONSerialization, not with Mosaic's reader.
     @Test func headerParsesIndependently() throws {
-        var rng = CheckpointTestRNG(state: 11)
+        var rng = SeededGenerator(seed: 11)
         let state = CheckpointFixtures.state(channels: 4, width: 12, height: 10, step: 3, history: true, rng: &rng)
         let plan = try CheckpointFixtures.plan(width: 12, height: 10)
         let bytes = try CheckpointFile.encode(
@@ -76,7 +77,7 @@ import Testing
     }
 
     @Test func emptyHistoryWritesNoHistoryTensor() throws {
-        var rng = CheckpointTestRNG(state: 12)
+        var rng = SeededGenerator(seed: 12)
         let state = CheckpointFixtures.state(channels: 4, width: 8, height: 8, step: 0, history: false, rng: &rng)
         let bytes = try CheckpointFile.encode(
             Checkpoint(state: state, parametersHash: "h", plan: try CheckpointFixtures.plan(width: 8, height: 8)))
@@ -84,7 +85,7 @@ import Testing
     }
 
     @Test func encodingRefusesALatentThatDoesNotFitThePlan() throws {
-        var rng = CheckpointTestRNG(state: 13)
+        var rng = SeededGenerator(seed: 13)
         var state = CheckpointFixtures.state(channels: 4, width: 8, height: 8, step: 0, history: false, rng: &rng)
         state.latent.removeLast()
         #expect(throws: CheckpointError.self) {
@@ -94,7 +95,7 @@ import Testing
     }
 
     static func encoded(history: Bool = true) throws -> (bytes: [UInt8], dataOffset: Int) {
-        var rng = CheckpointTestRNG(state: 14)
+        var rng = SeededGenerator(seed: 14)
         let state = CheckpointFixtures.state(channels: 4, width: 8, height: 8, step: 2, history: history, rng: &rng)
         let bytes = try CheckpointFile.encode(
             Checkpoint(state: state, parametersHash: "h", plan: try CheckpointFixtures.plan(width: 8, height: 8)))

@@ -1,5 +1,6 @@
 import Foundation
 import MosaicTensor
+import MosaicTestSupport
 import Testing
 
 @testable import MosaicCheckpoint
@@ -48,7 +49,7 @@ struct CheckpointPythonTests {
     @Test func safeOpenSeesTensorsAndMetadata() throws {
         let python = try #require(CheckpointPython.interpreter)
         let scratch = try CheckpointScratch()
-        var rng = CheckpointTestRNG(state: 21)
+        var rng = SeededGenerator(seed: 21)
         let state = CheckpointFixtures.state(channels: 4, width: 24, height: 16, step: 7, history: true, rng: &rng)
         let store = CheckpointStore(directory: scratch.path, faults: .none)
         let written = try store.write(

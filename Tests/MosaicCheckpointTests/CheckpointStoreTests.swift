@@ -1,5 +1,6 @@
 import Foundation
 import MosaicDiffusion
+import MosaicTestSupport
 import Testing
 
 @testable import MosaicCheckpoint
@@ -12,7 +13,7 @@ import Testing
     ) throws -> (CheckpointStore, [Int: RenderState], TilePlan) {
         let store = CheckpointStore(directory: "\(scratch.path)/checkpoints/42", faults: faults)
         let plan = try CheckpointFixtures.plan(width: 16, height: 12)
-        var rng = CheckpointTestRNG(state: 31)
+        var rng = SeededGenerator(seed: 31)
         var states: [Int: RenderState] = [:]
         for step in steps {
             let state = CheckpointFixtures.state(
@@ -105,7 +106,7 @@ import Testing
             try FileManager.default.removeItem(atPath: newest)
             expectedNote = nil
         case .otherParameters:
-            var rng = CheckpointTestRNG(state: 99)
+            var rng = SeededGenerator(seed: 99)
             let state = CheckpointFixtures.state(channels: 4, width: 16, height: 12, step: 5, history: true, rng: &rng)
             bytes = try CheckpointFile.encode(
                 Checkpoint(state: state, parametersHash: CheckpointFixtures.otherHash, plan: plan))

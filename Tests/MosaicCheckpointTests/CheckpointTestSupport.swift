@@ -1,27 +1,14 @@
 import Foundation
 import MosaicDiffusion
+import MosaicTestSupport
 
 @testable import MosaicCheckpoint
 
-/// SplitMix64: a small deterministic generator for test data.
-struct CheckpointTestRNG {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Arbitrary float bit patterns, NaN payloads and subnormals included.
-    mutating func floats(_ count: Int) -> [Float] {
+extension SeededGenerator {
+    /// Arbitrary float bit patterns, NaN payloads and subnormals included: a checkpoint must carry
+    /// every one bit for bit.
+    mutating func floatBitPatterns(_ count: Int) -> [Float] {
         (0..<count).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: next())) }
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
     }
 }
 
@@ -52,7 +39,7 @@ enum CheckpointFixtures {
     /// A state with random latent bits, a DPM++ history (empty or full) and a generator moved
     /// along both of torch's paths (so its cached double normal is set).
     static func state(
-        channels: Int, width: Int, height: Int, step: Int, history: Bool, rng: inout CheckpointTestRNG
+        channels: Int, width: Int, height: Int, step: Int, history: Bool, rng: inout SeededGenerator
     ) -> RenderState {
         let count = channels * width * height
         var generator = TorchGenerator(seed: rng.next())
@@ -60,8 +47,9 @@ enum CheckpointFixtures {
         _ = generator.normal(count: 3)
         let samplerHistory = SamplerHistory(
             kind: .dpmpp2m, stepCount: 30, config: NoiseScheduleConfig(), nextStep: step,
-            lowerOrderNums: min(step, 2), previousDenoised: history ? rng.floats(count) : [])
-        return RenderState(step: step, latent: rng.floats(count), samplerHistory: samplerHistory, generator: generator)
+            lowerOrderNums: min(step, 2), previousDenoised: history ? rng.floatBitPatterns(count) : [])
+        return RenderState(
+            step: step, latent: rng.floatBitPatterns(count), samplerHistory: samplerHistory, generator: generator)
     }
 
     /// Bitwise equality of float arrays (== would fail on NaN).

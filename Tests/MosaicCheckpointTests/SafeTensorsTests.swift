@@ -1,13 +1,14 @@
 import Foundation
 import MosaicTensor
+import MosaicTestSupport
 import Testing
 
 @testable import MosaicCheckpoint
 
 @Suite struct SafeTensorsTests {
     @Test func roundTripOfEverySupportedElementType() throws {
-        var rng = CheckpointTestRNG(state: 3)
-        let floats = rng.floats(24)
+        var rng = SeededGenerator(seed: 3)
+        let floats = rng.floatBitPatterns(24)
         let words = (0..<5).map { _ in UInt32(truncatingIfNeeded: rng.next()) }
         let longs: [Int64] = [.min, -1, 0, 1, .max]
         var writer = SafeTensorsWriter(metadata: ["note": "ünïcode \"quoted\"\n", "a": ""])
@@ -164,7 +165,7 @@ import Testing
         for length in 0..<bytes.count {
             #expect(throws: SafeTensorsError.self) { try SafeTensors(parsing: Array(bytes.prefix(length))) }
         }
-        var rng = CheckpointTestRNG(state: 4)
+        var rng = SeededGenerator(seed: 4)
         for _ in 0..<2000 {
             var flipped = bytes
             flipped[Int(rng.next() % UInt64(bytes.count))] ^= UInt8(truncatingIfNeeded: rng.next() | 1)

@@ -12,8 +12,8 @@ import Testing
     static let hash = CheckpointFixtures.hash
 
     static func tileValues(_ tile: Int, count: Int) -> [Float] {
-        var rng = CheckpointTestRNG(state: UInt64(tile) &* 7919 &+ 1)
-        return rng.floats(count)
+        var rng = SeededGenerator(seed: UInt64(tile) &* 7919 &+ 1)
+        return rng.floatBitPatterns(count)
     }
 
     @Test func concurrentAppendsAreAllReadBack() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import MosaicAPI
+import MosaicTestSupport
 import Testing
 
 @testable import MosaicStore
@@ -10,33 +10,12 @@ import Testing
 @Suite(.serialized) struct LargeQueueTests {
     static let jobCount = 100_000
 
-    /// Inserts `count` jobs in one transaction, one INSERT ... SELECT over a counter so the
-    /// rows are made inside SQLite; `state` is an SQL expression of the row number `i`
-    /// (0-based). Job `i` belongs to uid 1000 + i % 20, has priority i % 5 - 2 and was created
-    /// i seconds after the first.
-    static func bulkInsert(_ store: JobStore, count: Int, state: String) throws {
-        try store.pool.write { db in
-            try db.execute(
-                sql: """
-                    WITH RECURSIVE counter(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM counter WHERE i + 1 < ?),
-                    rows AS (SELECT i, \(state) AS state, 1750000000000 + i * 1000 AS created FROM counter)
-                    INSERT INTO jobs (state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
-                                      sampler, seed, tiling, attempts, created_at_ms, started_at_ms, finished_at_ms)
-                    SELECT state, i % 5 - 2, 1000 + i % 20, 'user' || (1000 + i % 20), 'benchmark prompt ' || i,
-                           'builtin', 4096, 4096, 30, 'dpmpp_2m', i, 'shifted', state <> 'queued', created,
-                           CASE WHEN state = 'queued' THEN NULL ELSE created + 500 END,
-                           CASE WHEN state IN ('succeeded', 'failed', 'canceled') THEN created + 900 END
-                    FROM rows
-                    """, arguments: [count])
-        }
-    }
-
     @Test func listingAHundredThousandJobs() throws {
         let fixture = try StoreFixture()
         let store = fixture.store
         // 50% succeeded, 10% failed, 5% canceled, 35% queued: a long-lived daemon's history.
-        try Self.bulkInsert(
-            store, count: Self.jobCount,
+        try JobRows.insert(
+            databasePath: fixture.directory.path("mosaic.sqlite"), count: Self.jobCount,
             state: """
                 CASE WHEN i % 20 < 2 THEN 'failed' WHEN i % 20 = 2 THEN 'canceled'
                      WHEN i % 20 < 10 THEN 'queued' ELSE 'succeeded' END
@@ -67,7 +46,8 @@ import Testing
     @Test func claimingFromAHundredThousandQueuedJobs() throws {
         let fixture = try StoreFixture()
         let store = fixture.store
-        try Self.bulkInsert(store, count: Self.jobCount, state: "'queued'")
+        try JobRows.insert(
+            databasePath: fixture.directory.path("mosaic.sqlite"), count: Self.jobCount, state: "'queued'")
         var claimed: [Job] = []
         for _ in 0..<21 {
             if let job = try store.claimNext(now: fixture.tick()) { claimed.append(job) }
