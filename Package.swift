@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(name: "MosaicdTests", dependencies: ["mosaicd", "MosaicImage", "MosaicRender"]),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicAPI", "MosaicTestSupport"]),
         .testTarget(name: "MosaicSystemdTests", dependencies: ["MosaicSystemd", "MosaicTestSupport"]),
-        .testTarget(name: "MosaicAPITests", dependencies: ["MosaicAPI"]),
+        .testTarget(name: "MosaicAPITests", dependencies: ["MosaicAPI", "MosaicTestSupport"]),
         .testTarget(name: "MosaicClientTests", dependencies: ["MosaicClient", "MosaicAPI", "MosaicTestSupport"]),
         .testTarget(
             name: "MosaicctlTests", dependencies: ["mosaicctl", "MosaicClient", "MosaicAPI", "MosaicTestSupport"]),

@@ -1,5 +1,6 @@
 import Foundation
 import MosaicAPI
+import MosaicTestSupport
 import Testing
 
 /// The hand-written timestamps agree with Foundation's ISO 8601 format style, and the wire types
@@ -62,7 +63,7 @@ struct APITimestampTests {
     }
 
     @Test func wireNamesAreSnakeCase() throws {
-        let job = Self.job(7, state: .running, step: 3)
+        let job = Sample.answeredJob(7, state: .running, step: 3)
         let text = String(
             decoding: try APICoding.encoder().encode(JobEvent(type: .state, jobId: 7, state: .running, job: job)),
             as: UTF8.self)
@@ -78,17 +79,4 @@ struct APITimestampTests {
         #expect(encoded == #"{"disk_bytes":2,"memory_bytes":1,"memory_terms":{"decode and WebP encoder":3}}"#)
     }
 
-    /// A running job with fractional-second timestamps and every optional field the wire names.
-    static func job(_ id: Int64, state: JobState = .succeeded, step: Int = 30) -> Job {
-        let created = Date(timeIntervalSince1970: 1_790_000_000.123 + Double(id))
-        return Job(
-            id: id, state: state,
-            render: RenderSpec(prompt: "calm \"sea\" / \(id)", width: 64, height: 64, steps: 30, seed: 7),
-            priority: Int(id % 3) - 1, owner: Owner(uid: 1000, name: "ada"), attempts: 1, createdAt: created,
-            startedAt: created.addingTimeInterval(0.5),
-            finishedAt: state.isFinished ? created.addingTimeInterval(9.25) : nil,
-            progress: JobProgress(
-                step: step, steps: 30, tilesDone: 4, tilesTotal: 4, elapsedSeconds: 8.75, etaSeconds: 0),
-            checkpointStep: step, outputPath: state == .succeeded ? "/var/lib/mosaic/outputs/\(id).webp" : nil)
-    }
 }

@@ -10,31 +10,13 @@ import Testing
 /// only what Foundation accepts as an object, and rejects what Foundation accepts only where it
 /// is stricter (a trailing comma).
 struct JSONSyntaxTests {
-    /// A job as the daemon answers it, with fractional-second timestamps.
-    static func job(_ id: Int64, state: JobState = .succeeded, step: Int = 30) -> Job {
-        let created = Date(timeIntervalSince1970: 1_790_000_000.123 + Double(id))
-        return Job(
-            id: id, state: state,
-            render: RenderSpec(prompt: "calm \"sea\" / \(id)", width: 64, height: 64, steps: 30, seed: 7),
-            priority: Int(id % 3) - 1, owner: Owner(uid: 1000, name: "ada"), attempts: 1, createdAt: created,
-            startedAt: created.addingTimeInterval(0.5),
-            finishedAt: state.isFinished ? created.addingTimeInterval(9.25) : nil,
-            progress: JobProgress(
-                step: step, steps: 30, tilesDone: 4, tilesTotal: 4, elapsedSeconds: 8.75, etaSeconds: 0),
-            checkpointStep: step, outputPath: state == .succeeded ? "/var/lib/mosaic/outputs/\(id).webp" : nil)
-    }
-
-    /// `value` as one NDJSON line.
-    static func encoded<T: Encodable>(_ value: T) throws -> [UInt8] {
-        [UInt8](try APICoding.encoder().encode(value)) + [0x0A]
-    }
 
     static func answers() throws -> [[UInt8]] {
-        let jobs = (1...3).map { Self.job($0) } + [Self.job(4, state: .running, step: 3)]
+        let jobs = (1...3).map { Sample.answeredJob($0) } + [Sample.answeredJob(4, state: .running, step: 3)]
         let escaped = JobEvent(type: .log, jobId: 9, message: "tab\tquote\" backslash\\ \u{1} é ✓")
         return try [
-            Self.encoded(JobPage(jobs: jobs, nextBefore: 1)), Self.encoded(jobs[0]),
-            Self.encoded(escaped), Array(#"{"a":[1,-0.5e+3,true,false,null,{"b":"\u00e9\/"}]}"#.utf8),
+            Sample.encoded(JobPage(jobs: jobs, nextBefore: 1)), Sample.encoded(jobs[0]),
+            Sample.encoded(escaped), Array(#"{"a":[1,-0.5e+3,true,false,null,{"b":"\u00e9\/"}]}"#.utf8),
         ]
     }
 

@@ -26,6 +26,26 @@ public enum Sample {
             outputPath: state == .succeeded ? "/var/lib/mosaic/outputs/\(id).webp" : nil)
     }
 
+    /// A job as the daemon answers it, with fractional-second timestamps and escapes in its
+    /// prompt: the case that JSON layouts and timestamp encoding must get right.
+    public static func answeredJob(_ id: Int64, state: JobState = .succeeded, step: Int = 30) -> Job {
+        let created = Date(timeIntervalSince1970: 1_790_000_000.123 + Double(id))
+        return Job(
+            id: id, state: state,
+            render: RenderSpec(prompt: "calm \"sea\" / \(id)", width: 64, height: 64, steps: 30, seed: 7),
+            priority: Int(id % 3) - 1, owner: Owner(uid: 1000, name: "ada"), attempts: 1, createdAt: created,
+            startedAt: created.addingTimeInterval(0.5),
+            finishedAt: state.isFinished ? created.addingTimeInterval(9.25) : nil,
+            progress: JobProgress(
+                step: step, steps: 30, tilesDone: 4, tilesTotal: 4, elapsedSeconds: 8.75, etaSeconds: 0),
+            checkpointStep: step, outputPath: state == .succeeded ? "/var/lib/mosaic/outputs/\(id).webp" : nil)
+    }
+
+    /// `value` as the API encodes it, with a newline: one answer body or NDJSON line.
+    public static func encoded<T: Encodable>(_ value: T) throws -> [UInt8] {
+        [UInt8](try APICoding.encoder().encode(value)) + [0x0A]
+    }
+
     /// A running daemon's status.
     public static let status = DaemonStatus(
         version: "0.1.0", uptimeSeconds: 3725, paused: false,
