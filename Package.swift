@@ -168,8 +168,9 @@ let package = Package(
             name: "MosaicRenderTests",
             dependencies: ["MosaicRender", "MosaicCheckpoint", "MosaicImage", "MosaicTensor", "MosaicTestSupport"]),
         // Runs scripts/check_imports.sh on the repository and on trees with planted violations.
-        .testTarget(name: "MosaicLayeringTests"),
-        .testTarget(name: "MosaicdTests", dependencies: ["mosaicd", "MosaicImage", "MosaicRender"]),
+        .testTarget(name: "MosaicLayeringTests", dependencies: ["MosaicTestSupport"]),
+        .testTarget(
+            name: "MosaicdTests", dependencies: ["mosaicd", "MosaicImage", "MosaicRender", "MosaicTestSupport"]),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicAPI", "MosaicTestSupport"]),
         .testTarget(name: "MosaicSystemdTests", dependencies: ["MosaicSystemd", "MosaicTestSupport"]),
         .testTarget(name: "MosaicAPITests", dependencies: ["MosaicAPI", "MosaicTestSupport"]),

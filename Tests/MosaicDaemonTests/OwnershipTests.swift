@@ -32,20 +32,8 @@ struct OwnershipTests {
     static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (
         status: Int32, output: String, error: String
     ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let error = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, error)
+        let result = try Command.run(path, arguments, environment: environment)
+        return (result.status, result.stdout, result.stderr)
     }
 
     @Test func anotherUserCannotCancelTheFirstUsersJob() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import MosaicTestSupport
 import Testing
 
 /// `scripts/check_imports.sh` (run by `make test`) passes on the repository and fails, naming
@@ -99,16 +100,8 @@ import Testing
 
     /// Runs the check on `root`; returns its exit status and its standard output.
     static func check(_ root: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, root.path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try Command.run("/bin/bash", [script, root.path])
+        return (result.status, result.stdout)
     }
 }
 
