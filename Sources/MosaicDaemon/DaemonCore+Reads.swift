@@ -84,11 +84,11 @@ extension DaemonCore {
                 if let json = cached[id] { return json }
                 guard let job = page.rows[id] else { throw StoreError.notFound(id) }
                 let body = try JobPageJSON.body(of: job)
-                responses.store(job, body: body, readAt: generation)
+                responses.cache(job, body: body, readAt: generation)
                 return body.dropLast()
             }
             let body = JobPageJSON.body(ofPage: jobs, nextBefore: page.nextBefore)
-            responses.store(page: key, body: body, readAt: generation)
+            responses.cache(page: key, body: body, readAt: generation)
             return body
         }
     }
@@ -105,7 +105,7 @@ extension DaemonCore {
         let job = try readableJob(request, captures)
         return encoded { () throws in
             let body = try JobPageJSON.body(of: job)
-            responses.store(job, body: body, readAt: generation)
+            responses.cache(job, body: body, readAt: generation)
             return body
         }
     }

@@ -61,7 +61,7 @@ final class ResponseCache: Sendable {
     }
 
     /// Caches `job`'s body, read after `generation` was taken.
-    func store(_ job: Job, body: [UInt8], readAt generation: UInt64) {
+    func cache(_ job: Job, body: [UInt8], readAt generation: UInt64) {
         jobs.withLock { jobs in
             if jobs.count >= capacity, jobs[job.id] == nil { jobs.removeAll(keepingCapacity: true) }
             jobs[job.id] = CachedJob(generation: generation, job: job, body: body)
@@ -77,7 +77,7 @@ final class ResponseCache: Sendable {
     }
 
     /// Caches the body of the listing `key` names, read after `generation` was taken.
-    func store(page key: String, body: [UInt8], readAt generation: UInt64) {
+    func cache(page key: String, body: [UInt8], readAt generation: UInt64) {
         pages.withLock { pages in
             if pages.count >= pageCapacity, pages[key] == nil { pages.removeAll(keepingCapacity: true) }
             pages[key] = CachedPage(generation: generation, body: body)

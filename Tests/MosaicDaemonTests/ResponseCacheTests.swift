@@ -30,7 +30,7 @@ struct ResponseCacheTests {
         let (first, second) = (try submit(store), try submit(store))
         for job in [first, second] {
             let generation = cache.generation
-            cache.store(job, body: Array("job \(job.id)".utf8), readAt: generation)
+            cache.cache(job, body: Array("job \(job.id)".utf8), readAt: generation)
         }
         #expect(cache.job(first.id).map(\.body) == Array("job \(first.id)".utf8))
         #expect(cache.job(first.id)?.job == first)
@@ -48,7 +48,7 @@ struct ResponseCacheTests {
         // The generation is taken, then the job changes before the (older) read is cached.
         let generation = cache.generation
         _ = try store.cancelQueued(id: job.id, by: owner, now: Date())
-        cache.store(job, body: Array("queued".utf8), readAt: generation)
+        cache.cache(job, body: Array("queued".utf8), readAt: generation)
         #expect(cache.job(job.id) == nil)
     }
 
@@ -58,8 +58,8 @@ struct ResponseCacheTests {
         let cache = ResponseCache(changes: store.changes)
         let (first, second) = (try submit(store), try submit(store))
         let cached = cache.generation
-        cache.store(first, body: Array("first\n".utf8), readAt: cached)
-        cache.store(second, body: Array("second\n".utf8), readAt: cached)
+        cache.cache(first, body: Array("first\n".utf8), readAt: cached)
+        cache.cache(second, body: Array("second\n".utf8), readAt: cached)
         #expect(cache.json(of: first.id, cachedBy: cached).map(Array.init) == Array("first".utf8))
         // A listing whose read began before these were cached cannot take them.
         #expect(cache.json(of: first.id, cachedBy: cached - 1) == nil)
@@ -73,7 +73,7 @@ struct ResponseCacheTests {
         let store = try store()
         let cache = ResponseCache(changes: store.changes)
         _ = try submit(store)
-        cache.store(page: "newest 50", body: Array("page".utf8), readAt: cache.generation)
+        cache.cache(page: "newest 50", body: Array("page".utf8), readAt: cache.generation)
         #expect(cache.page("newest 50") == Array("page".utf8))
         #expect(cache.page("newest 10") == nil)
         _ = try submit(store)
@@ -84,7 +84,7 @@ struct ResponseCacheTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try store()
         let cache = ResponseCache(changes: store.changes, pageCapacity: 2)
-        for limit in 1...3 { cache.store(page: "limit \(limit)", body: [UInt8(limit)], readAt: cache.generation) }
+        for limit in 1...3 { cache.cache(page: "limit \(limit)", body: [UInt8(limit)], readAt: cache.generation) }
         #expect(cache.page("limit 1") == nil && cache.page("limit 2") == nil)
         #expect(cache.page("limit 3") == [3])
     }
@@ -94,7 +94,7 @@ struct ResponseCacheTests {
         let store = try store()
         let cache = ResponseCache(changes: store.changes, capacity: 3)
         let jobs = try (1...10).map { _ in try submit(store) }
-        for job in jobs { cache.store(job, body: Array("job \(job.id)".utf8), readAt: cache.generation) }
+        for job in jobs { cache.cache(job, body: Array("job \(job.id)".utf8), readAt: cache.generation) }
         let given = jobs.filter { cache.job($0.id) != nil }
         #expect(
             given.count <= 3 && given.count >= 1, "\(given.count) of 10 jobs are still given back with a capacity of 3")
