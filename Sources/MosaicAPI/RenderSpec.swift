@@ -13,6 +13,8 @@ public struct RenderSpec: Codable, Sendable, Equatable {
         case tileOverlap = "tile_overlap"
         case tileWeighting = "tile_weighting"
         case lossless, quality
+        case initImage = "init_image"
+        case strength, stages, strengths, upscaler
     }
 
     /// The JSON field names, from `CodingKeys`: the daemon refuses any other field.
@@ -35,13 +37,24 @@ public struct RenderSpec: Codable, Sendable, Equatable {
     public var lossless: Bool?
     /// Lossy WebP quality, 0...100.
     public var quality: Float?
+    /// The id of an uploaded image (`POST /v1/images`) to start from: image-to-image.
+    public var initImage: Int64?
+    /// How much of the init image is renoised, 0 < strength <= 1 (diffusers' `strength`).
+    public var strength: Float?
+    /// The sides (long edge, px) of a staged render, or `auto` / `none`.
+    public var stages: StageRequest?
+    /// The denoising strength of each stage (the first is the base render's).
+    public var strengths: [Float]?
+    /// How an image is enlarged between stages: `lanczos` or an upscaler model's name.
+    public var upscaler: String?
 
     /// Creates a spec; only the prompt is required.
     public init(
         prompt: String, negativePrompt: String? = nil, model: String? = nil, width: Int? = nil, height: Int? = nil,
         steps: Int? = nil, sampler: String? = nil, guidance: Float? = nil, seed: UInt64? = nil,
         tiling: String? = nil, tileSize: Int? = nil, tileOverlap: Int? = nil, tileWeighting: String? = nil,
-        lossless: Bool? = nil, quality: Float? = nil
+        lossless: Bool? = nil, quality: Float? = nil, initImage: Int64? = nil, strength: Float? = nil,
+        stages: StageRequest? = nil, strengths: [Float]? = nil, upscaler: String? = nil
     ) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
@@ -58,5 +71,10 @@ public struct RenderSpec: Codable, Sendable, Equatable {
         self.tileWeighting = tileWeighting
         self.lossless = lossless
         self.quality = quality
+        self.initImage = initImage
+        self.strength = strength
+        self.stages = stages
+        self.strengths = strengths
+        self.upscaler = upscaler
     }
 }

@@ -26,6 +26,8 @@ extension RenderSpec {
         } else {
             spec.quality = quality ?? 90
         }
+        let native = catalog.models[spec.model ?? defaults.model]?.nativeImageSide
+        spec.resolveStages(native: native)
         let parameters = try spec.parameters()
         if spec.guidance == nil, let model = catalog.models[parameters.model] {
             spec.guidance = model.defaultGuidanceScale
@@ -36,6 +38,23 @@ extension RenderSpec {
             throw APIError(.badRequest, "invalid model: \(error)")
         }
         return spec
+    }
+
+    /// Replaces `auto` (or no stages, for a render above twice the model's native size) with
+    /// the doublings from `native`, and fills in the default strengths and upscaler of a staged render.
+    mutating func resolveStages(native: Int?) {
+        let longEdge = max(width ?? 0, height ?? 0)
+        let request = stages ?? (StagePlan.stagesByDefault(longEdge: longEdge, native: native) ? .auto : .none)
+        var sides: [Int] = []
+        switch request {
+        case .none: sides = []
+        case .sides(let list): sides = list
+        case .auto: sides = native.map { StagePlan.autoSides(longEdge: longEdge, native: $0) } ?? []
+        }
+        stages = sides.isEmpty ? StageRequest.none : .sides(sides)
+        guard !sides.isEmpty else { return }
+        strengths = strengths ?? StagePlan.autoStrengths(count: sides.count, base: initImage == nil ? 1 : strength ?? 1)
+        upscaler = upscaler ?? RenderParameters.lanczosUpscaler
     }
 
     /// The engine's parameters; every field checked, the first bad one named.
@@ -63,7 +82,9 @@ extension RenderSpec {
             sampler: try choice(sampler, "sampler", default: defaults.sampler), guidanceScale: guidance,
             seed: seed ?? 0, tiling: try choice(tiling, "tiling", default: defaults.tiling),
             tileSize: tileSize ?? defaults.tileSize, tileOverlap: tileOverlap ?? defaults.tileOverlap,
-            tileWeighting: try choice(tileWeighting, "tile_weighting", default: defaults.tileWeighting))
+            tileWeighting: try choice(tileWeighting, "tile_weighting", default: defaults.tileWeighting),
+            strength: strength ?? defaults.strength, stages: stageSides, strengths: strengths ?? [],
+            upscaler: upscaler ?? defaults.upscaler)
         do { try parameters.validate() } catch {
             // The engine names fields as its command line does (tile-size); the API's are snake_case.
             switch error {
@@ -87,6 +108,12 @@ extension RenderSpec {
             throw APIError(.badRequest, "invalid quality: \(quality) is outside 0...100")
         }
         return parameters
+    }
+
+    /// The stages' sides; `auto` stays empty here (``resolveStages(native:)`` replaces it at submission).
+    var stageSides: [Int] {
+        if case .sides(let sides) = stages { return sides }
+        return []
     }
 
     /// How the output is encoded.

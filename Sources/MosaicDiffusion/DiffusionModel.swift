@@ -37,6 +37,9 @@ public protocol DiffusionModel: Sendable {
     func releaseDenoiserMemory()
     /// The noise schedule the model was trained with (its `scheduler/scheduler_config.json`).
     var scheduleConfig: NoiseScheduleConfig { get }
+    /// The image side (px) the model was trained at, where a staged render's base stage
+    /// starts (`--stages auto`); nil for a model without one (the built-in model).
+    var nativeImageSide: Int? { get }
     /// The family of model for listings: `built-in` or `stable-diffusion`.
     var kind: String { get }
     /// One line for model listings: what kind of model it is and where it comes from.
@@ -53,6 +56,8 @@ public protocol DiffusionModel: Sendable {
 }
 
 extension DiffusionModel {
+    /// No native size: renders go direct unless stages are given.
+    public var nativeImageSide: Int? { nil }
     /// Nothing to release.
     public func releaseDenoiserMemory() {}
     /// Stable Diffusion 1.5's schedule, for models that do not say otherwise.

@@ -12,7 +12,7 @@ extension RenderParameters {
     /// `hash_format` entry versions the hashing itself.
     public var canonicalJSON: String {
         let guidance: JSONValue = guidanceScale.map { .number(Self.canonicalNumber($0)) } ?? .null
-        let members: [(key: String, value: JSONValue)] = [
+        var members: [(key: String, value: JSONValue)] = [
             ("hash_format", .string("mosaic-render-parameters/1")),
             ("prompt", .string(prompt)),
             ("negative_prompt", .string(negativePrompt)),
@@ -28,6 +28,17 @@ extension RenderParameters {
             ("tile_overlap", .integer(tileOverlap)),
             ("tile_weighting", .string(tileWeighting.rawValue)),
         ]
+        // Image inputs and stages are hashed only when used, so the hashes of renders from
+        // noise (and their checkpoints) stay what they were before these fields existed.
+        if let initImage {
+            members.append(("init_image", .string(initImage)))
+            members.append(("strength", .number(Self.canonicalNumber(strength))))
+        }
+        if !stages.isEmpty {
+            members.append(("stages", .array(stages.map { .integer($0) })))
+            members.append(("strengths", .array(strengths.map { .number(Self.canonicalNumber($0)) })))
+            members.append(("upscaler", .string(upscaler)))
+        }
         return JSONValue.object(members).serialized(sortingKeys: true)
     }
 

@@ -28,18 +28,32 @@ public struct RenderParameters: Sendable, Codable, Equatable {
     public var tileOverlap: Int
     /// How overlapping tiles are weighted.
     public var tileWeighting: TileWeighting
+    /// The SHA-256 of the init image's pixels (``ImageDigest``) for image-to-image; nil renders from noise.
+    public var initImage: String?
+    /// How much of the init image is renoised (0 < strength <= 1): `int(steps * strength)` steps run.
+    public var strength: Float
+    /// The long-edge sides of a staged render, smallest first, the last the job's; empty renders directly.
+    public var stages: [Int]
+    /// The strength of each stage (the first one applies to the base render).
+    public var strengths: [Float]
+    /// How images are enlarged between stages: ``lanczosUpscaler`` or an upscaler model's name.
+    public var upscaler: String
 
     /// The smallest and largest supported image side in pixels.
     public static let sideRange = 64...16376
     /// The supported number of steps.
     public static let stepRange = 1...1000
+    /// The upscaler that needs no model: Lanczos resampling in pixel space.
+    public static let lanczosUpscaler = "lanczos"
 
     /// Creates parameters; the defaults suit the built-in model.
     public init(
         prompt: String, negativePrompt: String = "", model: String = MosaicField.modelName,
         width: Int = 1024, height: Int = 1024, steps: Int = 30, sampler: SamplerKind = .dpmpp2m,
         guidanceScale: Float? = nil, seed: UInt64 = 0, tiling: TilingMethod = .overlap,
-        tileSize: Int = 64, tileOverlap: Int = 16, tileWeighting: TileWeighting = .gaussian
+        tileSize: Int = 64, tileOverlap: Int = 16, tileWeighting: TileWeighting = .gaussian,
+        initImage: String? = nil, strength: Float = 1, stages: [Int] = [], strengths: [Float] = [],
+        upscaler: String = Self.lanczosUpscaler
     ) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
@@ -54,6 +68,11 @@ public struct RenderParameters: Sendable, Codable, Equatable {
         self.tileSize = tileSize
         self.tileOverlap = tileOverlap
         self.tileWeighting = tileWeighting
+        self.initImage = initImage
+        self.strength = strength
+        self.stages = stages
+        self.strengths = strengths
+        self.upscaler = upscaler
     }
 
     /// Checks every field, naming the first one that is out of range.
@@ -95,6 +114,44 @@ public struct RenderParameters: Sendable, Codable, Equatable {
         guard negativePrompt.utf8.count <= 4096 else {
             throw .invalid(field: "negative-prompt", reason: "longer than 4096 bytes")
         }
+        try validateImageInputs()
+    }
+
+    /// Checks the init image's strength and the stages.
+    func validateImageInputs() throws(RenderParameterError) {
+        guard strength.isFinite, strength > 0, strength <= 1 else {
+            throw .invalid(field: "strength", reason: "\(strength) is outside (0, 1]")
+        }
+        if initImage == nil, strength != 1, stages.isEmpty {
+            throw .invalid(field: "strength", reason: "a strength below 1 needs an init image")
+        }
+        guard !stages.isEmpty else { return }
+        let longEdge = max(width, height)
+        guard stages.count >= 2 else {
+            throw .invalid(field: "stages", reason: "a staged render needs at least two stages")
+        }
+        guard zip(stages, stages.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw .invalid(field: "stages", reason: "\(stages) must increase")
+        }
+        guard stages.last == longEdge else {
+            throw .invalid(
+                field: "stages", reason: "the last stage (\(stages.last ?? 0) px) must be the long edge, \(longEdge) px"
+            )
+        }
+        guard let first = stages.first, first >= 64, first % 8 == 0 else {
+            throw .invalid(field: "stages", reason: "the first stage must be at least 64 px and a multiple of 8")
+        }
+        guard strengths.count == stages.count else {
+            throw .invalid(
+                field: "strengths", reason: "\(strengths.count) strengths for \(stages.count) stages (one per stage)")
+        }
+        for value in strengths where !(value.isFinite && value > 0 && value <= 1) {
+            throw .invalid(field: "strengths", reason: "\(value) is outside (0, 1]")
+        }
+        if initImage == nil, strengths.first != 1 {
+            throw .invalid(field: "strengths", reason: "the base stage renders from noise: its strength must be 1")
+        }
+        guard !upscaler.isEmpty else { throw .invalid(field: "upscaler", reason: "empty name") }
     }
 
     /// Checks that the sampler can take ``steps`` steps: DDIM and DPM++ 2M cannot take every

@@ -47,6 +47,8 @@ public final class StableDiffusionModel: DiffusionModel, Sendable {
     public var latentChannels: Int { checkpoint.unetConfig.inChannels }
     /// Image pixels per latent pixel: 2 to the power of the VAE's down-sampling stages (8).
     public var latentScale: Int { 1 << max(0, checkpoint.vaeConfig.blockOutChannels.count - 1) }
+    /// The UNet's `sample_size` in image px: 512 for SD 1.x, 768 for SD 2.x v-prediction.
+    public var nativeImageSide: Int? { checkpoint.unetConfig.sampleSize * latentScale }
     /// diffusers' `StableDiffusionPipeline` default.
     public var defaultGuidanceScale: Float { 7.5 }
     /// The schedule of `scheduler/scheduler_config.json` (inferred defaults for single files).
