@@ -1,4 +1,5 @@
 import MosaicDiffusion
+import MosaicImage
 import MosaicRender
 import Testing
 
@@ -113,5 +114,15 @@ import Testing
         var lanczosOrNot = staged
         lanczosOrNot.upscaler = "x4plus"
         #expect(Set([plain.checkpointHash, staged.checkpointHash, lanczosOrNot.checkpointHash]).count == 3)
+    }
+}
+
+@Suite struct ImageDigestTests {
+    @Test func theDigestCoversTheSizeAndEveryPixel() throws {
+        let image = try RGBImage(width: 2, height: 1, pixels: [1, 2, 3, 4, 5, 6])
+        // printf 'rgb8 2x1\n\x01\x02\x03\x04\x05\x06' | sha256sum
+        #expect(ImageDigest.hex(of: image) == "35ef30e344486aeb7fdf5aab495dfba14c4613d5e0bc1bfc11f90023c50d22e5")
+        let wide = try RGBImage(width: 1, height: 2, pixels: [1, 2, 3, 4, 5, 6])
+        #expect(ImageDigest.hex(of: wide) != ImageDigest.hex(of: image))
     }
 }
