@@ -23,9 +23,10 @@ public struct JobProgress: Codable, Sendable, Equatable {
         case tilesTotal = "tiles_total"
         case elapsedSeconds = "elapsed_seconds"
         case etaSeconds = "eta_seconds"
+        case stage, stages, phase
     }
 
-    /// Steps completed.
+    /// Steps completed (of the current stage, in a staged render).
     public var step: Int
     /// All steps.
     public var steps: Int
@@ -37,11 +38,17 @@ public struct JobProgress: Codable, Sendable, Equatable {
     public var elapsedSeconds: Double
     /// Seconds left, from measured step times; nil until a step completes.
     public var etaSeconds: Double?
+    /// The current stage of a staged render, from 0; nil for a direct render.
+    public var stage: Int?
+    /// The stages of a staged render; nil for a direct render.
+    public var stages: Int?
+    /// What the render is doing: `denoise`, `encode` or `decode` (tiles count that phase's tiles).
+    public var phase: RenderPhase?
 
     /// Creates a progress record.
     public init(
         step: Int, steps: Int, tilesDone: Int = 0, tilesTotal: Int = 0, elapsedSeconds: Double = 0,
-        etaSeconds: Double? = nil
+        etaSeconds: Double? = nil, stage: Int? = nil, stages: Int? = nil, phase: RenderPhase? = nil
     ) {
         self.step = step
         self.steps = steps
@@ -49,7 +56,20 @@ public struct JobProgress: Codable, Sendable, Equatable {
         self.tilesTotal = tilesTotal
         self.elapsedSeconds = elapsedSeconds
         self.etaSeconds = etaSeconds
+        self.stage = stage
+        self.stages = stages
+        self.phase = phase
     }
+}
+
+/// The phases of one stage of a render.
+public enum RenderPhase: String, Codable, Sendable, CaseIterable {
+    /// Encoding the stage's input image to a latent (image-to-image).
+    case encode
+    /// Denoising steps.
+    case denoise
+    /// Decoding the latent to the stage's image.
+    case decode
 }
 
 /// What the last resume of a job started from, reused and lost.

@@ -74,6 +74,9 @@ extension CheckpointStore {
             if error.code == ENOENT { return }
             throw .file(error)
         }
+        for name in names where name.hasPrefix(Self.stagePrefix) {
+            if let index = Int(name.dropFirst(Self.stagePrefix.count)) { try stage(index).removeAll() }
+        }
         for name in names where Self.isOwnFile(name) {
             do { try POSIXFile.removeFile("\(directory)/\(name)") } catch { throw .file(error) }
         }
@@ -127,6 +130,7 @@ extension CheckpointStore {
     private static func isOwnFile(_ name: String) -> Bool {
         checkpointStep(name) != nil || journalStep(name) != nil || isTemporary(name)
             || name == spareCheckpointName || name == spareJournalName
+            || JournaledPhase.allCases.contains { $0.fileName == name }
     }
 
     private static func step(of name: String, suffix: String) -> Int? {

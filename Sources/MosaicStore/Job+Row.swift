@@ -21,7 +21,10 @@ extension Job {
                 tilesDone: try row.decode(forColumn: "tiles_done"),
                 tilesTotal: try row.decode(forColumn: "tiles_total"),
                 elapsedSeconds: try row.decode(forColumn: "elapsed_seconds"),
-                etaSeconds: try row.decode(forColumn: "eta_seconds"))
+                etaSeconds: try row.decode(forColumn: "eta_seconds"),
+                stage: try row.decode(forColumn: "progress_stage"),
+                stages: try row.decode(forColumn: "progress_stages"),
+                phase: try row.decode(String?.self, forColumn: "progress_phase").flatMap(RenderPhase.init(rawValue:)))
         }
         var canceledBy: Owner?
         if let uid: UInt32 = try row.decode(forColumn: "canceled_by_uid") {
@@ -69,7 +72,8 @@ extension RenderSpec {
     /// The render columns of `jobs`, in the order of `databaseValues`.
     static let columns = [
         "prompt", "negative_prompt", "model", "width", "height", "steps", "sampler", "guidance", "seed",
-        "tiling", "tile_size", "tile_overlap", "tile_weighting", "lossless", "quality",
+        "tiling", "tile_size", "tile_overlap", "tile_weighting", "lossless", "quality", "stages", "strengths",
+        "upscaler",
     ]
 
     /// The values to store in `columns`. The seed keeps its bit pattern: SQLite integers are
@@ -78,8 +82,17 @@ extension RenderSpec {
         [
             prompt, negativePrompt, model, width, height, steps, sampler, guidance.map { Double($0) },
             seed.map { Int64(bitPattern: $0) }, tiling, tileSize, tileOverlap, tileWeighting, lossless,
-            quality.map { Double($0) },
+            quality.map { Double($0) }, stages?.description, strengths.map(Self.listText), upscaler,
         ]
+    }
+
+    /// A list of numbers as one column: `1,0.5,0.4`.
+    static func listText(_ values: [Float]) -> String { values.map { "\($0)" }.joined(separator: ",") }
+
+    /// The numbers of a ``listText(_:)`` column; nil when one does not parse.
+    static func list(_ text: String) -> [Float]? {
+        let values = text.split(separator: ",").compactMap { Float($0) }
+        return values.count == text.split(separator: ",").count ? values : nil
     }
 
     /// Reads the render columns of a `jobs` row.
@@ -97,5 +110,19 @@ extension RenderSpec {
             tileWeighting: try row.decode(forColumn: "tile_weighting"),
             lossless: try row.decode(forColumn: "lossless"),
             quality: try row.decode(Double?.self, forColumn: "quality").map(Float.init))
+        let id: Int64 = try row.decode(forColumn: "id")
+        if let text: String = try row.decode(forColumn: "stages") {
+            guard let parsed = StageRequest(text) else {
+                throw StoreError.corruptRow(id: id, column: "stages", value: text)
+            }
+            stages = parsed
+        }
+        if let text: String = try row.decode(forColumn: "strengths") {
+            guard let parsed = Self.list(text) else {
+                throw StoreError.corruptRow(id: id, column: "strengths", value: text)
+            }
+            strengths = parsed
+        }
+        upscaler = try row.decode(forColumn: "upscaler")
     }
 }

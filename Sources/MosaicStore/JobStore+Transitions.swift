@@ -35,12 +35,14 @@ extension JobStore {
             try db.execute(
                 sql: """
                     UPDATE jobs SET progress_step = ?, progress_steps = ?, tiles_done = ?, tiles_total = ?,
-                        elapsed_seconds = ?, eta_seconds = ?
+                        elapsed_seconds = ?, eta_seconds = ?, progress_stage = ?, progress_stages = ?,
+                        progress_phase = ?
                     WHERE id = ? AND state = 'running'
                     """,
                 arguments: [
                     progress.step, progress.steps, progress.tilesDone, progress.tilesTotal,
-                    progress.elapsedSeconds, progress.etaSeconds, id,
+                    progress.elapsedSeconds, progress.etaSeconds, progress.stage, progress.stages,
+                    progress.phase?.rawValue, id,
                 ])
             try Self.requireRunning(db, id: id)
         }
@@ -113,7 +115,7 @@ extension JobStore {
                 set: """
                     started_at_ms = NULL, finished_at_ms = NULL, error = NULL, output_path = NULL,
                     canceled_by_uid = NULL, canceled_by_name = NULL, checkpoint_step = NULL,
-                    resume_step = NULL, stalled_resumes = 0, \(Self.clearProgress)
+                    resume_step = NULL, resume_position = NULL, stalled_resumes = 0, \(Self.clearProgress)
                     """)
             try Self.insertLog(
                 db, id: id, level: .info, message: "retried after it \(previous.rawValue)",
@@ -143,7 +145,8 @@ extension JobStore {
     /// The assignments that empty a job's progress.
     static let clearProgress = """
         progress_step = NULL, progress_steps = NULL, tiles_done = NULL, tiles_total = NULL,
-        elapsed_seconds = NULL, eta_seconds = NULL
+        elapsed_seconds = NULL, eta_seconds = NULL, progress_stage = NULL, progress_stages = NULL,
+        progress_phase = NULL
         """
 
     /// Moves job `id` from one of `from` to `to`, applying `assignments`; throws `notFound` or

@@ -35,6 +35,19 @@ private let seedRows: [String: String] = [
     VALUES (7, 1700000001000, 'info', 'started', '{"attempt":1,"kind":"attempt_started","threads":2}');
     UPDATE settings SET value = '1' WHERE key = 'queue_paused';
     """,
+    "0006_staged_renders": """
+    INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
+                      sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step,
+                      resume_step, stalled_resumes, stages, strengths, upscaler, progress_step, progress_steps,
+                      tiles_done, tiles_total, elapsed_seconds, progress_stage, progress_stages, progress_phase,
+                      resume_position)
+    VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
+            'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1, '256,512', '1,0.5', 'lanczos', 3, 15,
+            0, 4, 1.5, 1, 2, 'decode', 99);
+    INSERT INTO job_logs (job_id, time_ms, level, message, event)
+    VALUES (7, 1700000001000, 'info', 'started', '{"attempt":1,"kind":"attempt_started","threads":2}');
+    UPDATE settings SET value = '1' WHERE key = 'queue_paused';
+    """,
 ]
 
 @Suite struct MigrationTests {
@@ -77,6 +90,11 @@ private let seedRows: [String: String] = [
             // Lines written before 0003 have no event; later ones keep theirs.
             let hasEvents = StoreSchema.identifiers[version - 1] >= "0003_job_log_events"
             #expect(try store.log(id: 7).map(\.event) == [hasEvents ? .attemptStarted(attempt: 1, threads: 2) : nil])
+            if StoreSchema.identifiers[version - 1] >= "0006_staged_renders" {
+                #expect(job.render.stages == .sides([256, 512]) && job.render.strengths == [1, 0.5])
+                #expect(job.render.upscaler == "lanczos")
+                #expect(job.progress?.stage == 1 && job.progress?.stages == 2 && job.progress?.phase == .decode)
+            }
             #expect(try store.isPaused())
             // The upgraded file keeps working: new ids follow the old ones.
             let next = try store.submit(StoreFixture.spec(), priority: 0, owner: StoreFixture.bob, now: Date())
