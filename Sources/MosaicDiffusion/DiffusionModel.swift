@@ -83,3 +83,18 @@ public protocol LatentDecoder: Sendable {
         latent: UnsafeBufferPointer<Float>, width: Int, height: Int,
         into rgb: UnsafeMutableBufferPointer<UInt8>, pool: WorkerPool) throws
 }
+
+/// A decoder whose image is made of tiles decoded independently of one another, so that a long
+/// decode can journal its finished tiles and a resumed one decode only the rest.
+public protocol TiledLatentDecoder: LatentDecoder {
+    /// The tiles of the decode of a `width x height` latent, in image pixels, in a fixed order
+    /// (their indices name them in journals); together they cover the image once.
+    func decodeTiles(width: Int, height: Int) -> [TileRect]
+
+    /// Decodes the tiles at `indices` (of ``decodeTiles(width:height:)``) and hands each one's
+    /// interleaved RGB rows to `write`, possibly from several pool threads at once. The bytes of
+    /// a tile do not depend on which other tiles are decoded in the same call.
+    func decode(
+        latent: UnsafeBufferPointer<Float>, width: Int, height: Int, tiles indices: [Int], pool: WorkerPool,
+        write: @Sendable (_ index: Int, _ rgb: UnsafeBufferPointer<UInt8>) throws -> Void) throws
+}

@@ -1,5 +1,6 @@
 import Foundation
 import MosaicTensor
+import Synchronization
 
 /// The decoder of `mosaic-field`: latent (4 channels at 1/8 resolution) to 8-bit sRGB.
 ///
@@ -51,47 +52,105 @@ public struct FieldDecoder: LatentDecoder {
         latent: UnsafeBufferPointer<Float>, width: Int, height: Int,
         into rgb: UnsafeMutableBufferPointer<UInt8>, pool: WorkerPool
     ) throws {
-        let s = Self.scale
-        let imageWidth = width * s
-        let imageHeight = height * s
-        guard latent.count == FieldPrior.channels * width * height else {
+        let imageWidth = width * Self.scale
+        let imageHeight = height * Self.scale
+        guard rgb.count == imageWidth * imageHeight * 3 else {
+            throw FieldModelError.imageShapeMismatch(expected: imageWidth * imageHeight * 3, actual: rgb.count)
+        }
+        guard let out = rgb.baseAddress else { return }
+        let pass = try FieldDecodePass(decoder: self, latent: latent, width: width, height: height, pool: pool)
+        let rowsPerBand = 64
+        pool.run(count: (imageHeight + rowsPerBand - 1) / rowsPerBand) { band, _ in
+            for py in band * rowsPerBand..<min((band + 1) * rowsPerBand, imageHeight) {
+                pass.decodeRow(py, into: out + py * imageWidth * 3)
+            }
+        }
+    }
+}
+
+extension FieldDecoder: TiledLatentDecoder {
+    /// Image rows per decode tile: tiles are full-width bands (every pixel depends only on its
+    /// 2x2 nearest latent pixels, so bands decode exactly on their own).
+    static let tileRows = 256
+
+    public func decodeTiles(width: Int, height: Int) -> [TileRect] {
+        let imageWidth = width * Self.scale
+        let imageHeight = height * Self.scale
+        return stride(from: 0, to: imageHeight, by: Self.tileRows).map { top in
+            TileRect(x: 0, y: top, width: imageWidth, height: min(Self.tileRows, imageHeight - top))
+        }
+    }
+
+    public func decode(
+        latent: UnsafeBufferPointer<Float>, width: Int, height: Int, tiles indices: [Int], pool: WorkerPool,
+        write: @Sendable (_ index: Int, _ rgb: UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws {
+        let tiles = decodeTiles(width: width, height: height)
+        let pass = try FieldDecodePass(decoder: self, latent: latent, width: width, height: height, pool: pool)
+        let failure = Mutex<(any Error)?>(nil)
+        pool.run(count: indices.count) { item, _ in
+            guard tiles.indices.contains(indices[item]) else { return }
+            let tile = tiles[indices[item]]
+            let band = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: tile.area * 3)
+            defer { band.deallocate() }
+            guard let base = band.baseAddress else { return }
+            for row in 0..<tile.height { pass.decodeRow(tile.y + row, into: base + row * tile.width * 3) }
+            do { try write(indices[item], UnsafeBufferPointer(band)) } catch {
+                failure.withLock { $0 = $0 ?? error }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+}
+
+/// What every row of one decode shares: `tanh` of the latent (the detail weights), the taps of
+/// both axes and the kernels; read-only once built, by any number of threads.
+final class FieldDecodePass: @unchecked Sendable {
+    let decoder: FieldDecoder
+    let z: UnsafePointer<Float>
+    let width: Int
+    let plane: Int
+    let weights: UnsafeMutablePointer<Float>
+    let kernelStorage: UnsafeMutablePointer<Float>
+    let kernelPointers: [UnsafePointer<Float>]
+    let columns: ColumnTaps
+    let rows: ColumnTaps
+
+    /// Prepares the decode of the `4 x height x width` latent (which must outlive the pass).
+    init(decoder: FieldDecoder, latent: UnsafeBufferPointer<Float>, width: Int, height: Int, pool: WorkerPool) throws {
+        let s = FieldDecoder.scale
+        guard latent.count == FieldPrior.channels * width * height, let z = latent.baseAddress else {
             throw FieldModelError.tileShapeMismatch(
                 tile: TileRect(x: 0, y: 0, width: width, height: height),
                 expected: FieldPrior.channels * width * height, actual: latent.count)
         }
-        guard rgb.count == imageWidth * imageHeight * 3 else {
-            throw FieldModelError.imageShapeMismatch(expected: imageWidth * imageHeight * 3, actual: rgb.count)
-        }
-        guard let z = latent.baseAddress, let out = rgb.baseAddress else { return }
-        let plane = width * height
-        // tanh of every latent value, once: the detail weights.
+        self.decoder = decoder
+        self.z = z
+        self.width = width
+        plane = width * height
         let weights = UnsafeMutablePointer<Float>.allocate(capacity: latent.count)
-        defer { weights.deallocate() }
-        let rowsPerBand = 64
         pool.run(count: (latent.count + 65535) / 65536) { band, _ in
-            let start = band * 65536
-            let end = min(start + 65536, latent.count)
-            for i in start..<end { weights[i] = tanhf(z[i]) }
+            for i in band * 65536..<min((band + 1) * 65536, latent.count) { weights[i] = tanhf(z[i]) }
         }
-        let columns = ColumnTaps(imageLength: imageWidth, latentLength: width, scale: s)
-        let rows = ColumnTaps(imageLength: imageHeight, latentLength: height, scale: s)
-        // The kernels, flattened into one buffer that outlives the parallel loop.
-        let kernelStorage = UnsafeMutablePointer<Float>.allocate(capacity: 4 * Self.kernelSize * Self.kernelSize)
-        defer { kernelStorage.deallocate() }
-        for (i, kernel) in kernels.enumerated() {
-            (kernelStorage + i * kernel.count).update(from: kernel, count: kernel.count)
-        }
-        let kernelPointers = (0..<4).map { UnsafePointer(kernelStorage + $0 * Self.kernelSize * Self.kernelSize) }
-        pool.run(count: (imageHeight + rowsPerBand - 1) / rowsPerBand) { band, _ in
-            let first = band * rowsPerBand
-            let last = min(first + rowsPerBand, imageHeight)
-            for py in first..<last {
-                decodeRow(
-                    py, z: z, weights: weights, columns: columns, rows: rows, width: width, plane: plane,
-                    kernelPointers: kernelPointers,
-                    out: out + py * imageWidth * 3)
-            }
-        }
+        self.weights = weights
+        columns = ColumnTaps(imageLength: width * s, latentLength: width, scale: s)
+        rows = ColumnTaps(imageLength: height * s, latentLength: height, scale: s)
+        let n = FieldDecoder.kernelSize * FieldDecoder.kernelSize
+        kernelStorage = UnsafeMutablePointer<Float>.allocate(capacity: 4 * n)
+        for (i, kernel) in decoder.kernels.enumerated() { (kernelStorage + i * n).update(from: kernel, count: n) }
+        kernelPointers = (0..<4).map { [kernelStorage] in UnsafePointer(kernelStorage + $0 * n) }
+    }
+
+    deinit {
+        weights.deallocate()
+        kernelStorage.deallocate()
+    }
+
+    /// Decodes image row `py` into `out` (3 bytes per pixel).
+    func decodeRow(_ py: Int, into out: UnsafeMutablePointer<UInt8>) {
+        decoder.decodeRow(
+            py, z: z, weights: weights, columns: columns, rows: rows, width: width, plane: plane,
+            kernelPointers: kernelPointers, out: out)
     }
 }
 
