@@ -42,7 +42,7 @@ struct MosaicCtl: ParsableCommand {
             SubmitCommand.self, ListCommand.self, ShowCommand.self, WatchCommand.self, LogCommand.self,
             CancelCommand.self, RetryCommand.self, RemoveCommand.self, PruneCommand.self,
             OutputCommand.self, PreviewCommand.self, StatusCommand.self, ModelsCommand.self,
-            PauseCommand.self, ResumeCommand.self,
+            PauseCommand.self, ResumeCommand.self, PlanCommand.self,
         ])
 
     /// Parses and runs, mapping every failure to the exit statuses above and one line on stderr.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MosaicAPI
 
 /// The render options of `mosaicd render`, same names and meanings, for `mosaicctl submit`.
@@ -54,7 +55,33 @@ struct RenderOptions: ParsableArguments {
     @Option(help: "Lossy WebP quality, 0...100 (default: 90).")
     var quality: Float?
 
+    @Option(
+        help: ArgumentHelp(
+            "Staged render: auto, none, or the long edge of each stage in px, smallest first, the last the image's (512,1024,2048).",
+            discussion:
+                "Each stage after the first upscales the previous image and adds detail with image-to-image at its strength. Default: auto for Stable Diffusion renders above twice the model's native size, none otherwise.",
+            valueName: "sides"))
+    var stages: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The denoising strength of each stage, comma-separated, 0 < s <= 1 (auto: 1,0.5,0.4,0.3,0.2, then 0.2).",
+            valueName: "strengths"))
+    var strengths: String?
+
+    @Option(
+        help:
+            "How images are enlarged between stages: lanczos (default) or an upscaler model's name (see mosaicctl models)."
+    )
+    var upscaler: String?
+
     func validate() throws {
+        if let stages, StageRequest(stages) == nil {
+            throw ValidationError("--stages must be auto, none or sides in px separated by commas, e.g. 512,1024,2048")
+        }
+        if let strengths, Self.numbers(strengths) == nil {
+            throw ValidationError("--strengths must be numbers separated by commas, e.g. 1,0.5,0.3")
+        }
         // The same rules as mosaicd render's for the flags themselves; values are the daemon's to judge.
         if lossless, quality != nil { throw ValidationError("--lossless and --quality exclude each other") }
         if let guidance, !guidance.isFinite { throw ValidationError("--guidance must be a finite number") }
@@ -66,6 +93,14 @@ struct RenderOptions: ParsableArguments {
         RenderSpec(
             prompt: prompt, negativePrompt: negativePrompt, model: model, width: width, height: height, steps: steps,
             sampler: sampler, guidance: guidance, seed: seed, tiling: tiling, tileSize: tileSize,
-            tileOverlap: tileOverlap, tileWeighting: tileWeighting, lossless: lossless ? true : nil, quality: quality)
+            tileOverlap: tileOverlap, tileWeighting: tileWeighting, lossless: lossless ? true : nil, quality: quality,
+            stages: stages.flatMap(StageRequest.init), strengths: strengths.flatMap(Self.numbers), upscaler: upscaler)
+    }
+
+    /// `1,0.5,0.4` as numbers; nil when one is not a finite number.
+    static func numbers(_ text: String) -> [Float]? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        let values = parts.compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }.filter(\.isFinite)
+        return values.count == parts.count && !values.isEmpty ? values : nil
     }
 }

@@ -6,6 +6,11 @@ extension MosaicClient {
         try call("POST", "/v1/jobs", json: request)
     }
 
+    /// What a render would cost, stage by stage (`POST /v1/plan`); nothing is queued.
+    public func plan(_ request: SubmitRequest) throws(ClientError) -> RenderPlan {
+        try call("POST", "/v1/plan", json: request)
+    }
+
     /// One page of jobs, newest first (`GET /v1/jobs`). Empty `states` means every state;
     /// `limit` is 1...500; pass the page's `nextBefore` as `before` for the next page.
     public func jobs(states: [JobState] = [], owner: UInt32? = nil, limit: Int = 50, before: Int64? = nil)

@@ -36,6 +36,7 @@ enum NumericFieldProbe {
         Field(path: ["render", "steps"], kind: .int), Field(path: ["render", "seed"], kind: .uint64),
         Field(path: ["render", "guidance"], kind: .float), Field(path: ["render", "tile_size"], kind: .int),
         Field(path: ["render", "tile_overlap"], kind: .int), Field(path: ["render", "quality"], kind: .float),
+        Field(path: ["render", "strength"], kind: .float),
     ]
 
     /// The number fields of `PruneRequest`.

@@ -36,6 +36,7 @@ extension RenderWorker {
         var durations: [Double] = []
         let reporter = JobProgressPublisher(jobId: job.id, hub: hub, store: store)
         let steps = renderer.parameters.steps
+        let (model, tileSize) = (renderer.parameters.model, renderer.parameters.tileSize)
         var lastPreview = -Double.infinity
         do {
             while !renderer.isFinished {
@@ -57,6 +58,7 @@ extension RenderWorker {
                     },
                     onTile: { [self] done, total, seconds in
                         metrics.tileEvaluated(seconds: seconds)
+                        tileRates.record(model: model, tileSize: tileSize, seconds: seconds)
                         let now = Date()
                         heartbeat.withLock { $0 = now }
                         reporter.report(

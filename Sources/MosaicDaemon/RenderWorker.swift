@@ -38,6 +38,8 @@ public final class RenderWorker: Sendable {
     private let flags = Mutex((stopping: false, woken: false, finished: false))
     /// When the worker last showed signs of life (for the watchdog).
     let heartbeat = Mutex(Date())
+    /// Seconds per tile evaluation by model and tile size, for plans' time estimates.
+    let tileRates = TileRates()
     /// Called with a status line for systemd after every step.
     let onStatus: @Sendable (String) -> Void
 

@@ -38,6 +38,7 @@ extension DaemonCore {
         Route(.GET, "/v1/models") { (core, _, _) throws(APIError) in .json(core.models()) },
         Route(.POST, "/v1/jobs") { (core, request, _) throws(APIError) in try core.submit(request) },
         Route(.GET, "/v1/jobs") { (core, request, _) throws(APIError) in try core.list(request) },
+        Route(.POST, "/v1/plan") { (core, request, _) throws(APIError) in try core.plan(request) },
         Route(.POST, "/v1/jobs/prune") { (core, request, _) throws(APIError) in try core.prune(request) },
         Route(.GET, "/v1/jobs/:id") { (core, request, captures) throws(APIError) in try core.show(request, captures) },
         Route(.DELETE, "/v1/jobs/:id") { (core, request, captures) throws(APIError) in
