@@ -3,7 +3,7 @@
 extension JobLogEvent: Codable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey {
-        case kind, by, attempt, threads, step, cause, seconds
+        case kind, by, attempt, threads, step, cause, seconds, stage, stages
         case lostSteps = "lost_steps"
         case fromStep = "from_step"
         case reusedTiles = "reused_tiles"
@@ -37,6 +37,10 @@ extension JobLogEvent: Codable {
         case .rendered:
             self = .rendered(
                 seconds: try c.decode(Double.self, forKey: .seconds),
+                outputPath: try c.decode(String.self, forKey: .outputPath))
+        case .stageFinished:
+            self = .stageFinished(
+                stage: try c.decode(Int.self, forKey: .stage), stages: try c.decode(Int.self, forKey: .stages),
                 outputPath: try c.decode(String.self, forKey: .outputPath))
         case .canceled:
             self = .canceled(
@@ -73,6 +77,10 @@ extension JobLogEvent: Codable {
             try c.encode(cause, forKey: .cause)
         case .rendered(let seconds, let outputPath):
             try c.encode(seconds, forKey: .seconds)
+            try c.encode(outputPath, forKey: .outputPath)
+        case .stageFinished(let stage, let stages, let outputPath):
+            try c.encode(stage, forKey: .stage)
+            try c.encode(stages, forKey: .stages)
             try c.encode(outputPath, forKey: .outputPath)
         case .canceled(let by, let step):
             try c.encode(by, forKey: .by)

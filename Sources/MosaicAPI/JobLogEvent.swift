@@ -18,6 +18,8 @@ public enum JobLogEvent: Sendable, Equatable {
     case requeued(step: Int, cause: RequeueCause)
     /// The output was written to `outputPath`, `seconds` after the attempt's first step began.
     case rendered(seconds: Double, outputPath: String)
+    /// Stage `stage` (from 1) of `stages` ended with its image kept at `outputPath`.
+    case stageFinished(stage: Int, stages: Int, outputPath: String)
     /// The user named `by` canceled the job; `step` is nil when it was still queued.
     case canceled(by: String, step: Int?)
     /// The job failed (the message is the error).
@@ -49,6 +51,8 @@ public enum JobLogEvent: Sendable, Equatable {
         case requeued
         /// `rendered`.
         case rendered
+        /// `stage_finished`.
+        case stageFinished = "stage_finished"
         /// `canceled`.
         case canceled
         /// `failed`.
@@ -67,6 +71,7 @@ public enum JobLogEvent: Sendable, Equatable {
         case .resumed: .resumed
         case .requeued: .requeued
         case .rendered: .rendered
+        case .stageFinished: .stageFinished
         case .canceled: .canceled
         case .failed: .failed
         case .retried: .retried

@@ -22,8 +22,9 @@
 /// Points used by Mosaic: `checkpoint.write`, `checkpoint.after-write`,
 /// `checkpoint.before-fsync`, `checkpoint.before-rename`, `checkpoint.before-dir-fsync`
 /// (``CheckpointStore/write(_:parametersHash:plan:)``), `tile.evaluate` (before every tile
-/// evaluation: `tile.evaluate=10s` makes built-in tiles as slow as Stable Diffusion's); the
-/// daemon adds its own.
+/// evaluation: `tile.evaluate=10s` makes built-in tiles as slow as Stable Diffusion's),
+/// `decode.tile` (before each decode tile lands in the image); the daemon adds its own
+/// (`decode.after-journal`, once a decode tile is journaled).
 public struct FaultInjection: Sendable, Equatable {
     /// What happens when a point is reached.
     public enum Action: Sendable, Equatable {

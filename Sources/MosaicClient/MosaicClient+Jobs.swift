@@ -71,8 +71,8 @@ extension MosaicClient {
     }
 
     /// The finished image, WebP bytes (`GET /v1/jobs/{id}/output`).
-    public func output(_ id: Int64) throws(ClientError) -> [UInt8] {
-        try send("GET", "/v1/jobs/\(id)/output")
+    public func output(_ id: Int64, stage: Int? = nil) throws(ClientError) -> [UInt8] {
+        try send("GET", "/v1/jobs/\(id)/output" + (stage.map { "?stage=\($0)" } ?? ""))
     }
 
     /// The running job's current prediction of its image, WebP, at most 1024 px on the long side.

@@ -165,6 +165,7 @@ extension DaemonCore {
 
     func deleteFiles(of job: Job) {
         if let path = job.outputPath { try? FileManager.default.removeItem(atPath: path) }
+        worker.removeStageImages(of: job)
         try? worker.checkpointStore(for: job.id).removeAll()
     }
 }

@@ -28,11 +28,35 @@ extension DaemonCore {
 
     func output(_ request: HTTPRequest, _ captures: [String: String]) throws(APIError) -> HTTPResponse {
         let job = try readableJob(request, captures)
+        if let stage = request.queryValue("stage") { return try stageOutput(of: job, stage: stage) }
         guard job.state == .succeeded, let path = job.outputPath else {
             throw APIError(.conflict, "job \(job.id) is \(job.state.rawValue); it has no output")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw APIError(.notFound, "the output of job \(job.id) is missing (\(path))")
+        }
+        return HTTPResponse(contentType: "image/webp", body: .bytes([UInt8](data)))
+    }
+
+    /// `GET /v1/jobs/{id}/output?stage=K`: the image of stage K (from 1) of a staged job, as
+    /// soon as that stage has ended, while later ones run; the last stage's is the output.
+    func stageOutput(of job: Job, stage text: String) throws(APIError) -> HTTPResponse {
+        let count: Int
+        if case .sides(let sides) = job.render.stages { count = sides.count } else { count = 1 }
+        guard let stage = Int(text), (1...count).contains(stage) else {
+            throw APIError(.badRequest, "invalid stage: '\(text)' (job \(job.id) has \(count) stage\(count == 1 ? "" : "s"): 1...\(count))")
+        }
+        let path: String
+        if stage == count {
+            guard job.state == .succeeded, let output = job.outputPath else {
+                throw APIError(.conflict, "job \(job.id) is \(job.state.rawValue); its last stage has no image")
+            }
+            path = output
+        } else {
+            path = worker.stageImagePath(job.id, stage: stage - 1)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw APIError(.notFound, "stage \(stage) of job \(job.id) has no image (yet)")
         }
         return HTTPResponse(contentType: "image/webp", body: .bytes([UInt8](data)))
     }

@@ -4,13 +4,17 @@ import MosaicCheckpoint
 import MosaicRender
 import MosaicStore
 
-/// How a claimed job starts: from scratch or from its newest valid checkpoint.
+/// How one stage of a claimed job starts: from scratch or from its newest valid checkpoint.
 struct RenderStart {
     let renderer: Renderer
     let checkpoints: CheckpointStore
     let parametersHash: String
     /// Journaled tile outputs of the step the crash interrupted.
     let reuse: [Int: [Float]]
+    /// Journaled decode tiles, when the crash interrupted the decode.
+    let decodedTiles: [Int: [UInt8]]
+    /// How the stage reports its progress.
+    let stage: StageProgress
 }
 
 extension RenderWorker {
@@ -19,9 +23,9 @@ extension RenderWorker {
         CheckpointStore(directory: checkpointDirectory.appendingPathComponent(String(id)).path)
     }
 
-    /// Builds the renderer of `job`, resuming from the newest valid checkpoint when there is one.
-    /// Returns nil when the job was failed instead (bad parameters, a crash loop).
-    func start(_ job: Job, threads: RenderThreads) -> RenderStart? {
+    /// The job's stages, once its parameters and the machine's resources are checked; nil when
+    /// the job was failed instead.
+    func prepare(_ job: Job) -> StagedRender? {
         let parameters: RenderParameters
         do { parameters = try job.render.parameters() } catch {
             finish(job, .failed, error: "cannot start the render: \(error)")
@@ -34,44 +38,82 @@ extension RenderWorker {
             finish(job, .failed, error: "not started: \(error.message)")
             return nil
         }
-        let checkpoints = checkpointStore(for: job.id)
+        do { return try StagedRender(parameters: parameters) } catch {
+            finish(job, .failed, error: "cannot start the render: \(error)")
+            return nil
+        }
+    }
+
+    /// Builds the renderer of stage `index`, resuming from its newest valid checkpoint when there
+    /// is one. `resuming` is true for the first stage an attempt runs: only then is a restart a
+    /// resume (logged, and counted by the crash-loop guard). Returns nil when the job was failed.
+    func start(
+        _ job: Job, stage prepared: PreparedStage, of staged: StagedRender, checkpoints: CheckpointStore,
+        resuming: Bool, threads: RenderThreads
+    ) -> RenderStart? {
+        let parameters = prepared.parameters
         let hash = parameters.checkpointHash
         let (checkpoint, notes) = checkpoints.loadNewestValid(parametersHash: hash)
         for note in notes { log(job.id, .warning, note, event: .checkpointUnusable) }
+        let index = prepared.index
+        let later = staged.plan.stages.dropFirst(index + 1).reduce(0) { $0 + $1.tileEvaluations }
         do {
+            let renderer = try prepared.renderer(catalog: catalog, pool: threads.pool, state: checkpoint?.state)
+            let stage = StageProgress(
+                index: index, count: staged.count, firstStep: Renderer.firstStep(of: parameters),
+                steps: parameters.steps, tilesPerStep: renderer.plan.tiles(step: renderer.state.step).count,
+                laterTileEvaluations: later)
+            func started(reuse: [Int: [Float]], decoded: [Int: [UInt8]]) -> RenderStart {
+                RenderStart(
+                    renderer: renderer, checkpoints: checkpoints, parametersHash: hash, reuse: reuse,
+                    decodedTiles: decoded, stage: stage)
+            }
             guard let checkpoint else {
-                if !notes.isEmpty || job.checkpointStep != nil {
+                guard resuming else { return started(reuse: [:], decoded: [:]) }
+                if !notes.isEmpty || (job.checkpointStep != nil && staged.count == 1) {
                     log(
-                        job.id, .warning, "no valid checkpoint; the render starts again from step 0",
+                        job.id, .warning, "no valid checkpoint; the \(stage.label)render starts again from its first step",
                         event: .startedOver(lostSteps: job.checkpointStep ?? 0))
                 }
                 // Unusable files (and journals) must not be mistaken for this attempt's later.
                 try? checkpoints.removeAll()
-                // An attempt after a crash with no checkpoint yet is a resume at step 0: a job
-                // that crashes the daemon before its first checkpoint is a crash loop too.
+                // An attempt after a crash with no checkpoint yet is a resume at the stage's
+                // first step: a job that crashes the daemon before its first checkpoint is a
+                // crash loop too.
                 if job.attempts > 1,
                     try checkCrashLoop(
-                        job, step: 0, reused: 0, lostSteps: job.checkpointStep ?? 0,
-                        note: "started again from step 0 (no valid checkpoint)", checkpoints: checkpoints)
+                        job, step: renderer.state.step, reused: 0, lostSteps: job.checkpointStep ?? 0,
+                        position: Self.position(stage: index, step: renderer.state.step, decodedTiles: 0),
+                        note: "started again from the \(stage.label)first step (no valid checkpoint)",
+                        checkpoints: checkpoints)
                 {
                     return nil
                 }
-                let renderer = try Renderer(parameters: parameters, catalog: catalog, pool: threads.pool, state: nil)
-                return RenderStart(renderer: renderer, checkpoints: checkpoints, parametersHash: hash, reuse: [:])
+                return started(reuse: [:], decoded: [:])
             }
-            let renderer = try Renderer(
-                parameters: parameters, catalog: catalog, pool: threads.pool, state: checkpoint.state)
             let step = checkpoint.state.step
             var expected: [Int: Int] = [:]
-            for (index, tile) in renderer.plan.tiles(step: step).enumerated() {
-                expected[index] = renderer.model.latentChannels * tile.area
+            for (tile, rect) in renderer.plan.tiles(step: step).enumerated() {
+                expected[tile] = renderer.model.latentChannels * rect.area
             }
             let reuse =
                 step < parameters.steps
                 ? checkpoints.readJournal(step: step, parametersHash: hash, expectedCounts: expected) : [:]
+            var decoded: [Int: [UInt8]] = [:]
+            var decodeTiles = 0
+            if step >= parameters.steps {
+                let tiles = renderer.decodeTiles
+                decodeTiles = tiles.count
+                let expectedBytes = Dictionary(uniqueKeysWithValues: tiles.enumerated().map { ($0.offset, 3 * $0.element.area) })
+                decoded = checkpoints.readJournal(.decode, parametersHash: hash, expectedByteCounts: expectedBytes)
+            }
+            guard resuming else { return started(reuse: reuse, decoded: decoded) }
             let lostSteps = max(0, (job.checkpointStep ?? step) - step)
             let note =
-                "resumed from the checkpoint after step \(step) with \(reuse.count) of \(expected.count) tiles of step \(step + 1) reused"
+                "resumed \(stage.label)from the checkpoint after step \(step)"
+                + (step < parameters.steps
+                    ? " with \(reuse.count) of \(expected.count) tiles of step \(step + 1) reused"
+                    : ", in the decode, with \(decoded.count) of \(decodeTiles) tiles decoded")
                 + (lostSteps > 0
                     ? "; \(lostSteps) completed step\(lostSteps == 1 ? "" : "s") redone (newer checkpoint unusable)"
                     : "")
@@ -81,28 +123,37 @@ extension RenderWorker {
                     attempt: job.attempts, fromStep: step, reusedTiles: reuse.count,
                     lostTiles: expected.count - reuse.count, lostSteps: lostSteps))
             if try checkCrashLoop(
-                job, step: step, reused: reuse.count, lostSteps: lostSteps, note: note, checkpoints: checkpoints)
+                job, step: step, reused: reuse.count, lostSteps: lostSteps,
+                position: Self.position(stage: index, step: step, decodedTiles: decoded.count), note: note,
+                checkpoints: checkpoints)
             {
                 return nil
             }
-            return RenderStart(renderer: renderer, checkpoints: checkpoints, parametersHash: hash, reuse: reuse)
+            return started(reuse: reuse, decoded: decoded)
         } catch {
             finish(job, .failed, error: "cannot start the render: \(error)")
             return nil
         }
     }
 
+    /// How far a job got, for the crash-loop guard: it grows with every stage, every step and
+    /// every journaled decode tile (at most 2,047 steps and 2^21 decode tiles per stage).
+    static func position(stage: Int, step: Int, decodedTiles: Int) -> Int64 {
+        (Int64(stage) * 2048 + Int64(step)) << 21 + Int64(decodedTiles)
+    }
+
     /// Records the resume; fails the job and returns true when it keeps resuming at one step.
     func checkCrashLoop(
-        _ job: Job, step: Int, reused: Int, lostSteps: Int, note: String,
+        _ job: Job, step: Int, reused: Int, lostSteps: Int, position: Int64, note: String,
         checkpoints: CheckpointStore
     ) throws -> Bool {
         let stalled = try store.recordResume(
-            id: job.id, info: ResumeInfo(fromStep: step, reusedTiles: reused, lostSteps: lostSteps, note: note))
+            id: job.id, info: ResumeInfo(fromStep: step, reusedTiles: reused, lostSteps: lostSteps, note: note),
+            position: position)
         guard stalled > maxStalledResumes else { return false }
         finish(
             job, .failed,
-            error: "crash loop: resumed \(stalled) times at step \(step) without getting further; "
+            error: "crash loop: resumed \(stalled) times at the same place (step \(step)) without getting further; "
                 + "giving up (limit \(maxStalledResumes), --max-stalled-resumes)")
         try? checkpoints.removeAll()
         return true

@@ -14,110 +14,91 @@ extension RenderWorker {
     /// Renders one claimed job to its end (success, failure, cancel) or until the daemon stops.
     /// `early` is the flag `loop` registered with the claim: the job is cancelable from then on,
     /// since loading a Stable Diffusion model and resuming take seconds.
+    ///
+    /// A staged job runs its stages in order; each stage's image is kept (lossless WebP beside
+    /// the outputs), so a new attempt continues with the first stage that has none, from that
+    /// stage's checkpoints.
     func render(_ job: Job, cancellation early: CancellationFlag, threads renderThreads: RenderThreads) {
         publishState(job)
         log(
             job.id, .info, "started attempt \(job.attempts) on \(threads) threads",
             event: .attemptStarted(attempt: job.attempts, threads: threads))
         defer { running.withLock { $0 = nil } }
-        guard let start = start(job, threads: renderThreads) else { return }
-        let renderer = start.renderer
-        let canceledEarly = running.withLock { state -> Bool in
-            state?.cancellation = renderer.cancellation
-            return early.isCanceled
-        }
-        // The first step then stops before its first tile, and the cancel path below finishes the job.
-        if canceledEarly { renderer.cancellation.cancel() }
-        var reuse = start.reuse
+        guard let staged = prepare(job) else { return }
+        let checkpoints = checkpointStore(for: job.id)
         let writer = CheckpointWriter()
         // Every path out waits for the checkpoint in flight, so none outlives the job's files.
         defer { try? writer.drain() }
         let started = Date()
-        var durations: [Double] = []
         let reporter = JobProgressPublisher(jobId: job.id, hub: hub, store: store)
-        let steps = renderer.parameters.steps
-        let (model, tileSize) = (renderer.parameters.model, renderer.parameters.tileSize)
-        var lastPreview = -Double.infinity
+        var step = 0
         do {
-            while !renderer.isFinished {
-                let stepStarted = Date()
-                let step = renderer.state.step
-                // No preview after the last step: the output follows at once.
-                let previewAt = ProcessInfo.processInfo.systemUptime
-                renderer.computesPreview = step + 1 < steps && previewAt - lastPreview >= Self.previewInterval
-                let history = durations
-                let journal = try start.checkpoints.openJournal(step: step, parametersHash: start.parametersHash)
-                defer { journal.close() }
-                let saved = reuse
-                reuse = [:]
-                try renderer.step(
-                    reuse: saved,
-                    onTileOutput: { tile, output in
-                        // A failed journal write only costs the tile on a later resume.
-                        try? journal.append(tile: tile, values: output)
-                    },
-                    onTile: { [self] done, total, seconds in
-                        metrics.tileEvaluated(seconds: seconds)
-                        tileRates.record(model: model, tileSize: tileSize, seconds: seconds)
-                        let now = Date()
-                        heartbeat.withLock { $0 = now }
-                        reporter.report(
-                            Self.progress(
-                                step: step, steps: steps, done: done, total: total,
-                                elapsed: now.timeIntervalSince(started), durations: history), persist: false)
-                    })
-                try checkpoint(start, job: job, writer: writer)
-                let seconds = Date().timeIntervalSince(stepStarted)
-                durations.append(seconds)
-                metrics.stepCompleted(seconds: seconds)
-                let tiles = renderer.plan.tiles(step: step).count
-                let progress = Self.progress(
-                    step: step + 1, steps: steps, done: tiles, total: tiles,
-                    elapsed: Date().timeIntervalSince(started), durations: durations)
-                let persisted = reporter.report(progress, persist: true)
-                if renderer.computesPreview, let preview = renderer.latestPreview {
-                    running.withLock { $0?.preview = preview }
-                    lastPreview = previewAt
+            let first = keptStages(of: job, staged)
+            for index in first..<staged.count {
+                let stageStore = staged.count > 1 ? checkpoints.stage(index) : checkpoints
+                let prepared = try staged.prepare(
+                    stage: index, previousImageAt: index > 0 ? stageImagePath(job.id, stage: index - 1) : nil,
+                    initImageAt: try initImagePath(of: job), upscaler: try upscaler(for: staged),
+                    pool: renderThreads.pool)
+                guard
+                    let start = start(
+                        job, stage: prepared, of: staged, checkpoints: stageStore, resuming: index == first,
+                        threads: renderThreads)
+                else { return }
+                let renderer = start.renderer
+                let canceledEarly = running.withLock { state -> Bool in
+                    state?.cancellation = renderer.cancellation
+                    return early.isCanceled
                 }
-                if persisted || step + 1 == steps {
-                    onStatus(
-                        "job \(job.id): step \(step + 1)/\(steps)"
-                            + (progress.etaSeconds.map { String(format: ", ETA %.0f s", $0) } ?? ""))
+                // The next step then stops before its first tile, and the cancel path below finishes the job.
+                if canceledEarly { renderer.cancellation.cancel() }
+                step = renderer.state.step
+                try denoise(start, job: job, writer: writer, reporter: reporter, started: started) { step = $0 }
+                reporter.flush()
+                try writer.drain()
+                if index + 1 < staged.count {
+                    // Lossless: the next stage (and a resumed attempt) starts from these exact pixels.
+                    let path = stageImagePath(job.id, stage: index)
+                    try decode(
+                        start, to: URL(fileURLWithPath: path), encoding: .lossless, reporter: reporter,
+                        started: started, threads: renderThreads)
+                    log(
+                        job.id, .info, "stage \(index + 1) of \(staged.count) done: \(path)",
+                        event: .stageFinished(stage: index + 1, stages: staged.count, outputPath: path))
+                    try? stageStore.removeAll()
+                    continue
                 }
+                let url = outputDirectory.appendingPathComponent("\(job.id).webp")
+                try decode(
+                    start, to: url, encoding: job.render.encoding, reporter: reporter, started: started,
+                    threads: renderThreads)
+                let seconds = Date().timeIntervalSince(started)
+                finish(
+                    job, .succeeded, outputPath: url.path,
+                    log: LogLine(
+                        time: Date(), level: .info, message: String(format: "rendered in %.1f s to %@", seconds, url.path),
+                        event: .rendered(seconds: seconds, outputPath: url.path)))
+                try? checkpoints.removeAll()
             }
-            reporter.flush()
-            try writer.drain()
-            let image = try renderer.decodeImage(pool: renderThreads.pool)
-            let url = outputDirectory.appendingPathComponent("\(job.id).webp")
-            try renderer.write(image, to: url, encoding: job.render.encoding)
-            let seconds = Date().timeIntervalSince(started)
-            finish(
-                job, .succeeded, outputPath: url.path,
-                log: LogLine(
-                    time: Date(), level: .info, message: String(format: "rendered in %.1f s to %@", seconds, url.path),
-                    event: .rendered(seconds: seconds, outputPath: url.path)))
-            try? start.checkpoints.removeAll()
         } catch let error as RenderError {
             reporter.flush()
-            if case .canceled(let step) = error {
-                if let owner = running.withLock({ $0?.canceledBy }) {
-                    try? writer.drain()
-                    finish(
-                        job, .canceled, canceledBy: owner,
-                        log: LogLine(
-                            time: Date(), level: .info, message: "canceled by \(owner.name) at step \(step)",
-                            event: .canceled(by: owner.name, step: step)))
-                    try? start.checkpoints.removeAll()
-                } else {
-                    try? writer.drain()
-                    requeue(
-                        job, step: step,
-                        reason: "the daemon stopped during step \(step + 1); the job will resume from its checkpoint")
-                }
+            try? writer.drain()
+            if case .canceled = error, let owner = running.withLock({ $0?.canceledBy }) {
+                finish(
+                    job, .canceled, canceledBy: owner,
+                    log: LogLine(
+                        time: Date(), level: .info, message: "canceled by \(owner.name) at step \(step)",
+                        event: .canceled(by: owner.name, step: step)))
+                try? checkpoints.removeAll()
+                removeStageImages(of: job)
+            } else if case .canceled = error {
+                requeue(
+                    job, step: step,
+                    reason: "the daemon stopped during step \(step + 1); the job will resume from its checkpoint")
             } else {
-                try? writer.drain()
                 finish(job, .failed, error: error.description)
-                try? start.checkpoints.removeAll()
+                try? checkpoints.removeAll()
+                removeStageImages(of: job)
             }
         } catch {
             // Checkpoint, journal or database errors (a full disk): fail with the reason; the
@@ -128,18 +109,95 @@ extension RenderWorker {
         }
     }
 
-    static func progress(step: Int, steps: Int, done: Int, total: Int, elapsed: Double, durations: [Double])
-        -> JobProgress
-    {
-        var eta: Double?
-        if !durations.isEmpty {
-            let recent = durations.suffix(5)
-            let perStep = recent.reduce(0, +) / Double(recent.count)
-            let current = total > 0 && done < total ? Double(done) / Double(total) : 0
-            eta = max(0, perStep * (Double(steps - step) - current))
+    /// Takes the stage's remaining steps, checkpointing after each; `onStep` gets each step
+    /// as it starts.
+    func denoise(
+        _ start: RenderStart, job: Job, writer: CheckpointWriter, reporter: JobProgressPublisher, started: Date,
+        onStep: (Int) -> Void
+    ) throws {
+        let renderer = start.renderer
+        var reuse = start.reuse
+        var durations: [Double] = []
+        let steps = renderer.parameters.steps
+        let (model, tileSize) = (renderer.parameters.model, renderer.parameters.tileSize)
+        let stage = start.stage
+        var lastPreview = -Double.infinity
+        while !renderer.isFinished {
+            let stepStarted = Date()
+            let step = renderer.state.step
+            onStep(step)
+            // No preview after the last step: the output follows at once.
+            let previewAt = ProcessInfo.processInfo.systemUptime
+            renderer.computesPreview = step + 1 < steps && previewAt - lastPreview >= Self.previewInterval
+            let history = durations
+            let journal = try start.checkpoints.openJournal(step: step, parametersHash: start.parametersHash)
+            defer { journal.close() }
+            let saved = reuse
+            reuse = [:]
+            try renderer.step(
+                reuse: saved,
+                onTileOutput: { tile, output in
+                    // A failed journal write only costs the tile on a later resume.
+                    try? journal.append(tile: tile, values: output)
+                },
+                onTile: { [self] done, total, seconds in
+                    metrics.tileEvaluated(seconds: seconds)
+                    tileRates.record(model: model, tileSize: tileSize, seconds: seconds)
+                    let now = Date()
+                    heartbeat.withLock { $0 = now }
+                    reporter.report(
+                        stage.progress(
+                            step: step, done: done, total: total, elapsed: now.timeIntervalSince(started),
+                            durations: history), persist: false)
+                })
+            try checkpoint(start, job: job, writer: writer)
+            let seconds = Date().timeIntervalSince(stepStarted)
+            durations.append(seconds)
+            metrics.stepCompleted(seconds: seconds)
+            let tiles = renderer.plan.tiles(step: step).count
+            let progress = stage.progress(
+                step: step + 1, done: tiles, total: tiles, elapsed: Date().timeIntervalSince(started),
+                durations: durations)
+            let persisted = reporter.report(progress, persist: true)
+            if renderer.computesPreview, let preview = renderer.latestPreview {
+                running.withLock { $0?.preview = preview }
+                lastPreview = previewAt
+            }
+            if persisted || step + 1 == steps {
+                onStatus(
+                    "job \(job.id): \(stage.label)step \(progress.step)/\(progress.steps)"
+                        + (progress.etaSeconds.map { String(format: ", ETA %.0f s", $0) } ?? ""))
+            }
         }
-        return JobProgress(
-            step: step, steps: steps, tilesDone: done, tilesTotal: total, elapsedSeconds: elapsed, etaSeconds: eta)
+    }
+
+    /// Decodes the stage's latent, journaling each tile and reusing those an earlier attempt
+    /// journaled, and writes the image to `url`.
+    func decode(
+        _ start: RenderStart, to url: URL, encoding: OutputEncoding, reporter: JobProgressPublisher, started: Date,
+        threads: RenderThreads
+    ) throws {
+        let renderer = start.renderer
+        let journal = try start.checkpoints.openJournal(.decode, parametersHash: start.parametersHash)
+        defer { journal.close() }
+        let stage = start.stage
+        let image = try renderer.decodeImage(
+            pool: threads.pool, reuse: start.decodedTiles,
+            onTileOutput: { tile, rgb in
+                // A failed journal write only costs the tile on a later resume.
+                try? journal.append(tile: tile, bytes: UnsafeRawBufferPointer(rgb))
+                // For tests: stop the daemon once a decode tile is safe in the journal.
+                try FaultInjection.point("decode.after-journal")
+            },
+            onTile: { [self] done, total in
+                let now = Date()
+                heartbeat.withLock { $0 = now }
+                reporter.report(
+                    stage.progress(decoded: done, of: total, elapsed: now.timeIntervalSince(started)),
+                    persist: done == total)
+            })
+        reporter.flush()
+        try renderer.write(image, to: url, encoding: encoding)
     }
 
     /// Ends `job` as `state` with its log line (for a failure: the error) in one transaction,
