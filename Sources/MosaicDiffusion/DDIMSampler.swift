@@ -94,6 +94,20 @@ public struct DDIMSampler: Sampler {
     /// ᾱ the last step lands on.
     public func alphaCumprod(step: Int) -> Double { Double(alphaProducts[step]) }
 
+    /// `DDIMScheduler.add_noise`: `sqrt(ᾱ_t) x + sqrt(1 - ᾱ_t) noise` with float32 scalars
+    /// (`alphas_cumprod[t] ** 0.5`, `(1 - alphas_cumprod[t]) ** 0.5`).
+    public func addNoise(
+        to sample: UnsafeMutableBufferPointer<Float>, noise: UnsafeBufferPointer<Float>, step: Int
+    ) throws(SamplerError) {
+        try validateAddNoise(sampleCount: sample.count, noiseCount: noise.count, step: step)
+        let alphaProd = alphaProducts[step]
+        let sqrtAlphaProd = alphaProd.squareRoot()
+        let sqrtOneMinusAlphaProd = (1 - alphaProd).squareRoot()
+        for i in 0..<sample.count {
+            sample[i] = sqrtAlphaProd * sample[i] + sqrtOneMinusAlphaProd * noise[i]
+        }
+    }
+
     /// One DDIM step (formula 12 of the DDIM paper with sigma_t = 0).
     public mutating func step(
         modelOutput: UnsafeBufferPointer<Float>,

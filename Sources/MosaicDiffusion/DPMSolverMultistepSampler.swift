@@ -142,6 +142,16 @@ public struct DPMSolverMultistepSampler: Sampler {
         log(alphaSigma.alpha) - log(alphaSigma.sigma)
     }
 
+    /// `add_noise` after `set_begin_index(step)`: `alpha_t x + sigma_t noise` at `sigmas[step]`
+    /// (`_sigma_to_alpha_sigma_t`, float32).
+    public func addNoise(
+        to sample: UnsafeMutableBufferPointer<Float>, noise: UnsafeBufferPointer<Float>, step: Int
+    ) throws(SamplerError) {
+        try validateAddNoise(sampleCount: sample.count, noiseCount: noise.count, step: step)
+        let level = Self.alphaSigma(sigmas32[step])
+        for i in 0..<sample.count { sample[i] = level.alpha * sample[i] + level.sigma * noise[i] }
+    }
+
     /// One multistep update: converts the epsilon prediction to x0, then a first order
     /// (first and last step) or second order midpoint DPM-Solver++ update.
     public mutating func step(
@@ -154,9 +164,11 @@ public struct DPMSolverMultistepSampler: Sampler {
             kind: kind, stepCount: stepCount, config: config, step: step,
             modelOutputCount: modelOutput.count, sampleCount: sample.count)
         let lowerOrderNums = history.lowerOrderNums
-        guard lowerOrderNums == min(step, 2) else {
+        // diffusers counts lower-order steps from the begin index (image-to-image starts later).
+        let expectedOrderNums = min(step - history.beginStep, 2)
+        guard lowerOrderNums == expectedOrderNums else {
             throw .historyMismatch(
-                reason: "lowerOrderNums is \(lowerOrderNums) at step \(step), expected \(min(step, 2))")
+                reason: "lowerOrderNums is \(lowerOrderNums) at step \(step), expected \(expectedOrderNums)")
         }
         let count = sample.count
         // lower_order_final: the final sigma is zero, so the last step is always first order.

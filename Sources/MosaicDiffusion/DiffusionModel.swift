@@ -31,6 +31,8 @@ public protocol DiffusionModel: Sendable {
     func makeDenoiser(prompt: String, negativePrompt: String, guidanceScale: Float) throws -> any TileDenoiser
     /// The decoder from latents to 8-bit RGB.
     func makeDecoder() -> any LatentDecoder
+    /// The encoder from 8-bit RGB to latents (image-to-image); it inverts ``makeDecoder()``.
+    func makeEncoder() throws -> any LatentEncoder
     /// Called once the denoising is done, before the decode: lets go of what only the denoiser
     /// uses, where that lowers the decode's peak (memory-mapped weights). The model must still
     /// work afterwards, if more slowly at first.

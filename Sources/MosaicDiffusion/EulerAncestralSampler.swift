@@ -56,6 +56,15 @@ public struct EulerAncestralSampler: Sampler {
         return 1 / (sigma * sigma + 1).squareRoot()
     }
 
+    /// `add_noise` after `set_begin_index(step)`: `x + noise * sigmas[step]` (float32).
+    public func addNoise(
+        to sample: UnsafeMutableBufferPointer<Float>, noise: UnsafeBufferPointer<Float>, step: Int
+    ) throws(SamplerError) {
+        try validateAddNoise(sampleCount: sample.count, noiseCount: noise.count, step: step)
+        let sigma = sigmas32[step]
+        for i in 0..<sample.count { sample[i] = sample[i] + noise[i] * sigma }
+    }
+
     /// One ancestral step: an Euler step down to sigma_down, then fresh noise of size sigma_up.
     public mutating func step(
         modelOutput: UnsafeBufferPointer<Float>,

@@ -87,6 +87,15 @@ public struct EulerSampler: Sampler {
         return 1 / (sigma * sigma + 1).squareRoot()
     }
 
+    /// `add_noise` after `set_begin_index(step)`: `x + noise * sigmas[step]` (float32).
+    public func addNoise(
+        to sample: UnsafeMutableBufferPointer<Float>, noise: UnsafeBufferPointer<Float>, step: Int
+    ) throws(SamplerError) {
+        try validateAddNoise(sampleCount: sample.count, noiseCount: noise.count, step: step)
+        let sigma = sigmas32[step]
+        for i in 0..<sample.count { sample[i] = sample[i] + noise[i] * sigma }
+    }
+
     /// One Euler step from `sigmas[step]` to `sigmas[step + 1]`.
     public mutating func step(
         modelOutput: UnsafeBufferPointer<Float>,

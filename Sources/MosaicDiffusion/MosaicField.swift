@@ -6,6 +6,11 @@
 /// not a picture of anything: it has no notion of objects, only of colour, contrast, scale,
 /// smoothness and direction. Because a tile's posterior sees only its own window, tiles denoised
 /// independently disagree at their edges, which is what the sync must (and does) remove.
+///
+/// For image-to-image its encoder (`FieldEncoder`) inverts the decoder's colour mapping from
+/// each 8x8 block's mean OKLab colour (lightness to `z0`, chroma to `z1, z2`) and projects the
+/// hue twist `z3` to 0, which keeps every colour and drops only that channel's texture; it is
+/// deterministic (zero standard deviation).
 public struct MosaicField: DiffusionModel {
     /// The name jobs use for the built-in model.
     public static let modelName = "mosaic-field"
@@ -30,6 +35,9 @@ public struct MosaicField: DiffusionModel {
     }
 
     public func makeDecoder() -> any LatentDecoder { FieldDecoder() }
+
+    /// The inverse of the decoder's colour mapping (see the type's documentation).
+    public func makeEncoder() throws -> any LatentEncoder { FieldEncoder() }
 
     /// Two priors of a few coefficients: nothing worth counting beside the canvas.
     public var residentMemoryBytes: Int { 1 << 20 }

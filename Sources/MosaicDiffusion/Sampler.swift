@@ -47,6 +47,17 @@ public protocol Sampler: Sendable {
     /// subscript). For DDIM it is exactly diffusers' `alphas_cumprod` entry.
     func alphaCumprod(step: Int) -> Double
 
+    /// diffusers' `scheduler.add_noise(original, noise, timesteps[step])` after
+    /// `set_begin_index(step)`, as image-to-image starts: `sample` holds the encoded latent and
+    /// becomes that latent noised to the level of `step`. DDIM mixes with ᾱ, DPM-Solver++ with
+    /// its alpha and sigma, the Euler samplers add `sigma * noise`.
+    ///
+    /// - Throws: ``SamplerError/stepOutOfRange(step:stepCount:)`` or
+    ///   ``SamplerError/bufferSizeMismatch(modelOutput:sample:)`` (`noise` counted as the model output).
+    func addNoise(
+        to sample: UnsafeMutableBufferPointer<Float>, noise: UnsafeBufferPointer<Float>, step: Int
+    ) throws(SamplerError)
+
     /// Advances `sample` (the whole latent canvas, flat) in place from step `step` to the
     /// next, given the model's epsilon prediction `modelOutput` for the scaled sample.
     ///
@@ -71,6 +82,29 @@ extension Sampler {
 
     /// Whether every step has run.
     public var isFinished: Bool { history.nextStep >= stepCount }
+
+    /// Starts a fresh sampler at `step` instead of 0, as diffusers' `set_begin_index(step)`
+    /// does for image-to-image: the first ``step(modelOutput:sample:step:noise:)`` is then at
+    /// `step`, and a multistep sampler's first step there is first order.
+    ///
+    /// - Throws: ``SamplerError/stepOutOfRange(step:stepCount:)``, or
+    ///   ``SamplerError/historyMismatch(reason:)`` when a step has already run.
+    public mutating func begin(at step: Int) throws(SamplerError) {
+        guard (0..<stepCount).contains(step) else { throw .stepOutOfRange(step: step, stepCount: stepCount) }
+        guard history.nextStep == history.beginStep, history.lowerOrderNums == 0 else {
+            throw .historyMismatch(reason: "cannot begin at step \(step) after step \(history.nextStep - 1) has run")
+        }
+        history.nextStep = step
+        history.beginStep = step
+    }
+
+    /// Checks `addNoise`'s arguments.
+    func validateAddNoise(sampleCount: Int, noiseCount: Int, step: Int) throws(SamplerError) {
+        guard (0..<stepCount).contains(step) else { throw .stepOutOfRange(step: step, stepCount: stepCount) }
+        guard sampleCount == noiseCount else {
+            throw .bufferSizeMismatch(modelOutput: noiseCount, sample: sampleCount)
+        }
+    }
 
     /// Default: `1 / (1 + sigma²)` of ``sigmas``[step].
     public func alphaCumprod(step: Int) -> Double {

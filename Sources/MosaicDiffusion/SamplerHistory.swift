@@ -10,7 +10,8 @@ import Foundation
 ///
 /// Encoding: ``previousDenoised`` is written as raw little-endian float32 bytes (`Data`, so
 /// base64 in JSON) under the key `previousDenoisedFloat32LE`, which is exact and a quarter of
-/// the size of a JSON number list.
+/// the size of a JSON number list. ``beginStep`` is written only when it is not 0, so the
+/// histories of renders from noise encode as they did before it existed.
 public struct SamplerHistory: Sendable, Hashable, Codable {
     /// The sampler this history belongs to.
     public var kind: SamplerKind
@@ -20,6 +21,9 @@ public struct SamplerHistory: Sendable, Hashable, Codable {
     public var config: NoiseScheduleConfig
     /// The index of the next step to run (diffusers' `step_index`); `stepCount` when done.
     public var nextStep: Int
+    /// The step the run began at (diffusers' `begin_index`): 0 from noise, later for
+    /// image-to-image. Multistep samplers count their lower-order steps from it.
+    public var beginStep: Int
     /// DPM-Solver++: diffusers' `lower_order_nums`, how many steps have run so far, capped at
     /// the solver order (2). 0 for the other samplers.
     public var lowerOrderNums: Int
@@ -31,18 +35,19 @@ public struct SamplerHistory: Sendable, Hashable, Codable {
     /// Creates a history; a fresh sampler starts from `nextStep` 0 and empty state.
     public init(
         kind: SamplerKind, stepCount: Int, config: NoiseScheduleConfig,
-        nextStep: Int = 0, lowerOrderNums: Int = 0, previousDenoised: [Float] = []
+        nextStep: Int = 0, beginStep: Int = 0, lowerOrderNums: Int = 0, previousDenoised: [Float] = []
     ) {
         self.kind = kind
         self.stepCount = stepCount
         self.config = config
         self.nextStep = nextStep
+        self.beginStep = beginStep
         self.lowerOrderNums = lowerOrderNums
         self.previousDenoised = previousDenoised
     }
 
     private enum CodingKeys: String, CodingKey {
-        case kind, stepCount, config, nextStep, lowerOrderNums
+        case kind, stepCount, config, nextStep, beginStep, lowerOrderNums
         case previousDenoised = "previousDenoisedFloat32LE"
     }
 
@@ -53,6 +58,7 @@ public struct SamplerHistory: Sendable, Hashable, Codable {
         stepCount = try container.decode(Int.self, forKey: .stepCount)
         config = try container.decode(NoiseScheduleConfig.self, forKey: .config)
         nextStep = try container.decode(Int.self, forKey: .nextStep)
+        beginStep = try container.decodeIfPresent(Int.self, forKey: .beginStep) ?? 0
         lowerOrderNums = try container.decode(Int.self, forKey: .lowerOrderNums)
         let bytes = try container.decode(Data.self, forKey: .previousDenoised)
         guard bytes.count % MemoryLayout<UInt32>.size == 0 else {
@@ -79,6 +85,8 @@ public struct SamplerHistory: Sendable, Hashable, Codable {
         try container.encode(stepCount, forKey: .stepCount)
         try container.encode(config, forKey: .config)
         try container.encode(nextStep, forKey: .nextStep)
+        // Absent from renders that start from noise, so their checkpoints read as before.
+        if beginStep != 0 { try container.encode(beginStep, forKey: .beginStep) }
         try container.encode(lowerOrderNums, forKey: .lowerOrderNums)
         var bytes = Data(count: previousDenoised.count * MemoryLayout<UInt32>.size)
         bytes.withUnsafeMutableBytes { raw in

@@ -12,6 +12,9 @@ public enum RenderError: Error, CustomStringConvertible {
     case sampler(String)
     /// The model failed on a tile.
     case model(tile: TileRect, step: Int, message: String)
+    /// The init image is missing, of another size or other pixels than the parameters name,
+    /// or could not be encoded.
+    case initImage(String)
     /// The decoder failed.
     case decode(String)
     /// The output file could not be encoded or written.
@@ -27,6 +30,7 @@ public enum RenderError: Error, CustomStringConvertible {
         case .tilePlan(let error): return error.description
         case .sampler(let message): return "sampler: \(message)"
         case .model(let tile, let step, let message): return "model failed on tile \(tile) at step \(step): \(message)"
+        case .initImage(let message): return "init image: \(message)"
         case .decode(let message): return "decode: \(message)"
         case .output(let path, let message): return "cannot write \(path): \(message)"
         case .canceled(let step): return "canceled at step \(step)"

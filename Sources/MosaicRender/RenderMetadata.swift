@@ -18,6 +18,10 @@ public struct RenderMetadata: Codable, Equatable, Sendable {
     public var tileStride: Int
     public var tileOverlap: Int
     public var tileWeighting: String
+    /// Image-to-image: the init image's ``ImageDigest``; absent for renders from noise.
+    public var initImage: String?
+    /// Image-to-image: the strength; absent for renders from noise.
+    public var strength: Float?
     public var mosaicVersion: String
 
     enum CodingKeys: String, CodingKey {
@@ -27,6 +31,8 @@ public struct RenderMetadata: Codable, Equatable, Sendable {
         case tileStride = "tile_stride"
         case tileOverlap = "tile_overlap"
         case tileWeighting = "tile_weighting"
+        case initImage = "init_image"
+        case strength
         case mosaicVersion = "mosaic_version"
     }
 
@@ -46,6 +52,8 @@ public struct RenderMetadata: Codable, Equatable, Sendable {
         tileStride = plan.stride
         tileOverlap = plan.overlap
         tileWeighting = p.tileWeighting.rawValue
+        initImage = p.initImage
+        strength = p.initImage == nil ? nil : p.strength
         mosaicVersion = MosaicVersion.current
     }
 

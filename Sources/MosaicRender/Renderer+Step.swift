@@ -146,14 +146,17 @@ extension Renderer {
         if cancellation.isCanceled { throw .canceled(step: index) }
     }
 
-    /// Runs the remaining steps, reporting progress after every tile and every step.
+    /// Runs the remaining steps, reporting progress after every tile and every step. Progress
+    /// counts the steps the render takes (``stepsToRun``: `int(steps * strength)` for
+    /// image-to-image), not the sampler's step indices.
     public func run(progress: @escaping @Sendable (RenderProgress) -> Void = { _ in }) throws(RenderError) {
         let started = Date()
         var durations = [Double]()
+        let first = firstStep
         while !isFinished {
             let stepStarted = Date()
             let snapshot = RenderProgress(
-                stepsDone: state.step, stepsTotal: parameters.steps, tilesDone: 0,
+                stepsDone: state.step - first, stepsTotal: stepsToRun, tilesDone: 0,
                 tilesTotal: plan.tiles(step: state.step).count, elapsed: Date().timeIntervalSince(started),
                 stepDurations: durations)
             try step(onTile: { done, total, _ in
@@ -166,7 +169,7 @@ extension Renderer {
             durations.append(Date().timeIntervalSince(stepStarted))
             progress(
                 RenderProgress(
-                    stepsDone: state.step, stepsTotal: parameters.steps, tilesDone: 0, tilesTotal: 0,
+                    stepsDone: state.step - first, stepsTotal: stepsToRun, tilesDone: 0, tilesTotal: 0,
                     elapsed: Date().timeIntervalSince(started), stepDurations: durations))
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import MosaicCheckpoint
 import MosaicDiffusion
+import MosaicImage
 import MosaicTensor
 import Synchronization
 
@@ -12,6 +13,10 @@ import Synchronization
 /// canvas-sized prediction, and the sampler steps the whole canvas once. Tile outputs depend only
 /// on their inputs and the fusion sums in plan order, so the result is the same for any number
 /// of threads.
+///
+/// With an init image it starts as diffusers' `StableDiffusionImg2ImgPipeline`: the image's
+/// latent sampled from the encoder with the seed's generator, noise drawn next from the same
+/// generator, the sampler's `add_noise` at ``firstStep``, and the steps from there on.
 public final class Renderer {
     /// The render's parameters.
     public let parameters: RenderParameters
@@ -40,17 +45,24 @@ public final class Renderer {
     let fusion: TileFusion
     let pool: WorkerPool
 
-    /// Prepares a render from step 0, drawing the initial noise.
-    public convenience init(parameters: RenderParameters, catalog: ModelCatalog = .builtIn, pool: WorkerPool)
-        throws(RenderError)
-    {
-        try self.init(parameters: parameters, catalog: catalog, pool: pool, state: nil)
+    /// Prepares a render from its first step, drawing the initial noise (and encoding
+    /// `initImage` for image-to-image).
+    public convenience init(
+        parameters: RenderParameters, catalog: ModelCatalog = .builtIn, pool: WorkerPool, initImage: RGBImage? = nil
+    ) throws(RenderError) {
+        try self.init(parameters: parameters, catalog: catalog, pool: pool, state: nil, initImage: initImage)
     }
 
-    /// Prepares a render, continuing from `state` when given (a checkpoint), else from step 0.
-    public init(parameters: RenderParameters, catalog: ModelCatalog, pool: WorkerPool, state: RenderState?)
-        throws(RenderError)
-    {
+    /// Prepares a render, continuing from `state` when given (a checkpoint), else from its
+    /// first step.
+    ///
+    /// - Parameter initImage: the init image of image-to-image, at the render's size, whose
+    ///   ``ImageDigest`` is `parameters.initImage`; needed unless `state` is given (a resumed
+    ///   render's latent already holds it), checked whenever given.
+    public init(
+        parameters: RenderParameters, catalog: ModelCatalog, pool: WorkerPool, state: RenderState?,
+        initImage: RGBImage? = nil
+    ) throws(RenderError) {
         do { try parameters.validate() } catch { throw .invalidParameters(error) }
         let model = try catalog.model(named: parameters.model)
         self.parameters = parameters
@@ -70,9 +82,16 @@ public final class Renderer {
                 guidanceScale: parameters.guidanceScale ?? model.defaultGuidanceScale)
         } catch { throw .model(tile: TileRect(x: 0, y: 0, width: 0, height: 0), step: 0, message: "\(error)") }
         fusion = TileFusion(weighting: parameters.tileWeighting)
+        if let initImage { try Self.check(initImage, against: parameters) }
         if let state {
             self.state = state
             sampler.history = state.samplerHistory
+        } else if parameters.initImage != nil {
+            guard let initImage else {
+                throw .initImage("the parameters name an init image and none was given")
+            }
+            self.state = try Self.imageToImageStart(
+                image: initImage, parameters: parameters, model: model, sampler: &sampler, pool: pool)
         } else {
             var generator = TorchGenerator(seed: parameters.seed)
             var latent = generator.normal(
@@ -82,6 +101,19 @@ public final class Renderer {
             self.state = RenderState(step: 0, latent: latent, samplerHistory: sampler.history, generator: generator)
         }
     }
+
+    /// The step the render starts at: 0 from noise, `steps - int(steps * strength)` for
+    /// image-to-image (diffusers' `t_start`); the steps before it are never taken.
+    public var firstStep: Int { Self.firstStep(of: parameters) }
+
+    /// ``firstStep`` of `parameters`.
+    static func firstStep(of parameters: RenderParameters) -> Int {
+        guard parameters.initImage != nil else { return 0 }
+        return parameters.steps - StagePlan.stepsRun(steps: parameters.steps, strength: parameters.strength)
+    }
+
+    /// The steps the render takes: `steps - firstStep`.
+    public var stepsToRun: Int { parameters.steps - firstStep }
 
     /// Whether every step has been taken.
     public var isFinished: Bool { state.step >= parameters.steps }

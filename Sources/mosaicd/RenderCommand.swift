@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MosaicDiffusion
+import MosaicImage
 import MosaicRender
 
 extension SamplerKind: ExpressibleByArgument {}
@@ -21,12 +22,27 @@ struct RenderCommand: ParsableCommand {
             The render's parameters are embedded in the WebP file's XMP metadata \
             (see: webpmux -get xmp FILE.webp).
 
+            IMAGE-TO-IMAGE
+            With --init-image FILE the render starts from that image, as diffusers' \
+            StableDiffusionImg2ImgPipeline does: the model's encoder turns it into a latent \
+            (sampled with the seed's generator), noise from the same generator is mixed in at \
+            the noise level of step (steps - int(steps * strength)), and only the remaining \
+            int(steps * strength) steps run. --strength 1 renoises to the schedule's \
+            highest level, where little of the image survives; small strengths keep its \
+            composition and details. The image must have the render's --width and --height (resize it first). \
+            The built-in model mosaic-field encodes colour only (8x8 block means).
+
             EXAMPLES
               mosaicd render --prompt "misty ocean at dusk" \\
                 --width 8192 --height 8192 --seed 7 -o ocean.webp
               mosaicd render --prompt "rocky desert" --lossless -o desert.webp
+              mosaicd render --prompt "rocky desert at night" --init-image desert.webp \\
+                --strength 0.5 --width 1024 --height 1024 -o night.webp
               mosaicd seams ocean.webp
             """)
+
+    /// The strength of image-to-image when --strength is not given: diffusers' default.
+    static let defaultStrength: Float = 0.8
 
     @Option(help: "What to render. The built-in model maps keywords (palette, texture, scale, direction) to its prior.")
     var prompt: String
@@ -78,6 +94,20 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Weights of overlapping tiles: gaussian or uniform.")
     var tileWeighting: TileWeighting = .gaussian
 
+    @Option(
+        help: ArgumentHelp(
+            "An image to start from (image-to-image): a WebP file of exactly --width x --height px.",
+            discussion:
+                "Alpha is dropped. The image's pixel digest becomes part of the render's parameters (and of its checkpoints' identity).",
+            valueName: "file"))
+    var initImage: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "How much of --init-image is renoised, in (0, 1] (default: 0.8 with --init-image, as diffusers): int(steps * strength) steps run.",
+            valueName: "s"))
+    var strength: Float?
+
     @Option(help: "Worker threads (default: all cores). The output does not depend on it.")
     var threads: Int?
 
@@ -94,7 +124,8 @@ struct RenderCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let (catalog, parameters) = try makeParameters()
+        let initImageData = try initImage.map { path throws in try Self.readInitImage(path: path) }
+        let (catalog, parameters) = try makeParameters(initImage: initImageData)
         let encoding = try makeEncoding()
         let outputURL = try checkedOutputURL()
         let threadCount = try checkedThreads()
@@ -103,7 +134,8 @@ struct RenderCommand: ParsableCommand {
 
         let renderer: Renderer
         do {
-            renderer = try Renderer(parameters: parameters, catalog: catalog, pool: threads.pool)
+            renderer = try Renderer(
+                parameters: parameters, catalog: catalog, pool: threads.pool, initImage: initImageData)
         } catch {
             switch error {
             case .invalidParameters, .unknownModel, .tilePlan: throw UsageError(message: error.description)
@@ -137,7 +169,22 @@ struct RenderCommand: ParsableCommand {
         }
     }
 
-    func makeParameters() throws -> (ModelCatalog, RenderParameters) {
+    /// Reads the init image file: the one place that knows the file formats.
+    static func readInitImage(path: String) throws -> RGBImage {
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw UsageError(message: "cannot read init image \(path): \(error.localizedDescription)")
+        }
+        do {
+            return try WebPDecoder.decode(bytes)
+        } catch {
+            throw UsageError(message: "cannot decode init image \(path) (a WebP file is expected): \(error)")
+        }
+    }
+
+    func makeParameters(initImage image: RGBImage? = nil) throws -> (ModelCatalog, RenderParameters) {
         let (found, problems) = ModelCatalog.discover(directory: models)
         for problem in problems { FileHandle.standardError.write(Data("render: \(problem)\n".utf8)) }
         let catalog: ModelCatalog
@@ -149,7 +196,15 @@ struct RenderCommand: ParsableCommand {
             prompt: prompt, negativePrompt: negativePrompt, model: name, width: width, height: height,
             steps: steps, sampler: sampler, guidanceScale: guidance,
             seed: seed ?? UInt64.random(in: 0...UInt64.max), tiling: tiling, tileSize: tileSize,
-            tileOverlap: tileOverlap, tileWeighting: tileWeighting)
+            tileOverlap: tileOverlap, tileWeighting: tileWeighting, initImage: image.map(ImageDigest.hex(of:)),
+            strength: strength ?? (image == nil ? 1 : Self.defaultStrength))
+        if strength != nil, image == nil { throw UsageError(message: "--strength needs --init-image") }
+        if let image, image.width != width || image.height != height {
+            throw UsageError(
+                message:
+                    "the init image is \(image.width)x\(image.height) px, the render \(width)x\(height) px: resize it to the render's size first"
+            )
+        }
         do { try parameters.validate() } catch { throw UsageError(message: error.description) }
         do { _ = try catalog.model(named: name) } catch { throw UsageError(message: error.description) }
         return (catalog, parameters)

@@ -11,7 +11,8 @@ transformers (versions pinned in requirements.txt), each saved
     identical pipeline image),
 
 and reference outputs: tokenizer ids, text encoder hidden states, UNet, VAE decoder/encoder,
-and full `StableDiffusionPipeline` images for five schedulers.
+full `StableDiffusionPipeline` images for five schedulers, and `StableDiffusionImg2ImgPipeline`
+images for the same schedulers at two strengths, from a smooth pattern made here.
 
 Every random weight is rounded to fp16 before saving, so the fp32 files, the fp16 files and
 the single files hold identical values: a loader must give bit-identical fp32 tensors from all
@@ -30,6 +31,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import PIL.Image
 import torch
 from safetensors.torch import save_file
 
@@ -42,6 +44,7 @@ from diffusers import (
     EulerAncestralDiscreteScheduler,
     EulerDiscreteScheduler,
     PNDMScheduler,
+    StableDiffusionImg2ImgPipeline,
     StableDiffusionPipeline,
     UNet2DConditionModel,
 )
@@ -104,6 +107,17 @@ PIPELINE_ARGS = dict(
     height=64, width=64, num_inference_steps=4, guidance_scale=7.5,
 )
 PIPELINE_SEED = 1234
+
+# Image-to-image: more steps than the text-to-image runs so that both strengths start inside the
+# schedule (int(10 * 0.3) = 3 and int(10 * 0.75) = 7 steps run) and DPM++ 2M takes second-order
+# steps after its first-order start.
+IMG2IMG_ARGS = dict(
+    prompt=PIPELINE_ARGS["prompt"], negative_prompt=PIPELINE_ARGS["negative_prompt"],
+    num_inference_steps=10, guidance_scale=7.5,
+)
+IMG2IMG_STRENGTHS = (0.3, 0.75)
+IMG2IMG_SEED = 4321
+IMG2IMG_SIDE = 64
 
 PROMPTS = [
     "",
@@ -451,6 +465,7 @@ def build(name, version, out, seed):
     pipe.set_progress_bar_config(disable=True)
     verify_single_file(pipe, single_path, folder)
     record(name, pipe, out, prediction)
+    record_img2img(name, pipe, out, prediction)
     return pipe
 
 
@@ -537,6 +552,48 @@ def record(name, pipe, out, prediction):
         "pipeline": dict(PIPELINE_ARGS, seed=PIPELINE_SEED,
                          generator='torch.Generator("cpu").manual_seed(seed)'),
         "schedulers": configs,
+    })
+
+
+def init_image(side):
+    """A smooth colour pattern of side x side px, uint8 [H, W, 3]: no random numbers, only numpy."""
+    y, x = np.mgrid[0:side, 0:side].astype(np.float64) / (side - 1)
+    red = 0.5 + 0.45 * np.sin(2 * np.pi * (1.3 * x + 0.2 * y) + 0.4)
+    green = 0.5 + 0.4 * np.cos(2 * np.pi * 0.9 * (x - y))
+    blue = 0.15 + 0.7 * y * (1 - 0.5 * x)
+    return np.round(np.clip(np.stack([red, green, blue], axis=-1), 0, 1) * 255).astype(np.uint8)
+
+
+@torch.no_grad()
+def record_img2img(name, pipe, out, prediction):
+    """StableDiffusionImg2ImgPipeline on init_image for every scheduler and strength, and the VAE
+    encoder's latent_dist on the image as the pipeline preprocesses it."""
+    ref = out / name / "reference"
+    pixels = init_image(IMG2IMG_SIDE)
+    image = PIL.Image.fromarray(pixels, mode="RGB")
+    img2img = StableDiffusionImg2ImgPipeline(**pipe.components, requires_safety_checker=False)
+    img2img.set_progress_bar_config(disable=True)
+    dist = pipe.vae.encode(img2img.image_processor.preprocess(image)).latent_dist
+    tensors = {"init_image": torch.from_numpy(pixels), "encoder_mean": dist.mean, "encoder_std": dist.std}
+    # The scheduler config as saved (record() leaves pipe.scheduler at its last scheduler).
+    base = type(pipe.scheduler).load_config(str(out / name / "scheduler"))
+    for key, (cls, extra) in SCHEDULERS.items():
+        for strength in IMG2IMG_STRENGTHS:
+            img2img.scheduler = cls.from_config(base, **extra, prediction_type=prediction)
+            tag = f"{key}_s{round(strength * 100)}"
+            args = dict(IMG2IMG_ARGS, image=image, strength=strength)
+            tensors[f"{tag}_image"] = torch.from_numpy(img2img(
+                **args, output_type="np", generator=torch.Generator("cpu").manual_seed(IMG2IMG_SEED)).images)
+            tensors[f"{tag}_latents"] = img2img(
+                **args, output_type="latent", generator=torch.Generator("cpu").manual_seed(IMG2IMG_SEED)).images
+    save_tensors(ref / "img2img.safetensors", tensors,
+                 "init_image: uint8 [H,W,3]; encoder_*: vae.encode(preprocess(init_image)).latent_dist; "
+                 "KEY_sNN_image: output_type=np [1,H,W,3] at strength NN/100; KEY_sNN_latents: final latents")
+    write_json(ref / "img2img.json", {
+        "pipeline": dict(IMG2IMG_ARGS, seed=IMG2IMG_SEED, strengths=list(IMG2IMG_STRENGTHS),
+                         width=IMG2IMG_SIDE, height=IMG2IMG_SIDE,
+                         generator='torch.Generator("cpu").manual_seed(seed)'),
+        "schedulers": sorted(SCHEDULERS),
     })
 
 

@@ -91,6 +91,11 @@ public final class StableDiffusionModel: DiffusionModel, Sendable {
         }
     }
 
+    /// The VAE's encoder, for image-to-image.
+    public func makeEncoder() throws -> any LatentEncoder {
+        StableDiffusionEncoder(vae: try loaded().vae)
+    }
+
     /// The UNet's and the text encoder's memory-mapped weights leave the resident set before the
     /// decode: they stay in the page cache, and the next render maps them again. At 8192x8192
     /// the decode would otherwise hold 1.8 GiB of fp16 UNet pages it never reads. A single-file
