@@ -35,7 +35,7 @@ struct JobLogAnalysis: Codable, Equatable, Sendable {
                 renderedAndNotRequeued = true
             case .resumed(_, let fromStep, _, _, _):
                 resumedFromSteps.append(fromStep)
-            case .submitted, .checkpointUnusable, .startedOver, .canceled, .failed, .retried:
+            case .submitted, .checkpointUnusable, .startedOver, .canceled, .failed, .retried, .stageFinished:
                 break
             }
         }
