@@ -1,0 +1,150 @@
+// The ZIP container of torch.save (PyTorch 1.6 and later): stored (uncompressed) entries named
+// `<archive>/data.pkl`, `<archive>/data/<key>`, ... with the data aligned in the file. Only the
+// central directory is trusted for names and sizes; every offset and length is checked against
+// the file, so a truncated or tampered archive is an error, never an out-of-range read.
+
+/// One entry of a ZIP archive: where its bytes lie in the file.
+struct ZipEntry: Sendable, Equatable {
+    /// The entry's name (a path inside the archive).
+    var name: String
+    /// The ZIP compression method (0: stored).
+    var method: Int
+    /// The byte range of the entry's data in the file.
+    var data: Range<Int>
+}
+
+/// The central directory of a ZIP archive held in memory.
+struct TorchZipArchive: Sendable {
+    /// The entries by name.
+    let entries: [String: ZipEntry]
+
+    private static let endOfDirectory: UInt32 = 0x0605_4b50
+    private static let zip64Locator: UInt32 = 0x0706_4b50
+    private static let zip64EndOfDirectory: UInt32 = 0x0606_4b50
+    private static let centralHeader: UInt32 = 0x0201_4b50
+    private static let localHeader: UInt32 = 0x0403_4b50
+
+    /// Reads the central directory of `file`; `path` is for messages.
+    init(_ file: UnsafeRawBufferPointer, path: String) throws(UpscalerError) {
+        let reader = ByteReader(file, path: path)
+        guard file.count >= 22 else { throw .invalidArchive(path: path, reason: "\(file.count) bytes is too short") }
+        guard try reader.u32(0) == Self.localHeader else {
+            throw .invalidArchive(path: path, reason: "no ZIP local header at the start (wrong magic)")
+        }
+        // The end-of-directory record ends the file, after a comment of at most 65,535 bytes.
+        var end = file.count - 22
+        let lowest = max(0, file.count - 22 - 65_535)
+        while end >= lowest, try reader.u32(end) != Self.endOfDirectory { end -= 1 }
+        guard end >= lowest else { throw .invalidArchive(path: path, reason: "no end-of-central-directory record") }
+        var count = Int(try reader.u16(end + 10))
+        var directorySize = Int(try reader.u32(end + 12))
+        var directoryOffset = Int(try reader.u32(end + 16))
+        if count == 0xffff || directorySize == 0xffff_ffff || directoryOffset == 0xffff_ffff {
+            guard end >= 20, try reader.u32(end - 20) == Self.zip64Locator else {
+                throw .invalidArchive(path: path, reason: "ZIP64 fields without a ZIP64 locator")
+            }
+            let record = try reader.int64(end - 20 + 8)
+            guard try reader.u32(record) == Self.zip64EndOfDirectory else {
+                throw .invalidArchive(path: path, reason: "no ZIP64 end-of-central-directory record at \(record)")
+            }
+            count = try reader.int64(record + 32)
+            directorySize = try reader.int64(record + 40)
+            directoryOffset = try reader.int64(record + 48)
+        }
+        guard directoryOffset <= file.count, directorySize <= file.count - directoryOffset else {
+            throw .invalidArchive(path: path, reason: "central directory past the end of the file (truncated?)")
+        }
+        var entries: [String: ZipEntry] = [:]
+        var offset = directoryOffset
+        for _ in 0..<count {
+            guard try reader.u32(offset) == Self.centralHeader else {
+                throw .invalidArchive(path: path, reason: "bad central directory entry at \(offset)")
+            }
+            let method = Int(try reader.u16(offset + 10))
+            var compressed = Int(try reader.u32(offset + 20))
+            var size = Int(try reader.u32(offset + 24))
+            let nameLength = Int(try reader.u16(offset + 28))
+            let extraLength = Int(try reader.u16(offset + 30))
+            let commentLength = Int(try reader.u16(offset + 32))
+            var local = Int(try reader.u32(offset + 42))
+            let name = try reader.string(offset + 46, count: nameLength)
+            // ZIP64 extra field: the 64-bit values of the 32-bit fields that are all ones, in order.
+            var extra = offset + 46 + nameLength
+            let extraEnd = extra + extraLength
+            while extra + 4 <= extraEnd {
+                let id = try reader.u16(extra)
+                let length = Int(try reader.u16(extra + 2))
+                if id == 1 {
+                    var field = extra + 4
+                    if size == 0xffff_ffff {
+                        size = try reader.int64(field)
+                        field += 8
+                    }
+                    if compressed == 0xffff_ffff {
+                        compressed = try reader.int64(field)
+                        field += 8
+                    }
+                    if local == 0xffff_ffff { local = try reader.int64(field) }
+                }
+                extra += 4 + length
+            }
+            guard try reader.u32(local) == Self.localHeader else {
+                throw .invalidArchive(path: path, reason: "entry '\(name)': no local header at \(local)")
+            }
+            let start = local + 30 + Int(try reader.u16(local + 26)) + Int(try reader.u16(local + 28))
+            guard method != 0 || compressed == size else {
+                throw .invalidArchive(
+                    path: path, reason: "entry '\(name)': stored sizes \(compressed) and \(size) differ")
+            }
+            guard start <= file.count, compressed <= file.count - start else {
+                throw .invalidArchive(
+                    path: path, reason: "entry '\(name)' ends past the end of the file (truncated?)")
+            }
+            entries[name] = ZipEntry(name: name, method: method, data: start..<(start + compressed))
+            offset += 46 + nameLength + extraLength + commentLength
+        }
+        self.entries = entries
+    }
+}
+
+/// Bounds-checked little-endian reads from a byte buffer.
+struct ByteReader {
+    let bytes: UnsafeRawBufferPointer
+    let path: String
+
+    init(_ bytes: UnsafeRawBufferPointer, path: String) {
+        self.bytes = bytes
+        self.path = path
+    }
+
+    func check(_ offset: Int, _ count: Int) throws(UpscalerError) {
+        guard offset >= 0, count >= 0, offset <= bytes.count, count <= bytes.count - offset else {
+            throw .invalidArchive(path: path, reason: "read of \(count) bytes at \(offset) past the end (truncated?)")
+        }
+    }
+
+    func u16(_ offset: Int) throws(UpscalerError) -> UInt16 {
+        try check(offset, 2)
+        return UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+    }
+
+    func u32(_ offset: Int) throws(UpscalerError) -> UInt32 {
+        try check(offset, 4)
+        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    /// A 64-bit field that must fit an `Int` offset or size.
+    func int64(_ offset: Int) throws(UpscalerError) -> Int {
+        try check(offset, 8)
+        let value = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        guard value <= UInt64(Int.max / 2) else {
+            throw .invalidArchive(path: path, reason: "64-bit field \(value) at \(offset) out of range")
+        }
+        return Int(value)
+    }
+
+    func string(_ offset: Int, count: Int) throws(UpscalerError) -> String {
+        try check(offset, count)
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)]), as: UTF8.self)
+    }
+}

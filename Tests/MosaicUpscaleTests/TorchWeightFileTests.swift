@@ -1,0 +1,174 @@
+import Foundation
+import MosaicTestSupport
+import Testing
+
+@testable import MosaicUpscale
+
+/// The `.pth` reader: the fixtures read as their safetensors twins do; hostile files are refused.
+@Suite struct TorchWeightFileTests {
+    @Test(arguments: UpscaleFixtures.names)
+    func pthAndSafetensorsHoldTheSameTensors(name: String) throws {
+        let pth = try TorchWeightFile(path: UpscaleFixtures.path("\(name).pth"))
+        let safetensors = try SafeTensorsWeightFile(path: UpscaleFixtures.path("\(name).safetensors"))
+        #expect(pth.shapes == safetensors.shapes)
+        for key in pth.shapes.keys.sorted() {
+            #expect(try pth.floats(key) == safetensors.floats(key), "\(key)")
+        }
+    }
+
+    @Test func truncatedFilesAreErrors() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: UpscaleFixtures.path("tiny_x2plus.pth")))
+        var generator = SeededGenerator(seed: 5)
+        var lengths = [0, 3, 21, 22, 100, bytes.count - 1, bytes.count - 22, bytes.count - 23]
+        for _ in 0..<24 { lengths.append(Int.random(in: 0..<bytes.count, using: &generator)) }
+        for length in lengths {
+            let path = try TemporaryFile.write(Array(bytes.prefix(length)), name: "cut.pth")
+            #expect(throws: UpscalerError.self, "\(length) bytes") { _ = try TorchWeightFile(path: path) }
+        }
+    }
+
+    @Test func flippedBytesNeverTrap() throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: UpscaleFixtures.path("tiny_x2plus.pth"))))
+        var generator = SeededGenerator(seed: 6)
+        for _ in 0..<64 {
+            var damaged = bytes
+            for _ in 0..<4 {
+                damaged[Int.random(in: 0..<damaged.count, using: &generator)] = UInt8.random(
+                    in: 0...255, using: &generator)
+            }
+            let path = try TemporaryFile.write(damaged, name: "damaged.pth")
+            // Either an error or a file that still reads; never a crash or an out-of-range read.
+            if let file = try? TorchWeightFile(path: path) {
+                for key in file.shapes.keys { _ = try? file.floats(key) }
+            }
+        }
+    }
+
+    @Test func wrongMagicIsRefused() throws {
+        let path = try TemporaryFile.write(Array("not a zip file at all, just some text".utf8), name: "text.pth")
+        #expect { _ = try TorchWeightFile(path: path) } throws: { error in
+            guard case UpscalerError.invalidArchive(_, let reason) = error else { return false }
+            return reason.contains("magic")
+        }
+    }
+
+    @Test func legacyFormatIsRefused() throws {
+        let magic: [UInt8] = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]
+        let path = try TemporaryFile.write(magic, name: "legacy.pth")
+        #expect(throws: UpscalerError.legacyTorchFormat(path: path)) { _ = try TorchWeightFile(path: path) }
+    }
+
+    /// `cos\nsystem\n(S'echo owned'\ntR.`: what `pickle.dumps` makes of a class whose `__reduce__` returns `(os.system, ("echo owned",))`.
+    static let osSystemPickle: [UInt8] =
+        [0x80, 0x02] + Array("cos\nsystem\n".utf8) + [0x28, 0x58, 10, 0, 0, 0]
+        + Array("echo owned".utf8) + [0x74, 0x52, 0x2e]
+
+    @Test func aPickleCallingOsSystemIsRefused() throws {
+        let path = try TemporaryFile.write(TestZip.stored(["evil/data.pkl": Self.osSystemPickle]), name: "evil.pth")
+        #expect(throws: UpscalerError.forbiddenGlobal("os.system")) { _ = try TorchWeightFile(path: path) }
+        // The same call through STACK_GLOBAL (protocol 4), and builtins.eval.
+        let stackGlobal: [UInt8] =
+            [0x80, 0x04, 0x8c, 2] + Array("os".utf8) + [0x8c, 6] + Array("system".utf8)
+            + [0x93, 0x8c, 2] + Array("id".utf8) + [0x85, 0x52, 0x2e]
+        let path4 = try TemporaryFile.write(TestZip.stored(["evil/data.pkl": stackGlobal]), name: "evil4.pth")
+        #expect(throws: UpscalerError.forbiddenGlobal("os.system")) { _ = try TorchWeightFile(path: path4) }
+        let eval: [UInt8] = [0x80, 0x02] + Array("cbuiltins\neval\n".utf8) + [0x2e]
+        let pathEval = try TemporaryFile.write(TestZip.stored(["evil/data.pkl": eval]), name: "eval.pth")
+        #expect(throws: UpscalerError.forbiddenGlobal("builtins.eval")) { _ = try TorchWeightFile(path: pathEval) }
+    }
+
+    @Test func opcodesOutsideTheSubsetAreRefused() throws {
+        // INST (`i`) builds an object by calling a class: refused as an opcode.
+        let inst: [UInt8] = [0x80, 0x02, 0x28] + Array("iposix\nsystem\n".utf8) + [0x2e]
+        let path = try TemporaryFile.write(TestZip.stored(["x/data.pkl": inst]), name: "inst.pth")
+        #expect(throws: UpscalerError.unsupportedOpcode(opcode: 0x69, offset: 3)) {
+            _ = try TorchWeightFile(path: path)
+        }
+    }
+
+    @Test func deflatedEntriesAreRefused() throws {
+        let path = try TemporaryFile.write(
+            TestZip.stored(["a/data.pkl": [0x80, 0x02, 0x7d, 0x2e]], method: 8), name: "deflate.pth")
+        #expect(throws: UpscalerError.compressedEntry(path: path, entry: "a/data.pkl", method: 8)) {
+            _ = try TorchWeightFile(path: path)
+        }
+    }
+
+    @Test func aDictWithoutTensorsIsNotAStateDict() throws {
+        let path = try TemporaryFile.write(TestZip.stored(["a/data.pkl": [0x80, 0x02, 0x7d, 0x2e]]), name: "empty.pth")
+        #expect(throws: UpscalerError.notAStateDict(path: path, reason: "no tensors in the dictionary")) {
+            _ = try TorchWeightFile(path: path)
+        }
+    }
+}
+
+/// Writes test files into a fresh temporary folder.
+enum TemporaryFile {
+    static let folder: String = {
+        let path = NSTemporaryDirectory() + "mosaic-upscale-tests-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    /// Writes `bytes` to a file called `name` and returns its path.
+    static func write(_ bytes: [UInt8], name: String) throws -> String {
+        let path = "\(folder)/\(UUID().uuidString)-\(name)"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}
+
+/// A minimal ZIP writer (entries as given, CRC left zero: the reader does not check it).
+enum TestZip {
+    static func stored(_ entries: [String: [UInt8]], method: UInt16 = 0) -> [UInt8] {
+        var file: [UInt8] = []
+        var directory: [UInt8] = []
+        func u16(_ v: UInt16, _ out: inout [UInt8]) { out += [UInt8(v & 0xff), UInt8(v >> 8)] }
+        func u32(_ v: UInt32, _ out: inout [UInt8]) { for i in 0..<4 { out.append(UInt8((v >> (8 * i)) & 0xff)) } }
+        for (name, data) in entries.sorted(by: { $0.key < $1.key }) {
+            let offset = UInt32(file.count)
+            let nameBytes = Array(name.utf8)
+            u32(0x0403_4b50, &file)
+            u16(20, &file)
+            u16(0, &file)
+            u16(method, &file)
+            u16(0, &file)
+            u16(0, &file)
+            u32(0, &file)
+            u32(UInt32(data.count), &file)
+            u32(UInt32(data.count), &file)
+            u16(UInt16(nameBytes.count), &file)
+            u16(0, &file)
+            file += nameBytes + data
+            u32(0x0201_4b50, &directory)
+            u16(20, &directory)
+            u16(20, &directory)
+            u16(0, &directory)
+            u16(method, &directory)
+            u16(0, &directory)
+            u16(0, &directory)
+            u32(0, &directory)
+            u32(UInt32(data.count), &directory)
+            u32(UInt32(data.count), &directory)
+            u16(UInt16(nameBytes.count), &directory)
+            u16(0, &directory)
+            u16(0, &directory)
+            u16(0, &directory)
+            u16(0, &directory)
+            u32(0, &directory)
+            u32(offset, &directory)
+            directory += nameBytes
+        }
+        let directoryOffset = UInt32(file.count)
+        file += directory
+        u32(0x0605_4b50, &file)
+        u16(0, &file)
+        u16(0, &file)
+        u16(UInt16(entries.count), &file)
+        u16(UInt16(entries.count), &file)
+        u32(UInt32(directory.count), &file)
+        u32(directoryOffset, &file)
+        u16(0, &file)
+        return file
+    }
+}
