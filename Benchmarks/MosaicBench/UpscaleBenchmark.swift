@@ -41,12 +41,14 @@ enum UpscaleBenchmark {
             return
         }
         let seconds = Date().timeIntervalSince(started)
+        let cpuSeconds = CPUTime.ownSeconds() - cpuStarted
         let megapixels = Double(side * side) / 1e6
         print(
             String(
-                format:
-                    "upscale: x4plus-shaped RRDBNet, %dx%d -> %dx%d px, %d threads: %.1f s, %.0f s per input megapixel",
-                side, side, output.width, output.height, threads, seconds, seconds / megapixels))
+                format: "upscale: x4plus-shaped RRDBNet, %dx%d -> %dx%d px, %d threads: %.1f s (%.1f CPU s), "
+                    + "%.0f s (%.0f CPU s) per input megapixel",
+                side, side, output.width, output.height, threads, seconds, cpuSeconds, seconds / megapixels,
+                cpuSeconds / megapixels))
     }
 }
 

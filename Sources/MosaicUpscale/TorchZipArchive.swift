@@ -3,20 +3,20 @@
 // central directory is trusted for names and sizes; every offset and length is checked against
 // the file, so a truncated or tampered archive is an error, never an out-of-range read.
 
-/// One entry of a ZIP archive: where its bytes lie in the file.
-struct ZipEntry: Sendable, Equatable {
-    /// The entry's name (a path inside the archive).
-    var name: String
-    /// The ZIP compression method (0: stored).
-    var method: Int
-    /// The byte range of the entry's data in the file.
-    var data: Range<Int>
-}
-
 /// The central directory of a ZIP archive held in memory.
 struct TorchZipArchive: Sendable {
+    /// One entry of the archive: where its bytes lie in the file.
+    struct Entry: Sendable, Equatable {
+        /// The entry's name (a path inside the archive).
+        var name: String
+        /// The ZIP compression method (0: stored).
+        var method: Int
+        /// The byte range of the entry's data in the file.
+        var data: Range<Int>
+    }
+
     /// The entries by name.
-    let entries: [String: ZipEntry]
+    let entries: [String: Entry]
 
     private static let endOfDirectory: UInt32 = 0x0605_4b50
     private static let zip64Locator: UInt32 = 0x0706_4b50
@@ -54,7 +54,7 @@ struct TorchZipArchive: Sendable {
         guard directoryOffset <= file.count, directorySize <= file.count - directoryOffset else {
             throw .invalidArchive(path: path, reason: "central directory past the end of the file (truncated?)")
         }
-        var entries: [String: ZipEntry] = [:]
+        var entries: [String: Entry] = [:]
         var offset = directoryOffset
         for _ in 0..<count {
             guard try reader.u32(offset) == Self.centralHeader else {
@@ -100,51 +100,9 @@ struct TorchZipArchive: Sendable {
                 throw .invalidArchive(
                     path: path, reason: "entry '\(name)' ends past the end of the file (truncated?)")
             }
-            entries[name] = ZipEntry(name: name, method: method, data: start..<(start + compressed))
+            entries[name] = Entry(name: name, method: method, data: start..<(start + compressed))
             offset += 46 + nameLength + extraLength + commentLength
         }
         self.entries = entries
-    }
-}
-
-/// Bounds-checked little-endian reads from a byte buffer.
-struct ByteReader {
-    let bytes: UnsafeRawBufferPointer
-    let path: String
-
-    init(_ bytes: UnsafeRawBufferPointer, path: String) {
-        self.bytes = bytes
-        self.path = path
-    }
-
-    func check(_ offset: Int, _ count: Int) throws(UpscalerError) {
-        guard offset >= 0, count >= 0, offset <= bytes.count, count <= bytes.count - offset else {
-            throw .invalidArchive(path: path, reason: "read of \(count) bytes at \(offset) past the end (truncated?)")
-        }
-    }
-
-    func u16(_ offset: Int) throws(UpscalerError) -> UInt16 {
-        try check(offset, 2)
-        return UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-    }
-
-    func u32(_ offset: Int) throws(UpscalerError) -> UInt32 {
-        try check(offset, 4)
-        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-    }
-
-    /// A 64-bit field that must fit an `Int` offset or size.
-    func int64(_ offset: Int) throws(UpscalerError) -> Int {
-        try check(offset, 8)
-        let value = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-        guard value <= UInt64(Int.max / 2) else {
-            throw .invalidArchive(path: path, reason: "64-bit field \(value) at \(offset) out of range")
-        }
-        return Int(value)
-    }
-
-    func string(_ offset: Int, count: Int) throws(UpscalerError) -> String {
-        try check(offset, count)
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)]), as: UTF8.self)
     }
 }

@@ -12,13 +12,3 @@ public protocol WeightFile: Sendable {
     /// The values of tensor `name`, widened to fp32, in row-major order.
     func floats(_ name: String) throws(UpscalerError) -> [Float]
 }
-
-/// Opens upscaler files by extension.
-public enum WeightFiles {
-    /// The `.safetensors` or `.pth` file at `path`.
-    public static func open(_ path: String) throws(UpscalerError) -> any WeightFile {
-        if path.hasSuffix(".safetensors") { return try SafeTensorsWeightFile(path: path) }
-        if path.hasSuffix(".pth") { return try TorchWeightFile(path: path) }
-        throw .unsupportedFileType(path: path)
-    }
-}
