@@ -137,6 +137,9 @@ def make(out_dir, name, scale, nb, dtype, classic, size, seed):
         state = classic_keys(state, nb)
     save_file(dict(state), os.path.join(out_dir, f"{name}.safetensors"))
     # Real-ESRGAN's released .pth files wrap the state dict in params_ema; classic ones do not.
+    # An fp32 net saves model.state_dict() itself, whose pickle also carries `_metadata` (BUILD).
+    if dtype == torch.float32 and not classic:
+        state = model.state_dict()
     torch.save(state if classic else {"params_ema": state}, os.path.join(out_dir, f"{name}.pth"))
 
     generator = np.random.default_rng(seed)
