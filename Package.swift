@@ -9,7 +9,8 @@
 //   MosaicRender -> MosaicStableDiffusion -> MosaicDiffusion -> MosaicTensor -> COpenBLAS
 //   MosaicRender -> MosaicCheckpoint -> MosaicDiffusion, MosaicTensor, CCRC32
 //   MosaicRender -> MosaicImage -> CWebP
-//   MosaicRender -> MosaicUpscale (ESRGAN-family upscalers, .pth/.safetensors) -> MosaicImage, MosaicTensor
+//   MosaicRender -> MosaicUpscale (ESRGAN-family upscalers, .pth/.safetensors) -> MosaicImage, MosaicTensor,
+//     MosaicCheckpoint (its CRC-32, for the entries of a .pth)
 //   mosaicd (render, seams) -> MosaicRender, MosaicImage, MosaicDiffusion (the render options' types)
 // Tools and benchmarks sit on top and are never imported by a library:
 //   MosaicBench (mosaic-bench) -> MosaicRender, MosaicStore, MosaicClient, MosaicTestSupport and the layers below
@@ -68,7 +69,9 @@ let package = Package(
         // RGB images, WebP encode/decode with XMP metadata, the seam metric.
         .target(name: "MosaicImage", dependencies: ["CWebP"]),
         // Upscaler models (RRDBNet: ESRGAN, Real-ESRGAN) from .safetensors and .pth, tiled.
-        .target(name: "MosaicUpscale", dependencies: ["MosaicTensor", "MosaicImage"], swiftSettings: kernelSettings),
+        .target(
+            name: "MosaicUpscale", dependencies: ["MosaicTensor", "MosaicImage", "MosaicCheckpoint"],
+            swiftSettings: kernelSettings),
         // Durable files: POSIX helpers, direct and atomic writes, CRC-32, SHA-256, the safetensors
         // writer, checkpoints, tile journals and fault injection.
         .target(name: "MosaicCheckpoint", dependencies: ["MosaicDiffusion", "MosaicTensor", "CCRC32"]),
@@ -167,7 +170,7 @@ let package = Package(
         .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage", "MosaicTestSupport"]),
         .testTarget(
             name: "MosaicUpscaleTests",
-            dependencies: ["MosaicUpscale", "MosaicImage", "MosaicTensor", "MosaicTestSupport"],
+            dependencies: ["MosaicUpscale", "MosaicImage", "MosaicTensor", "MosaicCheckpoint", "MosaicTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "MosaicCheckpointTests",

@@ -37,7 +37,7 @@ allowed() {
         MosaicStableDiffusion) echo "$system MosaicDiffusion MosaicTensor" ;;
         MosaicImage) echo "$system CWebP" ;;
         MosaicCheckpoint) echo "$system MosaicDiffusion MosaicTensor CCRC32" ;;
-        MosaicUpscale) echo "$system MosaicTensor MosaicImage" ;;
+        MosaicUpscale) echo "$system MosaicTensor MosaicImage MosaicCheckpoint" ;;
         MosaicRender)
             echo "$system MosaicCheckpoint MosaicDiffusion MosaicStableDiffusion MosaicImage MosaicTensor MosaicUpscale"
             ;;

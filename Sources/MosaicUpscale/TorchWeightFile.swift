@@ -10,7 +10,7 @@ public struct TorchWeightFile: WeightFile {
     /// Every tensor's shape, by name.
     public let shapes: [String: [Int]]
     private let file: Data
-    private let tensors: [String: (record: TorchTensorRecord, data: Range<Int>)]
+    private let tensors: [String: (record: TorchTensorRecord, entry: TorchZipArchive.Entry)]
 
     /// The first bytes of a pre-1.6 torch file: a pickle protocol-2 header and torch's magic number.
     private static let legacyMagic: [UInt8] = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8]
@@ -30,12 +30,18 @@ public struct TorchWeightFile: WeightFile {
         shapes = parsed.mapValues { $0.record.shape }
     }
 
-    /// The values of tensor `name`, widened to fp32 and laid out row-major.
+    /// The values of tensor `name`, widened to fp32 and laid out row-major, once its storage's
+    /// CRC-32 matches the archive's.
     public func floats(_ name: String) throws(UpscalerError) -> [Float] {
-        guard let (record, data) = tensors[name] else { throw .missingWeight(name) }
+        guard let (record, entry) = tensors[name] else { throw .missingWeight(name) }
+        let data = entry.data
         let count = record.shape.reduce(1, *)
         let dtype = record.storage.dtype
         let contiguous = Self.isContiguous(record)
+        let intact = file.withUnsafeBytes { raw in TorchZipArchive.crcMatches(entry, in: raw) }
+        guard intact else {
+            throw .invalidTensorData(tensor: name, reason: "entry '\(entry.name)' fails its CRC-32 check")
+        }
         return file.withUnsafeBytes { raw in
             [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 defer { initialized = count }
@@ -73,7 +79,7 @@ public struct TorchWeightFile: WeightFile {
     }
 
     private static func parse(_ raw: UnsafeRawBufferPointer, path: String) throws(UpscalerError)
-        -> [String: (record: TorchTensorRecord, data: Range<Int>)]
+        -> [String: (record: TorchTensorRecord, entry: TorchZipArchive.Entry)]
     {
         if raw.count >= legacyMagic.count, raw.prefix(legacyMagic.count).elementsEqual(legacyMagic) {
             throw .legacyTorchFormat(path: path)
@@ -85,10 +91,13 @@ public struct TorchWeightFile: WeightFile {
         else { throw .invalidArchive(path: path, reason: "no <archive>/data.pkl entry (not a torch.save file)") }
         let prefix = String(pickle.name.dropLast("data.pkl".count))
         guard pickle.method == 0 else { throw .compressedEntry(path: path, entry: pickle.name, method: pickle.method) }
+        guard TorchZipArchive.crcMatches(pickle, in: raw) else {
+            throw .invalidArchive(path: path, reason: "entry '\(pickle.name)' fails its CRC-32 check")
+        }
         var unpickler = RestrictedUnpickler(UnsafeRawBufferPointer(rebasing: raw[pickle.data]))
         let root = try unpickler.load()
         let dict = try stateDict(root, path: path)
-        var tensors: [String: (record: TorchTensorRecord, data: Range<Int>)] = [:]
+        var tensors: [String: (record: TorchTensorRecord, entry: TorchZipArchive.Entry)] = [:]
         for (key, value) in dict.items {
             guard case .string(let name) = key, case .tensor(let record) = value else { continue }
             let entryName = "\(prefix)data/\(record.storage.key)"
@@ -119,7 +128,7 @@ public struct TorchWeightFile: WeightFile {
                         tensor: name, reason: "view reaches element \(last) of a storage of \(storage.count)")
                 }
             }
-            tensors[name] = (record, entry.data)
+            tensors[name] = (record, entry)
         }
         guard !tensors.isEmpty else { throw .notAStateDict(path: path, reason: "no tensors in the dictionary") }
         return tensors

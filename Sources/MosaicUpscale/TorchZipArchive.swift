@@ -1,10 +1,21 @@
 // The ZIP container of torch.save (PyTorch 1.6 and later): stored (uncompressed) entries named
 // `<archive>/data.pkl`, `<archive>/data/<key>`, ... with the data aligned in the file. Only the
-// central directory is trusted for names and sizes; every offset and length is checked against
-// the file, so a truncated or tampered archive is an error, never an out-of-range read.
+// central directory is trusted for names, sizes and CRCs; every offset and length is checked
+// against the file, so a truncated or tampered archive is an error, never an out-of-range read,
+// and a reader checks an entry's CRC before using its bytes (a damaged download is an error,
+// not a damaged image).
+
+import MosaicCheckpoint
 
 /// The central directory of a ZIP archive held in memory.
 struct TorchZipArchive: Sendable {
+    /// Whether `entry`'s bytes in `file` have the CRC-32 the directory records.
+    static func crcMatches(_ entry: Entry, in file: UnsafeRawBufferPointer) -> Bool {
+        var crc = CRC32()
+        crc.update(UnsafeRawBufferPointer(rebasing: file[entry.data]))
+        return crc.value == entry.crc
+    }
+
     /// One entry of the archive: where its bytes lie in the file.
     struct Entry: Sendable, Equatable {
         /// The entry's name (a path inside the archive).
@@ -13,6 +24,8 @@ struct TorchZipArchive: Sendable {
         var method: Int
         /// The byte range of the entry's data in the file.
         var data: Range<Int>
+        /// The CRC-32 of the entry's (uncompressed) data, from the central directory.
+        var crc: UInt32
     }
 
     /// The entries by name.
@@ -61,6 +74,7 @@ struct TorchZipArchive: Sendable {
                 throw .invalidArchive(path: path, reason: "bad central directory entry at \(offset)")
             }
             let method = Int(try reader.u16(offset + 10))
+            let crc = try reader.u32(offset + 16)
             var compressed = Int(try reader.u32(offset + 20))
             var size = Int(try reader.u32(offset + 24))
             let nameLength = Int(try reader.u16(offset + 28))
@@ -100,7 +114,7 @@ struct TorchZipArchive: Sendable {
                 throw .invalidArchive(
                     path: path, reason: "entry '\(name)' ends past the end of the file (truncated?)")
             }
-            entries[name] = Entry(name: name, method: method, data: start..<(start + compressed))
+            entries[name] = Entry(name: name, method: method, data: start..<(start + compressed), crc: crc)
             offset += 46 + nameLength + extraLength + commentLength
         }
         self.entries = entries

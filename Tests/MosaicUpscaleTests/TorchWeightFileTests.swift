@@ -1,4 +1,5 @@
 import Foundation
+import MosaicCheckpoint
 import MosaicTestSupport
 import Testing
 
@@ -42,6 +43,30 @@ import Testing
                 for key in file.shapes.keys { _ = try? file.floats(key) }
             }
         }
+    }
+
+    /// A damaged byte in a tensor's storage or in the pickle fails the entry's CRC-32.
+    @Test func damagedEntriesFailTheirChecksum() throws {
+        let url = URL(fileURLWithPath: UpscaleFixtures.path("tiny_x2plus.pth"))
+        let bytes = try [UInt8](Data(contentsOf: url))
+        let archive = try bytes.withUnsafeBytes { try TorchZipArchive($0, path: "fixture") }
+        let pickle = try #require(archive.entries["tiny_x2plus/data.pkl"])
+        let storage = try #require(archive.entries["tiny_x2plus/data/0"])
+
+        var damagedStorage = bytes
+        damagedStorage[storage.data.lowerBound + 5] ^= 0x10
+        let path = try TemporaryFile.write(damagedStorage, name: "storage.pth")
+        let file = try TorchWeightFile(path: path)  // the pickle is intact
+        let damagedTensor = file.shapes.keys.filter { (try? file.floats($0)) == nil }
+        #expect(damagedTensor == ["conv_first.weight"])
+
+        var damagedPickle = bytes
+        damagedPickle[pickle.data.upperBound - 2] ^= 0x01
+        let pathPickle = try TemporaryFile.write(damagedPickle, name: "pickle.pth")
+        #expect(
+            throws: UpscalerError.invalidArchive(
+                path: pathPickle, reason: "entry 'tiny_x2plus/data.pkl' fails its CRC-32 check")
+        ) { _ = try TorchWeightFile(path: pathPickle) }
     }
 
     @Test func wrongMagicIsRefused() throws {
@@ -118,57 +143,34 @@ enum TemporaryFile {
     }
 }
 
-/// A minimal ZIP writer (entries as given, CRC left zero: the reader does not check it).
+/// A minimal ZIP writer: stored entries with their CRC-32, as torch.save writes them.
 enum TestZip {
     static func stored(_ entries: [String: [UInt8]], method: UInt16 = 0) -> [UInt8] {
         var file: [UInt8] = []
         var directory: [UInt8] = []
-        func u16(_ v: UInt16, _ out: inout [UInt8]) { out += [UInt8(v & 0xff), UInt8(v >> 8)] }
-        func u32(_ v: UInt32, _ out: inout [UInt8]) { for i in 0..<4 { out.append(UInt8((v >> (8 * i)) & 0xff)) } }
         for (name, data) in entries.sorted(by: { $0.key < $1.key }) {
-            let offset = UInt32(file.count)
+            var checksum = CRC32()
+            data.withUnsafeBytes { checksum.update($0) }
+            let size = UInt32(data.count)
             let nameBytes = Array(name.utf8)
-            u32(0x0403_4b50, &file)
-            u16(20, &file)
-            u16(0, &file)
-            u16(method, &file)
-            u16(0, &file)
-            u16(0, &file)
-            u32(0, &file)
-            u32(UInt32(data.count), &file)
-            u32(UInt32(data.count), &file)
-            u16(UInt16(nameBytes.count), &file)
-            u16(0, &file)
-            file += nameBytes + data
-            u32(0x0201_4b50, &directory)
-            u16(20, &directory)
-            u16(20, &directory)
-            u16(0, &directory)
-            u16(method, &directory)
-            u16(0, &directory)
-            u16(0, &directory)
-            u32(0, &directory)
-            u32(UInt32(data.count), &directory)
-            u32(UInt32(data.count), &directory)
-            u16(UInt16(nameBytes.count), &directory)
-            u16(0, &directory)
-            u16(0, &directory)
-            u16(0, &directory)
-            u16(0, &directory)
-            u32(0, &directory)
-            u32(offset, &directory)
-            directory += nameBytes
+            let nameLength = UInt16(nameBytes.count)
+            let offset = UInt32(file.count)
+            // Local header: signature, version, flags, method, time, date, CRC, sizes, name and extra lengths.
+            file += u32(0x0403_4b50) + u16(20) + u16(0) + u16(method) + u16(0) + u16(0)
+            file += u32(checksum.value) + u32(size) + u32(size) + u16(nameLength) + u16(0) + nameBytes + data
+            // Central header: the same plus comment length, disk, attributes and the local header's offset.
+            directory += u32(0x0201_4b50) + u16(20) + u16(20) + u16(0) + u16(method) + u16(0) + u16(0)
+            directory += u32(checksum.value) + u32(size) + u32(size) + u16(nameLength) + u16(0) + u16(0)
+            directory += u16(0) + u16(0) + u32(0) + u32(offset) + nameBytes
         }
         let directoryOffset = UInt32(file.count)
+        let count = UInt16(entries.count)
         file += directory
-        u32(0x0605_4b50, &file)
-        u16(0, &file)
-        u16(0, &file)
-        u16(UInt16(entries.count), &file)
-        u16(UInt16(entries.count), &file)
-        u32(UInt32(directory.count), &file)
-        u32(directoryOffset, &file)
-        u16(0, &file)
+        file += u32(0x0605_4b50) + u16(0) + u16(0) + u16(count) + u16(count)
+        file += u32(UInt32(directory.count)) + u32(directoryOffset) + u16(0)
         return file
     }
+
+    private static func u16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xff), UInt8(v >> 8)] }
+    private static func u32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xff) } }
 }
