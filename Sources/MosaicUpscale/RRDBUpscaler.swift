@@ -53,15 +53,21 @@ public struct RRDBUpscaler: ImageUpscaler {
                         let source =
                             tile + (c * region.tileHeight + y - region.rows.lowerBound + region.top) * tileWidth
                         for x in region.columns {
-                            let value = source[x - region.columns.lowerBound + region.left]
-                            let clamped = min(max(value, 0), 1) * 255
-                            out[(y * width + x) * 3 + c] = UInt8(clamped.rounded(.toNearestOrEven))
+                            out[(y * width + x) * 3 + c] = Self.byte(
+                                source[x - region.columns.lowerBound + region.left])
                         }
                     }
                 }
             }
         }
         return try RGBImage(width: width, height: image.height * s, pixels: pixels)
+    }
+
+    /// `round(clamp(value, 0, 1) * 255)`, half to even; NaN (from a broken file's weights) is 0
+    /// rather than a trap.
+    static func byte(_ value: Float) -> UInt8 {
+        guard !value.isNaN else { return 0 }
+        return UInt8((min(max(value, 0), 1) * 255).rounded(.toNearestOrEven))
     }
 
     /// The model's output before 8-bit rounding, planar `[3, height * scale, width * scale]`.

@@ -66,6 +66,13 @@ import Testing
         }
     }
 
+    @Test func eightBitConversionClampsAndRoundsHalfToEven() {
+        #expect(RRDBUpscaler.byte(-0.5) == 0 && RRDBUpscaler.byte(7) == 255 && RRDBUpscaler.byte(.infinity) == 255)
+        #expect(RRDBUpscaler.byte(.nan) == 0 && RRDBUpscaler.byte(-.infinity) == 0)
+        #expect(RRDBUpscaler.byte(0.5) == 128)  // 127.5 rounds to the even 128
+        #expect(RRDBUpscaler.byte(Float(126.5) / 255) == 126)  // 126.5 rounds to the even 126
+    }
+
     @Test func reflectPaddingMatchesTorch() {
         // F.pad(mode="reflect") of [0, 1, 2] by 2 on the right reads 1, 0.
         #expect((0..<5).map { RRDBUpscaler.reflect($0, 3) } == [0, 1, 2, 1, 0])
