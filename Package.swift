@@ -9,6 +9,8 @@
 //   MosaicRender -> MosaicStableDiffusion -> MosaicDiffusion -> MosaicTensor -> COpenBLAS
 //   MosaicRender -> MosaicCheckpoint -> MosaicDiffusion, MosaicTensor, CCRC32
 //   MosaicRender -> MosaicImage -> CWebP
+//   MosaicRender -> MosaicUpscale (ESRGAN-family upscalers, .pth/.safetensors) -> MosaicImage, MosaicTensor,
+//     MosaicCheckpoint (its CRC-32, for the entries of a .pth)
 //   mosaicd (render, seams) -> MosaicRender, MosaicImage, MosaicDiffusion (the render options' types)
 // Tools and benchmarks sit on top and are never imported by a library:
 //   MosaicBench (mosaic-bench) -> MosaicRender, MosaicStore, MosaicClient, MosaicTestSupport and the layers below
@@ -66,6 +68,10 @@ let package = Package(
             swiftSettings: kernelSettings),
         // RGB images, WebP encode/decode with XMP metadata, the seam metric.
         .target(name: "MosaicImage", dependencies: ["CWebP"]),
+        // Upscaler models (RRDBNet: ESRGAN, Real-ESRGAN) from .safetensors and .pth, tiled.
+        .target(
+            name: "MosaicUpscale", dependencies: ["MosaicTensor", "MosaicImage", "MosaicCheckpoint"],
+            swiftSettings: kernelSettings),
         // Durable files: POSIX helpers, direct and atomic writes, CRC-32, SHA-256, the safetensors
         // writer, checkpoints, tile journals and fault injection.
         .target(name: "MosaicCheckpoint", dependencies: ["MosaicDiffusion", "MosaicTensor", "CCRC32"]),
@@ -74,6 +80,7 @@ let package = Package(
             name: "MosaicRender",
             dependencies: [
                 "MosaicCheckpoint", "MosaicDiffusion", "MosaicStableDiffusion", "MosaicImage", "MosaicTensor",
+                "MosaicUpscale",
             ]),
         // Wire types shared by the daemon and its clients (JSON over HTTP/1.1).
         .target(name: "MosaicAPI"),
@@ -123,7 +130,7 @@ let package = Package(
             name: "MosaicBench",
             dependencies: [
                 "MosaicRender", "MosaicCheckpoint", "MosaicImage", "MosaicDiffusion", "MosaicTensor", "COpenBLAS",
-                "MosaicClient", "MosaicStore", "MosaicAPI", "MosaicStableDiffusion",
+                "MosaicClient", "MosaicStore", "MosaicAPI", "MosaicStableDiffusion", "MosaicUpscale",
                 "MosaicTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -161,6 +168,10 @@ let package = Package(
             dependencies: ["MosaicStableDiffusion", "MosaicTensor", "MosaicTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage", "MosaicTestSupport"]),
+        .testTarget(
+            name: "MosaicUpscaleTests",
+            dependencies: ["MosaicUpscale", "MosaicImage", "MosaicTensor", "MosaicCheckpoint", "MosaicTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "MosaicCheckpointTests",
             dependencies: ["MosaicCheckpoint", "MosaicRender", "MosaicDiffusion", "MosaicTensor", "MosaicTestSupport"]),

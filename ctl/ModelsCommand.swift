@@ -8,7 +8,8 @@ struct ModelsCommand: ParsableCommand {
         abstract: "List the models the daemon can render with.",
         discussion: """
             The NAME is what submit --model takes; GUIDANCE is the guidance scale a job gets when \
-            it names none.
+            it names none. Upscalers (KIND upscaler, from the models directory's upscalers/ \
+            folder) show their factor in SCALE and their network in the summary.
 
             EXAMPLES
               mosaicctl models
@@ -25,9 +26,11 @@ struct ModelsCommand: ParsableCommand {
             for model in models { try JSONOutput.print(model) }
             return
         }
-        var table = TextTable(headers: ["NAME", "KIND", "GUIDANCE", "SUMMARY"], rightAligned: [2])
+        var table = TextTable(headers: ["NAME", "KIND", "GUIDANCE", "SCALE", "SUMMARY"], rightAligned: [2, 3])
         for model in models {
-            table.add([model.name, model.kind, String(format: "%g", model.defaultGuidance), model.summary])
+            let guidance = model.scale == nil ? String(format: "%g", model.defaultGuidance) : "-"
+            let scale = model.scale.map { "x\($0)" } ?? "-"
+            table.add([model.name, model.kind, guidance, scale, model.summary])
         }
         for line in table.render() { Terminal.print(line) }
     }

@@ -24,7 +24,7 @@ system="Swift Foundation FoundationEssentials Glibc Musl Darwin Dispatch Synchro
 # Executables and tools: nothing imports them (test targets aside).
 executables="mosaicd mosaicctl MosaicBench MosaicTorture MosaicFuzz MigrationEmbedder EmbedMigrations"
 # The numeric and image layers, which know nothing of serving, storing or the wire.
-compute="MosaicTensor MosaicDiffusion MosaicStableDiffusion MosaicImage MosaicCheckpoint"
+compute="MosaicTensor MosaicDiffusion MosaicStableDiffusion MosaicImage MosaicCheckpoint MosaicUpscale"
 
 # What each target may import besides the system modules (Package.swift's layer diagram).
 allowed() {
@@ -37,7 +37,10 @@ allowed() {
         MosaicStableDiffusion) echo "$system MosaicDiffusion MosaicTensor" ;;
         MosaicImage) echo "$system CWebP" ;;
         MosaicCheckpoint) echo "$system MosaicDiffusion MosaicTensor CCRC32" ;;
-        MosaicRender) echo "$system MosaicCheckpoint MosaicDiffusion MosaicStableDiffusion MosaicImage MosaicTensor" ;;
+        MosaicUpscale) echo "$system MosaicTensor MosaicImage MosaicCheckpoint" ;;
+        MosaicRender)
+            echo "$system MosaicCheckpoint MosaicDiffusion MosaicStableDiffusion MosaicImage MosaicTensor MosaicUpscale"
+            ;;
         MosaicStore) echo "$system MosaicAPI GRDB" ;;
         MosaicSystemd) echo "$system CSystemd Logging" ;;
         MosaicDaemon)
@@ -46,7 +49,7 @@ allowed() {
         mosaicd) echo "$system MosaicDaemon MosaicRender MosaicImage MosaicDiffusion MosaicSystemd ArgumentParser Logging" ;;
         MosaicBench)
             echo "$system ArgumentParser GRDB COpenBLAS MosaicAPI MosaicClient MosaicStore MosaicRender MosaicCheckpoint" \
-                "MosaicImage MosaicStableDiffusion MosaicDiffusion MosaicTensor MosaicTestSupport"
+                "MosaicImage MosaicStableDiffusion MosaicDiffusion MosaicTensor MosaicUpscale MosaicTestSupport"
             ;;
         MosaicTorture) echo "$system ArgumentParser MosaicAPI MosaicClient MosaicImage MosaicTestSupport" ;;
         MosaicFuzz) echo "$system ArgumentParser MosaicAPI MosaicClient MosaicTestSupport" ;;

@@ -23,6 +23,7 @@ let benchmarks: [(name: String, run: () -> Void)] = [
     ),
     ("unet", { UNetBenchmark.run() }),
     ("vae", { VAEBenchmark.run() }),
+    ("upscale", { UpscaleBenchmark.run() }),
 ]
 if arguments.first == "load" {
     LoadBenchmark.main(Array(arguments.dropFirst()))

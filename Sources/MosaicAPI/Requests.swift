@@ -109,29 +109,38 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     }
 }
 
-/// `GET /v1/models`: one model the daemon can render with.
+/// `GET /v1/models`: one model the daemon can render with, or an upscaler it can enlarge images with.
 public struct ModelInfo: Codable, Sendable, Equatable {
     /// The wire names: snake_case, spelled out (a key strategy costs every key of every decode).
     enum CodingKeys: String, CodingKey {
-        case name, kind, summary
+        case name, kind, summary, scale, architecture
         case defaultGuidance = "default_guidance"
     }
 
     /// The name jobs use.
     public var name: String
-    /// `built-in` or `stable-diffusion`.
+    /// `built-in`, `stable-diffusion` or `upscaler`.
     public var kind: String
     /// One line about it.
     public var summary: String
-    /// The guidance scale used when a job names none.
+    /// The guidance scale used when a job names none (0 for upscalers, which take no guidance).
     public var defaultGuidance: Float
+    /// An upscaler's factor on each side; absent for diffusion models.
+    public var scale: Int?
+    /// An upscaler's network, e.g. `RRDBNet (Real-ESRGAN keys, nf 64, gc 32, nb 23)`; absent for diffusion models.
+    public var architecture: String?
 
     /// Creates a model description.
-    public init(name: String, kind: String, summary: String, defaultGuidance: Float) {
+    public init(
+        name: String, kind: String, summary: String, defaultGuidance: Float, scale: Int? = nil,
+        architecture: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.summary = summary
         self.defaultGuidance = defaultGuidance
+        self.scale = scale
+        self.architecture = architecture
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MosaicAPI
+import MosaicRender
 import MosaicStore
 
 extension DaemonCore {
@@ -16,11 +17,18 @@ extension DaemonCore {
     }
 
     func models() -> [ModelInfo] {
-        catalog.names.compactMap { name in
+        let models = catalog.names.compactMap { name -> ModelInfo? in
             guard let model = catalog.models[name] else { return nil }
             return ModelInfo(
                 name: name, kind: model.kind, summary: model.summary, defaultGuidance: model.defaultGuidanceScale)
         }
+        let upscalers = catalog.upscalers.names.compactMap { name -> ModelInfo? in
+            guard let upscaler = catalog.upscalers.entries[name] else { return nil }
+            return ModelInfo(
+                name: name, kind: ModelCatalog.upscalerKind, summary: upscaler.summary, defaultGuidance: 0,
+                scale: upscaler.scale, architecture: upscaler.architecture)
+        }
+        return models + upscalers
     }
 
     func setPaused(_ paused: Bool, _ request: HTTPRequest) throws(APIError) -> HTTPResponse {

@@ -1,12 +1,14 @@
 import Foundation
 import MosaicDiffusion
 import MosaicStableDiffusion
+import MosaicUpscale
 
 extension ModelCatalog {
     /// The built-in model plus every Stable Diffusion model under `directory`: each diffusers
     /// folder (one with `model_index.json`) and each single `.safetensors` checkpoint, named by
-    /// its folder or file name without the extension. Models are opened (configs read, weights
-    /// mapped), not built; one that cannot be opened is left out with a line in `problems`.
+    /// its folder or file name without the extension, and the upscalers of its `upscalers/` folder
+    /// (see `UpscalerCatalog`). Models are opened (configs read, weights mapped), not built; one
+    /// that cannot be opened is left out with a line in `problems`.
     public static func discover(directory: String?) -> (catalog: ModelCatalog, problems: [String]) {
         var models: [String: any DiffusionModel] = builtIn.models
         var problems: [String] = []
@@ -17,6 +19,8 @@ extension ModelCatalog {
         } catch {
             return (ModelCatalog(models: models), ["\(directory): cannot list models: \(error.localizedDescription)"])
         }
+        let (upscalers, upscalerProblems) = UpscalerCatalog.discover(modelsDirectory: directory)
+        problems += upscalerProblems
         for entry in entries where !entry.hasPrefix(".") {
             let path = "\(directory)/\(entry)"
             let name: String
@@ -37,7 +41,7 @@ extension ModelCatalog {
                 problems.append("\(path): \(error)")
             }
         }
-        return (ModelCatalog(models: models), problems)
+        return (ModelCatalog(models: models, upscalers: upscalers), problems)
     }
 
     /// This catalogue, plus the model at `path` (a diffusers folder or `.safetensors` file)
@@ -51,6 +55,6 @@ extension ModelCatalog {
         if name.hasSuffix(".safetensors") { name = String(name.dropLast(".safetensors".count)) }
         var all = models
         all[name] = try StableDiffusionModel(name: name, path: trimmed)
-        return (ModelCatalog(models: all), name)
+        return (ModelCatalog(models: all, upscalers: upscalers), name)
     }
 }

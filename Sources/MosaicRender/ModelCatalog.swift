@@ -1,15 +1,24 @@
 import MosaicDiffusion
+import MosaicUpscale
 
 /// Resolves model names to models.
 public struct ModelCatalog: Sendable {
     /// The models by name.
     public let models: [String: any DiffusionModel]
+    /// The upscaler models (`upscalers/` in the models directory), a namespace of their own.
+    public let upscalers: UpscalerCatalog
+
+    /// The `kind` of an upscaler in model listings.
+    public static let upscalerKind = "upscaler"
 
     /// The catalogue of models that need no files: the built-in `mosaic-field`.
     public static let builtIn = ModelCatalog(models: [MosaicField.modelName: MosaicField()])
 
     /// Creates a catalogue.
-    public init(models: [String: any DiffusionModel]) { self.models = models }
+    public init(models: [String: any DiffusionModel], upscalers: UpscalerCatalog = .empty) {
+        self.models = models
+        self.upscalers = upscalers
+    }
 
     /// The sorted model names.
     public var names: [String] { models.keys.sorted() }
