@@ -60,7 +60,7 @@ extension RenderWorker {
         do {
             let renderer = try prepared.renderer(catalog: catalog, pool: threads.pool, state: checkpoint?.state)
             let stage = StageProgress(
-                index: index, count: staged.count, firstStep: Renderer.firstStep(of: parameters),
+                index: index, count: staged.count, firstStep: renderer.firstStep,
                 steps: parameters.steps, tilesPerStep: renderer.plan.tiles(step: renderer.state.step).count,
                 laterTileEvaluations: later)
             func started(reuse: [Int: [Float]], decoded: [Int: [UInt8]]) -> RenderStart {

@@ -15,6 +15,8 @@ public enum RenderError: Error, CustomStringConvertible {
     /// The init image is missing, of another size or other pixels than the parameters name,
     /// or could not be encoded.
     case initImage(String)
+    /// The image between two stages could not be read or enlarged.
+    case stageImage(String)
     /// The decoder failed.
     case decode(String)
     /// The output file could not be encoded or written.
@@ -31,6 +33,7 @@ public enum RenderError: Error, CustomStringConvertible {
         case .sampler(let message): return "sampler: \(message)"
         case .model(let tile, let step, let message): return "model failed on tile \(tile) at step \(step): \(message)"
         case .initImage(let message): return "init image: \(message)"
+        case .stageImage(let message): return "stage image: \(message)"
         case .decode(let message): return "decode: \(message)"
         case .output(let path, let message): return "cannot write \(path): \(message)"
         case .canceled(let step): return "canceled at step \(step)"

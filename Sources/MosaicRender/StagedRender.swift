@@ -42,13 +42,13 @@ public struct StagedRender: Sendable {
         let stage = plan.stages[index]
         guard let source = index == 0 ? initImage : previous else {
             if index == 0 { return nil }
-            throw .initImage("stage \(index + 1) has no image from stage \(index)")
+            throw .stageImage("stage \(index + 1) has no image from stage \(index)")
         }
         if source.width == stage.width, source.height == stage.height { return source }
         do {
             return try upscaler.upscale(source, width: stage.width, height: stage.height, pool: pool)
         } catch {
-            throw .initImage("cannot resample the image of stage \(index) to \(stage.width)x\(stage.height): \(error)")
+            throw .stageImage("cannot resample the image of stage \(index) to \(stage.width)x\(stage.height): \(error)")
         }
     }
 
@@ -61,7 +61,7 @@ public struct StagedRender: Sendable {
         func read(_ path: String?, _ what: String) throws(RenderError) -> RGBImage? {
             guard let path else { return nil }
             do { return try WebPDecoder.decode(try BinaryFile.contents(of: path)) } catch {
-                throw .initImage("cannot read the \(what) \(path): \(error)")
+                throw .stageImage("cannot read the \(what) \(path): \(error)")
             }
         }
         let image = try input(
