@@ -93,19 +93,32 @@ struct PromptsFile {
             throw LineError("invalid \(key): null (leave the field out for the command's option)")
         }
         let decoder = APICoding.decoder()
-        let render: RenderSpec
+        let merged: RenderSpec
         let extras: Extras
         do {
-            render = try decoder.decode(RenderSpec.self, from: data)
+            // Decoded alone first, so a message names the line's own field.
+            _ = try decoder.decode(RenderSpec.self, from: data)
             extras = try decoder.decode(Extras.self, from: data)
+            merged = try decoder.decode(RenderSpec.self, from: try overlay(object, on: options))
         } catch let error as DecodingError {
             throw LineError(describe(error))
         } catch {
             throw LineError("\(error)")
         }
         if let count = extras.count, count < 1 { throw LineError("invalid count: \(count) is not positive") }
-        return BatchItem(
-            render: render.overriding(options), priority: extras.priority ?? priority, count: extras.count ?? count)
+        return BatchItem(render: merged, priority: extras.priority ?? priority, count: extras.count ?? count)
+    }
+
+    /// The options' JSON with the line's render fields put over it, field by field, so that a
+    /// render field added to the API is taken from lines without a change here. A line that asks
+    /// for a quality is lossy, and a lossless one has no quality, whatever the options say.
+    private static func overlay(_ line: [String: Any], on options: RenderSpec) throws -> Data {
+        var object =
+            try JSONSerialization.jsonObject(with: APICoding.encoder().encode(options)) as? [String: Any] ?? [:]
+        if line["quality"] != nil { object["lossless"] = nil }
+        if line["lossless"] as? Bool == true { object["quality"] = nil }
+        for (key, value) in line where RenderSpec.fieldNames.contains(key) { object[key] = value }
+        return try JSONSerialization.data(withJSONObject: object)
     }
 
     /// The fields of a line that are not the render's.
@@ -132,32 +145,6 @@ extension RenderSpec {
     func replacingPrompt(_ prompt: String) -> RenderSpec {
         var spec = self
         spec.prompt = prompt
-        return spec
-    }
-
-    /// This spec's fields, and `options`' where this one leaves a field out. A line that asks for
-    /// a quality is lossy, and a lossless one has no quality, whatever the options say.
-    func overriding(_ options: RenderSpec) -> RenderSpec {
-        var spec = self
-        spec.negativePrompt = negativePrompt ?? options.negativePrompt
-        spec.model = model ?? options.model
-        spec.width = width ?? options.width
-        spec.height = height ?? options.height
-        spec.steps = steps ?? options.steps
-        spec.sampler = sampler ?? options.sampler
-        spec.guidance = guidance ?? options.guidance
-        spec.seed = seed ?? options.seed
-        spec.tiling = tiling ?? options.tiling
-        spec.tileSize = tileSize ?? options.tileSize
-        spec.tileOverlap = tileOverlap ?? options.tileOverlap
-        spec.tileWeighting = tileWeighting ?? options.tileWeighting
-        switch (lossless, quality) {
-        case (nil, nil):
-            spec.lossless = options.lossless
-            spec.quality = options.quality
-        case (true, _): spec.quality = nil
-        default: break
-        }
         return spec
     }
 }

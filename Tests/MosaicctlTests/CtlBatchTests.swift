@@ -74,6 +74,18 @@ import Testing
         #expect(jobs.map(\.render.steps) == [5, 5, 3, 5, 5])
         #expect(jobs.map(\.priority) == [0, 0, 0, 9, 9])
 
+        // The options under a JSON line keep every value exactly; a line's quality makes it lossy.
+        let exact = try CtlRunner.run(
+            [
+                "submit", "--prompts",
+                try Self.file(daemon, "{\"prompt\": \"q\", \"quality\": 50}\n{\"prompt\": \"l\"}\n"),
+                "--lossless", "--seed", "18446744073709551615", "--guidance", "0.1",
+            ], socket: daemon.socketPath)
+        #expect(exact.status == 0, "\(exact.stderr)")
+        let kept = try Self.listed(try Self.batchID(exact), daemon)
+        #expect(kept.map(\.render.seed) == [.max, .max] && kept.map(\.render.guidance) == [0.1, 0.1])
+        #expect(kept.map(\.render.lossless) == [false, true] && kept.map(\.render.quality) == [50, nil])
+
         // Standard input.
         let piped = try Command.run(
             "/bin/sh",
