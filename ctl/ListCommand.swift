@@ -10,7 +10,8 @@ struct ListCommand: ParsableCommand {
             Without options: every queued and running job, then the last 10 finished ones \
             (--limit changes how many), newest first. With --state: jobs in those states, newest \
             first, at most --limit (default 50). With --all: every job (or every job in the \
-            --state states), however many pages that takes.
+            --state states), however many pages that takes. With --batch ID: every job of that \
+            batch (in the --state states), or the newest --limit of them.
 
             PROGRESS counts the tiles of the current step; AGE is the time since submission.
 
@@ -18,6 +19,7 @@ struct ListCommand: ParsableCommand {
               mosaicctl list
               mosaicctl list --state failed --state canceled
               mosaicctl list --all --owner alice --json
+              mosaicctl list --batch 3 --state failed
             """,
         aliases: ["ls"])
 
@@ -28,6 +30,9 @@ struct ListCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Only jobs of this user (a name or a uid).", valueName: "user"))
     var owner: UserArgument?
+
+    @Option(help: ArgumentHelp("Only jobs of this batch (mosaicctl submit --count, --prompts).", valueName: "id"))
+    var batch: Int64?
 
     @Flag(help: "Every job, following pages.")
     var all = false
@@ -47,7 +52,15 @@ struct ListCommand: ParsableCommand {
         let client = global.client()
         let uid = owner?.uid
         var jobs: [Job]
-        if all {
+        if let batch {
+            if let limit {
+                let page = try client.jobs(states: states, owner: uid, batch: batch, limit: limit)
+                jobs = page.jobs
+                if page.nextBefore != nil, !json { Terminal.writeError("(more jobs: leave out --limit)\n") }
+            } else {
+                jobs = try client.allJobs(states: states, owner: uid, batch: batch)
+            }
+        } else if all {
             jobs = try client.allJobs(states: states, owner: uid)
         } else if !states.isEmpty {
             let page = try client.jobs(states: states, owner: uid, limit: limit ?? 50)

@@ -29,7 +29,7 @@ struct RemoveCommand: ParsableCommand {
 
     func run() throws {
         let client = global.client()
-        try JobBatch.run(ids) { id throws(ClientError) in
+        try EachJob.run(ids) { id throws(ClientError) in
             let job = try client.remove(id)
             Terminal.print("removed \(job.id)")
         }

@@ -17,13 +17,19 @@ public struct APIError: Codable, Sendable, Equatable, Error, CustomStringConvert
     public var estimate: JobResourceEstimate?
     /// For a job refused by admission control (422): the budget it exceeds.
     public var budget: ResourceBudget?
+    /// For a refused batch (`POST /v1/batches`): the index in `items` of the item at fault.
+    public var item: Int?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, estimate: JobResourceEstimate? = nil, budget: ResourceBudget? = nil) {
+    public init(
+        _ code: Code, _ message: String, estimate: JobResourceEstimate? = nil, budget: ResourceBudget? = nil,
+        item: Int? = nil
+    ) {
         self.code = code
         self.message = message
         self.estimate = estimate
         self.budget = budget
+        self.item = item
     }
 
     public var description: String { message }

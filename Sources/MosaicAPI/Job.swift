@@ -115,6 +115,7 @@ public struct Job: Codable, Sendable, Equatable, Identifiable {
         case outputPath = "output_path"
         case resumeCount = "resume_count"
         case lastResume = "last_resume"
+        case batchId = "batch_id"
     }
 
     /// The job id (positive, increasing).
@@ -149,6 +150,8 @@ public struct Job: Codable, Sendable, Equatable, Identifiable {
     public var resumeCount: Int?
     /// The last resume, if any.
     public var lastResume: ResumeInfo?
+    /// The batch it was submitted in (`POST /v1/batches`); nil for a job submitted on its own.
+    public var batchId: Int64?
 
     /// Creates a job record.
     public init(

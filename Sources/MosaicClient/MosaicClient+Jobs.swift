@@ -12,24 +12,28 @@ extension MosaicClient {
     }
 
     /// One page of jobs, newest first (`GET /v1/jobs`). Empty `states` means every state;
-    /// `limit` is 1...500; pass the page's `nextBefore` as `before` for the next page.
-    public func jobs(states: [JobState] = [], owner: UInt32? = nil, limit: Int = 50, before: Int64? = nil)
-        throws(ClientError) -> JobPage
-    {
+    /// `batch` keeps one batch's jobs; `limit` is 1...500; pass the page's `nextBefore` as
+    /// `before` for the next page.
+    public func jobs(
+        states: [JobState] = [], owner: UInt32? = nil, batch: Int64? = nil, limit: Int = 50, before: Int64? = nil
+    ) throws(ClientError) -> JobPage {
         var query = QueryString()
         for state in states { query.add("state", state.rawValue) }
         if let owner { query.add("owner", String(owner)) }
+        if let batch { query.add("batch", String(batch)) }
         query.add("limit", String(limit))
         if let before { query.add("before", String(before)) }
         return try call("GET", "/v1/jobs" + query.text)
     }
 
     /// Every job matching the filters, newest first, following pages of the largest size.
-    public func allJobs(states: [JobState] = [], owner: UInt32? = nil) throws(ClientError) -> [Job] {
+    public func allJobs(states: [JobState] = [], owner: UInt32? = nil, batch: Int64? = nil) throws(ClientError)
+        -> [Job]
+    {
         var all: [Job] = []
         var before: Int64?
         repeat {
-            let page = try jobs(states: states, owner: owner, limit: 500, before: before)
+            let page = try jobs(states: states, owner: owner, batch: batch, limit: 500, before: before)
             all += page.jobs
             // Ids only go down page by page; a cursor that does not would loop for ever.
             if let next = page.nextBefore, let previous = before, next >= previous {

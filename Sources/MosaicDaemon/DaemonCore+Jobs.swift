@@ -76,7 +76,7 @@ extension DaemonCore {
 
     /// Job `id` once it has left `running`, or nil if it has not within `cancelWait`: its state
     /// events say when to read it (the worker commits a job's new state before publishing it).
-    private func stopped(_ id: Int64, events: AsyncStream<EncodedEvent>) async -> Job? {
+    func stopped(_ id: Int64, events: AsyncStream<EncodedEvent>) async -> Job? {
         await withTaskGroup(of: Job?.self) { group in
             group.addTask { [store] in
                 for await event in events where event.type == .state || event.type == .end {

@@ -8,11 +8,12 @@ extension DaemonCore {
     struct ListQuery {
         var states: Set<JobState>
         var owner: UInt32?
+        var batch: Int64?
         var limit: Int
         var before: Int64?
 
         var key: String {
-            "\(states.map(\.rawValue).sorted()) \(owner.map(String.init) ?? "-") \(limit) \(before.map(String.init) ?? "-")"
+            "\(states.map(\.rawValue).sorted()) \(owner.map(String.init) ?? "-") \(batch.map(String.init) ?? "-") \(limit) \(before.map(String.init) ?? "-")"
         }
     }
 
@@ -56,7 +57,13 @@ extension DaemonCore {
             }
             return n
         }
-        return ListQuery(states: states, owner: owner, limit: limit, before: before)
+        let batch = try request.queryValue("batch").map { text throws(APIError) -> Int64 in
+            guard let n = Int64(text), n > 0 else {
+                throw APIError(.badRequest, "invalid batch: '\(text)' is not a batch id")
+            }
+            return n
+        }
+        return ListQuery(states: states, owner: owner, batch: batch, limit: limit, before: before)
     }
 
     func list(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
@@ -72,8 +79,8 @@ extension DaemonCore {
         var cached: [Int64: ArraySlice<UInt8>] = [:]
         let page = try db { () throws(StoreError) in
             try store.listPage(
-                states: query.states.isEmpty ? nil : query.states, ownerUID: query.owner, limit: query.limit,
-                before: query.before
+                states: query.states.isEmpty ? nil : query.states, ownerUID: query.owner, batchID: query.batch,
+                limit: query.limit, before: query.before
             ) { id in
                 cached[id] = responses.json(of: id, cachedBy: generation)
                 return cached[id] == nil

@@ -79,6 +79,12 @@ public final class DaemonCore: Sendable {
             APIError(.conflict, "job \(id) is \(from.rawValue) and cannot become \(to.rawValue)")
         case .notRunning, .notFinished: APIError(.conflict, error.description)
         case .invalidArgument(let message): APIError(.badRequest, message)
+        case .batchNotFound(let id): APIError(.notFound, "no batch \(id)")
+        case .batchOverQueueLimit(_, _, _, let owner):
+            APIError(
+                .tooManyRequests,
+                "\(error.description); nothing was queued "
+                    + "(\(owner == nil ? "max_queued_jobs" : "max_queued_jobs_per_user"))")
         case .queueFull(_, _, let owner):
             APIError(
                 .tooManyRequests,

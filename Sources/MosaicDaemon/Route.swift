@@ -61,6 +61,13 @@ extension DaemonCore {
         Route(.GET, "/v1/jobs/:id/preview") { (core, request, captures) throws(APIError) in
             try core.preview(request, captures)
         },
+        Route(.POST, "/v1/batches") { (core, request, _) throws(APIError) in try core.submitBatch(request) },
+        Route(.GET, "/v1/batches/:id") { (core, request, captures) throws(APIError) in
+            try core.showBatch(request, captures)
+        },
+        Route(.POST, "/v1/batches/:id/cancel") { (core, request, captures) throws(APIError) in
+            try await core.cancelBatch(request, captures)
+        },
         Route(.POST, "/v1/queue/pause") { (core, request, _) throws(APIError) in try core.setPaused(true, request) },
         Route(.POST, "/v1/queue/resume") { (core, request, _) throws(APIError) in try core.setPaused(false, request) },
         Route(.GET, "/metrics") { (core, _, _) throws(APIError) in try core.metricsText() },

@@ -41,6 +41,7 @@ extension Job {
             error: try row.decode(forColumn: "error"), canceledBy: canceledBy,
             outputPath: try row.decode(forColumn: "output_path"))
         resumeCount = try row.decode(forColumn: "resume_count")
+        batchId = try row.decode(forColumn: "batch_id")
         if let step: Int = try row.decode(forColumn: "resume_step"),
             let note: String = try row.decode(forColumn: "last_resume_note")
         {

@@ -3,16 +3,18 @@ import GRDB
 import MosaicAPI
 
 extension JobStore {
-    /// One page of jobs, newest first, optionally only in `states` and of one owner.
+    /// One page of jobs, newest first, optionally only in `states`, of one owner and of one batch.
     ///
     /// Keyset pagination: pass the page's `nextBefore` as `before` for the next page (jobs with
     /// a smaller id); it is nil on the last page. Pages stay correct while jobs come and go.
     public func list(
-        states: Set<JobState>? = nil, ownerUID: UInt32? = nil, limit: Int = 50, before: Int64? = nil
+        states: Set<JobState>? = nil, ownerUID: UInt32? = nil, batchID: Int64? = nil, limit: Int = 50,
+        before: Int64? = nil
     ) throws(StoreError) -> JobPage {
         guard limit > 0 else { throw .invalidArgument("page size must be positive, not \(limit)") }
         if let states, states.isEmpty { return JobPage(jobs: [], nextBefore: nil) }
-        let (sql, arguments) = Self.listQuery(states: states, ownerUID: ownerUID, limit: limit, before: before)
+        let (sql, arguments) = Self.listQuery(
+            states: states, ownerUID: ownerUID, batchID: batchID, limit: limit, before: before)
         let jobs = try read("list") { db in
             try Job.fetchAll(db, sql: sql, arguments: arguments)
         }
@@ -28,12 +30,13 @@ extension JobStore {
     /// A daemon that keeps each job's answer until the job changes rebuilds a listing after a
     /// change from the ids and the changed rows alone, instead of reading and decoding all fifty.
     public func listPage(
-        states: Set<JobState>? = nil, ownerUID: UInt32? = nil, limit: Int = 50, before: Int64? = nil,
-        needsRow: (Int64) -> Bool
+        states: Set<JobState>? = nil, ownerUID: UInt32? = nil, batchID: Int64? = nil, limit: Int = 50,
+        before: Int64? = nil, needsRow: (Int64) -> Bool
     ) throws(StoreError) -> PartialJobPage {
         guard limit > 0 else { throw .invalidArgument("page size must be positive, not \(limit)") }
         if let states, states.isEmpty { return PartialJobPage(ids: [], nextBefore: nil, rows: [:]) }
-        let (sql, arguments) = Self.pageIDQuery(states: states, ownerUID: ownerUID, limit: limit, before: before)
+        let (sql, arguments) = Self.pageIDQuery(
+            states: states, ownerUID: ownerUID, batchID: batchID, limit: limit, before: before)
         return try read("listPage") { db in
             var ids = try Int64.fetchAll(db, sql: sql, arguments: arguments)
             // One id more than the page tells whether another page follows.
@@ -73,9 +76,10 @@ extension JobStore {
 
     /// The SQL of a page of `limit + 1` rows: only the page's rows are read.
     static func listQuery(
-        states: Set<JobState>?, ownerUID: UInt32?, limit: Int, before: Int64?
+        states: Set<JobState>?, ownerUID: UInt32?, batchID: Int64? = nil, limit: Int, before: Int64?
     ) -> (String, StatementArguments) {
-        let (ids, arguments) = pageIDQuery(states: states, ownerUID: ownerUID, limit: limit, before: before)
+        let (ids, arguments) = pageIDQuery(
+            states: states, ownerUID: ownerUID, batchID: batchID, limit: limit, before: before)
         return ("SELECT * FROM jobs WHERE id IN (\(ids)) ORDER BY id DESC", arguments)
     }
 
@@ -84,12 +88,32 @@ extension JobStore {
     /// With a filter, each state is its own range of `jobs_owner_state_id` or `jobs_state_id`,
     /// read newest first, and the ranges are merged: one `state IN (...)` or an owner alone would
     /// make SQLite sort every matching row (35,000 queued jobs) to return fifty. The ranges
-    /// yield ids only, straight from the covering index.
+    /// yield ids only, straight from the covering index. A batch (at most 10,000 rows in mosaicd,
+    /// read through `jobs_batch_id`) is filtered in one range.
     static func pageIDQuery(
-        states: Set<JobState>?, ownerUID: UInt32?, limit: Int, before: Int64?
+        states: Set<JobState>?, ownerUID: UInt32?, batchID: Int64? = nil, limit: Int, before: Int64?
     ) -> (String, StatementArguments) {
         var conditions: [String] = []
         var common: StatementArguments = []
+        if let batchID {
+            conditions.append("batch_id = ?")
+            common += [batchID]
+            if let states {
+                conditions.append("state IN (\(states.sorted().map { "'\($0.rawValue)'" }.joined(separator: ", ")))")
+            }
+            if let ownerUID {
+                conditions.append("owner_uid = ?")
+                common += [ownerUID]
+            }
+            if let before {
+                conditions.append("id < ?")
+                common += [before]
+            }
+            return (
+                "SELECT id FROM jobs WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?",
+                common + [limit + 1]
+            )
+        }
         if let ownerUID {
             conditions.append("owner_uid = ?")
             common += [ownerUID]

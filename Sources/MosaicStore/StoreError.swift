@@ -18,6 +18,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case schemaTooNew(path: String, unknownMigrations: [String])
     /// A queue limit is reached: `queued` jobs are queued (of `owner` when given), `limit` allowed.
     case queueFull(queued: Int, limit: Int, owner: String?)
+    /// A batch of `batch` jobs does not fit: `queued` are queued (of `owner` when given), `limit` allowed.
+    case batchOverQueueLimit(batch: Int, queued: Int, limit: Int, owner: String?)
+    /// No batch has this id.
+    case batchNotFound(Int64)
     /// SQLite or GRDB failed (I/O, busy past the timeout, a constraint); `operation` names the call.
     case database(operation: String, message: String)
 
@@ -42,6 +46,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(owner) has \(queued) jobs queued, the most one user may have (\(limit))"
         case .queueFull(let queued, let limit, nil):
             "the queue holds \(queued) queued jobs, the most it may hold (\(limit))"
+        case .batchOverQueueLimit(let batch, let queued, let limit, let owner?):
+            "a batch of \(batch) jobs does not fit: \(owner) has \(queued) jobs queued and may have \(limit)"
+        case .batchOverQueueLimit(let batch, let queued, let limit, nil):
+            "a batch of \(batch) jobs does not fit: the queue holds \(queued) queued jobs and may hold \(limit)"
+        case .batchNotFound(let id):
+            "batch \(id) does not exist"
         case .database(let operation, let message):
             "\(operation): \(message)"
         }

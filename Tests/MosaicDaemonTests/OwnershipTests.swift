@@ -139,4 +139,47 @@ struct OwnershipTests {
         #expect(Set(try daemon.client.jobs().jobs.map(\.id)) == [mine.id, theirs])
         #expect(try daemon.client.job(theirs).owner.uid == uid)
     }
+
+    /// A batch is its owner's as its jobs are: another user may read it (unless jobs are private)
+    /// but not cancel it; root cancels anybody's.
+    @Test func anotherUserCannotCancelOrPrivatelyReadABatch() throws {
+        let uid = try Self.ensureAccount()
+        for privateJobs in [false, true] {
+            let daemon = try DaemonProcess(
+                extraArguments: ["--socket-group", Self.group] + (privateJobs ? ["--private-jobs"] : []))
+            defer { daemon.stop() }
+            let ctl = daemon.directory.appendingPathComponent("mosaicctl").path
+            try FileManager.default.copyItem(
+                atPath: DaemonProcess.binDirectory.appendingPathComponent("mosaicctl").path, toPath: ctl)
+            func asUser(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+                try Self.run(
+                    "/usr/sbin/runuser", ["-u", Self.user, "--", ctl, "--socket", daemon.socketPath] + arguments,
+                    environment: ["PATH": "/usr/bin:/bin"])
+            }
+            _ = try daemon.client.pause()
+            let mine = try daemon.client.submitBatch(BatchRequest(items: [BatchItem(render: smallRender(), count: 2)]))
+
+            let denied = try asUser(["cancel", "--batch", "\(mine.id)"])
+            #expect(denied.status == 5, "\(denied)")
+            #expect(denied.error.contains("batch \(mine.id): it belongs to root"), "\(denied.error)")
+            #expect(try daemon.client.batch(mine.id).counts["queued"] == 2, "nothing canceled")
+
+            let listed = try asUser(["list", "--batch", "\(mine.id)", "--json"])
+            #expect(listed.status == 0, "\(listed.error)")
+            #expect(listed.output.isEmpty == privateJobs, "\(listed.output)")
+            if privateJobs {
+                // (Where jobs are public, watching the paused batch would wait for ever.)
+                let watched = try asUser(["watch", "--batch", "\(mine.id)"])
+                #expect(watched.status == 5 && watched.error.contains("read_others_jobs"), "\(watched)")
+            }
+
+            let submitted = try asUser(["submit", "their own", "--count", "2", "--width", "128", "--height", "128"])
+            let theirs = try #require(
+                Int64(submitted.output.trimmingCharacters(in: .whitespacesAndNewlines)), "\(submitted)")
+            #expect(try daemon.client.batch(theirs).owner == Owner(uid: uid, name: Self.user))
+            #expect(try asUser(["cancel", "--batch", "\(theirs)"]).status == 0)
+            #expect(try daemon.client.batch(theirs).counts["canceled"] == 2)
+            #expect(try daemon.client.cancelBatch(mine.id).canceled == mine.jobIds, "root cancels anybody's")
+        }
+    }
 }

@@ -35,14 +35,26 @@ private let seedRows: [String: String] = [
     VALUES (7, 1700000001000, 'info', 'started', '{"attempt":1,"kind":"attempt_started","threads":2}');
     UPDATE settings SET value = '1' WHERE key = 'queue_paused';
     """,
-    "0006_staged_renders": """
+    "0005_batches": """
+    INSERT INTO batches (id, owner_uid, owner_name, created_at_ms) VALUES (3, 1000, 'alice', 1700000000123);
     INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
                       sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step,
-                      resume_step, stalled_resumes, stages, strengths, upscaler, progress_step, progress_steps,
-                      tiles_done, tiles_total, elapsed_seconds, progress_stage, progress_stages, progress_phase,
-                      resume_position)
+                      resume_step, stalled_resumes, batch_id)
     VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
-            'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1, '256,512', '1,0.5', 'lanczos', 3, 15,
+            'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1, 3);
+    INSERT INTO job_logs (job_id, time_ms, level, message, event)
+    VALUES (7, 1700000001000, 'info', 'started', '{"attempt":1,"kind":"attempt_started","threads":2}');
+    UPDATE settings SET value = '1' WHERE key = 'queue_paused';
+    """,
+    "0006_staged_renders": """
+    INSERT INTO batches (id, owner_uid, owner_name, created_at_ms) VALUES (3, 1000, 'alice', 1700000000123);
+    INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
+                      sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step,
+                      resume_step, stalled_resumes, batch_id, stages, strengths, upscaler, progress_step,
+                      progress_steps, tiles_done, tiles_total, elapsed_seconds, progress_stage, progress_stages,
+                      progress_phase, resume_position)
+    VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
+            'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1, 3, '256,512', '1,0.5', 'lanczos', 3, 15,
             0, 4, 1.5, 1, 2, 'decode', 99);
     INSERT INTO job_logs (job_id, time_ms, level, message, event)
     VALUES (7, 1700000001000, 'info', 'started', '{"attempt":1,"kind":"attempt_started","threads":2}');
@@ -96,6 +108,10 @@ private let seedRows: [String: String] = [
                 #expect(job.progress?.stage == 1 && job.progress?.stages == 2 && job.progress?.phase == .decode)
             }
             #expect(try store.isPaused())
+            // Jobs from before 0005 belong to no batch.
+            let inBatch = StoreSchema.identifiers[version - 1] >= "0005_batches"
+            #expect(job.batchId == (inBatch ? 3 : nil))
+            #expect(try store.batch(id: 3)?.jobIds == (inBatch ? [7] : nil))
             // The upgraded file keeps working: new ids follow the old ones.
             let next = try store.submit(StoreFixture.spec(), priority: 0, owner: StoreFixture.bob, now: Date())
             #expect(next.id == 8)

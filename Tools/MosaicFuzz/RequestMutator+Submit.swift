@@ -19,6 +19,30 @@ extension RequestMutator {
             using: &random)
     }
 
+    /// A batch of one or two submissions bent as `submit` bends them, each with a count (at most 3
+    /// when valid: the paused queue must not fill up).
+    func batch(using random: inout SeededGenerator) -> FuzzCase {
+        var items: [[UInt8]] = []
+        var labels: [String] = []
+        for _ in 0..<Int.random(in: 1...2, using: &random) {
+            var render = JSONObjectText()
+            render.set("prompt", "\"calm sea\"")
+            for (name, value) in Self.renderFields where random.chance(0.4) { render.set(name, value) }
+            var item = JSONObjectText()
+            item.set("count", random.pick(["1", "3", "0", "-1", "10001", "1e3", "\"2\"", "null"]))
+            labels.append(mutate(render: &render, top: &item, using: &random))
+            item.set("render", render.bytes)
+            items.append(item.bytes)
+        }
+        let list = Array("[".utf8) + items.joined(separator: Array(",".utf8)) + Array("]".utf8)
+        var top = JSONObjectText()
+        top.set("items", list)
+        let (body, bodyLabel) = mutateWhole(top.bytes, using: &random)
+        return request(
+            "POST", "/v1/batches", body: body, label: "batch: " + (bodyLabel ?? labels.joined(separator: "; ")),
+            using: &random)
+    }
+
     /// One change to a submission; returns what it did.
     func mutate(render: inout JSONObjectText, top: inout JSONObjectText, using random: inout SeededGenerator) -> String
     {

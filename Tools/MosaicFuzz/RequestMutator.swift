@@ -37,7 +37,8 @@ struct RequestMutator {
     func makeCase(using random: inout SeededGenerator) -> FuzzCase {
         let roll = Int.random(in: 0..<100, using: &random)
         switch roll {
-        case 0..<35: return submit(using: &random)
+        case 0..<30: return submit(using: &random)
+        case 30..<35: return batch(using: &random)
         case 35..<50: return list(using: &random)
         case 50..<68: return readJob(using: &random)
         case 68..<76: return modifyJob(using: &random)

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// The HTTP server's timeouts and caps, so that stalled, slow or too many clients cannot hold
 /// its resources.
 public struct HTTPServerLimits: Sendable, Equatable {
@@ -9,15 +11,26 @@ public struct HTTPServerLimits: Sendable, Equatable {
     public var maxConnections: Int
     /// The largest request body; larger ones are answered 413.
     public var maxBodyBytes: Int
+    /// The largest body of `POST /v1/batches`, whose prompts file may hold thousands of lines.
+    public var maxBatchBodyBytes: Int
 
     /// Creates limits.
     public init(
-        readTimeout: Double = 30, idleTimeout: Double = 60, maxConnections: Int = 512, maxBodyBytes: Int = 64 * 1024
+        readTimeout: Double = 30, idleTimeout: Double = 60, maxConnections: Int = 512, maxBodyBytes: Int = 64 * 1024,
+        maxBatchBodyBytes: Int = 2 * 1024 * 1024
     ) {
         self.readTimeout = readTimeout
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
         self.maxBodyBytes = maxBodyBytes
+        self.maxBatchBodyBytes = maxBatchBodyBytes
+    }
+
+    /// The largest body accepted for a request with this head: `maxBatchBodyBytes` for
+    /// `POST /v1/batches` alone, `maxBodyBytes` for every other request.
+    func bodyLimit(method: HTTPMethod, uri: String) -> Int {
+        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return method == .POST && path == "/v1/batches" ? maxBatchBodyBytes : maxBodyBytes
     }
 
     /// The limits of a connection over the cap: it only waits for its request to answer 503, so
