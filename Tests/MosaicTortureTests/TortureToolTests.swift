@@ -130,6 +130,19 @@ import Testing
                 "--seed", "99", "--tiling", "overlap", "--tile-size", "48", "--tile-overlap", "12",
                 "--tile-weighting", "uniform", "--lossless", "--threads", "1", "--output", "/o.webp",
             ])
+        var staged = spec
+        staged.stages = .sides([512, 1024])
+        staged.strengths = [1, 0.6]
+        staged.upscaler = "lanczos"
+        let stagedArguments = ReferenceRender.arguments(for: staged, output: "/o.webp", threads: 1)
+        #expect(
+            stagedArguments.joined(separator: " ").contains(
+                "--stages 512,1024 --strengths 1.0,0.6 --upscaler lanczos --lossless"))
+        var direct = spec
+        direct.stages = StageRequest.none
+        #expect(
+            ReferenceRender.arguments(for: direct, output: "/o.webp", threads: 1).joined(separator: " ").contains(
+                "--stages none --lossless"))
     }
 
     @Test func optionsAreChecked() throws {

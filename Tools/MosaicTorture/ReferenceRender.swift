@@ -27,6 +27,9 @@ struct ReferenceRender {
         add("tile-size", spec.tileSize)
         add("tile-overlap", spec.tileOverlap)
         add("tile-weighting", spec.tileWeighting)
+        add("stages", spec.stages)
+        add("strengths", spec.strengths.map { $0.map { "\($0)" }.joined(separator: ",") })
+        if spec.stages != StageRequest.none { add("upscaler", spec.upscaler) }
         if spec.lossless == true { arguments.append("--lossless") } else { add("quality", spec.quality) }
         return arguments + ["--threads", String(threads), "--output", output]
     }

@@ -6,7 +6,9 @@ import MosaicTestSupport
 /// `euler_a` draws fresh noise every step, so a resume must restore the generator's position;
 /// `dpmpp_2m` and its Karras variant keep the previous step's prediction, so a resume must
 /// restore that history; `shifted` moves its grid by a function of the step, so the step count
-/// must be restored exactly. Lossless output makes the pixels comparable bit for bit.
+/// must be restored exactly. Staged jobs (a base render at half the size, then image-to-image at
+/// the full size) must resume inside either stage and in their decodes. Lossless output makes
+/// the pixels comparable bit for bit.
 enum TortureJobs {
     private struct Template {
         let prompt: String
@@ -19,6 +21,8 @@ enum TortureJobs {
         let widthQuarters: Int
         let heightQuarters: Int
         let extraSteps: Int
+        /// Render in two stages: half the long edge, then the full size at strength 0.6.
+        var staged = false
     }
 
     private static let templates = [
@@ -40,6 +44,10 @@ enum TortureJobs {
         Template(
             prompt: "lava towers, night, grainy", sampler: "euler", tiling: "overlap", tileSize: 64,
             tileOverlap: 8, tileWeighting: "gaussian", widthQuarters: 3, heightQuarters: 4, extraSteps: 4),
+        Template(
+            prompt: "misty harbour, calm, muted", sampler: "dpmpp_2m", tiling: "overlap", tileSize: 32,
+            tileOverlap: 8, tileWeighting: "gaussian", widthQuarters: 4, heightQuarters: 3, extraSteps: 2,
+            staged: true),
     ]
 
     /// `count` renders around `size` px and `steps` steps, seeds drawn from `seed`.
@@ -47,13 +55,16 @@ enum TortureJobs {
         var generator = SeededGenerator(seed: seed ^ 0x6A0B_5EED)
         return (0..<max(0, count)).map { index in
             let template = templates[index % templates.count]
+            let width = scaled(size, template.widthQuarters)
+            let height = scaled(size, template.heightQuarters)
+            let longEdge = max(width, height)
             return RenderSpec(
-                prompt: template.prompt, width: scaled(size, template.widthQuarters),
-                height: scaled(size, template.heightQuarters), steps: max(1, steps + template.extraSteps),
+                prompt: template.prompt, width: width, height: height, steps: max(1, steps + template.extraSteps),
                 // Below 2^63, so the seed reads the same wherever it is stored signed.
                 sampler: template.sampler, seed: generator.next() >> 1, tiling: template.tiling,
                 tileSize: template.tileSize, tileOverlap: template.tileOverlap, tileWeighting: template.tileWeighting,
-                lossless: true)
+                lossless: true, stages: template.staged ? .sides([max(64, longEdge / 2 / 8 * 8), longEdge]) : nil,
+                strengths: template.staged ? [1, 0.6] : nil)
         }
     }
 
@@ -65,6 +76,6 @@ enum TortureJobs {
     /// One line about a job's render, for the report.
     static func summary(of spec: RenderSpec) -> String {
         "\(spec.width ?? 0)x\(spec.height ?? 0) \(spec.sampler ?? "?") \(spec.tiling ?? "?") "
-            + "\(spec.steps ?? 0) steps"
+            + "\(spec.steps ?? 0) steps" + (spec.stages.map { $0 == .none ? "" : ", stages \($0)" } ?? "")
     }
 }
