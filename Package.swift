@@ -3,12 +3,13 @@
 // Layers (dependencies point downward only; scripts/check_imports.sh enforces the imports):
 //   mosaicctl (ctl/) -> MosaicClient -> MosaicAPI
 //   mosaicd -> MosaicDaemon -> MosaicStore (SQLite, GRDB) -> MosaicAPI
+//   MosaicDaemon -> MosaicImage (uploads: decode, store as lossless WebP)
 //   MosaicStore's schema: EmbedMigrations (build plugin) -> MigrationEmbedder
 //   MosaicDaemon -> MosaicSystemd -> CSystemd
 //   MosaicDaemon -> MosaicRender, MosaicCheckpoint (a job's checkpoint store and writer)
 //   MosaicRender -> MosaicStableDiffusion -> MosaicDiffusion -> MosaicTensor -> COpenBLAS
 //   MosaicRender -> MosaicCheckpoint -> MosaicDiffusion, MosaicTensor, CCRC32
-//   MosaicRender -> MosaicImage -> CWebP
+//   MosaicRender -> MosaicImage -> CWebP, CPNG, CJPEG
 //   mosaicd (render, seams) -> MosaicRender, MosaicImage, MosaicDiffusion (the render options' types)
 // Tools and benchmarks sit on top and are never imported by a library:
 //   MosaicBench (mosaic-bench) -> MosaicRender, MosaicStore, MosaicClient, MosaicTestSupport and the layers below
@@ -51,6 +52,12 @@ let package = Package(
             name: "CWebP", path: "Sources/CWebP", pkgConfig: "libwebpmux",
             providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(
+            name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(
             name: "CSystemd", path: "Sources/CSystemd", pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]),
 
@@ -64,8 +71,9 @@ let package = Package(
         .target(
             name: "MosaicStableDiffusion", dependencies: ["MosaicDiffusion", "MosaicTensor"], exclude: ["Resources"],
             swiftSettings: kernelSettings),
-        // RGB images, WebP encode/decode with XMP metadata, the seam metric.
-        .target(name: "MosaicImage", dependencies: ["CWebP"]),
+        // RGB images, WebP encode/decode with XMP metadata, PNG/JPEG/WebP uploads, Lanczos
+        // resizing, the seam metric.
+        .target(name: "MosaicImage", dependencies: ["CWebP", "CPNG", "CJPEG"]),
         // Durable files: POSIX helpers, direct and atomic writes, CRC-32, SHA-256, the safetensors
         // writer, checkpoints, tile journals and fault injection.
         .target(name: "MosaicCheckpoint", dependencies: ["MosaicDiffusion", "MosaicTensor", "CCRC32"]),
@@ -94,7 +102,7 @@ let package = Package(
         .target(
             name: "MosaicDaemon",
             dependencies: [
-                "MosaicAPI", "MosaicStore", "MosaicRender", "MosaicCheckpoint", "MosaicSystemd",
+                "MosaicAPI", "MosaicStore", "MosaicRender", "MosaicCheckpoint", "MosaicSystemd", "MosaicImage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -160,7 +168,8 @@ let package = Package(
             name: "MosaicStableDiffusionTests",
             dependencies: ["MosaicStableDiffusion", "MosaicTensor", "MosaicTestSupport"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage", "MosaicTestSupport"]),
+        .testTarget(
+            name: "MosaicImageTests", dependencies: ["MosaicImage", "MosaicTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MosaicCheckpointTests",
             dependencies: ["MosaicCheckpoint", "MosaicRender", "MosaicDiffusion", "MosaicTensor", "MosaicTestSupport"]),
