@@ -69,7 +69,7 @@ extension RenderSpec {
     /// The render columns of `jobs`, in the order of `databaseValues`.
     static let columns = [
         "prompt", "negative_prompt", "model", "width", "height", "steps", "sampler", "guidance", "seed",
-        "tiling", "tile_size", "tile_overlap", "tile_weighting", "lossless", "quality",
+        "tiling", "tile_size", "tile_overlap", "tile_weighting", "lossless", "quality", "init_image", "strength",
     ]
 
     /// The values to store in `columns`. The seed keeps its bit pattern: SQLite integers are
@@ -78,7 +78,7 @@ extension RenderSpec {
         [
             prompt, negativePrompt, model, width, height, steps, sampler, guidance.map { Double($0) },
             seed.map { Int64(bitPattern: $0) }, tiling, tileSize, tileOverlap, tileWeighting, lossless,
-            quality.map { Double($0) },
+            quality.map { Double($0) }, initImage, strength.map { Double($0) },
         ]
     }
 
@@ -96,6 +96,8 @@ extension RenderSpec {
             tileOverlap: try row.decode(forColumn: "tile_overlap"),
             tileWeighting: try row.decode(forColumn: "tile_weighting"),
             lossless: try row.decode(forColumn: "lossless"),
-            quality: try row.decode(Double?.self, forColumn: "quality").map(Float.init))
+            quality: try row.decode(Double?.self, forColumn: "quality").map(Float.init),
+            initImage: try row.decode(forColumn: "init_image"),
+            strength: try row.decode(Double?.self, forColumn: "strength").map(Float.init))
     }
 }

@@ -18,6 +18,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case schemaTooNew(path: String, unknownMigrations: [String])
     /// A queue limit is reached: `queued` jobs are queued (of `owner` when given), `limit` allowed.
     case queueFull(queued: Int, limit: Int, owner: String?)
+    /// No image has this id.
+    case imageNotFound(Int64)
+    /// The image is named by these jobs (`init_image`), which keep it until they are removed.
+    case imageInUse(id: Int64, jobs: [Int64])
     /// SQLite or GRDB failed (I/O, busy past the timeout, a constraint); `operation` names the call.
     case database(operation: String, message: String)
 
@@ -42,6 +46,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(owner) has \(queued) jobs queued, the most one user may have (\(limit))"
         case .queueFull(let queued, let limit, nil):
             "the queue holds \(queued) queued jobs, the most it may hold (\(limit))"
+        case .imageNotFound(let id):
+            "image \(id) does not exist"
+        case .imageInUse(let id, let jobs):
+            "image \(id) is the init image of job\(jobs.count == 1 ? "" : "s") \(jobs.map(String.init).joined(separator: ", ")); remove \(jobs.count == 1 ? "it" : "them") first"
         case .database(let operation, let message):
             "\(operation): \(message)"
         }
