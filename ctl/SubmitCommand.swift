@@ -12,6 +12,8 @@ struct SubmitCommand: ParsableCommand {
             submission, so mosaicctl show tells how to render the same image again. The output \
             file is the daemon's to place: mosaicctl output fetches it.
 
+            With --init-image FILE the render starts from that picture (image-to-image):             mosaicctl uploads it for you first (see mosaicctl images), and if the submission is             then refused it removes the upload again. --strength says how much of it is renoised.
+
             With --wait, mosaicctl follows the job like mosaicctl watch and prints the output \
             path when it succeeds; it exits 1 if the job fails or is canceled. Interrupting the \
             wait does not cancel the job.
@@ -20,6 +22,7 @@ struct SubmitCommand: ParsableCommand {
               mosaicctl submit "misty ocean at dusk" --width 8192 --height 8192 --seed 7
               id=$(mosaicctl submit "rocky desert" --lossless --priority 10)
               mosaicctl submit "stormy sea, vivid" --steps 20 --sampler euler_a --wait
+              mosaicctl submit "oil painting of a harbour" --init-image photo.jpg --strength 0.6
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -36,6 +39,8 @@ struct SubmitCommand: ParsableCommand {
     var promptOption: String?
 
     @OptionGroup(title: "Render options") var render: RenderOptions
+
+    @OptionGroup(title: "Image-to-image") var image: InitImageOptions
 
     @Option(
         help:
@@ -62,8 +67,17 @@ struct SubmitCommand: ParsableCommand {
 
     func run() throws {
         let client = global.client()
-        let spec = render.spec(prompt: prompt ?? promptOption ?? "")
-        let job = try client.submit(SubmitRequest(render: spec, priority: priority))
+        var spec = render.spec(prompt: prompt ?? promptOption ?? "")
+        let upload = try image.upload(with: client)
+        spec.initImage = upload?.id
+        spec.strength = image.strength
+        let job: Job
+        do {
+            job = try client.submit(SubmitRequest(render: spec, priority: priority))
+        } catch {
+            if let upload { InitImageOptions.withdraw(upload, with: client) }
+            throw error
+        }
         if json { try JSONOutput.print(job) } else { Terminal.print(String(job.id)) }
         guard wait else { return }
         let ended = try JobWatcher(client: client, json: json).watch(job.id)

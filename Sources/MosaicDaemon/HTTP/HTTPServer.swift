@@ -117,14 +117,16 @@ public final class HTTPServer: Sendable {
                 var head: HTTPRequestHead?
                 var body: [UInt8] = []
                 var tooLarge = false
+                var bodyLimit = maxBodyBytes
                 for try await part in inbound {
                     switch part {
                     case .head(let h):
                         head = h
                         body = []
                         tooLarge = false
+                        bodyLimit = limits.maxBodyBytes(method: h.method, uri: h.uri)
                     case .body(let buffer):
-                        if body.count + buffer.readableBytes > maxBodyBytes {
+                        if body.count + buffer.readableBytes > bodyLimit {
                             tooLarge = true
                             body = []
                         }
@@ -139,7 +141,11 @@ public final class HTTPServer: Sendable {
                                     "mosaicd is serving \(limits.maxConnections) connections, its limit (max_connections); try again later"
                                 ))
                         } else if tooLarge {
-                            response = .error(APIError(.payloadTooLarge, "request body exceeds \(maxBodyBytes) bytes"))
+                            response = .error(
+                                APIError(
+                                    .payloadTooLarge,
+                                    "request body exceeds \(bodyLimit) bytes\(bodyLimit == maxBodyBytes ? "" : " (max_upload_bytes)")"
+                                ))
                         } else {
                             response = await handler(
                                 HTTPRequest(method: h.method, uri: h.uri, body: body, peer: connection.peer))

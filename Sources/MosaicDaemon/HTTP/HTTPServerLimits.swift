@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// The HTTP server's timeouts and caps, so that stalled, slow or too many clients cannot hold
 /// its resources.
 public struct HTTPServerLimits: Sendable, Equatable {
@@ -9,15 +11,30 @@ public struct HTTPServerLimits: Sendable, Equatable {
     public var maxConnections: Int
     /// The largest request body; larger ones are answered 413.
     public var maxBodyBytes: Int
+    /// The largest body of an image upload (`POST /v1/images`), the one route that takes files.
+    public var maxUploadBytes: Int
+
+    /// The upload route's path: its body limit is `maxUploadBytes`.
+    static let uploadPath = ["v1", "images"]
 
     /// Creates limits.
     public init(
-        readTimeout: Double = 30, idleTimeout: Double = 60, maxConnections: Int = 512, maxBodyBytes: Int = 64 * 1024
+        readTimeout: Double = 30, idleTimeout: Double = 60, maxConnections: Int = 512, maxBodyBytes: Int = 64 * 1024,
+        maxUploadBytes: Int = 256 << 20
     ) {
         self.readTimeout = readTimeout
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
         self.maxBodyBytes = maxBodyBytes
+        self.maxUploadBytes = maxUploadBytes
+    }
+
+    /// The body limit of a request with this method and URI: only an upload may be large.
+    func maxBodyBytes(method: HTTPMethod, uri: String) -> Int {
+        guard method == .POST else { return maxBodyBytes }
+        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return path.split(separator: "/").elementsEqual(Self.uploadPath.map { Substring($0) })
+            ? max(maxBodyBytes, maxUploadBytes) : maxBodyBytes
     }
 
     /// The limits of a connection over the cap: it only waits for its request to answer 503, so
