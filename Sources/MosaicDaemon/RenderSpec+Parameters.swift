@@ -123,6 +123,18 @@ extension RenderSpec {
         return parameters
     }
 
+    /// The engine's parameters of a stored job, its init image's digest looked up in `images`:
+    /// what the render worker passes to the engine (and what its checkpoints are hashed with).
+    func parameters(images: ImageLibrary) throws(APIError) -> RenderParameters {
+        guard let id = initImage else { return try parameters() }
+        let found: ImageRecord?
+        do { found = try images.record(id: id) } catch {
+            throw APIError(.internal, "cannot look up init image \(id): \(error)")
+        }
+        guard let record = found else { throw APIError(.notFound, "init image \(id) does not exist") }
+        return try parameters(initImageDigest: record.digest)
+    }
+
     /// The stages' sides; `auto` stays empty here (``resolveStages(native:)`` replaces it at submission).
     var stageSides: [Int] {
         if case .sides(let sides) = stages { return sides }
