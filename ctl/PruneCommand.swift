@@ -9,7 +9,9 @@ struct PruneCommand: ParsableCommand {
         discussion: """
             Removes the finished jobs you may modify (yours; every job for root and the admin \
             group), optionally only those that finished long enough ago or in given states. \
-            Queued and running jobs are never pruned. Then it removes the uploaded images             (mosaicctl images) that no remaining job names and that were uploaded at least             --older-than ago (any age without it): yours, or everyone's for root and the admin group.
+            Queued and running jobs are never pruned. Then it removes the uploaded images \
+            (mosaicctl images) that no remaining job names and that were uploaded at least \
+            --older-than ago (any age without it): yours, or everyone's for root and the admin group.
 
             Durations are a number and a unit (s, m, h, d, w), or several: 90m, 12h, 7d, 1d12h.
 

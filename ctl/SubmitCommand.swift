@@ -12,7 +12,9 @@ struct SubmitCommand: ParsableCommand {
             submission, so mosaicctl show tells how to render the same image again. The output \
             file is the daemon's to place: mosaicctl output fetches it.
 
-            With --init-image FILE the render starts from that picture (image-to-image):             mosaicctl uploads it for you first (see mosaicctl images), and if the submission is             then refused it removes the upload again. --strength says how much of it is renoised.
+            With --init-image FILE the render starts from that picture (image-to-image): \
+            mosaicctl uploads it for you first (see mosaicctl images), and if the submission is \
+            then refused it removes the upload again. --strength says how much of it is renoised.
 
             With --wait, mosaicctl follows the job like mosaicctl watch and prints the output \
             path when it succeeds; it exits 1 if the job fails or is canceled. Interrupting the \
