@@ -73,7 +73,7 @@ let package = Package(
             swiftSettings: kernelSettings),
         // RGB images, WebP encode/decode with XMP metadata, PNG/JPEG/WebP uploads, Lanczos
         // resizing, the seam metric.
-        .target(name: "MosaicImage", dependencies: ["CWebP", "CPNG", "CJPEG"]),
+        .target(name: "MosaicImage", dependencies: ["CWebP", "CPNG", "CJPEG"], swiftSettings: kernelSettings),
         // Durable files: POSIX helpers, direct and atomic writes, CRC-32, SHA-256, the safetensors
         // writer, checkpoints, tile journals and fault injection.
         .target(name: "MosaicCheckpoint", dependencies: ["MosaicDiffusion", "MosaicTensor", "CCRC32"]),

@@ -22,6 +22,10 @@ struct InitImageOptions: ParsableArguments {
         }
     }
 
+    /// Seconds the upload may wait for the daemon's answer: it decodes, hashes and stores the
+    /// picture before it answers, which for 16384 x 16384 px takes minutes on a small machine.
+    static let uploadTimeout: Double = 600
+
     /// Uploads the init image if one is given; the record names it for the job.
     func upload(with client: MosaicClient) throws -> ImageRecord? {
         guard let initImage else { return nil }
@@ -32,7 +36,8 @@ struct InitImageOptions: ParsableArguments {
             throw CtlError(.usage, "cannot read \(initImage): \((error as NSError).localizedDescription)")
         }
         do {
-            return try client.uploadImage(bytes)
+            let patient = MosaicClient(socketPath: client.socketPath, timeout: max(client.timeout, Self.uploadTimeout))
+            return try patient.uploadImage(bytes)
         } catch {
             let failure = CtlError(error)
             throw CtlError(failure.status, "\(initImage): \(failure.message)")
