@@ -7,15 +7,19 @@ import MosaicStore
 /// `/v1/images`: uploads, their records and files; private to their uploader, root and the
 /// admin group.
 extension DaemonCore {
+    /// Where uploads are decoded: one at a time, since a picture at `max_image_pixels` takes
+    /// gigabytes while it is decoded and encoded, beside the render's memory.
+    static let uploads = DispatchQueue(label: "mosaicd.image-uploads", qos: .utility)
+
     /// `POST /v1/images`: the body is the file. Decoding a large picture takes seconds of CPU,
-    /// so it runs on a thread of its own, not on the tasks that serve the socket.
+    /// so it runs on a thread of its own (`uploads`), not on the tasks that serve the socket.
     func uploadImage(_ request: HTTPRequest) async throws(APIError) -> HTTPResponse {
         let owner = Owner(uid: request.peer.uid, name: Accounts.userName(of: request.peer.uid))
         let images = self.images
         let body = request.body
         let result = await withCheckedContinuation {
             (continuation: CheckedContinuation<Result<ImageRecord, ImageLibraryError>, Never>) in
-            DispatchQueue.global().async {
+            Self.uploads.async {
                 continuation.resume(
                     returning: Result { () throws(ImageLibraryError) in
                         try images.upload(body, owner: owner, now: Date())

@@ -27,7 +27,8 @@ public final class ImageLibrary: Sendable {
         self.store = store
         self.directory = directory
         decoder = ImageDecoder(limits: limits)
-        if mkdir(directory, 0o755) != 0, errno != EEXIST {
+        // 0700: uploads are private to their owners, who read them only through the API.
+        if mkdir(directory, 0o700) != 0, errno != EEXIST {
             throw .file(FileError(operation: "mkdir", path: directory, code: errno))
         }
     }

@@ -46,6 +46,8 @@ import Testing
         #expect(try client.images().map(\.id) == [record.id])
         #expect(try WebPDecoder.decode(try client.imageContent(record.id)) == expected)
         #expect(Self.storedFiles(daemon) == ["\(record.digest).webp"])
+        var info = stat()
+        #expect(stat(daemon.stateDirectory + "/images", &info) == 0 && info.st_mode & 0o777 == 0o700)
 
         // A job names it: strength defaults to diffusers' 0.8, and the image is kept meanwhile.
         let job = try client.submit(SubmitRequest(render: RenderSpec(prompt: "harbour", initImage: record.id)))
@@ -79,8 +81,14 @@ import Testing
         let kept = try client.uploadImage(try Self.fixture("jpeg_rgb.jpg"))
         let loose = try client.uploadImage(try Self.fixture("webp_lossless.webp"))
         let job = try client.submit(SubmitRequest(render: RenderSpec(prompt: "kept", initImage: kept.id)))
-        // The queued job keeps its image; the unnamed one goes.
+        // The queued job keeps its image; the unnamed one goes, and so do files no image names
+        // (as a crash between writing a file and recording it would leave).
+        let images = daemon.stateDirectory + "/images"
+        for stray in ["0123abcd.webp", ".\(kept.digest).webp.tmp-1-2"] {
+            #expect(FileManager.default.createFile(atPath: images + "/" + stray, contents: Data([1, 2, 3])))
+        }
         var result = try client.prune(PruneRequest())
+        #expect(Self.storedFiles(daemon) == ["\(kept.digest).webp"])
         #expect(result.removed.isEmpty && result.removedImages == [loose.id])
         #expect(try client.images().map(\.id) == [kept.id])
         // Once the job is pruned, so is its image.
