@@ -174,31 +174,3 @@ public enum LanczosResampler {
         }
     }
 }
-
-/// The source samples, read by several bands at once.
-struct SendableSamples: @unchecked Sendable {
-    let base: UnsafeBufferPointer<UInt8>
-
-    init(_ base: UnsafeBufferPointer<UInt8>) { self.base = base }
-
-    subscript(index: Int) -> UInt8 { base[index] }
-}
-
-/// A mutable buffer that bands of rows write to at once, each to its own rows only.
-struct SendableBuffer: @unchecked Sendable {
-    let base: UnsafeMutableBufferPointer<UInt8>
-
-    init(_ base: UnsafeMutableBufferPointer<UInt8>) { self.base = base }
-
-    subscript(index: Int) -> UInt8 {
-        get { base[index] }
-        nonmutating set { base[index] = newValue }
-    }
-}
-
-extension RGBImage {
-    /// This image resized to `width` x `height` with Lanczos-3, as Pillow's `Image.LANCZOS`.
-    public func resizedLanczos(width: Int, height: Int, threads: Int = 1) throws(ImageError) -> RGBImage {
-        try LanczosResampler.resize(self, width: width, height: height, threads: threads)
-    }
-}
