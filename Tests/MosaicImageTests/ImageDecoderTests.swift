@@ -65,6 +65,22 @@ import Testing
         }
     }
 
+    /// TIFF blocks in both byte orders, with or without JPEG's `Exif\0\0`, SHORT or LONG values;
+    /// anything broken reads as upright.
+    @Test func exifBlocksAreReadInBothByteOrders() {
+        // One IFD entry: tag 0x0112, type, count 1, value.
+        let bigEndian: [UInt8] = Array("MM".utf8) + [0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]
+        let little: [UInt8] = Array("II".utf8) + [42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 4, 0, 1, 0, 0, 0, 3, 0, 0, 0]
+        #expect(ExifOrientation.read(exif: bigEndian) == .right)
+        #expect(ExifOrientation.read(exif: Array("Exif".utf8) + [0, 0] + bigEndian) == .right)
+        #expect(ExifOrientation.read(exif: little) == .down)
+        var outOfRange = bigEndian
+        outOfRange[19] = 9
+        for broken in [outOfRange, Array(bigEndian.prefix(12)), [], Array("XX".utf8) + bigEndian.dropFirst(2)] {
+            #expect(ExifOrientation.read(exif: broken) == .up)
+        }
+    }
+
     /// A PNG header claiming 100000 x 100000 px is refused before anything is decoded.
     @Test func decompressionBombIsRefusedFromTheHeader() throws {
         let bomb = Self.pngHeader(width: 100_000, height: 100_000)
