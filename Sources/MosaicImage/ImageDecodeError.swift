@@ -27,7 +27,8 @@ public enum ImageDecodeError: Error, Equatable, Sendable, CustomStringConvertibl
         case .corrupt(let format, let reason):
             return "the \(format.rawValue) file cannot be decoded: \(reason)"
         case .translucent(let format, let pixels):
-            return "the \(format.rawValue) image has \(pixels) translucent pixels, and renders take opaque RGB only;"
+            return "the \(format.rawValue) image has \(pixels) translucent pixel\(pixels == 1 ? "" : "s"), and renders"
+                + " take opaque RGB only;"
                 + " flatten it onto a background (e.g. `magick in.png -background white -flatten out.png`) first"
         case .cmyk:
             return "the JPEG is CMYK, which needs its colour profile to become RGB; convert it to RGB first"

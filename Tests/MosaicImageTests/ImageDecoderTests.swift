@@ -7,7 +7,8 @@ import Testing
     static let cases = (try? ImageFixtures.decodeIndex().cases) ?? []
 
     /// Each fixture decodes to Pillow's pixels (exact for PNG and lossless WebP; JPEG and lossy
-    /// WebP within the rounding of another build of the same library), or is refused as it should be.
+    /// WebP within the rounding of another build of the same library; 16-bit PNGs scaled to 8
+    /// bits as libpng's png_set_scale_16 does, where Pillow clips), or is refused as it should be.
     @Test(arguments: cases.map(\.name))
     func fixtureDecodesAsPillowDoes(name: String) throws {
         let entry = try #require(Self.cases.first { $0.name == name })

@@ -19,6 +19,8 @@ import io
 import json
 import os
 import random
+import struct
+import zlib
 
 import PIL
 from PIL import Image, ImageOps
@@ -46,7 +48,8 @@ def expected(data):
         # Pillow clips 16-bit grey to 8 bits; the decoder scales it as libpng's png_set_scale_16
         # does (v * 255 / 65535, rounded), which keeps the picture's contrast.
         grey = Image.new("L", image.size)
-        grey.putdata([round(v * 255 / 65535) for v in image.getdata()])
+        values = struct.unpack(f"<{image.width * image.height}H", image.tobytes())  # I;16 is little-endian
+        grey.putdata([round(v * 255 / 65535) for v in values])
         image = grey
     return ImageOps.exif_transpose(image).convert("RGB")
 
@@ -80,6 +83,21 @@ def write_decode():
         ("webp_lossy", base, "WEBP", {"quality": 90}, None),
         ("webp_exif_8", base, "WEBP", {"lossless": True, "exif": exif(8)}, None),
     ]
+    # Pillow writes no 16-bit RGB PNG: this one is written by hand, and its expected pixels are
+    # each sample scaled as libpng's png_set_scale_16 does (v * 255 / 65535, rounded).
+    width, height = 7, 3
+    samples = [((x * 9000 + y * 17) % 65536, (y * 30000 + x) % 65536, (x * y * 5000) % 65536)
+               for y in range(height) for x in range(width)]
+    rows = b"".join(b"\x00" + b"".join(struct.pack(">HHH", *samples[y * width + x]) for x in range(width))
+                    for y in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rgb16 = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0))
+             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    hand_written = [("png_rgb16", rgb16, bytes(round(v * 255 / 65535) for pixel in samples for v in pixel),
+                     (width, height))]
     for orientation in range(1, 9):
         cases.append((f"jpeg_exif_{orientation}", base, "JPEG", {"quality": 95, "exif": exif(orientation)}, None))
     index = {"pillow": PIL.__version__, "cases": []}
@@ -99,6 +117,13 @@ def write_decode():
             with open(os.path.join(directory, f"{name}.rgb"), "wb") as file:
                 file.write(decoded.tobytes())
         index["cases"].append(entry)
+    for name, data, rgb, (width, height) in hand_written:
+        with open(os.path.join(directory, f"{name}.png"), "wb") as file:
+            file.write(data)
+        with open(os.path.join(directory, f"{name}.rgb"), "wb") as file:
+            file.write(rgb)
+        index["cases"].append({"name": name, "file": f"{name}.png", "format": "png", "width": width,
+                               "height": height})
     with open(os.path.join(directory, "index.json"), "w") as file:
         json.dump(index, file, indent=1)
         file.write("\n")
