@@ -125,8 +125,15 @@ import Testing
             #expect(Self.storedFiles(daemon).isEmpty, "\(name) left a file")
             #expect(try client.images().isEmpty, "\(name) left a row")
         }
-        // The daemon still takes a good one afterwards, and other routes keep the small body limit.
+        // The daemon still takes a good one afterwards, above the 64 KiB that other routes keep.
         #expect(try client.uploadImage(png).width == 9)
+        var generator = SeededGenerator(seed: 9)
+        let noise = try RGBImage(
+            width: 300, height: 300,
+            pixels: (0..<(300 * 300 * 3)).map { _ in UInt8(truncatingIfNeeded: generator.next()) })
+        let large = try WebPEncoder(.lossless).encode(noise)
+        #expect(large.count > 64 * 1024)
+        #expect(try client.uploadImage(large).digest == ImageDigest.hex(of: noise))
         let big = try client.raw(method: "POST", path: "/v1/jobs", body: [UInt8](repeating: 0x20, count: 100_000))
         #expect(big.status == 413)
     }
