@@ -16,7 +16,7 @@ CONFIG ?= release
 TORTURE_FLAGS ?=
 # Extra options for mosaic-fuzz, e.g. FUZZ_FLAGS="--requests 100000 --seed 7 --steps 1000".
 FUZZ_FLAGS ?=
-APT_PACKAGES := libsqlite3-dev libsystemd-dev libwebp-dev libopenblas-dev pkg-config webp
+APT_PACKAGES := libsqlite3-dev libsystemd-dev libwebp-dev libpng-dev libjpeg62-turbo-dev libopenblas-dev pkg-config webp
 
 # Where `make install` puts things (scripts/install.sh does the work). systemd searches
 # /usr/lib and /usr/local/lib for units, sysusers.d and tmpfiles.d (`systemd-analyze

@@ -3,12 +3,13 @@
 // Layers (dependencies point downward only; scripts/check_imports.sh enforces the imports):
 //   mosaicctl (ctl/) -> MosaicClient -> MosaicAPI
 //   mosaicd -> MosaicDaemon -> MosaicStore (SQLite, GRDB) -> MosaicAPI
+//   MosaicDaemon -> MosaicImage (uploads: decode, store as lossless WebP)
 //   MosaicStore's schema: EmbedMigrations (build plugin) -> MigrationEmbedder
 //   MosaicDaemon -> MosaicSystemd -> CSystemd
 //   MosaicDaemon -> MosaicRender, MosaicCheckpoint (a job's checkpoint store and writer)
 //   MosaicRender -> MosaicStableDiffusion -> MosaicDiffusion -> MosaicTensor -> COpenBLAS
 //   MosaicRender -> MosaicCheckpoint -> MosaicDiffusion, MosaicTensor, CCRC32
-//   MosaicRender -> MosaicImage -> CWebP
+//   MosaicRender -> MosaicImage -> CWebP, CPNG, CJPEG
 //   MosaicRender -> MosaicUpscale (ESRGAN-family upscalers, .pth/.safetensors) -> MosaicImage, MosaicTensor,
 //     MosaicCheckpoint (its CRC-32, for the entries of a .pth)
 //   mosaicd (render, seams) -> MosaicRender, MosaicImage, MosaicDiffusion (the render options' types)
@@ -53,6 +54,12 @@ let package = Package(
             name: "CWebP", path: "Sources/CWebP", pkgConfig: "libwebpmux",
             providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(
+            name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(
             name: "CSystemd", path: "Sources/CSystemd", pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]),
 
@@ -66,8 +73,9 @@ let package = Package(
         .target(
             name: "MosaicStableDiffusion", dependencies: ["MosaicDiffusion", "MosaicTensor"], exclude: ["Resources"],
             swiftSettings: kernelSettings),
-        // RGB images, WebP encode/decode with XMP metadata, the seam metric.
-        .target(name: "MosaicImage", dependencies: ["CWebP"]),
+        // RGB images, WebP encode/decode with XMP metadata, PNG/JPEG/WebP uploads, Lanczos
+        // resizing, the seam metric.
+        .target(name: "MosaicImage", dependencies: ["CWebP", "CPNG", "CJPEG"], swiftSettings: kernelSettings),
         // Upscaler models (RRDBNet: ESRGAN, Real-ESRGAN) from .safetensors and .pth, tiled.
         .target(
             name: "MosaicUpscale", dependencies: ["MosaicTensor", "MosaicImage", "MosaicCheckpoint"],
@@ -101,7 +109,7 @@ let package = Package(
         .target(
             name: "MosaicDaemon",
             dependencies: [
-                "MosaicAPI", "MosaicStore", "MosaicRender", "MosaicCheckpoint", "MosaicSystemd",
+                "MosaicAPI", "MosaicStore", "MosaicRender", "MosaicCheckpoint", "MosaicSystemd", "MosaicImage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -167,7 +175,8 @@ let package = Package(
             name: "MosaicStableDiffusionTests",
             dependencies: ["MosaicStableDiffusion", "MosaicTensor", "MosaicTestSupport"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "MosaicImageTests", dependencies: ["MosaicImage", "MosaicTestSupport"]),
+        .testTarget(
+            name: "MosaicImageTests", dependencies: ["MosaicImage", "MosaicTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MosaicUpscaleTests",
             dependencies: ["MosaicUpscale", "MosaicImage", "MosaicTensor", "MosaicCheckpoint", "MosaicTestSupport"],

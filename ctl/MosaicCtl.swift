@@ -41,7 +41,7 @@ struct MosaicCtl: ParsableCommand {
         subcommands: [
             SubmitCommand.self, ListCommand.self, ShowCommand.self, WatchCommand.self, LogCommand.self,
             CancelCommand.self, RetryCommand.self, RemoveCommand.self, PruneCommand.self,
-            OutputCommand.self, PreviewCommand.self, StatusCommand.self, ModelsCommand.self,
+            OutputCommand.self, PreviewCommand.self, StatusCommand.self, ModelsCommand.self, ImagesCommand.self,
             PauseCommand.self, ResumeCommand.self, PlanCommand.self,
         ])
 

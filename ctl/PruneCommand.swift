@@ -9,7 +9,9 @@ struct PruneCommand: ParsableCommand {
         discussion: """
             Removes the finished jobs you may modify (yours; every job for root and the admin \
             group), optionally only those that finished long enough ago or in given states. \
-            Queued and running jobs are never pruned.
+            Queued and running jobs are never pruned. Then it removes the uploaded images \
+            (mosaicctl images) that no remaining job names and that were uploaded at least \
+            --older-than ago (any age without it): yours, or everyone's for root and the admin group.
 
             Durations are a number and a unit (s, m, h, d, w), or several: 90m, 12h, 7d, 1d12h.
 
@@ -42,6 +44,13 @@ struct PruneCommand: ParsableCommand {
         if json { return try JSONOutput.print(result) }
         let ids = result.removed.map(String.init).joined(separator: " ")
         let count = result.removed.count
-        Terminal.print(count == 0 ? "nothing to prune" : "removed \(count) job\(count == 1 ? "" : "s"): \(ids)")
+        let images = result.removedImages ?? []
+        if count == 0, images.isEmpty { return Terminal.print("nothing to prune") }
+        if count > 0 { Terminal.print("removed \(count) job\(count == 1 ? "" : "s"): \(ids)") }
+        if !images.isEmpty {
+            Terminal.print(
+                "removed \(images.count) image\(images.count == 1 ? "" : "s"): \(images.map(String.init).joined(separator: " "))"
+            )
+        }
     }
 }

@@ -13,6 +13,10 @@ struct SubmitCommand: ParsableCommand {
             submission, so mosaicctl show tells how to render the same image again. The output \
             file is the daemon's to place: mosaicctl output fetches it.
 
+            With --init-image FILE the render starts from that picture (image-to-image): \
+            mosaicctl uploads it for you first (see mosaicctl images), and if the submission is \
+            then refused it removes the upload again. --strength says how much of it is renoised.
+
             With --wait, mosaicctl follows the job like mosaicctl watch and prints the output \
             path when it succeeds; it exits 1 if the job fails or is canceled. Interrupting the \
             wait does not cancel the job.
@@ -42,6 +46,7 @@ struct SubmitCommand: ParsableCommand {
               batch=$(mosaicctl submit "foggy harbour" --count 8 --seed 100)
               mosaicctl submit --prompts prompts.txt --count 4 --steps 20
               grep -v draft ideas.jsonl | mosaicctl submit --prompts - --wait
+              mosaicctl submit "oil painting of a harbour" --init-image photo.jpg --strength 0.6
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -58,6 +63,8 @@ struct SubmitCommand: ParsableCommand {
     var promptOption: String?
 
     @OptionGroup(title: "Render options") var render: RenderOptions
+
+    @OptionGroup(title: "Image-to-image") var image: InitImageOptions
 
     @Option(
         help:
@@ -104,16 +111,31 @@ struct SubmitCommand: ParsableCommand {
 
     func run() throws {
         let client = global.client()
-        let spec = render.spec(prompt: prompt ?? promptOption ?? "")
+        var spec = render.spec(prompt: prompt ?? promptOption ?? "")
+        let upload = try image.upload(with: client)
+        spec.initImage = upload?.id
+        spec.strength = image.strength
         guard count != nil || prompts != nil else {
-            let job = try client.submit(SubmitRequest(render: spec, priority: priority))
+            let job: Job
+            do {
+                job = try client.submit(SubmitRequest(render: spec, priority: priority))
+            } catch {
+                if let upload { InitImageOptions.withdraw(upload, with: client) }
+                throw error
+            }
             if json { try JSONOutput.print(job) } else { Terminal.print(String(job.id)) }
             guard wait else { return }
             let ended = try JobWatcher(client: client, json: json).watch(job.id)
             try JobWatcher.conclude(ended, json: json)
             return
         }
-        let batch = try submitBatch(client, options: spec)
+        let batch: Batch
+        do {
+            batch = try submitBatch(client, options: spec)
+        } catch {
+            if let upload { InitImageOptions.withdraw(upload, with: client) }
+            throw error
+        }
         if json { try JSONOutput.print(batch) } else { Terminal.print(String(batch.id)) }
         guard wait else { return }
         let ended = try BatchWatcher(client: client, json: json).watch(batch.id)

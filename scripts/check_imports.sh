@@ -35,7 +35,7 @@ allowed() {
         MosaicTensor) echo "$system COpenBLAS" ;;
         MosaicDiffusion) echo "$system MosaicTensor" ;;
         MosaicStableDiffusion) echo "$system MosaicDiffusion MosaicTensor" ;;
-        MosaicImage) echo "$system CWebP" ;;
+        MosaicImage) echo "$system CWebP CPNG CJPEG" ;;
         MosaicCheckpoint) echo "$system MosaicDiffusion MosaicTensor CCRC32" ;;
         MosaicUpscale) echo "$system MosaicTensor MosaicImage MosaicCheckpoint" ;;
         MosaicRender)
@@ -44,7 +44,7 @@ allowed() {
         MosaicStore) echo "$system MosaicAPI GRDB" ;;
         MosaicSystemd) echo "$system CSystemd Logging" ;;
         MosaicDaemon)
-            echo "$system MosaicAPI MosaicStore MosaicRender MosaicCheckpoint MosaicSystemd Logging NIOCore NIOPosix NIOHTTP1"
+            echo "$system MosaicAPI MosaicStore MosaicRender MosaicCheckpoint MosaicImage MosaicSystemd Logging NIOCore NIOPosix NIOHTTP1"
             ;;
         mosaicd) echo "$system MosaicDaemon MosaicRender MosaicImage MosaicDiffusion MosaicSystemd ArgumentParser Logging" ;;
         MosaicBench)

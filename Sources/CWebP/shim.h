@@ -13,4 +13,7 @@ static inline WebPMux *mosaic_webp_mux_new(void) { return WebPMuxNew(); }
 static inline WebPMux *mosaic_webp_mux_create(const WebPData *data, int copy) { return WebPMuxCreate(data, copy); }
 static inline WebPDemuxer *mosaic_webp_demux(const WebPData *data) { return WebPDemux(data); }
 static inline int mosaic_webp_init_decoder_config(WebPDecoderConfig *config) { return WebPInitDecoderConfig(config); }
+static inline VP8StatusCode mosaic_webp_get_features(const uint8_t *data, size_t size, WebPBitstreamFeatures *features) {
+    return WebPGetFeatures(data, size, features);
+}
 #endif

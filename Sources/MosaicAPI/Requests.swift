@@ -67,11 +67,23 @@ public struct PruneRequest: Codable, Sendable, Equatable {
 
 /// The answer to a prune: the ids removed.
 public struct PruneResult: Codable, Sendable, Equatable {
+    /// The wire names.
+    enum CodingKeys: String, CodingKey {
+        case removed
+        case removedImages = "removed_images"
+    }
+
     /// The removed jobs' ids.
     public var removed: [Int64]
+    /// The removed images' ids: uploads older than the cutoff that no remaining job names
+    /// (absent from daemons that predate images).
+    public var removedImages: [Int64]?
 
     /// Creates a result.
-    public init(removed: [Int64]) { self.removed = removed }
+    public init(removed: [Int64], removedImages: [Int64]? = nil) {
+        self.removed = removed
+        self.removedImages = removedImages
+    }
 }
 
 /// `GET /v1/status`: the daemon at a glance.

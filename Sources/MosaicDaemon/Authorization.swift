@@ -46,6 +46,21 @@ public struct Authorization: Sendable {
         )
     }
 
+    /// Whether `peer` may read, use or remove `image`: uploads are private whatever
+    /// `read_others_jobs` says, since a picture may be anything.
+    public func mayUse(_ image: ImageRecord, by peer: PeerCredentials) -> Bool {
+        peer.uid == image.owner.uid || isAdmin(peer)
+    }
+
+    /// Throws 403 unless `peer` may `action` `image`; the message says whose it is.
+    public func checkUse(_ image: ImageRecord, by peer: PeerCredentials, action: String) throws(APIError) {
+        guard !mayUse(image, by: peer) else { return }
+        throw APIError(
+            .forbidden,
+            "\(Accounts.userName(of: peer.uid)) may not \(action) image \(image.id): it belongs to \(image.owner.name) (uid \(image.owner.uid)); only its uploader, root\(adminGroup.map { " or members of group \($0)" } ?? "") may"
+        )
+    }
+
     /// Throws 403 unless `peer` is an admin.
     public func checkAdmin(_ peer: PeerCredentials, action: String) throws(APIError) {
         guard !isAdmin(peer) else { return }

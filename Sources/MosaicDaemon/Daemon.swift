@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import MosaicAPI
+import MosaicImage
 import MosaicRender
 import MosaicStore
 import MosaicSystemd
@@ -44,6 +45,9 @@ public final class Daemon: Sendable {
         defer { socket.release() }
         let store = try JobStore(path: state.appendingPathComponent("mosaic.sqlite").path)
         try recoverInterruptedJobs(store)
+        let images = try ImageLibrary(
+            store: store, directory: state.appendingPathComponent("images").path,
+            limits: ImageDecodeLimits(maxPixels: configuration.maxImagePixels, maxSide: WebPError.maxDimension))
 
         let hub = EventHub()
         let metrics = Metrics()
@@ -64,7 +68,7 @@ public final class Daemon: Sendable {
             maxStalledResumes: configuration.maxStalledResumes, threads: configuration.threads, admission: admission,
             renderNice: Int32(configuration.renderNice), logger: logger, onStatus: { _ = notifier.status($0) })
         let core = DaemonCore(
-            store: store, worker: worker, hub: hub, metrics: metrics, catalog: catalog,
+            store: store, images: images, worker: worker, hub: hub, metrics: metrics, catalog: catalog,
             authorization: Authorization(
                 adminGroup: configuration.adminGroup, readOthersJobs: configuration.readOthersJobs),
             admission: admission, configuration: configuration, logger: logger)
@@ -72,7 +76,8 @@ public final class Daemon: Sendable {
             logger: logger,
             limits: HTTPServerLimits(
                 readTimeout: configuration.readTimeout, idleTimeout: configuration.idleTimeout,
-                maxConnections: configuration.maxConnections), metrics: metrics)
+                maxConnections: configuration.maxConnections, maxUploadBytes: configuration.maxUploadBytes),
+            metrics: metrics)
         worker.start()
 
         let signals = Self.terminationSignals()

@@ -6,7 +6,7 @@ extension DaemonConfiguration {
         "state_dir", "socket", "threads", "models", "admin_group", "socket_group", "max_stalled_resumes",
         "max_job_memory", "max_job_disk", "max_queued_jobs", "max_queued_jobs_per_user", "read_timeout",
         "idle_timeout", "max_connections", "max_event_streams", "read_others_jobs",
-        "render_nice",
+        "render_nice", "max_upload_bytes", "max_image_pixels",
     ]
 
     /// Applies a config file of `key = value` lines (`#` starts a comment); see `keys`.
@@ -71,6 +71,13 @@ extension DaemonConfiguration {
         case "max_connections": maxConnections = try integer(1...100_000)
         case "max_event_streams": maxEventStreams = try integer(0...100_000)
         case "render_nice": renderNice = try integer(0...19)
+        case "max_upload_bytes":
+            guard case .bytes(let bytes)? = ByteBudget(parsing: value), bytes >= 1024 else {
+                throw ConfigurationValueError(
+                    reason: "max_upload_bytes must be a size of at least 1K (256M, 1G, bytes), not '\(value)'")
+            }
+            maxUploadBytes = bytes
+        case "max_image_pixels": maxImagePixels = try integer(1...(1 << 40))
         case "read_others_jobs":
             switch value.lowercased() {
             case "true", "yes", "1": readOthersJobs = true

@@ -5,7 +5,7 @@ import Foundation
 /// Values come from, in increasing precedence: built-in defaults, `$STATE_DIRECTORY` (set by
 /// systemd's `StateDirectory=`), the optional config file, and command-line options.
 public struct DaemonConfiguration: Sendable, Equatable {
-    /// Holds `mosaic.sqlite`, `outputs/` and `checkpoints/`.
+    /// Holds `mosaic.sqlite`, `outputs/`, `checkpoints/` and `images/`.
     public var stateDirectory: String
     /// The API socket.
     public var socketPath: String
@@ -40,6 +40,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var renderNice: Int = 10
     /// Whether users may read (show, list, log, watch, output, preview) others' jobs.
     public var readOthersJobs: Bool = true
+    /// The largest image upload (`POST /v1/images`) in bytes (`max_upload_bytes`); larger get 413.
+    /// Every other request keeps the small body limit.
+    public var maxUploadBytes: Int = 256 << 20
+    /// The most pixels an uploaded image may have (`max_image_pixels`), checked against its
+    /// header before it is decoded; each side is at most 16383 px, WebP's limit.
+    public var maxImagePixels: Int = 16384 * 16384
 
     /// The default socket path.
     public static let defaultSocketPath = "/run/mosaic/mosaicd.sock"

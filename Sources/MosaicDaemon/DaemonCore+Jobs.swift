@@ -19,8 +19,19 @@ extension DaemonCore {
                 "invalid priority: \(priority) is outside \(Self.priorityRange.lowerBound)...\(Self.priorityRange.upperBound)"
             )
         }
-        let spec = try submission.render.resolved(catalog: catalog) { UInt64.random(in: 0...UInt64.max) }
-        try admission.check(try spec.parameters(), lossless: spec.lossless == true, atClaim: false)
+        // The init image must be the submitter's (or they an admin); the job keeps it until removed.
+        let initImage = try submission.render.initImage.map { id throws(APIError) -> ImageRecord in
+            do throws(APIError) {
+                return try usableImage(id: id, by: request.peer, action: "use")
+            } catch {
+                throw APIError(error.code, "invalid init_image: \(error.message)")
+            }
+        }
+        let spec = try submission.render.resolved(catalog: catalog, initImageDigest: initImage?.digest) {
+            UInt64.random(in: 0...UInt64.max)
+        }
+        try admission.check(
+            try spec.parameters(initImageDigest: initImage?.digest), lossless: spec.lossless == true, atClaim: false)
         let owner = Owner(uid: request.peer.uid, name: Accounts.userName(of: request.peer.uid))
         let limits = configuration
         let job = try db { () throws(StoreError) in
@@ -143,7 +154,15 @@ extension DaemonCore {
             removed = try pruneOwned(by: request.peer.uid, olderThan: cutoff, states: states)
         }
         removed.forEach(deleteFiles)
-        return .json(PruneResult(removed: removed.map(\.id)))
+        // Then the uploads that no remaining job names, of the same age.
+        let admin = authorization.isAdmin(request.peer)
+        let images: [ImageRecord]
+        do {
+            images = try self.images.prune(olderThan: cutoff, ownerUID: admin ? nil : request.peer.uid)
+        } catch {
+            throw apiError(error)
+        }
+        return .json(PruneResult(removed: removed.map(\.id), removedImages: images.map(\.id)))
     }
 
     /// Prunes only `uid`'s jobs: others' are not theirs to remove.

@@ -8,6 +8,8 @@ import MosaicStore
 /// What every route needs: the queue, the worker, events, metrics and the policy.
 public final class DaemonCore: Sendable {
     let store: JobStore
+    /// Uploaded images (`/v1/images`) and their files.
+    let images: ImageLibrary
     let worker: RenderWorker
     let hub: EventHub
     let metrics: Metrics
@@ -27,11 +29,13 @@ public final class DaemonCore: Sendable {
 
     /// Creates the core.
     public init(
-        store: JobStore, worker: RenderWorker, hub: EventHub, metrics: Metrics, catalog: ModelCatalog,
+        store: JobStore, images: ImageLibrary, worker: RenderWorker, hub: EventHub, metrics: Metrics,
+        catalog: ModelCatalog,
         authorization: Authorization, admission: AdmissionControl, configuration: DaemonConfiguration,
         logger: Logger
     ) {
         self.store = store
+        self.images = images
         self.worker = worker
         self.hub = hub
         self.metrics = metrics

@@ -3,8 +3,14 @@ import MosaicAPI
 import MosaicRender
 
 extension RenderSpec {
-    /// The spec with every default filled in and the seed fixed, as the queue stores it.
-    func resolved(catalog: ModelCatalog, seed newSeed: () -> UInt64) throws(APIError) -> RenderSpec {
+    /// The default strength with an init image: diffusers' `StableDiffusionImg2ImgPipeline`'s.
+    static let defaultInitImageStrength: Float = 0.8
+
+    /// The spec with every default filled in and the seed fixed, as the queue stores it;
+    /// `initImageDigest` is the digest of the init image's pixels when it names one.
+    func resolved(catalog: ModelCatalog, initImageDigest: String? = nil, seed newSeed: () -> UInt64) throws(APIError)
+        -> RenderSpec
+    {
         let defaults = RenderParameters(prompt: prompt)
         var spec = self
         spec.negativePrompt = negativePrompt ?? ""
@@ -26,9 +32,10 @@ extension RenderSpec {
         } else {
             spec.quality = quality ?? 90
         }
+        if initImage != nil { spec.strength = strength ?? Self.defaultInitImageStrength }
         let native = catalog.models[spec.model ?? defaults.model]?.nativeImageSide
         spec.resolveStages(native: native)
-        let parameters = try spec.parameters()
+        let parameters = try spec.parameters(initImageDigest: initImageDigest)
         if spec.guidance == nil, let model = catalog.models[parameters.model] {
             spec.guidance = model.defaultGuidanceScale
         }
@@ -57,8 +64,13 @@ extension RenderSpec {
         upscaler = upscaler ?? RenderParameters.lanczosUpscaler
     }
 
-    /// The engine's parameters; every field checked, the first bad one named.
-    func parameters() throws(APIError) -> RenderParameters {
+    /// The engine's parameters; every field checked, the first bad one named. A spec with an
+    /// init image needs its pixels' digest (`ImageLibrary.record(id:)`), which the checkpoint
+    /// hash covers: the id alone would not say which pixels a checkpoint was made from.
+    func parameters(initImageDigest: String? = nil) throws(APIError) -> RenderParameters {
+        if let initImage, initImageDigest == nil {
+            throw APIError(.internal, "the digest of init image \(initImage) was not looked up")
+        }
         func choice<T: RawRepresentable & CaseIterable>(_ value: String?, _ field: String, default fallback: T)
             throws(APIError) -> T
         where T.RawValue == String {
@@ -83,7 +95,8 @@ extension RenderSpec {
             seed: seed ?? 0, tiling: try choice(tiling, "tiling", default: defaults.tiling),
             tileSize: tileSize ?? defaults.tileSize, tileOverlap: tileOverlap ?? defaults.tileOverlap,
             tileWeighting: try choice(tileWeighting, "tile_weighting", default: defaults.tileWeighting),
-            strength: strength ?? defaults.strength, stages: stageSides, strengths: strengths ?? [],
+            initImage: initImage == nil ? nil : initImageDigest, strength: strength ?? defaults.strength,
+            stages: stageSides, strengths: strengths ?? [],
             upscaler: upscaler ?? defaults.upscaler)
         do { try parameters.validate() } catch {
             // The engine names fields as its command line does (tile-size); the API's are snake_case.
@@ -108,6 +121,18 @@ extension RenderSpec {
             throw APIError(.badRequest, "invalid quality: \(quality) is outside 0...100")
         }
         return parameters
+    }
+
+    /// The engine's parameters of a stored job, its init image's digest looked up in `images`:
+    /// what the render worker passes to the engine (and what its checkpoints are hashed with).
+    func parameters(images: ImageLibrary) throws(APIError) -> RenderParameters {
+        guard let id = initImage else { return try parameters() }
+        let found: ImageRecord?
+        do { found = try images.record(id: id) } catch {
+            throw APIError(.internal, "cannot look up init image \(id): \(error)")
+        }
+        guard let record = found else { throw APIError(.notFound, "init image \(id) does not exist") }
+        return try parameters(initImageDigest: record.digest)
     }
 
     /// The stages' sides; `auto` stays empty here (``resolveStages(native:)`` replaces it at submission).

@@ -67,6 +67,16 @@ extension DaemonCore {
         },
         Route(.POST, "/v1/batches/:id/cancel") { (core, request, captures) throws(APIError) in
             try await core.cancelBatch(request, captures)
+        Route(.POST, "/v1/images") { (core, request, _) throws(APIError) in try await core.uploadImage(request) },
+        Route(.GET, "/v1/images") { (core, request, _) throws(APIError) in try core.listImages(request) },
+        Route(.GET, "/v1/images/:id") { (core, request, captures) throws(APIError) in
+            .json(try core.usableImage(request, captures, action: "read"))
+        },
+        Route(.DELETE, "/v1/images/:id") { (core, request, captures) throws(APIError) in
+            try core.removeImage(request, captures)
+        },
+        Route(.GET, "/v1/images/:id/content") { (core, request, captures) throws(APIError) in
+            try core.imageContent(request, captures)
         },
         Route(.POST, "/v1/queue/pause") { (core, request, _) throws(APIError) in try core.setPaused(true, request) },
         Route(.POST, "/v1/queue/resume") { (core, request, _) throws(APIError) in try core.setPaused(false, request) },

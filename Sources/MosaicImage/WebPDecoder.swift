@@ -42,8 +42,16 @@ public enum WebPDecoder {
     ///
     /// - Throws: `WebPError.invalidBitstream` when WebPDemux cannot parse the container.
     public static func xmp(in bytes: [UInt8]) throws(WebPError) -> String? {
+        try chunk("XMP ", in: bytes).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The payload of the first chunk named `fourCC` (`"XMP "`, `"EXIF"`), or `nil` when the
+    /// file carries none.
+    ///
+    /// - Throws: `WebPError.invalidBitstream` when WebPDemux cannot parse the container.
+    public static func chunk(_ fourCC: String, in bytes: [UInt8]) throws(WebPError) -> [UInt8]? {
         var failure: WebPError?
-        let text: String? = bytes.withUnsafeBufferPointer { data in
+        let payload: [UInt8]? = bytes.withUnsafeBufferPointer { data in
             var webpData = WebPData(bytes: data.baseAddress, size: data.count)
             guard let demux = mosaic_webp_demux(&webpData) else {
                 failure = .invalidBitstream(reason: "WebPDemux could not parse the container")
@@ -51,12 +59,11 @@ public enum WebPDecoder {
             }
             defer { WebPDemuxDelete(demux) }
             var iterator = WebPChunkIterator()
-            guard WebPDemuxGetChunk(demux, "XMP ", 1, &iterator) != 0 else { return nil }
+            guard WebPDemuxGetChunk(demux, fourCC, 1, &iterator) != 0 else { return nil }
             defer { WebPDemuxReleaseChunkIterator(&iterator) }
-            let chunk = UnsafeBufferPointer(start: iterator.chunk.bytes, count: iterator.chunk.size)
-            return String(decoding: chunk, as: UTF8.self)
+            return Array(UnsafeBufferPointer(start: iterator.chunk.bytes, count: iterator.chunk.size))
         }
         if let failure { throw failure }
-        return text
+        return payload
     }
 }

@@ -73,8 +73,8 @@ extension RenderSpec {
     /// The render columns of `jobs`, in the order of `databaseValues`.
     static let columns = [
         "prompt", "negative_prompt", "model", "width", "height", "steps", "sampler", "guidance", "seed",
-        "tiling", "tile_size", "tile_overlap", "tile_weighting", "lossless", "quality", "stages", "strengths",
-        "upscaler",
+        "tiling", "tile_size", "tile_overlap", "tile_weighting", "lossless", "quality", "init_image", "strength",
+        "stages", "strengths", "upscaler",
     ]
 
     /// The values to store in `columns`. The seed keeps its bit pattern: SQLite integers are
@@ -83,7 +83,8 @@ extension RenderSpec {
         [
             prompt, negativePrompt, model, width, height, steps, sampler, guidance.map { Double($0) },
             seed.map { Int64(bitPattern: $0) }, tiling, tileSize, tileOverlap, tileWeighting, lossless,
-            quality.map { Double($0) }, stages?.description, strengths.map(Self.listText), upscaler,
+            quality.map { Double($0) }, initImage, strength.map { Double($0) }, stages?.description,
+            strengths.map(Self.listText), upscaler,
         ]
     }
 
@@ -110,7 +111,9 @@ extension RenderSpec {
             tileOverlap: try row.decode(forColumn: "tile_overlap"),
             tileWeighting: try row.decode(forColumn: "tile_weighting"),
             lossless: try row.decode(forColumn: "lossless"),
-            quality: try row.decode(Double?.self, forColumn: "quality").map(Float.init))
+            quality: try row.decode(Double?.self, forColumn: "quality").map(Float.init),
+            initImage: try row.decode(forColumn: "init_image"),
+            strength: try row.decode(Double?.self, forColumn: "strength").map(Float.init))
         let id: Int64 = try row.decode(forColumn: "id")
         if let text: String = try row.decode(forColumn: "stages") {
             guard let parsed = StageRequest(text) else {

@@ -22,6 +22,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case batchOverQueueLimit(batch: Int, queued: Int, limit: Int, owner: String?)
     /// No batch has this id.
     case batchNotFound(Int64)
+    /// No image has this id.
+    case imageNotFound(Int64)
+    /// The image is named by these jobs (`init_image`), which keep it until they are removed.
+    case imageInUse(id: Int64, jobs: [Int64])
     /// SQLite or GRDB failed (I/O, busy past the timeout, a constraint); `operation` names the call.
     case database(operation: String, message: String)
 
@@ -52,6 +56,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "a batch of \(batch) jobs does not fit: the queue holds \(queued) queued jobs and may hold \(limit)"
         case .batchNotFound(let id):
             "batch \(id) does not exist"
+        case .imageNotFound(let id):
+            "image \(id) does not exist"
+        case .imageInUse(let id, let jobs):
+            "image \(id) is the init image of job\(jobs.count == 1 ? "" : "s") \(jobs.map(String.init).joined(separator: ", ")); remove \(jobs.count == 1 ? "it" : "them") first"
         case .database(let operation, let message):
             "\(operation): \(message)"
         }

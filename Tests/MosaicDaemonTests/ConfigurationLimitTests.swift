@@ -42,6 +42,8 @@ struct ConfigurationLimitTests {
         max_event_streams = 8
         read_others_jobs = false
         render_nice = 5
+        max_upload_bytes = 64M
+        max_image_pixels = 4000000
         """.write(toFile: path, atomically: true, encoding: .utf8)
         defer { unlink(path) }
         var c = DaemonConfiguration.defaults(environment: [:])
@@ -51,6 +53,7 @@ struct ConfigurationLimitTests {
         #expect(c.readTimeout == 2.5 && c.idleTimeout == 10)
         #expect(c.maxConnections == 64 && c.maxEventStreams == 8 && !c.readOthersJobs)
         #expect(c.renderNice == 5)
+        #expect(c.maxUploadBytes == 64 << 20 && c.maxImagePixels == 4_000_000)
     }
 
     @Test func outOfRangeValuesNameTheirKey() {
@@ -59,6 +62,7 @@ struct ConfigurationLimitTests {
             ("max_queued_jobs", "0"), ("read_timeout", "-1"), ("idle_timeout", "nan"),
             ("max_connections", "many"), ("max_job_memory", "0%"), ("read_others_jobs", "maybe"),
             ("max_event_streams", "-2"), ("render_nice", "20"), ("render_nice", "-1"),
+            ("max_upload_bytes", "50%"), ("max_upload_bytes", "12"), ("max_image_pixels", "0"),
         ] {
             do {
                 try c.set(key, to: value)

@@ -16,7 +16,9 @@ import Testing
     static let fullRender = RenderSpec(
         prompt: "sea", negativePrompt: "fog", model: "mosaic-field", width: 512, height: 512, steps: 20,
         sampler: "euler", guidance: 7, seed: 1, tiling: "overlap", tileSize: 64, tileOverlap: 16,
-        tileWeighting: "uniform", lossless: false, quality: 90)
+        tileWeighting: "uniform", lossless: false, quality: 90, initImage: 3, strength: 0.5,
+        stages: .sides([256, 512]),
+        strengths: [1, 0.4], upscaler: "lanczos")
 
     @Test func fieldNamesAreWhatAFullyPopulatedValueEncodes() throws {
         #expect(RenderSpec.fieldNames == (try Self.encodedKeys(Self.fullRender)))

@@ -35,27 +35,43 @@ private let seedRows: [String: String] = [
     VALUES (7, 1700000001000, 'info', 'started', '{"attempt":1,"kind":"attempt_started","threads":2}');
     UPDATE settings SET value = '1' WHERE key = 'queue_paused';
     """,
+    "0004_images": """
+    INSERT INTO images (id, owner_uid, owner_name, width, height, format, digest, bytes, created_at_ms)
+    VALUES (3, 1000, 'alice', 640, 480, 'png', 'ab12', 1234, 1700000000000);
+    INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
+                      sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step,
+                      resume_step, stalled_resumes, init_image, strength)
+    VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
+            'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1, 3, 0.5);
+    INSERT INTO job_logs (job_id, time_ms, level, message, event)
+    VALUES (7, 1700000001000, 'info', 'started', '{"attempt":1,"kind":"attempt_started","threads":2}');
+    UPDATE settings SET value = '1' WHERE key = 'queue_paused';
+    """,
     "0005_batches": """
+    INSERT INTO images (id, owner_uid, owner_name, width, height, format, digest, bytes, created_at_ms)
+    VALUES (3, 1000, 'alice', 640, 480, 'png', 'ab12', 1234, 1700000000000);
     INSERT INTO batches (id, owner_uid, owner_name, created_at_ms) VALUES (3, 1000, 'alice', 1700000000123);
     INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
                       sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step,
-                      resume_step, stalled_resumes, batch_id)
+                      resume_step, stalled_resumes, batch_id, init_image, strength)
     VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
-            'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1, 3);
+            'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1, 3, 3, 0.5);
     INSERT INTO job_logs (job_id, time_ms, level, message, event)
     VALUES (7, 1700000001000, 'info', 'started', '{"attempt":1,"kind":"attempt_started","threads":2}');
     UPDATE settings SET value = '1' WHERE key = 'queue_paused';
     """,
     "0006_staged_renders": """
+    INSERT INTO images (id, owner_uid, owner_name, width, height, format, digest, bytes, created_at_ms)
+    VALUES (3, 1000, 'alice', 640, 480, 'png', 'ab12', 1234, 1700000000000);
     INSERT INTO batches (id, owner_uid, owner_name, created_at_ms) VALUES (3, 1000, 'alice', 1700000000123);
     INSERT INTO jobs (id, state, priority, owner_uid, owner_name, prompt, model, width, height, steps,
                       sampler, seed, tiling, attempts, created_at_ms, started_at_ms, checkpoint_step,
                       resume_step, stalled_resumes, batch_id, stages, strengths, upscaler, progress_step,
                       progress_steps, tiles_done, tiles_total, elapsed_seconds, progress_stage, progress_stages,
-                      progress_phase, resume_position)
+                      progress_phase, resume_position, init_image, strength)
     VALUES (7, 'running', 3, 1000, 'alice', 'an old job', 'builtin', 512, 512, 30, 'euler', -1,
             'overlap', 1, 1700000000123, 1700000001000, 12, 12, 1, 3, '256,512', '1,0.5', 'lanczos', 3, 15,
-            0, 4, 1.5, 1, 2, 'decode', 99);
+            0, 4, 1.5, 1, 2, 'decode', 99, 3, 0.5);
     INSERT INTO job_logs (job_id, time_ms, level, message, event)
     VALUES (7, 1700000001000, 'info', 'started', '{"attempt":1,"kind":"attempt_started","threads":2}');
     UPDATE settings SET value = '1' WHERE key = 'queue_paused';
@@ -98,6 +114,10 @@ private let seedRows: [String: String] = [
             #expect(job.render.prompt == "an old job" && job.render.seed == UInt64.max)
             #expect(job.createdAt == Date(timeIntervalSince1970: 1_700_000_000.123))
             #expect(job.checkpointStep == 12)
+            // Jobs from before 0004 have no init image; later ones keep theirs and its strength.
+            let hasImages = StoreSchema.identifiers[version - 1] >= "0004_images"
+            #expect(job.render.initImage == (hasImages ? 3 : nil) && job.render.strength == (hasImages ? 0.5 : nil))
+            #expect(try store.image(id: 3)?.owner.name == (hasImages ? "alice" : nil))
             #expect(try store.log(id: 7).map(\.message) == ["started"])
             // Lines written before 0003 have no event; later ones keep theirs.
             let hasEvents = StoreSchema.identifiers[version - 1] >= "0003_job_log_events"

@@ -22,6 +22,10 @@ import Testing
         (["prune", "--state", "running"], "finished"),
         (["output", "3"], "output"),
         (["status", "--timeout", "0"], "timeout"),
+        (["submit", "x", "--strength", "1.5"], "strength"),
+        (["submit", "x", "--init-image", "/nonexistent/photo.png"], "cannot read /nonexistent/photo.png"),
+        (["images", "rm"], "ids"),
+        (["images", "show", "three"], "three"),
     ]
 
     @Test(arguments: usageErrors)
@@ -57,7 +61,7 @@ import Testing
         #expect(root.stdout.contains("EXIT STATUS") && root.stdout.contains("submit") && root.stdout.contains("prune"))
         for verb in [
             "submit", "list", "show", "watch", "cancel", "retry", "rm", "prune", "pause", "resume", "status",
-            "output", "preview", "models", "log",
+            "output", "preview", "models", "log", "images",
         ] {
             let help = try CtlRunner.run(["help", verb])
             #expect(help.status == 0, "\(verb)")
@@ -67,7 +71,7 @@ import Testing
         for option in [
             "--negative-prompt", "--model", "--width", "--height", "--steps", "--sampler", "--guidance",
             "--seed", "--tiling", "--tile-size", "--tile-overlap", "--tile-weighting", "--lossless",
-            "--quality", "--priority", "--wait",
+            "--quality", "--priority", "--wait", "--init-image", "--strength",
         ] {
             #expect(submit.stdout.contains(option), "\(option)")
         }

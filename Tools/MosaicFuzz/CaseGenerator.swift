@@ -8,7 +8,7 @@ struct CaseGenerator {
     /// Per mille of each family (the rest are mutated requests).
     static let weights: [(FuzzCase.Kind, Int)] = [
         (.malformedHTTP, 200), (.randomBytes, 70), (.hugeBody, 40), (.truncatedBody, 60), (.pipelined, 50),
-        (.stall, 8), (.flood, 4),
+        (.stall, 8), (.flood, 4), (.upload, 30),
     ]
 
     /// A generator for `seed` that spares the render `protectedJob`.
@@ -50,7 +50,30 @@ struct CaseGenerator {
                 kind: .flood, label: "flood of \(connections) connections, \(requesting) with a request",
                 bytes: HTTPText.request("GET", random.pick(["/v1/status", "/v1/models", "/v1/jobs?limit=5"])),
                 answers: 1, nonJSONAllowed: [false], deadline: 30, flood: (connections, requesting))
+        case .upload: return upload()
         }
+    }
+
+    /// `POST /v1/images` with a body that is no acceptable image: each must get 4xx (and, as
+    /// the daemon's tests check, leave no file or row behind).
+    mutating func upload() -> FuzzCase {
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        func ihdr(_ side: UInt32) -> [UInt8] {
+            let size = (0..<4).map { UInt8(truncatingIfNeeded: side >> (24 - 8 * $0)) }
+            return signature + [0, 0, 0, 13] + Array("IHDR".utf8) + size + size + [8, 2, 0, 0, 0, 0, 0, 0, 0]
+        }
+        let (label, body): (String, [UInt8]) =
+            switch Int.random(in: 0..<6, using: &random) {
+            case 0: ("random bytes", random.bytes(random.pick([0, 1, 100, 5000])))
+            case 1: ("PNG bomb header (100000 x 100000)", ihdr(100_000) + random.bytes(64))
+            case 2: ("PNG header and garbage", ihdr(64) + random.bytes(random.pick([10, 1000])))
+            case 3: ("JPEG start and garbage", [0xFF, 0xD8, 0xFF, 0xE0] + random.bytes(random.pick([10, 1000])))
+            case 4: ("WebP header and garbage", Array("RIFF\u{10}\0\0\0WEBPVP8L".utf8) + random.bytes(40))
+            default: ("a job as the body", Array("{\"render\":{\"prompt\":\"sea\"}}".utf8))
+            }
+        return FuzzCase(
+            kind: .upload, label: "upload: \(label), \(body.count) bytes",
+            bytes: HTTPText.request("POST", "/v1/images", body: body), deadline: 10, refusalOwed: true)
     }
 
     /// Bodies over the 64 KiB limit (413), at it, and lying about their size.

@@ -11,6 +11,7 @@ struct FuzzCase {
         case pipelined
         case stall
         case flood
+        case upload = "hostile upload"
     }
 
     /// The family.
@@ -40,6 +41,8 @@ struct FuzzCase {
     var flood: (connections: Int, requesting: Int)?
     /// The case may remove finished jobs (a prune): the render's result is taken first.
     var removesFinishedJobs = false
+    /// A 2xx answer is a failure: the body is no acceptable image (a hostile upload).
+    var refusalOwed = false
 }
 
 extension FuzzCase {

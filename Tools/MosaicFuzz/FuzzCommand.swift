@@ -28,6 +28,8 @@ struct FuzzCommand: ParsableCommand {
               stall            slowloris: a request dribbled out, or left unfinished and idle
                                (on threads of their own, at most --max-stalls at once)
               flood            20 to 200 connections opened at once
+              hostile upload   POST /v1/images with no acceptable image: random bytes, a
+                               100000 x 100000 PNG header, headers and garbage (must be 4xx)
 
             The render's job is never canceled, retried or removed, and the queue is never \
             resumed. Every answer is checked: no 5xx (a 503 counts as honest only in stalls and \

@@ -26,6 +26,9 @@ enum ResponseJudge {
             verdict.statuses.append(response.status)
             let isHead = index < fuzzCase.headRequests.count && fuzzCase.headRequests[index]
             let nonJSON = index < fuzzCase.nonJSONAllowed.count && fuzzCase.nonJSONAllowed[index]
+            if fuzzCase.refusalOwed, (200..<300).contains(response.status) {
+                verdict.problems.append("a hostile upload was accepted: \(text(response.body))")
+            }
             if response.status >= 500, !(overloads && response.status == 503) {
                 verdict.problems.append("status \(response.status): \(text(response.body))")
             }

@@ -141,7 +141,11 @@ public final class HTTPServer: Sendable {
                                     "mosaicd is serving \(limits.maxConnections) connections, its limit (max_connections); try again later"
                                 ))
                         } else if tooLarge {
-                            response = .error(APIError(.payloadTooLarge, "request body exceeds \(bodyLimit) bytes"))
+                            response = .error(
+                                APIError(
+                                    .payloadTooLarge,
+                                    "request body exceeds \(bodyLimit) bytes\(bodyLimit == limits.maxUploadBytes ? " (max_upload_bytes)" : "")"
+                                ))
                         } else {
                             response = await handler(
                                 HTTPRequest(method: h.method, uri: h.uri, body: body, peer: connection.peer))
