@@ -63,7 +63,7 @@ public final class Daemon: Sendable {
             "job budget: \(ByteCount.format(budget.memoryBytes)) of memory (max_job_memory = \(configuration.maxJobMemory)), \(ByteCount.format(budget.diskBytes)) of disk (max_job_disk = \(configuration.maxJobDisk))"
         )
         let worker = RenderWorker(
-            store: store, hub: hub, metrics: metrics, catalog: catalog, outputDirectory: outputs,
+            store: store, images: images, hub: hub, metrics: metrics, catalog: catalog, outputDirectory: outputs,
             checkpointDirectory: state.appendingPathComponent("checkpoints"),
             maxStalledResumes: configuration.maxStalledResumes, threads: configuration.threads, admission: admission,
             renderNice: Int32(configuration.renderNice), logger: logger, onStatus: { _ = notifier.status($0) })

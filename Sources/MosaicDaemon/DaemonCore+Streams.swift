@@ -44,7 +44,9 @@ extension DaemonCore {
         let count: Int
         if case .sides(let sides) = job.render.stages { count = sides.count } else { count = 1 }
         guard let stage = Int(text), (1...count).contains(stage) else {
-            throw APIError(.badRequest, "invalid stage: '\(text)' (job \(job.id) has \(count) stage\(count == 1 ? "" : "s"): 1...\(count))")
+            throw APIError(
+                .badRequest,
+                "invalid stage: '\(text)' (job \(job.id) has \(count) stage\(count == 1 ? "" : "s"): 1...\(count))")
         }
         let path: String
         if stage == count {

@@ -27,7 +27,7 @@ extension RenderWorker {
     /// the job was failed instead.
     func prepare(_ job: Job) -> StagedRender? {
         let parameters: RenderParameters
-        do { parameters = try job.render.parameters() } catch {
+        do { parameters = try job.render.parameters(images: images) } catch {
             finish(job, .failed, error: "cannot start the render: \(error)")
             return nil
         }
@@ -72,7 +72,8 @@ extension RenderWorker {
                 guard resuming else { return started(reuse: [:], decoded: [:]) }
                 if !notes.isEmpty || (job.checkpointStep != nil && staged.count == 1) {
                     log(
-                        job.id, .warning, "no valid checkpoint; the \(stage.label)render starts again from its first step",
+                        job.id, .warning,
+                        "no valid checkpoint; the \(stage.label)render starts again from its first step",
                         event: .startedOver(lostSteps: job.checkpointStep ?? 0))
                 }
                 // Unusable files (and journals) must not be mistaken for this attempt's later.
@@ -104,7 +105,8 @@ extension RenderWorker {
             if step >= parameters.steps {
                 let tiles = renderer.decodeTiles
                 decodeTiles = tiles.count
-                let expectedBytes = Dictionary(uniqueKeysWithValues: tiles.enumerated().map { ($0.offset, 3 * $0.element.area) })
+                let expectedBytes = Dictionary(
+                    uniqueKeysWithValues: tiles.enumerated().map { ($0.offset, 3 * $0.element.area) })
                 decoded = checkpoints.readJournal(.decode, parametersHash: hash, expectedByteCounts: expectedBytes)
             }
             guard resuming else { return started(reuse: reuse, decoded: decoded) }

@@ -76,7 +76,8 @@ extension RenderWorker {
                 finish(
                     job, .succeeded, outputPath: url.path,
                     log: LogLine(
-                        time: Date(), level: .info, message: String(format: "rendered in %.1f s to %@", seconds, url.path),
+                        time: Date(), level: .info,
+                        message: String(format: "rendered in %.1f s to %@", seconds, url.path),
                         event: .rendered(seconds: seconds, outputPath: url.path)))
                 try? checkpoints.removeAll()
             }

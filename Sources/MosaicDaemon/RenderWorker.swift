@@ -20,6 +20,8 @@ public final class RenderWorker: Sendable {
     }
 
     let store: JobStore
+    /// Uploaded images, where jobs find their init images.
+    let images: ImageLibrary
     let hub: EventHub
     let metrics: Metrics
     let catalog: ModelCatalog
@@ -45,11 +47,13 @@ public final class RenderWorker: Sendable {
 
     /// Creates a worker; call `start()` to run it.
     public init(
-        store: JobStore, hub: EventHub, metrics: Metrics, catalog: ModelCatalog, outputDirectory: URL,
+        store: JobStore, images: ImageLibrary, hub: EventHub, metrics: Metrics, catalog: ModelCatalog,
+        outputDirectory: URL,
         checkpointDirectory: URL, maxStalledResumes: Int = 3, threads: Int, admission: AdmissionControl? = nil,
         renderNice: Int32? = nil, logger: Logger, onStatus: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.store = store
+        self.images = images
         self.hub = hub
         self.metrics = metrics
         self.catalog = catalog

@@ -67,6 +67,7 @@ extension DaemonCore {
         },
         Route(.POST, "/v1/batches/:id/cancel") { (core, request, captures) throws(APIError) in
             try await core.cancelBatch(request, captures)
+        },
         Route(.POST, "/v1/images") { (core, request, _) throws(APIError) in try await core.uploadImage(request) },
         Route(.GET, "/v1/images") { (core, request, _) throws(APIError) in try core.listImages(request) },
         Route(.GET, "/v1/images/:id") { (core, request, captures) throws(APIError) in

@@ -199,7 +199,9 @@ struct RenderCommand: ParsableCommand {
             decoding += Date().timeIntervalSince(denoised)
             if index + 1 < staged.count {
                 reporter.finish(
-                    String(format: "%@: %dx%d done in %.1f s", label, image.width, image.height, Date().timeIntervalSince(stageStarted)))
+                    String(
+                        format: "%@: %dx%d done in %.1f s", label, image.width, image.height,
+                        Date().timeIntervalSince(stageStarted)))
                 previous = image
                 continue
             }
@@ -269,9 +271,9 @@ struct RenderCommand: ParsableCommand {
             throw UsageError(message: "cannot read init image \(path): \(error.localizedDescription)")
         }
         do {
-            return try WebPDecoder.decode(bytes)
+            return try ImageDecoder().decode(bytes).image
         } catch {
-            throw UsageError(message: "cannot decode init image \(path) (a WebP file is expected): \(error)")
+            throw UsageError(message: "cannot decode init image \(path): \(error)")
         }
     }
 
@@ -290,9 +292,9 @@ struct RenderCommand: ParsableCommand {
             tileOverlap: tileOverlap, tileWeighting: tileWeighting, initImage: image.map(ImageDigest.hex(of:)),
             strength: strength ?? (image == nil ? 1 : Self.defaultStrength))
         if strength != nil, image == nil { throw UsageError(message: "--strength needs --init-image") }
-        let found: any DiffusionModel
-        do { found = try catalog.model(named: name) } catch { throw UsageError(message: error.description) }
-        try resolveStages(&parameters, native: found.nativeImageSide)
+        let chosen: any DiffusionModel
+        do { chosen = try catalog.model(named: name) } catch { throw UsageError(message: error.description) }
+        try resolveStages(&parameters, native: chosen.nativeImageSide)
         do { try parameters.validate() } catch { throw UsageError(message: error.description) }
         return (catalog, parameters)
     }
@@ -309,7 +311,8 @@ struct RenderCommand: ParsableCommand {
             let parts = request.split(separator: ",", omittingEmptySubsequences: false)
             let sides = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard sides.count == parts.count else {
-                throw UsageError(message: "--stages must be auto, none or sides in px separated by commas, e.g. 512,1024,2048")
+                throw UsageError(
+                    message: "--stages must be auto, none or sides in px separated by commas, e.g. 512,1024,2048")
             }
             parameters.stages = sides
         }

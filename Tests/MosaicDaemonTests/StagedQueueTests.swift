@@ -38,7 +38,8 @@ import Testing
                 Issue.record("no end in sight after \(kills) kills:\n\(daemon.log)")
                 return
             }
-            daemon = try DaemonProcess(directory: directory, extraArguments: ["--models", Self.models], environment: faults)
+            daemon = try DaemonProcess(
+                directory: directory, extraArguments: ["--models", Self.models], environment: faults)
         }
         let last = daemon
         defer { last.stop() }
