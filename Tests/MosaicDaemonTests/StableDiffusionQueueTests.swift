@@ -24,7 +24,7 @@ import Testing
         let spec = RenderSpec(
             prompt: "a lighthouse on a cliff", negativePrompt: "blurry", model: "sd1", width: 1024,
             height: 1024, steps: 3, sampler: "dpmpp_2m", guidance: 7.5, seed: 5, tiling: "overlap",
-            lossless: true)
+            lossless: true, stages: StageRequest.none)
         let job = try first.client.submit(SubmitRequest(render: spec))
         first.process.waitUntilExit()  // SIGKILLed itself after renaming its first checkpoint into place
         #expect(first.process.terminationReason == .uncaughtSignal)
@@ -41,7 +41,7 @@ import Testing
                 "render", "--models", Self.models, "--model", "sd1", "--prompt", "a lighthouse on a cliff",
                 "--negative-prompt", "blurry", "--width", "1024", "--height", "1024", "--steps", "3",
                 "--sampler", "dpmpp_2m", "--guidance", "7.5", "--seed", "5", "--tiling", "overlap",
-                "--lossless", "--output", direct,
+                "--stages", "none", "--lossless", "--output", direct,
             ], seconds: 1800)
         #expect(render.status == 0, "\(render.output)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: direct)) == Data(second.client.output(job.id)))

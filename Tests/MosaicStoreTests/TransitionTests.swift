@@ -241,6 +241,7 @@ import Testing
             .submitted(by: "alice"), .attemptStarted(attempt: 2, threads: 4), .checkpointUnusable,
             .startedOver(lostSteps: 3), .resumed(attempt: 2, fromStep: 8, reusedTiles: 5, lostTiles: 7, lostSteps: 1),
             .requeued(step: 9, cause: .shutdown), .rendered(seconds: 12.5, outputPath: "/s/outputs/1.webp"),
+            .stageFinished(stage: 1, stages: 3, outputPath: "/s/outputs/1.stage-1.webp"),
             .canceled(by: "bob", step: nil), .canceled(by: "bob", step: 4), .failed, .retried(previousState: .canceled),
         ]
         #expect(Set(events.map(\.kind)) == Set(JobLogEvent.Kind.allCases), "one of each kind")

@@ -40,9 +40,30 @@ import Testing
         #expect(metadata.initImage == ImageDigest.hex(of: image) && metadata.strength == 0.5)
     }
 
+    /// An init image of another size is resized to the render's with Lanczos first: the same
+    /// bytes as a render from the image resized beforehand.
+    @Test func anImageOfAnotherSizeIsResizedFirst() throws {
+        let directory = try TemporaryDirectory()
+        let base = try Self.base(in: directory)
+        let image = try WebPDecoder.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: base))))
+        let resized = directory.path("resized.webp")
+        try Data(try WebPEncoder(.lossless).encode(try LanczosResampler.resize(image, width: 256, height: 192)))
+            .write(to: URL(fileURLWithPath: resized))
+        var outputs: [Data] = []
+        for (name, source) in [("a", base), ("b", resized)] {
+            let output = directory.path("\(name).webp")
+            let result = try Mosaicd.run([
+                "render", "--prompt", "golden dunes at night", "--width", "256", "--height", "192", "--steps", "4",
+                "--seed", "4", "--init-image", source, "--strength", "0.5", "--lossless", "--output", output,
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            outputs.append(try Data(contentsOf: URL(fileURLWithPath: output)))
+        }
+        #expect(outputs[0] == outputs[1])
+    }
+
     static let badInputs: [([String], String)] = [
         (["--strength", "0.5"], "--strength needs --init-image"),
-        (["--init-image", "BASE", "--width", "256"], "resize it"),
         (["--init-image", "BASE", "--strength", "0"], "strength"),
         (["--init-image", "BASE", "--strength", "1.5"], "strength"),
         (["--init-image", "MISSING"], "cannot read init image"),
