@@ -173,7 +173,7 @@ let package = Package(
             name: "MosaicDiffusionTests", dependencies: ["MosaicDiffusion", "MosaicTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MosaicStableDiffusionTests",
-            dependencies: ["MosaicStableDiffusion", "MosaicTensor", "MosaicTestSupport"],
+            dependencies: ["MosaicStableDiffusion", "MosaicTensor", "MosaicImage", "MosaicTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "MosaicImageTests", dependencies: ["MosaicImage", "MosaicTestSupport"], exclude: ["Fixtures"]),

@@ -13,10 +13,15 @@ import MosaicTestSupport
 /// single-threaded kernels, so the decode's working set is about `threads` times this figure,
 /// plus the RGB bytes of the image and the weights (docs/sd-memory.md).
 ///
-/// Environment: `MOSAIC_BENCH_VAE_SIZE` (latent side, default 100), `MOSAIC_BENCH_THREADS` (2).
+/// Environment: `MOSAIC_BENCH_VAE_SIZE` (latent side, default 100), `MOSAIC_BENCH_THREADS` (2);
+/// `MOSAIC_BENCH_VAE_MODE=tiled` or `count` runs ``VAETiledBenchmark`` instead.
 enum VAEBenchmark {
     static func run() {
         let env = ProcessInfo.processInfo.environment
+        if let mode = env["MOSAIC_BENCH_VAE_MODE"], mode == "tiled" || mode == "count" {
+            VAETiledBenchmark.run(countOnly: mode == "count")
+            return
+        }
         let side = Int(env["MOSAIC_BENCH_VAE_SIZE"] ?? "") ?? 100
         let threads = Int(env["MOSAIC_BENCH_THREADS"] ?? "") ?? 2
         let config = VAEConfig(blockOutChannels: [128, 256, 512, 512], layersPerBlock: 2)

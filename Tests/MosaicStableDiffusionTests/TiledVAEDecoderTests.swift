@@ -48,8 +48,10 @@ import Testing
         let vae = try AutoencoderKLTests.load("sd1")
         let latent = Self.latent(height: height, width: width)
         let decoder = try TiledVAEDecoder(vae: vae, tileSize: tileSize)
-        let tiles = VAEDecodeTile.plan(height: height, width: width, tile: tileSize, halo: decoder.halo)
-        #expect(tiles.contains { $0.inputWidth < width }, "some tile must see only part of the latent")
+        let layout = decoder.layout(height: height, width: width)
+        #expect(
+            layout.tiles.contains { layout.extents($0).rects[0].width < width },
+            "some tile must see only part of the latent")
         let whole = try vae.decode(latent)
         let pool = WorkerPool(threadCount: threads)
         defer { pool.shutdown() }
@@ -81,7 +83,7 @@ import Testing
     }
 
     /// Mean of each output channel over each tile's owned pixels.
-    static func tileMeans(_ image: Tensor, tiles: [VAEDecodeTile], scale: Int) -> [[Double]] {
+    static func tileMeans(_ image: Tensor, tiles: [VAETile], scale: Int) -> [[Double]] {
         let (_, channels, height, width) = image.nchw
         return tiles.map { tile in
             (0..<channels).map { c in
@@ -103,7 +105,7 @@ import Testing
         let whole = try vae.decode(latent)
         let gathered = try TiledVAEDecoder(vae: vae, tileSize: 16).decode(latent)
         let plain = try TiledVAEDecoder(vae: vae, tileSize: 16, groupNormScope: .tile).decode(latent)
-        let tiles = VAEDecodeTile.plan(height: 8, width: 48, tile: 16, halo: 0)
+        let tiles = VAETile.plan(height: 8, width: 48, tile: 16)
         let reference = Self.tileMeans(whole, tiles: tiles, scale: 8)
         func worstShift(_ image: Tensor) -> Double {
             zip(Self.tileMeans(image, tiles: tiles, scale: 8), reference)
@@ -117,12 +119,11 @@ import Testing
     }
 
     @Test func tilePlanCoversTheLatentOnce() {
-        let tiles = VAEDecodeTile.plan(height: 20, width: 28, tile: 8, halo: 3)
+        let tiles = VAETile.plan(height: 20, width: 28, tile: 8)
         #expect(tiles.count == 12)
+        #expect(tiles.map(\.index) == Array(0..<12))
         var covered = [Int](repeating: 0, count: 20 * 28)
         for tile in tiles {
-            #expect(tile.inputTop >= 0 && tile.inputTop + tile.inputHeight <= 20)
-            #expect(tile.inputTop <= tile.top && tile.inputTop + tile.inputHeight >= tile.top + tile.height)
             for y in tile.top..<(tile.top + tile.height) {
                 for x in tile.left..<(tile.left + tile.width) { covered[y * 28 + x] += 1 }
             }

@@ -19,10 +19,10 @@ extension Tensor {
         return out
     }
 
-    /// The part of a latent that `tile` decodes (owned plus halo).
-    func crop(_ tile: VAEDecodeTile) -> Tensor {
-        crop(
-            rows: tile.inputTop..<(tile.inputTop + tile.inputHeight),
-            columns: tile.inputLeft..<(tile.inputLeft + tile.inputWidth))
+    /// The pixels of `rect` (in this tensor's coordinates) of every plane.
+    func crop(_ rect: VAERect) -> Tensor {
+        let (_, _, height, width) = nchw
+        if rect == VAERect(top: 0, left: 0, bottom: height, right: width) { return self }
+        return crop(rows: rect.top..<rect.bottom, columns: rect.left..<rect.right)
     }
 }

@@ -16,33 +16,23 @@ struct AttentionKeysValues: Sendable {
     var count: Int
 }
 
-/// The part of a tile's tensor that the tile owns (its halo excluded), in latent pixels from the
-/// tile tensor's origin; at a resolution `scale` times the latent's it is `scale` times larger.
-struct VAETileRegion: Sendable, Equatable {
-    var top: Int
-    var left: Int
-    var height: Int
-    var width: Int
-
-    /// Rows of the owned part at `scale`.
-    func rows(scale: Int) -> Range<Int> { top * scale..<(top + height) * scale }
-    /// Columns of the owned part at `scale`.
-    func columns(scale: Int) -> Range<Int> { left * scale..<(left + width) * scale }
-}
-
 /// How a program run ended: with the network's output, or stopped at a gathering point.
 enum VAERunResult: Sendable {
     /// The output of the whole program.
     case output(Tensor)
     /// The owned region's partial statistics of the `groupNorm` it stopped at.
     case statistics(GroupNormStatistics)
-    /// The keys and values (`tokens x channels`) of the owned region's pixels at the attention
-    /// it stopped at, row-major over the region, and the resolution's scale.
-    case keysValues(keys: [Float], values: [Float], scale: Int)
+    /// The keys and values (`tokens x channels`) of the owned pixels at the attention it
+    /// stopped at, row-major over them.
+    case keysValues(keys: [Float], values: [Float])
+    /// The output and what the run computed from its own tensor at every norm and attention.
+    case recorded(Tensor, VAEGathered)
 
     /// The output, when the run went to the end.
     var output: Tensor? {
-        if case .output(let tensor) = self { return tensor }
-        return nil
+        switch self {
+        case .output(let tensor), .recorded(let tensor, _): return tensor
+        default: return nil
+        }
     }
 }

@@ -9,65 +9,98 @@ struct VAEProgramRunner: Sendable {
     /// The flattened network.
     let operations: [VAEOperation]
 
-    /// Runs the program on `input` (`[batch, channels, H, W]`).
+    /// Runs the program on `input` (`[batch, channels, H, W]`): the whole image, or with `tile`
+    /// the crop of the input at `tile.rects[0]`, every step on that tile's shrinking extents.
     ///
     /// A `groupNorm` at index `i` uses `gathered.statistics[i]` when present; a run with
-    /// `stopAt == i` returns the partial statistics of `region` instead; otherwise it normalises
-    /// with the tensor's own statistics. `attention` at `i` likewise attends over
-    /// `gathered.keysValues[i]`, returns the region's keys and values when stopping there, or
-    /// attends over the tensor's own pixels.
+    /// `stopAt == i` returns the partial statistics of the tile's owned pixels instead; otherwise
+    /// it normalises with the tensor's own statistics. `attention` at `i` likewise attends over
+    /// `gathered.keysValues[i]`, returns the owned pixels' keys and values when stopping there,
+    /// or attends over the tensor's own pixels. With `recording`, the run returns the statistics,
+    /// keys and values it computed from its own tensor beside the output (a reduced pass).
     func run(
         _ input: Tensor, gathered: VAEGathered = VAEGathered(), stopAt: Int? = nil,
-        region: VAETileRegion? = nil, context: ComputeContext
+        tile: VAETileExtents? = nil, recording: Bool = false, context: ComputeContext
     ) -> VAERunResult {
         var x = input
-        var saved: [Tensor] = []
-        var scale = 1
+        var saved: [(tensor: Tensor, rect: VAERect?)] = []
+        var recorded = VAEGathered()
         for (index, operation) in operations.enumerated() {
+            let rect = tile?.rects[index]
             switch operation {
             case .conv(let layer):
-                x = layer(x, context: context)
+                if let tile {
+                    x = layer(x, padding: tile.geometry(of: layer, at: index), context: context)
+                } else {
+                    x = layer(x, context: context)
+                }
             case .groupNorm(let layer, let silu):
                 if stopAt == index {
-                    return .statistics(Self.statistics(x, layer: layer, region: region, scale: scale, context: context))
+                    return .statistics(Self.statistics(x, layer: layer, owned: tile?.owned[index], in: rect, context))
                 }
                 let stats =
-                    gathered.statistics[index]
-                    ?? Self.statistics(x, layer: layer, region: nil, scale: scale, context: context)
+                    gathered.statistics[index] ?? Self.statistics(x, layer: layer, owned: nil, in: nil, context)
+                if recording { recorded.statistics[index] = stats }
                 Self.normalize(&x, layer: layer, statistics: stats, silu: silu, context: context)
             case .save:
-                saved.append(x)
+                saved.append((x, rect))
             case .residual(let shortcut):
-                guard let input = saved.popLast() else { continue }
-                Self.addResidual(&x, input: input, shortcut: shortcut, context: context)
+                guard let (input, from) = saved.popLast() else { continue }
+                let fitted = Self.fit(input, from: from, to: rect)
+                Self.addResidual(&x, input: fitted, shortcut: shortcut, context: context)
             case .attention(let attention):
                 if stopAt == index {
-                    let (keys, values) = Self.regionKeysValues(
-                        x, attention: attention, region: region, scale: scale,
-                        context: context)
-                    return .keysValues(keys: keys, values: values, scale: scale)
+                    let (keys, values) = Self.ownedKeysValues(
+                        x, attention: attention, owned: tile?.owned[index], in: rect, context: context)
+                    return .keysValues(keys: keys, values: values)
+                }
+                if recording {
+                    let (keys, values) = Self.ownedKeysValues(
+                        x, attention: attention, owned: nil, in: nil, context: context)
+                    recorded.keysValues[index] = AttentionKeysValues(
+                        keys: keys, values: values, count: x.nchw.2 * x.nchw.3)
                 }
                 x = Self.attend(x, attention: attention, global: gathered.keysValues[index], context: context)
             case .upsample:
                 x = Self.upsample(x, context: context)
-                scale *= 2
+            }
+            if let tile, let rect {
+                // The natural extent of this step's result, cropped to what the rest needs.
+                let next = tile.rects[index + 1]
+                let produced: VAERect
+                switch operation {
+                case .upsample:
+                    produced = VAERect(
+                        top: 2 * rect.top, left: 2 * rect.left, bottom: 2 * rect.bottom, right: 2 * rect.right)
+                case .conv:
+                    produced = next
+                default:
+                    produced = rect
+                }
+                x = Self.fit(x, from: produced, to: next)
             }
         }
+        if recording { return .recorded(x, recorded) }
         return .output(x)
     }
 
-    /// Sums of `region` (the whole tensor when `nil`) per image and group.
+    /// `x` (covering `from`) cropped to `to`; as it is when either is `nil` or they are equal.
+    static func fit(_ x: Tensor, from: VAERect?, to: VAERect?) -> Tensor {
+        guard let from, let to, from != to else { return x }
+        return x.crop(rows: to.rows(in: from), columns: to.columns(in: from))
+    }
+
+    /// Sums of the `owned` pixels of `x` (covering `rect`; the whole tensor when `nil`) per image and group.
     static func statistics(
-        _ x: Tensor, layer: GroupNormLayer, region: VAETileRegion?, scale: Int,
-        context: ComputeContext
+        _ x: Tensor, layer: GroupNormLayer, owned: VAERect?, in rect: VAERect?, _ context: ComputeContext
     ) -> GroupNormStatistics {
         let (batch, channels, height, width) = x.nchw
         return x.scalars.withUnsafeBufferPointer { xb in
             guard let xp = xb.baseAddress else { return GroupNormStatistics(batch: batch, groups: layer.groups) }
             return GroupNorm.statistics(
                 xp, batch: batch, channels: channels, height: height, width: width,
-                groups: layer.groups, rows: region?.rows(scale: scale),
-                columns: region?.columns(scale: scale), context: context)
+                groups: layer.groups, rows: rect.flatMap { owned?.rows(in: $0) },
+                columns: rect.flatMap { owned?.columns(in: $0) }, context: context)
         }
     }
 
@@ -132,15 +165,13 @@ struct VAEProgramRunner: Sendable {
         return out
     }
 
-    /// Keys and values of the pixels of `region` of the first image of `x`, row-major over the region.
-    static func regionKeysValues(
-        _ x: Tensor, attention: VAEAttention, region: VAETileRegion?, scale: Int,
+    /// Keys and values of the `owned` pixels of the first image of `x` (covering `rect`; all of
+    /// it when `nil`), row-major over them.
+    static func ownedKeysValues(
+        _ x: Tensor, attention: VAEAttention, owned region: VAERect?, in rect: VAERect?,
         context: ComputeContext
     ) -> (keys: [Float], values: [Float]) {
-        let (_, _, height, width) = x.nchw
-        let owned = x.crop(
-            rows: region?.rows(scale: scale) ?? 0..<height,
-            columns: region?.columns(scale: scale) ?? 0..<width)
+        let owned = fit(x, from: rect, to: region)
         let (_, channels, rows, columns) = owned.nchw
         let tokens = owned.scalars.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { VAEAttention.tokens($0, channels: channels, plane: rows * columns) } ?? []
