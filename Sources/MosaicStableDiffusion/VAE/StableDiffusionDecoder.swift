@@ -1,5 +1,6 @@
 import MosaicDiffusion
 import MosaicTensor
+import Synchronization
 
 /// The SD VAE as the render's ``LatentDecoder``: divides the canvas latent by `scaling_factor`
 /// (as `StableDiffusionPipeline` does before `vae.decode`), decodes it tile by tile on the
@@ -72,6 +73,27 @@ public struct StableDiffusionDecoder: LatentDecoder {
         latent: UnsafeBufferPointer<Float>, width: Int, height: Int,
         into rgb: UnsafeMutableBufferPointer<UInt8>, pool: WorkerPool
     ) throws {
+        let (decoder, scaled) = try prepare(latent: latent, width: width, height: height)
+        let scale = decoder.outputScale
+        let imageWidth = width * scale
+        guard rgb.count == 3 * imageWidth * height * scale else {
+            throw VAEError.bufferSize(name: "rgb", expected: 3 * imageWidth * height * scale, actual: rgb.count)
+        }
+        let target = SendablePointer(rgb.baseAddress)
+        try decoder.decode(scaled, pool: pool) { tile, pixels in
+            guard let base = target.pointer else { return }
+            let columns = tile.width * scale
+            for y in 0..<tile.height * scale {
+                Self.bytes(
+                    of: pixels, row: y, columns: columns, plane: tile.height * scale * columns,
+                    into: base + ((tile.top * scale + y) * imageWidth + tile.left * scale) * 3)
+            }
+        }
+    }
+
+    /// The tiled decoder for a `width x height` latent (exact up to ``exactLimit``, fast above)
+    /// and the latent divided by `scaling_factor`.
+    func prepare(latent: UnsafeBufferPointer<Float>, width: Int, height: Int) throws -> (TiledVAEDecoder, Tensor) {
         let channels = vae.config.latentChannels
         guard vae.config.outChannels == 3 else {
             throw VAEError.invalidInput(shape: [1, vae.config.outChannels], expectedChannels: 3)
@@ -89,23 +111,18 @@ public struct StableDiffusionDecoder: LatentDecoder {
         let decoder = try TiledVAEDecoder(
             vae: vae, tileSize: tileSize, groupNormScope: exact ? .exact : .fast,
             attentionScope: exact ? .wholeImage : Self.fastAttentionScope, maxConcurrentTiles: concurrent)
-        let scale = decoder.outputScale
-        let imageWidth = width * scale
-        guard rgb.count == 3 * imageWidth * height * scale else {
-            throw VAEError.bufferSize(name: "rgb", expected: 3 * imageWidth * height * scale, actual: rgb.count)
-        }
-        let target = SendablePointer(rgb.baseAddress)
-        try decoder.decode(scaled, pool: pool) { tile, pixels in
-            guard let base = target.pointer else { return }
-            let rows = tile.height * scale
-            let columns = tile.width * scale
-            let plane = rows * columns
-            for y in 0..<rows {
-                let row = base + ((tile.top * scale + y) * imageWidth + tile.left * scale) * 3
-                for x in 0..<columns {
-                    for c in 0..<3 { row[x * 3 + c] = Self.byte(pixels[c * plane + y * columns + x]) }
-                }
-            }
+        return (decoder, scaled)
+    }
+
+    /// Row `row` of a tile's channel-major pixels (`columns` wide, `plane` per channel) as
+    /// interleaved RGB bytes at `target`.
+    @inline(__always)
+    static func bytes(
+        of pixels: UnsafeBufferPointer<Float>, row: Int, columns: Int, plane: Int,
+        into target: UnsafeMutablePointer<UInt8>
+    ) {
+        for x in 0..<columns {
+            for c in 0..<3 { target[x * 3 + c] = byte(pixels[c * plane + row * columns + x]) }
         }
     }
 
@@ -114,5 +131,41 @@ public struct StableDiffusionDecoder: LatentDecoder {
     public static func byte(_ value: Float) -> UInt8 {
         let unit = min(max(value / 2 + 0.5, 0), 1)
         return UInt8((unit * 255).rounded(.toNearestOrEven))
+    }
+}
+
+extension StableDiffusionDecoder: TiledLatentDecoder {
+    /// The tiled VAE's tiles (``defaultTileSize`` latent px), in image pixels.
+    public func decodeTiles(width: Int, height: Int) -> [TileRect] {
+        let scale = vae.downsamplingFactor
+        return VAETile.plan(height: height, width: width, tile: tileSize).map { tile in
+            TileRect(x: tile.left * scale, y: tile.top * scale, width: tile.width * scale, height: tile.height * scale)
+        }
+    }
+
+    public func decode(
+        latent: UnsafeBufferPointer<Float>, width: Int, height: Int, tiles indices: [Int], pool: WorkerPool,
+        write: @Sendable (_ index: Int, _ rgb: UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws {
+        guard !indices.isEmpty else { return }
+        let (decoder, scaled) = try prepare(latent: latent, width: width, height: height)
+        let scale = decoder.outputScale
+        let failure = Mutex<(any Error)?>(nil)
+        try decoder.decode(scaled, tiles: Set(indices), pool: pool) { tile, pixels in
+            let columns = tile.width * scale
+            let rows = tile.height * scale
+            var rgb = [UInt8](repeating: 0, count: 3 * rows * columns)
+            rgb.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                for y in 0..<rows {
+                    Self.bytes(
+                        of: pixels, row: y, columns: columns, plane: rows * columns, into: base + y * columns * 3)
+                }
+            }
+            do { try rgb.withUnsafeBufferPointer { try write(tile.index, $0) } } catch {
+                failure.withLock { $0 = $0 ?? error }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 }

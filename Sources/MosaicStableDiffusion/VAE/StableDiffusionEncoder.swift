@@ -7,8 +7,10 @@ import MosaicTensor
 /// `scaling_factor`, so its `sample` is `StableDiffusionImg2ImgPipeline`'s
 /// `scaling_factor * latent_dist.sample(generator)`.
 ///
-/// The encode is untiled, on the calling thread: the kernels' rounding does not depend on the
-/// render's thread count. ``encodeDistribution(_:)`` is the one place the VAE is called.
+/// The encode is tiled (``TiledVAEEncoder``): exact (statistics gathered over the whole image)
+/// up to ``StableDiffusionDecoder/exactLimit`` latent pixels, fast above, with memory bounded by
+/// the tile. Tiles run one per pool thread with serial kernels, and a single tile on the calling
+/// thread, so the kernels' rounding does not depend on the render's thread count.
 ///
 /// Reference: diffusers 0.42.1 `src/diffusers/image_processor.py` and
 /// `src/diffusers/pipelines/stable_diffusion/pipeline_stable_diffusion_img2img.py`.
@@ -30,15 +32,22 @@ public struct StableDiffusionEncoder: LatentEncoder {
         }
         let image = try Tensor(
             shape: [1, 3, height, width], scalars: Self.preprocess(rgb, width: width, height: height))
-        let distribution = try encodeDistribution(image)
+        let distribution = try encodeDistribution(image, pool: pool)
         return try LatentDistribution(
             mean: distribution.mean.scalars, std: distribution.std.scalars,
             scalingFactor: Float(vae.config.scalingFactor))
     }
 
-    /// `vae.encode(image).latent_dist`, untiled.
-    func encodeDistribution(_ image: Tensor) throws -> DiagonalGaussianDistribution {
-        try vae.encode(image, context: .serial)
+    /// `vae.encode(image).latent_dist`, tiled.
+    func encodeDistribution(_ image: Tensor, pool: WorkerPool) throws -> DiagonalGaussianDistribution {
+        let factor = vae.downsamplingFactor
+        let latentPixels = (image.shape[2] / factor) * (image.shape[3] / factor)
+        let exact = latentPixels <= StableDiffusionDecoder.exactLimit
+        let encoder = try TiledVAEEncoder(
+            vae: vae, tileSize: StableDiffusionDecoder.defaultTileSize, groupNormScope: exact ? .exact : .fast,
+            attentionScope: exact ? .wholeImage : StableDiffusionDecoder.fastAttentionScope)
+        let tiles = encoder.plan(height: image.shape[2], width: image.shape[3])
+        return try encoder.encode(image, pool: tiles.count > 1 ? pool : nil)
     }
 
     /// Interleaved bytes to planar `[3, H, W]` in [-1, 1]: numpy's float32 `x / 255.0`, then
