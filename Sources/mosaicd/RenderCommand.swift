@@ -239,7 +239,8 @@ struct RenderCommand: ParsableCommand {
         if json {
             let stages: [[String: Any]] = plan.stages.map {
                 [
-                    "index": $0.index, "width": $0.width, "height": $0.height, "strength": Double($0.strength),
+                    "index": $0.index, "width": $0.width, "height": $0.height,
+                    "strength": Double(String(describing: $0.strength)) ?? Double($0.strength),
                     "steps": $0.steps, "tile_evaluations": $0.tileEvaluations,
                 ]
             }

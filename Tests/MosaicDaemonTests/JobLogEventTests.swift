@@ -11,7 +11,7 @@ import Testing
         .resumed(attempt: 2, fromStep: 8, reusedTiles: 5, lostTiles: 7, lostSteps: 1),
         .requeued(step: 9, cause: .recovery),
         .rendered(seconds: 12.5, outputPath: "/s/outputs/1.webp"), .canceled(by: "bob", step: 4), .failed,
-        .retried(previousState: .failed),
+        .retried(previousState: .failed), .stageFinished(stage: 2, stages: 5, outputPath: "/s/outputs/1.stage-2.webp"),
     ]
 
     static func json(_ value: some Encodable) throws -> String {
@@ -34,6 +34,9 @@ import Testing
             try Self.json(JobLogEvent.requeued(step: 9, cause: .shutdown))
                 == #"{"cause":"shutdown","kind":"requeued","step":9}"#)
         #expect(try Self.json(JobLogEvent.canceled(by: "bob", step: nil)) == #"{"by":"bob","kind":"canceled"}"#)
+        #expect(
+            try Self.json(JobLogEvent.stageFinished(stage: 2, stages: 5, outputPath: "/o/1.stage-2.webp"))
+                == #"{"kind":"stage_finished","output_path":"/o/1.stage-2.webp","stage":2,"stages":5}"#)
         let line = LogLine(
             time: Date(timeIntervalSince1970: 0), level: .warning, message: "requeued: stop",
             event: .requeued(step: 9, cause: .shutdown))
