@@ -64,6 +64,13 @@ enum Format {
         return min(1, (Double(progress.step) + (progress.step < progress.steps ? tiles : 0)) / Double(progress.steps))
     }
 
+    /// `step 12/30`; in a staged job `stage 2/5 step 3/15`, or `stage 2/5 decode` while it decodes.
+    static func position(_ progress: JobProgress) -> String {
+        let stage = progress.stages.map { "stage \((progress.stage ?? 0) + 1)/\($0) " } ?? ""
+        if progress.phase == .decode { return stage + "decode" }
+        return stage + "step \(progress.step)/\(progress.steps)"
+    }
+
     /// `41%`.
     static func percent(_ progress: JobProgress) -> String { "\(Int((fraction(progress) * 100).rounded(.down)))%" }
 

@@ -66,7 +66,7 @@ struct JobDetailView {
     }
 
     private func describe(_ progress: JobProgress) -> String {
-        var text = "step \(progress.step)/\(progress.steps) (\(Format.percent(progress)))"
+        var text = "\(Format.position(progress)) (\(Format.percent(progress)))"
         if progress.tilesTotal > 0 { text += ", tiles \(progress.tilesDone)/\(progress.tilesTotal)" }
         text += ", \(Format.clock(progress.elapsedSeconds)) elapsed"
         if let eta = progress.etaSeconds, job.state == .running { text += ", ETA \(Format.clock(eta))" }

@@ -8,7 +8,7 @@ final class ProgressDisplay {
     private let isTerminal: Bool
     private var bar: String?  // the bar currently drawn, to redraw after a note
     private var lastDraw = 0.0
-    private var lastPrintedStep: Int?
+    private var lastPrintedStep: String?
     private var lastStateLine: String?  // the end event repeats the final state change's line
 
     init(jobID: Int64, isTerminal: Bool = Terminal.stderrIsTerminal) {
@@ -59,11 +59,12 @@ final class ProgressDisplay {
 
     private func printStep(_ progress: JobProgress) {
         // A line per finished step: tile events and the step-0 start would only add noise to a log.
-        guard progress.step > 0, progress.step != lastPrintedStep else { return }
-        lastPrintedStep = progress.step
+        let position = Format.position(progress)
+        guard progress.step > 0, position != lastPrintedStep else { return }
+        lastPrintedStep = position
         let eta = progress.etaSeconds.map { String(format: " eta %.1fs", $0) } ?? ""
         Terminal.writeError(
-            "\(label): step \(progress.step)/\(progress.steps) elapsed "
+            "\(label): \(position) elapsed "
                 + String(format: "%.1fs", progress.elapsedSeconds) + eta + "\n")
     }
 
@@ -72,7 +73,7 @@ final class ProgressDisplay {
         let filled = Int(Format.fraction(progress) * Double(width))
         let tiles = progress.tilesTotal > 0 ? " tiles \(progress.tilesDone)/\(progress.tilesTotal)" : ""
         return "\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] "
-            + "step \(progress.step)/\(progress.steps)\(tiles) \(Format.clock(progress.elapsedSeconds)) elapsed"
+            + "\(Format.position(progress))\(tiles) \(Format.clock(progress.elapsedSeconds)) elapsed"
             + (progress.etaSeconds.map { ", ETA \(Format.clock($0))" } ?? "")
     }
 

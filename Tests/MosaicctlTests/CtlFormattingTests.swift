@@ -63,6 +63,15 @@ import Testing
         #expect(
             ProgressDisplay.bar(label: "job 7", progress, width: 10)
                 == "job 7 [####......] step 12/30 tiles 3/8 01:02 elapsed, ETA 1:02:05")
+        var staged = progress
+        staged.stage = 1
+        staged.stages = 5
+        staged.phase = .denoise
+        #expect(
+            ProgressDisplay.bar(label: "job 7", staged, width: 10)
+                == "job 7 [####......] stage 2/5 step 12/30 tiles 3/8 01:02 elapsed, ETA 1:02:05")
+        staged.phase = .decode
+        #expect(Format.position(staged) == "stage 2/5 decode")
         #expect(Format.age(59) == "59s" && Format.age(3600) == "1h" && Format.age(200_000) == "2d")
         #expect(Format.truncate("abcdef", to: 4) == "abc…" && Format.truncate("abc", to: 4) == "abc")
     }
