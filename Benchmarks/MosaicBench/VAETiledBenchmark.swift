@@ -15,6 +15,9 @@ import MosaicTestSupport
 /// run (the reference: put `untiled` or `exact` first), the largest difference in 8-bit values,
 /// the fraction of values more than 2 levels apart and the PSNR.
 ///
+/// Runs named `encode-untiled`, `encode-exact`, `encode-fast` measure the encoder instead
+/// (``VAETiledEncodeBenchmark``).
+///
 /// `MOSAIC_BENCH_VAE_MODE=count` prints the counts only (decoder and encoder, every mode), for
 /// sizes too large to run here (`MOSAIC_BENCH_VAE_SIZE=1024`: 8192x8192).
 enum VAETiledBenchmark {
@@ -45,6 +48,10 @@ enum VAETiledBenchmark {
     static func measure(_ vae: AutoencoderKL, side: Int, threads: Int, tile: Int, runs: [String], countOnly: Bool) {
         if countOnly {
             printCounts(vae, side: side, tile: tile)
+            return
+        }
+        if runs.allSatisfy({ $0.hasPrefix("encode") }) {
+            VAETiledEncodeBenchmark.run(vae, side: side, threads: threads, tile: tile, runs: runs)
             return
         }
         BLAS.useSingleThread()

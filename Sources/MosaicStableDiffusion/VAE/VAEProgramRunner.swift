@@ -60,7 +60,8 @@ struct VAEProgramRunner: Sendable {
                     recorded.keysValues[index] = AttentionKeysValues(
                         keys: keys, values: values, count: x.nchw.2 * x.nchw.3)
                 }
-                x = Self.attend(x, attention: attention, global: gathered.keysValues[index], context: context)
+                let global = gathered.keysValues[index] ?? recorded.keysValues[index]
+                x = Self.attend(x, attention: attention, global: global, context: context)
             case .upsample:
                 x = Self.upsample(x, context: context)
             }
