@@ -15,6 +15,9 @@ struct RenderStart {
     let decodedTiles: [Int: [UInt8]]
     /// How the stage reports its progress.
     let stage: StageProgress
+    /// Whether the renderer continues from a checkpoint (else it starts afresh: from noise, or
+    /// from its init image's encoded latent).
+    let fromCheckpoint: Bool
 }
 
 extension RenderWorker {
@@ -66,7 +69,7 @@ extension RenderWorker {
             func started(reuse: [Int: [Float]], decoded: [Int: [UInt8]]) -> RenderStart {
                 RenderStart(
                     renderer: renderer, checkpoints: checkpoints, parametersHash: hash, reuse: reuse,
-                    decodedTiles: decoded, stage: stage)
+                    decodedTiles: decoded, stage: stage, fromCheckpoint: checkpoint != nil)
             }
             guard let checkpoint else {
                 guard resuming else { return started(reuse: [:], decoded: [:]) }

@@ -53,6 +53,11 @@ extension RenderWorker {
                 // The next step then stops before its first tile, and the cancel path below finishes the job.
                 if canceledEarly { renderer.cancellation.cancel() }
                 step = renderer.state.step
+                if !start.fromCheckpoint, renderer.parameters.initImage != nil {
+                    // The encoded start is checkpointed at once: a crash in the first step must
+                    // not encode the image again (an 8K encode takes as long as many steps).
+                    try checkpoint(start, job: job, writer: writer)
+                }
                 try denoise(start, job: job, writer: writer, reporter: reporter, started: started) { step = $0 }
                 reporter.flush()
                 try writer.drain()

@@ -45,8 +45,9 @@ import Testing
         defer { last.stop() }
         let done = try #require(finished)
         #expect(done.state == .succeeded, "\(done.error ?? "")\n\(last.log)")
-        // 3 + 2 + 2 checkpoints and the decode tiles of three stages, one kill each.
-        #expect(kills >= 7 + 3, "killed \(kills) times")
+        // 3 + 2 + 2 step checkpoints, the encoded starts of stages 2 and 3 (checkpointed before
+        // their first step) and the decode tiles of three stages, one kill each.
+        #expect(kills >= 7 + 2 + 3, "killed \(kills) times")
         let log = try last.client.log(job.id)
         let stagesDone = log.compactMap { line -> Int? in
             if case .stageFinished(let stage, _, _) = line.event { return stage }
