@@ -44,6 +44,9 @@ extension FuzzReport {
                 + "ran during cases 1-\(renderRunningUntilCase), \(renderState) after \(renderTime); output \(outputBytes) bytes, "
                 + (outputsIdentical ? "byte-identical to" : "NOT identical to")
                 + " the undisturbed render in a fresh daemon (\(referenceBytes) bytes, \(referenceTime))")
+        if prunesHeldBack > 0 {
+            lines.append("  prune cases held back while the render ran (it could be pruned unseen): \(prunesHeldBack)")
+        }
         for note in notes { lines.append("  note: \(note)") }
         if totals.failures.isEmpty {
             lines.append("  failures: none")

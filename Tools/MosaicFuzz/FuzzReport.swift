@@ -28,6 +28,8 @@ struct FuzzReport {
     var outputsIdentical = false
     /// Problems outside single answers: setup errors, a timeout.
     var notes: [String] = []
+    /// Prune cases not sent because the render had not ended and been captured yet.
+    var prunesHeldBack = 0
 
     /// RSS growth from after the warm-up to the end, in percent.
     var rssGrowth: Double? {

@@ -72,7 +72,15 @@ final class FuzzRun {
         let fuzzStarted = Date()
         for number in 1...settings.requests {
             let fuzzCase = generator.next()
-            if fuzzCase.removesFinishedJobs, finishedRender == nil { captureRender(daemon, jobId: jobId) }
+            if fuzzCase.removesFinishedJobs, finishedRender == nil {
+                captureRender(daemon, jobId: jobId)
+                // A render that ends while the prune runs would be removed before it is captured.
+                if finishedRender == nil {
+                    report.prunesHeldBack += 1
+                    report.casesSent = number
+                    continue
+                }
+            }
             if fuzzCase.kind == .stall {
                 stallSlots.wait()
                 stalls.enter()
