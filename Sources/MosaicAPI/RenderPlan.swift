@@ -103,7 +103,7 @@ extension RenderPlan {
             lines.append(
                 String(
                     format:
-                        "time: about %@ of denoising at %.2f s per tile (measured over %d tiles; decodes not included)",
+                        "time: about %@ of denoising at %.3g s per tile (measured over %d tiles; decodes not included)",
                     Self.duration(etaSeconds), secondsPerTile, measuredTiles))
         } else {
             lines.append("time: unknown (no tile of this model and tile size measured yet)")
